@@ -1,0 +1,107 @@
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { LATEST_SCHEMA_VERSION, migrate, WORKSPACE_APPLICATION_ID } from './migrations';
+import { WorkspaceDb, type SqliteDatabase } from './workspace-db';
+import { translateSqliteError, WorkspaceCorruptError, WorkspaceInvalidError, WorkspaceTooNewError } from './workspace-errors';
+
+export interface OpenWorkspaceDbOptions {
+  /** NORMAL (default): in WAL mode a commit survives a process crash, the last ones may be lost on power loss. FULL: also on power loss. */
+  synchronous?: 'NORMAL' | 'FULL';
+  /** Open for audit: nothing can be written, and the file must already be a workspace. */
+  readonly?: boolean;
+  /** Create the file when it does not exist (default true; ignored when readonly). */
+  create?: boolean;
+  /** How long a write waits for another process's transaction (default 5000 ms). */
+  busyTimeoutMs?: number;
+  /** Run `PRAGMA quick_check` on open and refuse a damaged file (costs a read of the whole file). */
+  checkIntegrity?: boolean;
+}
+
+const SQLITE_HEADER = 'SQLite format 3\u0000';
+
+/** Refuses, before SQLite sees it, a path that is a folder or a file that is not SQLite at all. */
+function checkFile(path: string, mayCreate: boolean): void {
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) throw new WorkspaceInvalidError(path, 'it is a folder, not a file');
+    size = st.size;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err instanceof WorkspaceInvalidError ? err : new WorkspaceInvalidError(path, String(err));
+    if (!mayCreate) throw new WorkspaceInvalidError(path, 'the file does not exist');
+    return;
+  }
+  if (size === 0) {
+    if (!mayCreate) throw new WorkspaceInvalidError(path, 'the file is empty');
+    return;
+  }
+  const head = Buffer.alloc(16);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, head, 0, 16, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (size < 100 || head.toString('latin1') !== SQLITE_HEADER) throw new WorkspaceInvalidError(path, 'it is not a SQLite database');
+}
+
+/** Checks the identity and version of an open file; returns true when it is a brand-new database. */
+function checkIdentity(db: SqliteDatabase, path: string): boolean {
+  const appId = db.pragma('application_id', { simple: true }) as number;
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (appId === 0) {
+    const objects = db.prepare('SELECT count(*) FROM sqlite_schema').pluck().get() as number;
+    if (objects > 0) throw new WorkspaceInvalidError(path, 'it is a SQLite database of another application (it has tables but no workspace id)');
+    return true;
+  }
+  if (appId !== WORKSPACE_APPLICATION_ID) {
+    throw new WorkspaceInvalidError(path, `it is a SQLite database of another application (application_id 0x${(appId >>> 0).toString(16)})`);
+  }
+  if (version > LATEST_SCHEMA_VERSION) throw new WorkspaceTooNewError(path, version, LATEST_SCHEMA_VERSION);
+  return false;
+}
+
+function configure(db: SqliteDatabase, path: string, o: OpenWorkspaceDbOptions): void {
+  const readonly = o.readonly === true;
+  const isNew = checkIdentity(db, path);
+  if (readonly && isNew) throw new WorkspaceInvalidError(path, 'the database is empty');
+  db.pragma('foreign_keys = ON');
+  if (!readonly) {
+    // WAL: readers never block the writer and a crash never leaves a half-written page.
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${o.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
+  }
+  db.pragma('cache_size = -16000');
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version < LATEST_SCHEMA_VERSION) {
+    if (readonly) throw new WorkspaceInvalidError(path, `schema version ${version} needs an upgrade; open it once without readonly`);
+    migrate(db);
+    checkIdentity(db, path); // another process may have migrated it to a newer version meanwhile
+  }
+  if (o.checkIntegrity) {
+    const problems = db.pragma('quick_check', { simple: false }) as { quick_check: string }[];
+    const bad = problems.map((p) => p.quick_check).filter((p) => p !== 'ok');
+    if (bad.length > 0) throw new WorkspaceCorruptError(path, bad.slice(0, 5).join('; '));
+  }
+}
+
+/** Opens (creating and migrating when allowed) the SQLite file of a workspace. */
+export function openWorkspaceDb(path: string, options: OpenWorkspaceDbOptions = {}): WorkspaceDb {
+  const readonly = options.readonly === true;
+  const mayCreate = !readonly && options.create !== false;
+  checkFile(path, mayCreate);
+  let db: SqliteDatabase;
+  try {
+    db = new Database(path, { readonly, fileMustExist: !mayCreate, timeout: options.busyTimeoutMs ?? 5000 });
+  } catch (err) {
+    if (err instanceof TypeError) throw new WorkspaceInvalidError(path, err.message);
+    throw translateSqliteError(err, path);
+  }
+  try {
+    configure(db, path, options);
+  } catch (err) {
+    db.close();
+    throw translateSqliteError(err, path);
+  }
+  return new WorkspaceDb(db, path, readonly);
+}

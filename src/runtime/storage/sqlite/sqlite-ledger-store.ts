@@ -1,0 +1,103 @@
+import { type StepRecord } from '../../core/models';
+import { InvalidArgumentError } from '../../errors';
+import { type LedgerStore } from '../ledger-store';
+import { decodeLedgerRow } from './ledger-rows';
+import { type LedgerHead, type StepWriter } from './step-writer';
+import { type WorkspaceDb } from './workspace-db';
+
+/** A record with its per-run sequence number (0 for a run's first record). */
+export interface LedgerEntry {
+  seq: number;
+  record: StepRecord;
+}
+
+export interface LedgerPageQuery {
+  /** First seq to return (default 0). */
+  fromSeq?: number;
+  /** At most this many records (default 100, at most MAX_LEDGER_PAGE). */
+  limit?: number;
+}
+
+export const MAX_LEDGER_PAGE = 10_000;
+
+type Row = [seq: number, canonical: string, recordHash: string, signature: string | null, keyOrder: string | null];
+const COLUMNS = 'seq, canonical, record_hash, signature, key_order';
+
+/**
+ * The ledger of a SQLite workspace. `append` chains the record itself, on the head read inside
+ * its transaction, so it needs no HashChainedLedgerStore in front (one would be harmless: it
+ * computes the same prev_hash). Reads never load more than asked: the idempotency lookup and the
+ * head are index seeks, pages are key ranges.
+ */
+export class SqliteLedgerStore implements LedgerStore {
+  constructor(
+    private readonly db: WorkspaceDb,
+    private readonly writer: StepWriter,
+  ) {}
+
+  async append(record: StepRecord): Promise<void> {
+    this.writer.commit(null, [record]);
+  }
+
+  async list(runId: string): Promise<StepRecord[]> {
+    return this.db.read(() => this.decodeAll(runId, this.db.stmt(`SELECT ${COLUMNS} FROM ledger WHERE run_id = ? ORDER BY seq`, 'raw').all(runId) as Row[]));
+  }
+
+  async last(runId: string): Promise<StepRecord | null> {
+    return this.db.read(() => {
+      const row = this.db.stmt(`SELECT ${COLUMNS} FROM ledger WHERE run_id = ? ORDER BY seq DESC LIMIT 1`, 'raw').get(runId) as Row | undefined;
+      return row ? this.decode(runId, row) : null;
+    });
+  }
+
+  /** Uses the index on completed keys; the decoded record is checked again, so a wrong key can only miss, never mislead. */
+  async findCompleted(runId: string, idempotencyKey: string): Promise<StepRecord | null> {
+    return this.db.read(() => {
+      const row = this.db
+        .stmt(`SELECT ${COLUMNS} FROM ledger WHERE run_id = ? AND completed_key = ? ORDER BY seq DESC LIMIT 1`, 'raw')
+        .get(runId, idempotencyKey) as Row | undefined;
+      const record = row ? this.decode(runId, row) : null;
+      return record && record.status === 'completed' && record.idempotencyKey === idempotencyKey ? record : null;
+    });
+  }
+
+  /** Records of a run from `fromSeq`, in order, at most `limit` (for timelines: load the page in view). */
+  async readLedgerPage(runId: string, query: LedgerPageQuery = {}): Promise<LedgerEntry[]> {
+    const fromSeq = query.fromSeq ?? 0;
+    const limit = query.limit ?? 100;
+    if (!Number.isInteger(fromSeq) || !Number.isInteger(limit) || limit < 0) {
+      throw new InvalidArgumentError(`readLedgerPage needs an integer fromSeq and a limit >= 0 (got ${fromSeq}, ${limit}).`);
+    }
+    return this.db.read(() => {
+      const rows = this.db
+        .stmt(`SELECT ${COLUMNS} FROM ledger WHERE run_id = ? AND seq >= ? ORDER BY seq LIMIT ?`, 'raw')
+        .all(runId, fromSeq, Math.min(limit, MAX_LEDGER_PAGE)) as Row[];
+      return rows.map((row) => ({ seq: row[0], record: this.decode(runId, row) }));
+    });
+  }
+
+  async ledgerCount(runId: string): Promise<number> {
+    return this.db.read(() => this.db.stmt('SELECT count(*) FROM ledger WHERE run_id = ?', 'pluck').get(runId) as number);
+  }
+
+  /** The last record's seq and hash, or null for a run with no records. */
+  async ledgerHead(runId: string): Promise<LedgerHead | null> {
+    return this.db.read(() => {
+      const head = this.writer.head(runId);
+      return head.seq < 0 ? null : head;
+    });
+  }
+
+  /** Ids of every run that has ledger records (for tools that verify a whole workspace). */
+  async ledgerRunIds(): Promise<string[]> {
+    return this.db.read(() => this.db.stmt('SELECT DISTINCT run_id FROM ledger ORDER BY run_id', 'pluck').all() as string[]);
+  }
+
+  private decodeAll(runId: string, rows: Row[]): StepRecord[] {
+    return rows.map((row) => this.decode(runId, row));
+  }
+
+  private decode(runId: string, row: Row): StepRecord {
+    return decodeLedgerRow(row[1], row[2], row[3], row[4], `${this.db.path} ledger of run ${runId}, seq ${row[0]}`);
+  }
+}

@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import { type RunState } from '../../core/models';
+import { formatIsoTimestamp, systemClock, type Clock } from '../../json/timestamp';
+import { type ChainReport } from '../../ledger/chain-verifier';
+import { Checkpoints, type CheckpointInfo } from './checkpoints';
+import { forkRun } from './fork-run';
+import { appliedMigrations, type AppliedMigration } from './migrations';
+import { openWorkspaceDb, type OpenWorkspaceDbOptions } from './open-workspace-db';
+import { RunLeases, type LeaseHolder } from './run-leases';
+import { SqliteArtifactStore } from './sqlite-artifact-store';
+import { SqliteLedgerStore } from './sqlite-ledger-store';
+import { SqliteRunStore } from './sqlite-run-store';
+import { SqliteSnapshotStore } from './sqlite-snapshot-store';
+import { StepWriter } from './step-writer';
+import { verifyRunChain, type VerifyRunOptions } from './verify-run';
+import { type WorkspaceDb } from './workspace-db';
+
+export interface SqliteWorkspaceOptions extends OpenWorkspaceDbOptions {
+  /** Time for artifact and snapshot stamps and fork timestamps (tests pin it). */
+  clock?: Clock;
+  /** Id generator for lease owners and fork genesis steps (uuid4 by default). */
+  newId?: () => string;
+  /** How long a lease of a holder on another host lasts without renewal (default 60 s). */
+  leaseTtlMs?: number;
+}
+
+export interface WorkspaceForkOptions {
+  runId: string;
+  atSeq: number;
+  /** Defaults to a new uuid. */
+  newRunId?: string;
+  /** Defaults to now. */
+  now?: string;
+  actorId?: string | null;
+}
+
+/** The connection settings in force (for diagnostics and an "about this workspace" view). */
+export interface StorageSettings {
+  journalMode: string;
+  synchronous: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
+  foreignKeys: boolean;
+  busyTimeoutMs: number;
+}
+
+const SYNC_LEVELS = ['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const;
+
+export interface IntegrityReport {
+  ok: boolean;
+  problems: string[];
+}
+
+/**
+ * A workspace: one SQLite file holding every run, ledger, checkpoint, artifact and snapshot.
+ * Give `runs` and `ledger` to a Runtime and each step commits in one transaction; the runtime also
+ * leases each run from `runs` while it works on it, so two processes never tick the same run.
+ *
+ * Every other process (a crash-test child, a verification worker, an audit CLI) opens the same
+ * path with its own `SqliteWorkspace`: WAL lets readers work while one process writes.
+ */
+export class SqliteWorkspace {
+  readonly runs: SqliteRunStore;
+  readonly ledger: SqliteLedgerStore;
+  readonly artifacts: SqliteArtifactStore;
+  readonly snapshots: SqliteSnapshotStore;
+  /** This open's lease owner id. */
+  readonly ownerId: string;
+  private readonly checkpoints: Checkpoints;
+  private readonly writer: StepWriter;
+  private readonly leases: RunLeases;
+  private readonly clock: Clock;
+  private readonly newId: () => string;
+
+  private constructor(
+    private readonly db: WorkspaceDb,
+    options: SqliteWorkspaceOptions,
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.newId = options.newId ?? randomUUID;
+    this.ownerId = this.newId();
+    this.checkpoints = new Checkpoints(db);
+    this.writer = new StepWriter(db, this.checkpoints);
+    this.leases = new RunLeases(db, this.ownerId, options.leaseTtlMs ?? 60_000);
+    this.ledger = new SqliteLedgerStore(db, this.writer);
+    this.runs = new SqliteRunStore(db, this.writer, this.checkpoints, this.leases, this.ledger);
+    this.artifacts = new SqliteArtifactStore(db, this.clock);
+    this.snapshots = new SqliteSnapshotStore(db, this.clock);
+  }
+
+  /**
+   * Opens the workspace at `path`, creating and migrating it unless `create: false` or
+   * `readonly: true`. Throws WORKSPACE_INVALID, WORKSPACE_TOO_NEW or WORKSPACE_CORRUPT (typed
+   * errors) for a file it cannot use.
+   */
+  static open(path: string, options: SqliteWorkspaceOptions = {}): SqliteWorkspace {
+    return new SqliteWorkspace(openWorkspaceDb(path, options), options);
+  }
+
+  get path(): string {
+    return this.db.path;
+  }
+
+  get readonly(): boolean {
+    return this.db.readonly;
+  }
+
+  get closed(): boolean {
+    return this.db.isClosed;
+  }
+
+  get schemaVersion(): number {
+    return this.db.read(() => this.db.db.pragma('user_version', { simple: true }) as number);
+  }
+
+  storageSettings(): StorageSettings {
+    return this.db.read(() => {
+      const get = (name: string): unknown => this.db.db.pragma(name, { simple: true });
+      return {
+        journalMode: String(get('journal_mode')),
+        synchronous: SYNC_LEVELS[Number(get('synchronous'))] ?? 'FULL',
+        foreignKeys: Number(get('foreign_keys')) === 1,
+        busyTimeoutMs: Number(get('busy_timeout')),
+      };
+    });
+  }
+
+  migrations(): AppliedMigration[] {
+    return this.db.read(() => appliedMigrations(this.db.db));
+  }
+
+  /** Verifies a run's hash chain in pages (bounded memory), reporting progress. */
+  verifyRun(runId: string, options: VerifyRunOptions = {}): Promise<ChainReport> {
+    return verifyRunChain(this.db, runId, options);
+  }
+
+  /** The run state as of ledger seq `seq` (the latest checkpoint at or before it), or null. */
+  async stateAt(runId: string, seq: number): Promise<RunState | null> {
+    return this.checkpoints.stateAt(runId, seq);
+  }
+
+  /** The saved states of a run, in save order (paged by `afterId`). */
+  async listCheckpoints(runId: string, options: { afterId?: number; limit?: number } = {}): Promise<CheckpointInfo[]> {
+    return this.checkpoints.list(runId, options);
+  }
+
+  /** A new run from the state of `runId` at `atSeq`, with its origin recorded; returns the new run. */
+  async forkRun(options: WorkspaceForkOptions): Promise<RunState> {
+    return forkRun(
+      { db: this.db, checkpoints: this.checkpoints, writer: this.writer },
+      {
+        runId: options.runId,
+        atSeq: options.atSeq,
+        newRunId: options.newRunId ?? this.newId(),
+        now: options.now ?? formatIsoTimestamp(this.clock.nowMicros()),
+        stepId: this.newId(),
+        actorId: options.actorId,
+      },
+    );
+  }
+
+  /** Who holds the lease of a run, or null. */
+  leaseHolder(runId: string): LeaseHolder | null {
+    return this.leases.holder(runId);
+  }
+
+  /**
+   * SQLite's own check of the file (`quick_check`, or `integrity_check` with `full`, which also
+   * checks every index), plus the one stored ledger column that is not derived from the hashed
+   * text: the idempotency lookup key (a full scan with a JSON parse per record).
+   */
+  async checkIntegrity(options: { full?: boolean } = {}): Promise<IntegrityReport> {
+    return this.db.read(() => {
+      const pragma = options.full ? 'integrity_check' : 'quick_check';
+      const rows = this.db.db.pragma(pragma) as Record<string, string>[];
+      const problems = rows.map((r) => Object.values(r)[0] ?? '').filter((p) => p !== 'ok');
+      if (problems.length === 0) {
+        const keys = this.db
+          .stmt("SELECT run_id, seq FROM ledger WHERE completed_key IS NOT (CASE WHEN status = 'completed' THEN idempotency_key END) LIMIT 100", 'raw')
+          .all() as [string, number][];
+        for (const [runId, seq] of keys) problems.push(`ledger of run ${runId}, seq ${seq}: the idempotency lookup key disagrees with the record`);
+      }
+      return { ok: problems.length === 0, problems };
+    });
+  }
+
+  /** Releases this open's leases and closes the file. Any later call throws WORKSPACE_CLOSED. */
+  close(): void {
+    if (this.db.isClosed) return;
+    try {
+      this.leases.releaseAll();
+    } finally {
+      this.db.close();
+    }
+  }
+}

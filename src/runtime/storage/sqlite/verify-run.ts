@@ -1,0 +1,56 @@
+import { InvalidArgumentError } from '../../errors';
+import { ChainVerifier, type ChainReport } from '../../ledger/chain-verifier';
+import { canonicalPrevHash } from './ledger-rows';
+import { type WorkspaceDb } from './workspace-db';
+
+export interface VerifyRunOptions {
+  /** Called after each page with the records checked so far and the total. */
+  onProgress?: (done: number, total: number) => void;
+  /** Records read per page (default 1000): the memory bound of a verification. */
+  batchSize?: number;
+  signal?: AbortSignal;
+}
+
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Verifies a run's hash chain from the stored canonical texts, page by page, in bounded memory:
+ * the reference's `verify_ledger_chain` (prev follows the stored hashes, so a changed record is
+ * reported at its own index and a deleted one at the next index). Indexes are positions in the
+ * run's ledger, which equal `seq` while no row is missing.
+ *
+ * Per record: one sha256 of the stored text (no JSON parse, no re-serialisation) and a string
+ * search for its prev_hash (see `canonicalPrevHash`). The indexed columns are generated from the
+ * same text, so they cannot disagree with it and need no separate check. The walk covers the
+ * records that existed when it started; it yields to the event loop between pages.
+ */
+export async function verifyRunChain(db: WorkspaceDb, runId: string, options: VerifyRunOptions = {}): Promise<ChainReport> {
+  const batch = options.batchSize ?? 1000;
+  if (!Number.isInteger(batch) || batch < 1) throw new InvalidArgumentError(`batchSize must be a positive integer (got ${batch}).`);
+  const [total, lastSeq] = db.read(() => db.stmt('SELECT count(*), max(seq) FROM ledger WHERE run_id = ?', 'raw').get(runId) as [number, number | null]);
+  const page = db.stmt('SELECT seq, canonical, record_hash FROM ledger WHERE run_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?', 'raw');
+  const verifier = new ChainVerifier();
+  let after = -1;
+  let done = 0;
+  let previous: string | null = null;
+  options.onProgress?.(0, total);
+  while (done < total && lastSeq !== null) {
+    options.signal?.throwIfAborted();
+    const rows = db.read(() => page.all(runId, after, lastSeq, batch)) as [number, unknown, unknown][];
+    if (rows.length === 0) break;
+    for (const [, rawText, rawStored] of rows) {
+      // A row written around SQLite (a tampered file) may hold other types: compare as text.
+      const text = typeof rawText === 'string' ? rawText : String(rawText);
+      const stored = typeof rawStored === 'string' && rawStored ? rawStored : null;
+      const prev = canonicalPrevHash(text);
+      // Text that is not even JSON cannot match its hash: let that one error report it.
+      verifier.pushCanonical(prev === undefined ? previous : prev, stored, text);
+      previous = stored;
+    }
+    done += rows.length;
+    after = (rows[rows.length - 1] as [number, unknown, unknown])[0];
+    options.onProgress?.(done, total);
+    await yieldToLoop();
+  }
+  return verifier.report(previous);
+}
