@@ -40,3 +40,4 @@ export * from './identity/actor-fingerprint';
 export * from './scheduler/workflow-registry';
 export * from './scheduler/scheduler';
 export * from './scheduler/scheduled-runtime';
+export * from './integrations/index';

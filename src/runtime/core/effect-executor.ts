@@ -13,6 +13,12 @@ export interface EffectExecutorDeps {
   sleep: (seconds: number) => Promise<void>;
   /** Makes records durable on their own (the `started` marker, and failed attempts before a retry). */
   commit: (records: StepRecord[]) => Promise<void>;
+  /**
+   * Commit each `started` record before calling the handler (write-ahead), as the reference
+   * appends it. When false, an attempt's `started` record is committed together with its outcome
+   * (one commit per step): cheaper, but an attempt cut short by a crash leaves no trace.
+   */
+  writeAhead: () => boolean;
 }
 
 /**
@@ -35,16 +41,18 @@ export class EffectExecutor {
     let lastError = 'unknown error';
     for (let attempt = 1; attempt <= max; attempt++) {
       const rec = startRecord({ run, nodeId, effect, attempt, idempotencyKey: key, stepId: this.deps.newId(), startedAt: this.deps.nowIso() });
-      await this.deps.commit([rec]);
+      const writeAhead = this.deps.writeAhead();
+      if (writeAhead) await this.deps.commit([rec]);
+      const head = writeAhead ? [] : [rec];
       const outcome = await this.callHandler(run, effect, defaultNext, signal);
-      if (outcome.status === 'completed') return { outcome, pending: [finishSuccess(rec, outcome.result, this.deps.nowIso())] };
-      if (outcome.status === 'waiting') return { outcome, pending: [finishWaiting(rec, outcome.wait, this.deps.nowIso())] };
+      if (outcome.status === 'completed') return { outcome, pending: [...head, finishSuccess(rec, outcome.result, this.deps.nowIso())] };
+      if (outcome.status === 'waiting') return { outcome, pending: [...head, finishWaiting(rec, outcome.wait, this.deps.nowIso())] };
       lastError = outcome.error || 'unknown error';
       const failed = finishFailure(rec, lastError, this.deps.nowIso());
       if (attempt === max || signal.aborted) {
-        return { outcome: EffectOutcome.failed(`Effect failed after ${attempt} attempts: ${lastError}`), pending: [failed] };
+        return { outcome: EffectOutcome.failed(`Effect failed after ${attempt} attempts: ${lastError}`), pending: [...head, failed] };
       }
-      await this.deps.commit([failed]);
+      await this.deps.commit([...head, failed]);
       const backoff = this.deps.policy().backoffSeconds({ effect, attempt });
       if (backoff > 0) await this.deps.sleep(backoff);
     }
