@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type ArtifactStore } from '../artifacts/artifact-store';
-import { InvalidStepPlanError, NotJsonSerializableError, RunNotWaitingError, UnknownRunError, WaitKeyMismatchError } from '../errors';
+import { InvalidArgumentError, InvalidStepPlanError, NotJsonSerializableError, RunNotWaitingError, UnknownRunError, WaitKeyMismatchError } from '../errors';
 import { assertJsonValue, isJsonObject, type JsonObject, type JsonValue } from '../json/json-value';
 import { formatIsoTimestamp, systemClock, type Clock } from '../json/timestamp';
 import { type WorkflowRegistry } from '../scheduler/workflow-registry';
@@ -108,7 +108,13 @@ export class Runtime {
     this._workflowRegistry = options.workflowRegistry ?? null;
     this._artifactStore = options.artifactStore ?? null;
     this._effectPolicy = options.effectPolicy ?? new DefaultEffectPolicy();
-    this.ctx = options.context ?? { nowIso: () => this.nowIso() };
+    const currentArtifactStore = (): ArtifactStore | null => this._artifactStore;
+    this.ctx = options.context ?? {
+      nowIso: () => this.nowIso(),
+      get artifactStore() {
+        return currentArtifactStore();
+      },
+    };
     this.handlers.set(EffectType.WAIT_EVENT, waitEventHandler);
     this.handlers.set(EffectType.WAIT_UNTIL, waitUntilHandler);
     this.handlers.set(EffectType.ASK_USER, askUserHandler);
@@ -230,6 +236,9 @@ export class Runtime {
       run.status = RunStatus.RUNNING;
       run.waiting = null;
       if (w.resumeToNode) run.currentNode = w.resumeToNode;
+      // The reference saves only at the next step; with maxSteps 0 (a host that steps runs one
+      // node at a time) the unblocked state must not be lost, so save it now.
+      if (maxSteps <= 0) await this.saveMoved(run, []);
       this.moved.add(runId);
     }
     for (let steps = 0; steps < maxSteps; steps++) {
@@ -407,6 +416,34 @@ export class Runtime {
     run.updatedAt = this.nowIso();
     await this.commit(run, [...pending, rec]);
     this.moved.add(run.runId);
+  }
+
+  /**
+   * Puts a run back to an earlier state (a snapshot, or a step of its history), recorded in the
+   * ledger as `result.restored` with where it came from and who did it. Not in the reference,
+   * where restore was left to hosts writing the run store directly (and left no trace).
+   */
+  restoreState(runId: string, state: RunState, options: { actorId?: string | null; origin?: JsonObject } = {}): Promise<RunState> {
+    return this.exclusive(runId, async () => {
+      const current = await this.getState(runId);
+      if (state.runId !== runId) throw new InvalidArgumentError(`Cannot restore run ${runId} from a state of run ${state.runId}.`);
+      assertJsonValue(state.vars, 'restored vars');
+      const at = this.nowIso();
+      const rec = startRecord({ run: current, nodeId: current.currentNode, effect: null, stepId: this.newId(), startedAt: at, actorId: options.actorId ?? current.actorId });
+      rec.status = 'completed';
+      rec.result = {
+        restored: {
+          ...(options.origin ?? {}),
+          from: { status: current.status, current_node: current.currentNode },
+          to: { status: state.status, current_node: state.currentNode },
+        },
+      };
+      rec.endedAt = at;
+      const restored: RunState = { ...cloneRunState(state), updatedAt: this.nowIso() };
+      await this.commit(restored, [rec]);
+      this.moved.add(runId);
+      return restored;
+    });
   }
 
   async getLimitStatus(runId: string): Promise<LimitStatus> {

@@ -1,10 +1,15 @@
+import { type ArtifactStore } from '../artifacts/artifact-store';
 import { UnknownNodeError } from '../errors';
 import { type EffectType } from './enums';
 import { type RunState, type StepPlan } from './models';
 
-/** Passed to every node handler: the runtime's clock, as an ISO timestamp. */
+/**
+ * Passed to every node handler: the runtime's clock, as an ISO timestamp (the reference's whole
+ * context), and the runtime's artifact store so nodes can keep large values out of `vars`.
+ */
 export interface RunContext {
   nowIso(): string;
+  readonly artifactStore?: ArtifactStore | null;
 }
 
 export type NodeHandler = (run: RunState, ctx: RunContext) => StepPlan | Promise<StepPlan>;

@@ -53,7 +53,7 @@ export function finishFailure(rec: StepRecord, error: string, endedAt: string): 
 }
 
 /** What a record stands for, for readers (the Studio, audits). */
-export type RecordKind = 'effect' | 'completion' | 'resume' | 'cancel' | 'other';
+export type RecordKind = 'effect' | 'completion' | 'resume' | 'cancel' | 'restore' | 'fork' | 'other';
 
 export function recordKind(rec: Pick<StepRecord, 'effect' | 'result'>): RecordKind {
   if (rec.effect) return 'effect';
@@ -62,5 +62,7 @@ export function recordKind(rec: Pick<StepRecord, 'effect' | 'result'>): RecordKi
   if (r['completed'] === true) return 'completion';
   if ('resume' in r) return 'resume';
   if ('cancelled' in r) return 'cancel';
+  if ('restored' in r) return 'restore';
+  if ('forked_from' in r) return 'fork';
   return 'other';
 }

@@ -30,6 +30,8 @@ export interface SchedulerOptions {
   onRunFailed?: (runId: string, error: unknown) => void;
   /** Resume a waiting parent when its child completes (default true). */
   autoResumeParents?: boolean;
+  /** Runs the host holds (e.g. paused in a debugger): the scheduler never advances them. */
+  isHeld?: (runId: string) => boolean;
 }
 
 /**
@@ -118,11 +120,12 @@ export class Scheduler {
     } catch (e) {
       this.recordError(`Poll cycle error: ${message(e)}`);
     }
-    if (this.running) await this.scheduleNextWake();
+    if (this.running) await this.scheduleNextWake(now);
     return resumed;
   }
 
   private async tickDue(due: RunState): Promise<boolean> {
+    if (this.opts.isHeld?.(due.runId)) return false;
     try {
       const workflow = this.registry.getOrRaise(due.workflowId);
       const state = await this.runtime.tick({ workflow, runId: due.runId });
@@ -137,10 +140,14 @@ export class Scheduler {
     }
   }
 
-  /** Arms the wake timer for the earliest waiting `wait_until` run. */
-  private async scheduleNextWake(): Promise<void> {
-    // The due query sorts by `until`, so with a far-future "now" its first row is the earliest wait.
-    const [next] = await this.store.listDueWaitUntil({ nowIso: '9999-12-31T23:59:59.999999+00:00', limit: 1 });
+  /**
+   * Arms the wake timer for the earliest `wait_until` still in the future. Runs already due but
+   * not resumed (held, or failing) are left to the regular poll, so they cannot spin the timer.
+   */
+  private async scheduleNextWake(cycleNow: string): Promise<void> {
+    // The due query sorts by `until`; with a far-future "now" it lists the earliest waits first.
+    const upcoming = await this.store.listDueWaitUntil({ nowIso: '9999-12-31T23:59:59.999999+00:00', limit: 200 });
+    const next = upcoming.find((r) => (r.waiting?.until ?? '') > cycleNow && !this.opts.isHeld?.(r.runId));
     if (next) this.noteUntil(next);
   }
 
@@ -211,7 +218,7 @@ export class Scheduler {
       const waiting = await this.store.listRuns({ status: RunStatus.WAITING, limit: 1000 });
       parent = waiting.find((r) => isWaitingOn(r, args.childRunId)) ?? null;
     }
-    if (!parent) return null;
+    if (!parent || this.opts.isHeld?.(parent.runId)) return null;
     const workflow = this.registry.getOrRaise(parent.workflowId);
     const payload: JsonObject = { sub_run_id: args.childRunId, output: args.childOutput };
     return this.runtime.resume({ workflow, runId: parent.runId, waitKey: parent.waiting?.waitKey ?? null, payload, actorId: args.actorId ?? null });

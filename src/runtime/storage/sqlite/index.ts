@@ -24,3 +24,4 @@ export {
   WorkspaceStoreError,
   WorkspaceTooNewError,
 } from './workspace-errors';
+export { RunIndex, type RunIndexQuery, type RunIndexRow } from './run-index';

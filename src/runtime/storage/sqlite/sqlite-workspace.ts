@@ -1,3 +1,4 @@
+import { RunIndex } from './run-index';
 import { randomUUID } from 'node:crypto';
 import { type RunState } from '../../core/models';
 import { formatIsoTimestamp, systemClock, type Clock } from '../../json/timestamp';
@@ -62,6 +63,8 @@ export class SqliteWorkspace {
   readonly ledger: SqliteLedgerStore;
   readonly artifacts: SqliteArtifactStore;
   readonly snapshots: SqliteSnapshotStore;
+  /** Paged, filtered listing for the Studio's runs list. */
+  readonly runIndex: RunIndex;
   /** This open's lease owner id. */
   readonly ownerId: string;
   private readonly checkpoints: Checkpoints;
@@ -84,6 +87,7 @@ export class SqliteWorkspace {
     this.runs = new SqliteRunStore(db, this.writer, this.checkpoints, this.leases, this.ledger);
     this.artifacts = new SqliteArtifactStore(db, this.clock);
     this.snapshots = new SqliteSnapshotStore(db, this.clock);
+    this.runIndex = new RunIndex(db);
   }
 
   /**

@@ -1,0 +1,65 @@
+import { encodeRecordedEffect, encodeStepRecord, parseIsoTimestamp, pyJsonDumps, recordKind, type ChainReport, type StepRecord } from '../../../runtime/index';
+import { type ChainErrorInfo, type ChainSummary, type LedgerEntry } from '../../../shared/contract/domain';
+
+export function toLedgerEntry(seq: number, r: StepRecord): LedgerEntry {
+  const started = parseIsoTimestamp(r.startedAt);
+  const ended = r.endedAt ? parseIsoTimestamp(r.endedAt) : null;
+  return {
+    seq,
+    runId: r.runId,
+    stepId: r.stepId,
+    nodeId: r.nodeId,
+    status: r.status,
+    effectType: r.effect?.type ?? null,
+    kind: recordKind(r),
+    attempt: r.attempt,
+    startedAt: r.startedAt,
+    endedAt: r.endedAt,
+    durationMs: started !== null && ended !== null ? (ended - started) / 1000 : null,
+    actorId: r.actorId,
+    error: r.error,
+    idempotencyKey: r.idempotencyKey,
+    prevHash: r.prevHash,
+    recordHash: r.recordHash,
+    signature: r.signature,
+    effectJson: r.effect ? pyJsonDumps(encodeRecordedEffect(r.effect), { indent: 2 }) : null,
+    resultJson: r.result ? pyJsonDumps(r.result, { indent: 2 }) : null,
+    recordJson: pyJsonDumps(encodeStepRecord(r)),
+  };
+}
+
+/** The first problem of a chain, in words a person can act on. */
+export function explainChainError(e: ChainErrorInfo): string {
+  switch (e.type) {
+    case 'record_hash_mismatch':
+      return `Record ${e.seq} was changed after it was written: its stored hash does not match its content.`;
+    case 'prev_hash_mismatch':
+      return e.seq === 0
+        ? `Record 0 claims a predecessor (${short(e.actualPrevHash)}) but is the first record: records before it were removed.`
+        : `Record ${e.seq} does not follow record ${e.seq - 1}: a record was removed, inserted or moved before it (its prev_hash ${short(e.actualPrevHash)} is not the hash of the record before, ${short(e.expectedPrevHash)}).`;
+    case 'missing_record_hash':
+      return `Record ${e.seq} has no hash: it was written without the hash chain, so it and what follows cannot be checked.`;
+    case 'column_mismatch':
+      return `Record ${e.seq} was edited in the database: its ${e.column} column disagrees with the hashed record.`;
+  }
+}
+
+const short = (h: string | null): string => (h ? `${h.slice(0, 12)}…` : 'none');
+
+/** `seqOf(index)`: ledgers are read in order, so the index of a record is its seq unless rows are missing. */
+export function toChainSummary(runId: string, report: ChainReport, checkedAt: string, seqOf: (index: number) => number = (i) => i): ChainSummary {
+  const errors: ChainErrorInfo[] = report.errors.map((e) => ({ ...e, seq: seqOf(e.index) }) as ChainErrorInfo);
+  const bad = new Set(errors.map((e) => e.index));
+  const first = errors[0] ?? null;
+  return {
+    runId,
+    ok: report.ok,
+    count: report.count,
+    verifiedCount: report.count - bad.size,
+    headHash: report.headHash,
+    firstBadSeq: first ? first.seq : null,
+    explanation: first ? explainChainError(first) : null,
+    errors,
+    checkedAt,
+  };
+}

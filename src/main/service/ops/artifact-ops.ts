@@ -1,0 +1,31 @@
+import { type ArtifactMetadata } from '../../../runtime/index';
+import { type ArtifactInfo } from '../../../shared/contract/domain';
+import { StudioError } from '../../../shared/contract/errors';
+import { type Request, type ResponseMap } from '../../../shared/contract/operations';
+import { session, type ServiceContext } from '../service-context';
+
+type Handler<K extends keyof ResponseMap> = (ctx: ServiceContext, req: Request<K>) => Promise<ResponseMap[K]>;
+
+const toInfo = (m: ArtifactMetadata): ArtifactInfo => ({ ...m, tags: { ...m.tags } });
+
+export const listArtifacts: Handler<'artifacts.list'> = async (ctx, req) => {
+  const store = session(ctx).artifacts;
+  const metas = req.runId ? await store.listByRun(req.runId) : await store.listAll({ limit: req.limit });
+  return metas.map(toInfo);
+};
+
+/** A bounded chunk (64 KiB by default, 1 MiB at most), so large artifacts load piece by piece. */
+export const readArtifact: Handler<'artifacts.read'> = async (ctx, req) => {
+  const s = session(ctx);
+  const meta = await s.artifacts.getMetadata(req.artifactId);
+  if (!meta) throw new StudioError('NOT_FOUND', `No artifact ${req.artifactId} in ${s.info.name}.`);
+  const bytes = (await s.readArtifactChunk(req.artifactId, req.offset, req.length)) ?? new Uint8Array(0);
+  return {
+    artifactId: meta.artifactId,
+    contentType: meta.contentType,
+    sizeBytes: meta.sizeBytes,
+    offset: req.offset,
+    base64: Buffer.from(bytes).toString('base64'),
+    eof: req.offset + bytes.byteLength >= meta.sizeBytes,
+  };
+};

@@ -1,0 +1,74 @@
+import { encodeRunState, formatIsoTimestamp, pyJsonDumps, systemClock } from '../../../runtime/index';
+import { type LedgerEntry } from '../../../shared/contract/domain';
+import { StudioError } from '../../../shared/contract/errors';
+import { type Request, type ResponseMap } from '../../../shared/contract/operations';
+import { toChainSummary, toLedgerEntry } from '../dto/ledger-dto';
+import { loadRunOr404, session, type ServiceContext } from '../service-context';
+import { diffJson } from '../state-diff';
+
+type Handler<K extends keyof ResponseMap> = (ctx: ServiceContext, req: Request<K>) => Promise<ResponseMap[K]>;
+
+/** How far one page request may scan for filtered records before answering with what it found. */
+const MAX_SCAN = 20_000;
+
+export const ledgerPage: Handler<'ledger.page'> = async (ctx, req) => {
+  const s = session(ctx);
+  await loadRunOr404(s, req.runId);
+  const total = await s.ledgerCount(req.runId);
+  const filtered = Boolean(req.status || req.effectType || req.nodeId);
+  const entries: LedgerEntry[] = [];
+  let from = req.fromSeq;
+  while (entries.length < req.limit && from < total && from - req.fromSeq < (filtered ? MAX_SCAN : req.limit)) {
+    const page = await s.ledgerPage(req.runId, from, filtered ? 1000 : req.limit);
+    if (page.length === 0) break;
+    for (const { seq, record } of page) {
+      if (req.status && record.status !== req.status) continue;
+      if (req.effectType && record.effect?.type !== req.effectType) continue;
+      if (req.nodeId && record.nodeId !== req.nodeId) continue;
+      if (entries.length < req.limit) entries.push(toLedgerEntry(seq, record));
+    }
+    from = page.at(-1)!.seq + 1;
+  }
+  return { runId: req.runId, total, fromSeq: req.fromSeq, entries };
+};
+
+export const verifyLedger: Handler<'ledger.verify'> = async (ctx, req) => {
+  const s = session(ctx);
+  await loadRunOr404(s, req.runId);
+  const jobId = ctx.jobs.start('verify', async (progress) => {
+    const report = await s.verify(req.runId, progress);
+    return toChainSummary(req.runId, report, formatIsoTimestamp(systemClock.nowMicros()));
+  });
+  return { jobId };
+};
+
+async function stateText(ctx: ServiceContext, runId: string, seq: number): Promise<{ json: string; value: ReturnType<typeof encodeRunState> }> {
+  const s = session(ctx);
+  const state = await s.stateAt(runId, seq);
+  if (!state) {
+    throw new StudioError(
+      'NOT_FOUND',
+      s.info.kind === 'python-folder'
+        ? `A Python data folder keeps only the final state of a run; the state at record ${seq} is not known.`
+        : `Run ${runId} has no saved state at record ${seq}.`,
+    );
+  }
+  const value = encodeRunState(state);
+  return { json: pyJsonDumps(value, { indent: 2 }), value };
+}
+
+export const stateAt: Handler<'ledger.stateAt'> = async (ctx, req) => {
+  await loadRunOr404(session(ctx), req.runId);
+  return { runId: req.runId, seq: req.seq, stateJson: (await stateText(ctx, req.runId, req.seq)).json };
+};
+
+/** The state before (`fromSeq`, or before the first record when null) and after `toSeq`, as changes. */
+export const stateDiff: Handler<'ledger.diff'> = async (ctx, req) => {
+  await loadRunOr404(session(ctx), req.runId);
+  const fromSeq = req.fromSeq ?? -1;
+  const before = await stateText(ctx, req.runId, fromSeq);
+  const after = await stateText(ctx, req.runId, req.toSeq);
+  return { runId: req.runId, fromSeq, toSeq: req.toSeq, changes: diffJson(before.value, after.value) };
+};
+
+export const getJob: Handler<'jobs.get'> = async (ctx, req) => ctx.jobs.get(req.jobId);

@@ -1,0 +1,149 @@
+import { isJsonObject, parseJson, RunStatus, type JsonObject, type RunState } from '../../../runtime/index';
+import { type Page, type RunSummary } from '../../../shared/contract/domain';
+import { StudioError } from '../../../shared/contract/errors';
+import { type Request, type ResponseMap } from '../../../shared/contract/operations';
+import { toRunSummary } from '../dto/run-dto';
+import { control, detailOf, factsOf, loadRunOr404, session, type ServiceContext } from '../service-context';
+
+type Handler<K extends keyof ResponseMap> = (ctx: ServiceContext, req: Request<K>) => Promise<ResponseMap[K]>;
+
+/** A JSON object typed by a person, parsed losslessly; anything else is a clear BAD_REQUEST. */
+export function parsePayload(text: string, what: string): JsonObject {
+  let value;
+  try {
+    value = parseJson(text, { source: what });
+  } catch (e) {
+    throw new StudioError('BAD_REQUEST', `${(e as Error).message}. Fix the JSON and send it again.`);
+  }
+  if (!isJsonObject(value)) throw new StudioError('BAD_REQUEST', `The ${what} must be a JSON object, like {"response": "yes"}.`);
+  return value;
+}
+
+export const queryRuns: Handler<'runs.query'> = async (ctx, req) => {
+  const s = session(ctx);
+  const { items, total } = await s.queryRuns(req);
+  const out: RunSummary[] = [];
+  for (const row of items) {
+    const run = await s.loadRun(row.runId);
+    if (run) out.push(toRunSummary(run, factsOf(s, row, row.runId)));
+  }
+  return { items: out, total, offset: req.offset } satisfies Page<RunSummary>;
+};
+
+export const getRun: Handler<'runs.get'> = (ctx, req) => detailOf(session(ctx), req.runId);
+
+export const startRun: Handler<'runs.start'> = async (ctx, req) => {
+  const s = control(ctx);
+  const workflow = s.registry.get(req.workflowId);
+  if (!workflow) throw new StudioError('NOT_FOUND', `No workflow '${req.workflowId}' is loaded in this workspace. Pick one from the Workflows list.`);
+  const vars = req.varsJson ? parsePayload(req.varsJson, 'initial vars') : {};
+  const runId = await s.runtime.start({ workflow, vars, actorId: ctx.actorId });
+  if (req.pausedAtEntry) s.driver.pause(runId);
+  else s.driver.kick(runId);
+  return detailOf(s, runId);
+};
+
+export const stepRun: Handler<'runs.step'> = async (ctx, req) => {
+  const s = control(ctx);
+  await s.driver.step(req.runId);
+  return detailOf(s, req.runId);
+};
+
+export const continueRun: Handler<'runs.continue'> = async (ctx, req) => {
+  const s = control(ctx);
+  await loadRunOr404(s, req.runId);
+  s.driver.continue(req.runId);
+  return detailOf(s, req.runId);
+};
+
+export const pauseRun: Handler<'runs.pause'> = async (ctx, req) => {
+  const s = control(ctx);
+  await loadRunOr404(s, req.runId);
+  s.driver.pause(req.runId);
+  return detailOf(s, req.runId);
+};
+
+export const setBreakpoint: Handler<'runs.setBreakpoint'> = async (ctx, req) => {
+  const s = control(ctx);
+  const run = await loadRunOr404(s, req.runId);
+  const wf = s.registry.get(run.workflowId);
+  if (wf && !Object.hasOwn(wf.nodes, req.nodeId)) {
+    throw new StudioError('NOT_FOUND', `Workflow '${run.workflowId}' has no node '${req.nodeId}'.`);
+  }
+  s.driver.setBreakpoint(req.runId, req.nodeId, req.enabled);
+  return detailOf(s, req.runId);
+};
+
+export const cancelRun: Handler<'runs.cancel'> = async (ctx, req) => {
+  const s = control(ctx);
+  const run = await loadRunOr404(s, req.runId);
+  const options = { reason: req.reason ?? 'Cancelled in the Studio', actorId: ctx.actorId };
+  const cancelled = req.withChildren ? await s.scheduler.cancelWithChildren(run.runId, options) : [await s.runtime.cancelRun(run.runId, options)];
+  const out: RunSummary[] = [];
+  for (const r of cancelled) out.push(toRunSummary(r, factsOf(s, await s.runRow(r.runId), r.runId)));
+  return out;
+};
+
+/** Resumes a waiting run with a payload (an answer, an event, an approval), then drives it unless paused. */
+export async function resumeWith(ctx: ServiceContext, runId: string, waitKey: string | null, payload: JsonObject): Promise<RunState> {
+  const s = control(ctx);
+  const run = await loadRunOr404(s, runId);
+  if (run.status !== RunStatus.WAITING || !run.waiting) {
+    throw new StudioError('CONFLICT', `Run ${runId} is not waiting (it is ${run.status}); refresh to see what it does now.`);
+  }
+  const workflow = s.registry.get(run.workflowId);
+  if (!workflow) throw new StudioError('NOT_FOUND', `Workflow '${run.workflowId}' is not loaded, so run ${runId} cannot go on.`);
+  const resumed = await s.runtime.resume({ workflow, runId, waitKey, payload, actorId: ctx.actorId, maxSteps: 0 });
+  ctx.events.emit('prompt.answered', { runId, waitKey: run.waiting.waitKey, actorId: ctx.actorId });
+  s.driver.kick(runId);
+  return resumed;
+}
+
+export const resumeEvent: Handler<'runs.resumeEvent'> = async (ctx, req) => {
+  await resumeWith(ctx, req.runId, req.waitKey, parsePayload(req.payloadJson, 'event payload'));
+  return detailOf(session(ctx), req.runId);
+};
+
+/** A person decides a wait_until run may wake now: recorded as a resume with the wait's own result shape. */
+export const fastForward: Handler<'runs.fastForward'> = async (ctx, req) => {
+  const s = control(ctx);
+  const run = await loadRunOr404(s, req.runId);
+  if (run.status !== RunStatus.WAITING || run.waiting?.reason !== 'until') {
+    throw new StudioError('CONFLICT', `Run ${req.runId} is not waiting for a time, so there is nothing to fast-forward.`);
+  }
+  await resumeWith(ctx, req.runId, null, { until: run.waiting.until, ready: true, fast_forwarded: true });
+  return detailOf(s, req.runId);
+};
+
+export const forkRun: Handler<'runs.fork'> = async (ctx, req) => {
+  const s = control(ctx);
+  let runId = req.runId;
+  let atSeq = req.seq;
+  if (req.snapshotId) {
+    const snap = await s.snapshots.load(req.snapshotId);
+    if (!snap) throw new StudioError('NOT_FOUND', `No snapshot ${req.snapshotId}.`);
+    runId = snap.runId;
+    atSeq = await seqOfStep(ctx, snap.runId, snap.stepId);
+  }
+  const source = await loadRunOr404(s, runId as string);
+  const count = await s.ledgerCount(source.runId);
+  const seq = atSeq ?? count - 1;
+  if (seq < -1 || seq >= count) throw new StudioError('BAD_REQUEST', `Run ${source.runId} has records 0 to ${count - 1}; cannot fork at ${seq}.`);
+  const fork = await s.ws.forkRun({ runId: source.runId, atSeq: seq, actorId: ctx.actorId });
+  if (req.pausedAtEntry) s.driver.pause(fork.runId);
+  else s.driver.kick(fork.runId);
+  return detailOf(s, fork.runId);
+};
+
+/** The seq of the last record of a step (a snapshot remembers the step it was taken at). */
+async function seqOfStep(ctx: ServiceContext, runId: string, stepId: string | null): Promise<number> {
+  const s = session(ctx);
+  const count = await s.ledgerCount(runId);
+  if (!stepId) return count - 1;
+  for (let from = Math.max(0, count - 1000); ; from = Math.max(0, from - 1000)) {
+    const page = await s.ledgerPage(runId, from, 1000);
+    for (let i = page.length - 1; i >= 0; i--) if (page[i]!.record.stepId === stepId) return page[i]!.seq;
+    if (from === 0) break;
+  }
+  throw new StudioError('NOT_FOUND', `The snapshot's step ${stepId} is not in the ledger of run ${runId}.`);
+}

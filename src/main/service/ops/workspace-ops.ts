@@ -1,0 +1,61 @@
+import { existsSync, statSync } from 'node:fs';
+import { type Request, type ResponseMap } from '../../../shared/contract/operations';
+import { StudioError } from '../../../shared/contract/errors';
+import { session, type ServiceContext } from '../service-context';
+import { PythonFolderSession } from '../sessions/python-folder-session';
+import { SqliteSession } from '../sessions/sqlite-session';
+
+type Handler<K extends keyof ResponseMap> = (ctx: ServiceContext, req: Request<K>) => Promise<ResponseMap[K]>;
+
+export const currentWorkspace: Handler<'workspace.current'> = async (ctx) => ctx.current()?.info ?? null;
+
+export const listWorkspaces: Handler<'workspace.list'> = async (ctx) => {
+  const current = ctx.current();
+  const infos = current ? [current.info] : [];
+  for (const path of ctx.recentWorkspaces()) {
+    if (infos.some((i) => i.path === path) || !existsSync(path)) continue;
+    infos.push({ id: path, name: path.split(/[\\/]/).pop() ?? path, path, kind: 'sqlite', readOnly: false, workflowDirs: [], loadErrors: [] });
+  }
+  return infos;
+};
+
+async function openSqlite(ctx: ServiceContext, path: string, create: boolean): Promise<SqliteSession> {
+  return SqliteSession.open({
+    path,
+    create,
+    extraWorkflowDirs: ctx.demoWorkflowDir ? [ctx.demoWorkflowDir] : [],
+    onDriveError: (runId, e) => ctx.events.emit('scheduler.status', { ...schedulerIdle(), lastError: `Run ${runId}: ${e instanceof Error ? e.message : String(e)}` }),
+  });
+}
+
+const schedulerIdle = () => ({ running: false, runsResumed: 0, runsFailed: 0, pollCycles: 0, lastPollAt: null, lastError: null, nextWakeAt: null });
+
+export const openWorkspace: Handler<'workspace.open'> = async (ctx, req) => {
+  const path = ctx.guard.check(req.path);
+  if (!existsSync(path) || !statSync(path).isFile()) {
+    throw new StudioError('NOT_FOUND', `There is no workspace file at ${path}. Create a workspace there, or pick an existing .sqlite file.`);
+  }
+  const s = await openSqlite(ctx, path, false);
+  await ctx.switchTo(s);
+  return s.info;
+};
+
+export const createWorkspace: Handler<'workspace.create'> = async (ctx, req) => {
+  const path = ctx.guard.check(req.path);
+  if (existsSync(path)) throw new StudioError('CONFLICT', `${path} already exists. Open it instead, or choose another name.`);
+  const s = await openSqlite(ctx, path, true);
+  await ctx.switchTo(s);
+  return s.info;
+};
+
+export const openPythonFolder: Handler<'workspace.openPythonFolder'> = async (ctx, req) => {
+  const path = ctx.guard.check(req.path);
+  if (!existsSync(path) || !statSync(path).isDirectory()) throw new StudioError('NOT_FOUND', `There is no folder at ${path}.`);
+  const s = await PythonFolderSession.open(path);
+  await ctx.switchTo(s);
+  return s.info;
+};
+
+export const listWorkflows: Handler<'workflows.list'> = async (ctx) => session(ctx).workflows();
+
+export { openSqlite };

@@ -1,0 +1,80 @@
+import { type RunState } from '../../runtime/index';
+import { type RunIndexRow } from '../../runtime/storage/sqlite/index';
+import { type RunDetail, type RunSummary } from '../../shared/contract/domain';
+import { StudioError } from '../../shared/contract/errors';
+import { toRunDetail, toRunSummary, type RunListFacts } from './dto/run-dto';
+import { type JobRunner } from './jobs/job-runner';
+import { type PathGuard } from './path-guard';
+import { type ServiceEvents } from './service-events';
+import { type ReadSession } from './sessions/session';
+import { SqliteSession } from './sessions/sqlite-session';
+
+/** What every operation handler may use. */
+export interface ServiceContext {
+  readonly events: ServiceEvents;
+  readonly jobs: JobRunner;
+  readonly guard: PathGuard;
+  /** The Studio user's actor id (a human ActorFingerprint), recorded on answers, cancels, restores. */
+  readonly actorId: string;
+  readonly demoWorkflowDir: string | null;
+  current(): ReadSession | null;
+  switchTo(session: ReadSession): Promise<void>;
+  recentWorkspaces(): string[];
+}
+
+export function session(ctx: ServiceContext): ReadSession {
+  const s = ctx.current();
+  if (!s) throw new StudioError('NO_WORKSPACE', 'No workspace is open. Open or create a workspace first.');
+  return s;
+}
+
+/** The open workspace, when it can be changed (a Python data folder is read-only). */
+export function control(ctx: ServiceContext): SqliteSession {
+  const s = session(ctx);
+  if (!(s instanceof SqliteSession)) {
+    throw new StudioError('READ_ONLY', `${s.info.name} is a Python data folder opened read-only for audit; runs in it cannot be changed. Open a workspace to run workflows.`);
+  }
+  return s;
+}
+
+export async function loadRunOr404(s: ReadSession, runId: string): Promise<RunState> {
+  const run = await s.loadRun(runId);
+  if (!run) throw new StudioError('NOT_FOUND', `No run ${runId} in ${s.info.name}. It may belong to another workspace, or have been deleted.`, { runId });
+  return run;
+}
+
+export function factsOf(s: ReadSession, row: RunIndexRow | null, runId: string): RunListFacts {
+  return {
+    childCount: row?.childCount ?? 0,
+    ledgerCount: row?.ledgerCount ?? 0,
+    paused: s.isPaused(runId),
+    forkedFrom: row?.forkedFromRunId ? { runId: row.forkedFromRunId, seq: row.forkedFromSeq, headHash: row.forkedFromHeadHash, snapshotId: null } : null,
+  };
+}
+
+export async function summaryOf(s: ReadSession, run: RunState): Promise<RunSummary> {
+  return toRunSummary(run, factsOf(s, await s.runRow(run.runId), run.runId));
+}
+
+export async function detailOf(s: ReadSession, runId: string): Promise<RunDetail> {
+  const run = await loadRunOr404(s, runId);
+  const row = await s.runRow(runId);
+  const children = await childrenOf(s, runId);
+  const count = row?.ledgerCount ?? (await s.ledgerCount(runId));
+  const last = count > 0 ? (await s.ledgerPage(runId, count - 1, 1))[0] : undefined;
+  return toRunDetail(run, factsOf(s, row, runId), {
+    breakpoints: s.breakpointsOf(runId),
+    forks: await s.forksOf(runId),
+    children,
+    ledgerHead: last?.record.recordHash ?? null,
+  });
+}
+
+async function childrenOf(s: ReadSession, runId: string): Promise<RunDetail['children']> {
+  if (s instanceof SqliteSession) {
+    const kids = await s.ws.runs.listChildren({ parentRunId: runId });
+    return kids.map((k) => ({ runId: k.runId, workflowId: k.workflowId, status: k.status }));
+  }
+  const { items } = await s.queryRuns({ limit: 100_000 });
+  return items.filter((r) => r.parentRunId === runId).map((r) => ({ runId: r.runId, workflowId: r.workflowId, status: r.status }));
+}

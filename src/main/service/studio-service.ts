@@ -1,0 +1,237 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { actorFingerprint, RuntimeError, type RunState, type RuntimeEvent, type StepRecord } from '../../runtime/index';
+import { type SchedulerStatus } from '../../shared/contract/domain';
+import { StudioError, type StudioErrorData } from '../../shared/contract/errors';
+import { type OperationName, type Request, type ResponseMap } from '../../shared/contract/operations';
+import { validateRequest } from '../../shared/contract/validate';
+import { type WireEvent, type WireResult } from '../../shared/contract/wire';
+import { writeFileAtomic } from '../../runtime/storage/files/atomic-write';
+import { toLedgerEntry } from './dto/ledger-dto';
+import { JobRunner } from './jobs/job-runner';
+import { listArtifacts, readArtifact } from './ops/artifact-ops';
+import { getJob, ledgerPage, stateAt, stateDiff, verifyLedger } from './ops/ledger-ops';
+import { answerPrompt, listPrompts, promptOf } from './ops/prompt-ops';
+import { cancelRun, continueRun, fastForward, forkRun, getRun, pauseRun, queryRuns, resumeEvent, setBreakpoint, startRun, stepRun } from './ops/run-ops';
+import { createSnapshot, deleteSnapshot, listSnapshots, previewRestore, restoreSnapshot, updateSnapshot } from './ops/snapshot-ops';
+import { createWorkspace, currentWorkspace, listWorkflows, listWorkspaces, openPythonFolder, openSqlite, openWorkspace } from './ops/workspace-ops';
+import { PathGuard } from './path-guard';
+import { Coalescer, ServiceEvents } from './service-events';
+import { summaryOf, type ServiceContext } from './service-context';
+import { type ReadSession } from './sessions/session';
+import { SqliteSession } from './sessions/sqlite-session';
+
+export interface StudioServiceOptions {
+  userDataDir: string;
+  /** Folders the renderer may name (workspaces, Python data folders). */
+  allowedRoots: string[];
+  /** Opened (created if missing) at start; default `<userDataDir>/workspaces/default.studio.sqlite`. */
+  defaultWorkspacePath?: string;
+  /** Demo workflow modules, loaded into every workspace. */
+  demoWorkflowDir?: string | null;
+  actor?: { displayName: string };
+}
+
+type Handlers = { [K in OperationName]: (ctx: ServiceContext, req: Request<K>) => Promise<ResponseMap[K]> };
+
+const HANDLERS: Handlers = {
+  'workspace.current': currentWorkspace,
+  'workspace.list': listWorkspaces,
+  'workspace.open': openWorkspace,
+  'workspace.create': createWorkspace,
+  'workspace.openPythonFolder': openPythonFolder,
+  'workflows.list': listWorkflows,
+  'runs.query': queryRuns,
+  'runs.get': getRun,
+  'runs.start': startRun,
+  'runs.step': stepRun,
+  'runs.continue': continueRun,
+  'runs.pause': pauseRun,
+  'runs.setBreakpoint': setBreakpoint,
+  'runs.cancel': cancelRun,
+  'runs.resumeEvent': resumeEvent,
+  'runs.fastForward': fastForward,
+  'runs.fork': forkRun,
+  'ledger.page': ledgerPage,
+  'ledger.verify': verifyLedger,
+  'ledger.stateAt': stateAt,
+  'ledger.diff': stateDiff,
+  'prompts.list': listPrompts,
+  'prompts.answer': answerPrompt,
+  'snapshots.list': listSnapshots,
+  'snapshots.create': createSnapshot,
+  'snapshots.update': updateSnapshot,
+  'snapshots.delete': deleteSnapshot,
+  'snapshots.previewRestore': previewRestore,
+  'snapshots.restore': restoreSnapshot,
+  'artifacts.list': listArtifacts,
+  'artifacts.read': readArtifact,
+  'scheduler.status': async (ctx) => schedulerStatus(ctx.current()),
+  'jobs.get': getJob,
+};
+
+/**
+ * The Studio's backend: every operation of the contract over the runtime and the open workspace,
+ * and one event stream. It knows no transport: the Electron host and the web host both call
+ * `invoke` (which validates and never throws) and forward `onEvent`.
+ */
+export class StudioService {
+  private readonly events = new ServiceEvents();
+  private readonly ctx: ServiceContext;
+  private currentSession: ReadSession | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private recent: string[] = [];
+  private readonly recentPath: string;
+  private statusTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly runChanged = new Coalescer<RunState>(100, (_id, run) => void this.emitRunChanged(run));
+  private readonly appended = new Coalescer<StepRecord[]>(100, (runId, recs) => void this.emitAppended(runId, recs), (a, b) => [...a, ...b]);
+
+  private constructor(private readonly options: StudioServiceOptions) {
+    this.recentPath = join(options.userDataDir, 'recent-workspaces.json');
+    const actor = actorFingerprint({ kind: 'human', displayName: options.actor?.displayName ?? 'studio-user', metadata: { app: 'AbstractRuntime Studio' } });
+    this.ctx = {
+      events: this.events,
+      jobs: new JobRunner(this.events),
+      guard: new PathGuard(options.allowedRoots),
+      actorId: actor.actorId,
+      demoWorkflowDir: options.demoWorkflowDir ?? null,
+      current: () => this.currentSession,
+      switchTo: (s) => this.switchTo(s),
+      recentWorkspaces: () => [...this.recent],
+    };
+  }
+
+  static async create(options: StudioServiceOptions): Promise<StudioService> {
+    const service = new StudioService(options);
+    await service.loadRecent();
+    const path = options.defaultWorkspacePath ?? join(options.userDataDir, 'workspaces', 'default.studio.sqlite');
+    mkdirSync(dirname(path), { recursive: true });
+    await service.switchTo(await openSqlite(service.ctx, path, true));
+    service.statusTimer = setInterval(() => service.events.emit('scheduler.status', schedulerStatus(service.currentSession)), 2000);
+    service.statusTimer.unref?.();
+    return service;
+  }
+
+  /** The actor id recorded when this Studio's user answers, cancels or restores. */
+  get actorId(): string {
+    return this.ctx.actorId;
+  }
+
+  get session(): ReadSession | null {
+    return this.currentSession;
+  }
+
+  async invoke(op: string, request: unknown): Promise<WireResult<unknown>> {
+    try {
+      const valid = validateRequest(op, request);
+      const handler = HANDLERS[valid.op] as (ctx: ServiceContext, req: unknown) => Promise<unknown>;
+      return { ok: true, result: await handler(this.ctx, valid.request) };
+    } catch (e) {
+      return { ok: false, error: toErrorData(e) };
+    }
+  }
+
+  onEvent(listener: (e: WireEvent) => void): () => void {
+    return this.events.on(listener);
+  }
+
+  private async switchTo(next: ReadSession): Promise<void> {
+    const prev = this.currentSession;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.currentSession = next;
+    if (prev && prev !== next) await prev.close();
+    if (next instanceof SqliteSession) {
+      this.unsubscribe = next.runtime.onEvent((e) => this.onRuntimeEvent(e));
+      await this.remember(next.info.path);
+    }
+    this.events.emit('workspace.changed', next.info);
+  }
+
+  private onRuntimeEvent(e: RuntimeEvent): void {
+    if (e.type === 'run-saved') {
+      this.runChanged.push(e.run.runId, e.run);
+      const prompt = promptOf(e.run);
+      if (prompt) this.events.emit('prompt.pending', prompt);
+    } else {
+      this.appended.push(e.runId, e.records);
+    }
+  }
+
+  private async emitRunChanged(run: RunState): Promise<void> {
+    const s = this.currentSession;
+    if (!s) return;
+    try {
+      this.events.emit('run.changed', await summaryOf(s, run));
+    } catch {
+      // The workspace closed in between: nothing to announce.
+    }
+  }
+
+  private async emitAppended(runId: string, records: StepRecord[]): Promise<void> {
+    const s = this.currentSession;
+    if (!s) return;
+    try {
+      const count = await s.ledgerCount(runId);
+      const first = count - records.length;
+      this.events.emit('ledger.appended', { runId, entries: records.map((r, i) => toLedgerEntry(first + i, r)) });
+    } catch {
+      // As above.
+    }
+  }
+
+  private async loadRecent(): Promise<void> {
+    try {
+      const list = JSON.parse(await readFile(this.recentPath, 'utf8')) as unknown;
+      if (Array.isArray(list)) this.recent = list.filter((p): p is string => typeof p === 'string').slice(0, 20);
+    } catch {
+      this.recent = [];
+    }
+  }
+
+  private async remember(path: string): Promise<void> {
+    this.recent = [path, ...this.recent.filter((p) => p !== path)].slice(0, 20);
+    if (!existsSync(this.options.userDataDir)) mkdirSync(this.options.userDataDir, { recursive: true });
+    await writeFileAtomic(this.recentPath, JSON.stringify(this.recent, null, 2)).catch(() => undefined);
+  }
+
+  /** Waits until no run is being driven in the background (tests and shutdown). */
+  async idle(): Promise<void> {
+    const s = this.currentSession;
+    if (s instanceof SqliteSession) await s.driver.idle();
+    this.runChanged.drain();
+    this.appended.drain();
+  }
+
+  async close(): Promise<void> {
+    if (this.statusTimer) clearInterval(this.statusTimer);
+    this.unsubscribe?.();
+    this.runChanged.drain();
+    this.appended.drain();
+    await this.currentSession?.close();
+    this.currentSession = null;
+  }
+}
+
+function schedulerStatus(s: ReadSession | null): SchedulerStatus {
+  if (!(s instanceof SqliteSession)) return { running: false, runsResumed: 0, runsFailed: 0, pollCycles: 0, lastPollAt: null, lastError: null, nextWakeAt: null };
+  const st = s.scheduler.stats;
+  return {
+    running: s.scheduler.isRunning,
+    runsResumed: st.runsResumed,
+    runsFailed: st.runsFailed,
+    pollCycles: st.pollCycles,
+    lastPollAt: st.lastPollAt,
+    lastError: st.errors.at(-1) ?? null,
+    nextWakeAt: null,
+  };
+}
+
+function toErrorData(e: unknown): StudioErrorData {
+  if (e instanceof StudioError) return e.toData();
+  if (e instanceof RuntimeError) return { code: e.code, message: e.message, details: { ...e.details } };
+  const err = e as { code?: unknown; message?: unknown };
+  if (err && typeof err.code === 'string' && typeof err.message === 'string') return { code: err.code, message: err.message };
+  return { code: 'INTERNAL', message: `Unexpected error: ${e instanceof Error ? e.message : String(e)}. The operation did not complete; try again, and report it if it persists.` };
+}

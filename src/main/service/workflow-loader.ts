@@ -1,0 +1,97 @@
+import { readdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { extname, join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import * as runtime from '../../runtime/index';
+import { WorkflowSpec } from '../../runtime/index';
+
+/** A tool function a workflow module exports (see the integrations' MappingToolExecutor). */
+export type LoadedTool = ((...args: never[]) => unknown) & { toolDefinition?: { name?: string; requiresApproval?: boolean } };
+
+export interface LoadedModule {
+  file: string;
+  workflows: WorkflowSpec[];
+  tools: LoadedTool[];
+}
+
+export interface LoadResult {
+  modules: LoadedModule[];
+  errors: Array<{ file: string; message: string }>;
+}
+
+const MODULE_EXTENSIONS = new Set(['.ts', '.mts', '.js', '.mjs', '.cjs']);
+/** The specifier workflow modules import the runtime by; it resolves to this process's runtime. */
+export const RUNTIME_SPECIFIER = 'abstractruntime';
+
+/**
+ * Loads every workflow module of the given folders. Each module is bundled with esbuild (so it may
+ * be TypeScript and import its own helpers), with the runtime left external and handed the very
+ * runtime the Studio runs (one WorkflowSpec class, one set of effect types). A module that fails
+ * is reported with its file and error and does not stop the others.
+ */
+export async function loadWorkflowFolders(dirs: readonly string[]): Promise<LoadResult> {
+  const result: LoadResult = { modules: [], errors: [] };
+  for (const dir of dirs) {
+    let names: string[];
+    try {
+      names = (await readdir(dir)).filter((n) => MODULE_EXTENSIONS.has(extname(n)) && !n.endsWith('.d.ts') && !n.includes('.test.')).sort();
+    } catch (e) {
+      result.errors.push({ file: dir, message: `Cannot read the workflow folder: ${(e as Error).message}` });
+      continue;
+    }
+    for (const name of names) {
+      const file = resolve(join(dir, name));
+      try {
+        result.modules.push(await loadWorkflowModule(file));
+      } catch (e) {
+        result.errors.push({ file, message: errorText(e) });
+      }
+    }
+  }
+  return result;
+}
+
+export async function loadWorkflowModule(file: string): Promise<LoadedModule> {
+  const out = await build({
+    entryPoints: [file],
+    bundle: true,
+    write: false,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node22',
+    external: [RUNTIME_SPECIFIER],
+    logLevel: 'silent',
+  });
+  const code = out.outputFiles[0]?.text ?? '';
+  const exports = evaluate(code, file);
+  return { file, workflows: collect(exports, isWorkflowSpec), tools: collect(exports, isTool) };
+}
+
+function evaluate(code: string, file: string): Record<string, unknown> {
+  const nodeRequire = createRequire(file);
+  const requireShim = (specifier: string): unknown => (specifier === RUNTIME_SPECIFIER ? runtime : nodeRequire(specifier));
+  const module = { exports: {} as Record<string, unknown> };
+  // A module is trusted code of the workspace, as a Python workflow file is for the reference.
+  const fn = new Function('require', 'module', 'exports', '__filename', '__dirname', code) as (...a: unknown[]) => void;
+  fn(requireShim, module, module.exports, file, resolve(file, '..'));
+  return module.exports;
+}
+
+function collect<T>(exports: Record<string, unknown>, accept: (v: unknown) => v is T): T[] {
+  const out: T[] = [];
+  for (const value of Object.values(exports)) {
+    for (const v of Array.isArray(value) ? value : [value]) if (accept(v) && !out.includes(v)) out.push(v);
+  }
+  return out;
+}
+
+const isWorkflowSpec = (v: unknown): v is WorkflowSpec => v instanceof WorkflowSpec;
+const isTool = (v: unknown): v is LoadedTool => typeof v === 'function' && !(v instanceof WorkflowSpec) && 'toolDefinition' in (v as object);
+
+function errorText(e: unknown): string {
+  const errs = (e as { errors?: Array<{ text: string; location?: { line: number; column: number } | null }> }).errors;
+  if (Array.isArray(errs) && errs.length > 0) {
+    return errs.map((x) => (x.location ? `line ${x.location.line}:${x.location.column}: ${x.text}` : x.text)).join('; ');
+  }
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,46 @@
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../runtime/storage/files/atomic-write';
+
+/**
+ * What the Studio keeps beside a workspace file (`<file>.studio.json`): the workflow folders it
+ * loads, the LLM settings, and the debugger's pauses and breakpoints, so a paused run stays paused
+ * across a restart. Secrets never go here (see the settings issue).
+ */
+export interface WorkspaceConfig {
+  workflowDirs: string[];
+  llm: { baseUrl: string | null; model: string | null };
+  paused: string[];
+  breakpoints: Record<string, string[]>;
+}
+
+export const defaultWorkspaceConfig = (): WorkspaceConfig => ({ workflowDirs: [], llm: { baseUrl: null, model: null }, paused: [], breakpoints: {} });
+
+export function configPath(workspacePath: string): string {
+  return `${workspacePath}.studio.json`;
+}
+
+export async function readWorkspaceConfig(workspacePath: string): Promise<WorkspaceConfig> {
+  let text: string;
+  try {
+    text = await readFile(configPath(workspacePath), 'utf8');
+  } catch {
+    return defaultWorkspaceConfig();
+  }
+  try {
+    const raw = JSON.parse(text) as Partial<WorkspaceConfig>;
+    const base = defaultWorkspaceConfig();
+    return {
+      workflowDirs: Array.isArray(raw.workflowDirs) ? raw.workflowDirs.filter((d): d is string => typeof d === 'string') : base.workflowDirs,
+      llm: { baseUrl: typeof raw.llm?.baseUrl === 'string' ? raw.llm.baseUrl : null, model: typeof raw.llm?.model === 'string' ? raw.llm.model : null },
+      paused: Array.isArray(raw.paused) ? raw.paused.filter((d): d is string => typeof d === 'string') : [],
+      breakpoints: typeof raw.breakpoints === 'object' && raw.breakpoints !== null ? raw.breakpoints : {},
+    };
+  } catch {
+    // A damaged sidecar must not lock the user out of the workspace: start from defaults.
+    return defaultWorkspaceConfig();
+  }
+}
+
+export async function writeWorkspaceConfig(workspacePath: string, config: WorkspaceConfig): Promise<void> {
+  await writeFileAtomic(configPath(workspacePath), JSON.stringify(config, null, 2) + '\n');
+}

@@ -1,0 +1,101 @@
+import { type RunStatus, type WaitReason } from '../../core/enums';
+import { type WorkspaceDb } from './workspace-db';
+
+/** One row of the Studio's runs list: indexed columns only, plus counts (no state is parsed). */
+export interface RunIndexRow {
+  runId: string;
+  workflowId: string;
+  status: RunStatus;
+  waitReason: WaitReason | null;
+  waitUntil: string | null;
+  parentRunId: string | null;
+  createdAt: string;
+  updatedAt: string;
+  forkedFromRunId: string | null;
+  forkedFromSeq: number | null;
+  forkedFromHeadHash: string | null;
+  childCount: number;
+  ledgerCount: number;
+}
+
+export interface RunIndexQuery {
+  status?: RunStatus | null;
+  workflowId?: string | null;
+  waitReason?: WaitReason | null;
+  /** Substring of the run id, the workflow id, or the saved state text (node, error, vars). */
+  text?: string | null;
+  sort?: 'updated_desc' | 'updated_asc' | 'created_desc' | 'created_asc';
+  offset?: number;
+  limit?: number;
+  topLevelOnly?: boolean;
+}
+
+const ORDER: Record<NonNullable<RunIndexQuery['sort']>, string> = {
+  updated_desc: 'r.updated_at DESC, r.created_seq DESC',
+  updated_asc: 'r.updated_at ASC, r.created_seq ASC',
+  created_desc: 'r.created_seq DESC',
+  created_asc: 'r.created_seq ASC',
+};
+
+const ROW_SELECT = `SELECT r.run_id, r.workflow_id, r.status, r.wait_reason, r.wait_until, r.parent_run_id, r.created_at, r.updated_at,
+  r.forked_from_run_id, r.forked_from_seq, r.forked_from_head_hash,
+  (SELECT count(*) FROM runs k WHERE k.parent_run_id = r.run_id) AS child_count,
+  coalesce((SELECT max(l.seq) + 1 FROM ledger l WHERE l.run_id = r.run_id), 0) AS ledger_count`;
+
+type Row = [string, string, RunStatus, WaitReason | null, string | null, string | null, string, string, string | null, number | null, string | null, number, number];
+
+/**
+ * Paged, filtered, sorted listing for the Studio (the runtime's `listRuns` has no offset, total or
+ * text search). Filters use the runs indexes; the text filter scans the saved state text, which
+ * stays well under a second at 100,000 runs and is only used while someone types a search.
+ */
+export class RunIndex {
+  constructor(private readonly db: WorkspaceDb) {}
+
+  query(q: RunIndexQuery): { items: RunIndexRow[]; total: number } {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (q.status) where.push('r.status = ?') && params.push(q.status);
+    if (q.workflowId) where.push('r.workflow_id = ?') && params.push(q.workflowId);
+    if (q.waitReason) where.push('r.wait_reason = ?') && params.push(q.waitReason);
+    if (q.topLevelOnly) where.push('r.parent_run_id IS NULL');
+    let from = 'FROM runs r';
+    if (q.text) {
+      from = 'FROM runs r JOIN checkpoints c ON c.id = r.checkpoint_id';
+      where.push("(instr(r.run_id, ?) > 0 OR instr(r.workflow_id, ?) > 0 OR instr(c.state, ?) > 0)");
+      params.push(q.text, q.text, q.text);
+    }
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    return this.db.read(() => {
+      const total = this.db.stmt(`SELECT count(*) ${from} ${filter}`, 'pluck').get(...params) as number;
+      const rows = this.db
+        .stmt(`${ROW_SELECT} ${from} ${filter} ORDER BY ${ORDER[q.sort ?? 'updated_desc']} LIMIT ? OFFSET ?`, 'raw')
+        .all(...params, Math.max(1, q.limit ?? 200), Math.max(0, q.offset ?? 0)) as Row[];
+      return { total, items: rows.map(toRow) };
+    });
+  }
+
+  /** The same row for one run, or null. */
+  get(runId: string): RunIndexRow | null {
+    const row = this.db.read(() => this.db.stmt(`${ROW_SELECT} FROM runs r WHERE r.run_id = ?`, 'raw').get(runId) as Row | undefined);
+    return row ? toRow(row) : null;
+  }
+}
+
+function toRow(r: Row): RunIndexRow {
+  return {
+    runId: r[0],
+    workflowId: r[1],
+    status: r[2],
+    waitReason: r[3],
+    waitUntil: r[4],
+    parentRunId: r[5],
+    createdAt: r[6],
+    updatedAt: r[7],
+    forkedFromRunId: r[8],
+    forkedFromSeq: r[9],
+    forkedFromHeadHash: r[10],
+    childCount: r[11],
+    ledgerCount: r[12],
+  };
+}

@@ -1,0 +1,252 @@
+/**
+ * The shapes the Studio's backend sends to the renderer. Plain data only (they cross IPC and
+ * WebSocket). User data (vars, payloads, results, outputs) travels as JSON *text* written the
+ * way Python writes it, so `1.0`, `1e-05` and integers beyond 2^53 reach the screen unchanged;
+ * the renderer parses it losslessly for display.
+ */
+
+export type RunStatus = 'running' | 'waiting' | 'completed' | 'failed' | 'cancelled';
+export type WaitReason = 'event' | 'until' | 'user' | 'job' | 'subworkflow';
+export type StepStatus = 'started' | 'completed' | 'waiting' | 'failed';
+export type NodeKind = 'start' | 'step' | 'effect' | 'subworkflow' | 'terminal';
+/** Verification state of one ledger record, as the hash-chain badge shows it. */
+export type ChainBadge = 'verified' | 'broken' | 'unchecked';
+
+export interface WorkspaceInfo {
+  /** Stable id of the open workspace (its file path, or the folder of a Python data folder). */
+  id: string;
+  name: string;
+  path: string;
+  kind: 'sqlite' | 'python-folder';
+  readOnly: boolean;
+  /** Folders of workflow modules the workspace loads. */
+  workflowDirs: string[];
+  /** Modules that failed to load, each with its file and error. */
+  loadErrors: Array<{ file: string; message: string }>;
+}
+
+export interface WorkflowGraphNode {
+  id: string;
+  label: string;
+  kind: NodeKind;
+  effectType: string | null;
+  description: string | null;
+  /** For subworkflow nodes: the child workflow id. */
+  workflowId: string | null;
+}
+
+export interface WorkflowInfo {
+  workflowId: string;
+  description: string | null;
+  entryNode: string;
+  nodes: WorkflowGraphNode[];
+  edges: Array<{ from: string; to: string; label: string | null }>;
+  /** Where it was loaded from (a module file), or null for built-in demos. */
+  source: string | null;
+}
+
+export interface WaitInfo {
+  reason: WaitReason;
+  waitKey: string | null;
+  until: string | null;
+  resumeToNode: string | null;
+  resultKey: string | null;
+  prompt: string | null;
+  choices: string[] | null;
+  allowFreeText: boolean;
+  /** JSON text, or null. */
+  detailsJson: string | null;
+}
+
+export interface ForkOrigin {
+  runId: string;
+  seq: number | null;
+  headHash: string | null;
+  snapshotId: string | null;
+}
+
+/** One row of the runs list. */
+export interface RunSummary {
+  runId: string;
+  workflowId: string;
+  status: RunStatus;
+  currentNode: string;
+  waitReason: WaitReason | null;
+  /** Short text for the list (the prompt, the event key or the due time). */
+  waitLabel: string | null;
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
+  parentRunId: string | null;
+  childCount: number;
+  ledgerCount: number;
+  /** True while the run is held for debugging: the scheduler does not advance it. */
+  paused: boolean;
+  forkedFrom: ForkOrigin | null;
+}
+
+export interface RunDetail extends RunSummary {
+  waiting: WaitInfo | null;
+  /** The whole RunState as Python writes `run_<id>.json` (indent 2). */
+  stateJson: string;
+  /** `vars` alone, JSON text (indent 2). */
+  varsJson: string;
+  outputJson: string | null;
+  actorId: string | null;
+  sessionId: string | null;
+  breakpoints: string[];
+  forks: Array<{ runId: string; seq: number | null; createdAt: string }>;
+  children: Array<{ runId: string; workflowId: string; status: RunStatus }>;
+  ledgerHead: string | null;
+}
+
+/** One ledger record with its sequence number. */
+export interface LedgerEntry {
+  seq: number;
+  runId: string;
+  stepId: string;
+  nodeId: string;
+  status: StepStatus;
+  effectType: string | null;
+  /** What the record stands for: an effect attempt, the completion, a resume, a cancel. */
+  kind: 'effect' | 'completion' | 'resume' | 'cancel' | 'restore' | 'fork' | 'other';
+  attempt: number;
+  startedAt: string;
+  endedAt: string | null;
+  /** ended - started in milliseconds, when both are known. */
+  durationMs: number | null;
+  actorId: string | null;
+  error: string | null;
+  idempotencyKey: string | null;
+  prevHash: string | null;
+  recordHash: string | null;
+  signature: string | null;
+  effectJson: string | null;
+  resultJson: string | null;
+  /** The whole record as the Python JSONL line writes it. */
+  recordJson: string;
+}
+
+export interface LedgerPage {
+  runId: string;
+  total: number;
+  fromSeq: number;
+  entries: LedgerEntry[];
+}
+
+export type ChainErrorInfo =
+  | { index: number; seq: number; type: 'prev_hash_mismatch'; expectedPrevHash: string | null; actualPrevHash: string | null }
+  | { index: number; seq: number; type: 'missing_record_hash' }
+  | { index: number; seq: number; type: 'record_hash_mismatch'; stored: string; computed: string }
+  | { index: number; seq: number; type: 'column_mismatch'; column: string };
+
+export interface ChainSummary {
+  runId: string;
+  ok: boolean;
+  count: number;
+  verifiedCount: number;
+  headHash: string | null;
+  firstBadSeq: number | null;
+  /** The first problem in words, e.g. "record 57 was changed after it was written: …". */
+  explanation: string | null;
+  errors: ChainErrorInfo[];
+  checkedAt: string;
+}
+
+export interface StateChange {
+  /** Path segments from the root of the run state (`["vars", "answer", "response"]`). */
+  path: string[];
+  kind: 'added' | 'removed' | 'changed';
+  beforeJson: string | null;
+  afterJson: string | null;
+}
+
+export interface StateAtStep {
+  runId: string;
+  seq: number;
+  stateJson: string;
+}
+
+export interface StateDiff {
+  runId: string;
+  fromSeq: number;
+  toSeq: number;
+  changes: StateChange[];
+}
+
+/** Everything a person can answer, across all runs. */
+export interface PendingPrompt {
+  runId: string;
+  workflowId: string;
+  nodeId: string;
+  reason: WaitReason;
+  /** 'question' (ask_user), 'approval' (tool calls to approve), 'event' (a wait_event payload), 'timer' (wait_until). */
+  kind: 'question' | 'approval' | 'event' | 'timer';
+  waitKey: string | null;
+  prompt: string | null;
+  choices: string[] | null;
+  allowFreeText: boolean;
+  until: string | null;
+  /** Tool calls awaiting approval, JSON text. */
+  toolCallsJson: string | null;
+  since: string;
+}
+
+export interface SnapshotInfo {
+  snapshotId: string;
+  runId: string;
+  stepId: string | null;
+  name: string;
+  description: string | null;
+  tags: string[];
+  createdAt: string;
+  updatedAt: string;
+  /** The run's node and status at the bookmark. */
+  currentNode: string | null;
+  status: RunStatus | null;
+}
+
+export interface ArtifactInfo {
+  artifactId: string;
+  contentType: string;
+  sizeBytes: number;
+  createdAt: string;
+  runId: string | null;
+  tags: Record<string, string>;
+}
+
+export interface ArtifactChunk {
+  artifactId: string;
+  contentType: string;
+  sizeBytes: number;
+  offset: number;
+  /** Base64 of the bytes read. */
+  base64: string;
+  eof: boolean;
+}
+
+export interface SchedulerStatus {
+  running: boolean;
+  runsResumed: number;
+  runsFailed: number;
+  pollCycles: number;
+  lastPollAt: string | null;
+  lastError: string | null;
+  /** Earliest pending wait_until, if any. */
+  nextWakeAt: string | null;
+}
+
+export interface JobProgress {
+  jobId: string;
+  kind: 'verify' | 'export' | 'import';
+  done: number;
+  total: number;
+  finished: boolean;
+  error: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  offset: number;
+}

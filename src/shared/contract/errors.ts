@@ -1,0 +1,45 @@
+/**
+ * Errors as they cross the wire: a stable code the renderer can branch on, a message that says what
+ * went wrong and what to do, and optional details. Runtime error codes pass through unchanged.
+ */
+export type StudioErrorCode =
+  | 'BAD_REQUEST'
+  | 'UNKNOWN_OPERATION'
+  | 'NO_WORKSPACE'
+  | 'PATH_NOT_ALLOWED'
+  | 'NOT_FOUND'
+  | 'READ_ONLY'
+  | 'CONFLICT'
+  | 'UNAUTHORIZED'
+  | 'INTERNAL'
+  | (string & {});
+
+export interface StudioErrorData {
+  code: StudioErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export class StudioError extends Error implements StudioErrorData {
+  readonly code: StudioErrorCode;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: StudioErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'StudioError';
+    this.code = code;
+    this.details = details;
+  }
+
+  toData(): StudioErrorData {
+    return { code: this.code, message: this.message, details: this.details };
+  }
+
+  static from(data: StudioErrorData): StudioError {
+    return new StudioError(data.code, data.message, data.details ?? {});
+  }
+}
+
+export function isStudioErrorData(v: unknown): v is StudioErrorData {
+  return typeof v === 'object' && v !== null && typeof (v as StudioErrorData).code === 'string' && typeof (v as StudioErrorData).message === 'string';
+}

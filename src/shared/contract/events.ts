@@ -1,0 +1,42 @@
+/** Everything the backend pushes to the renderer. */
+import {
+  type ChainSummary,
+  type JobProgress,
+  type LedgerEntry,
+  type PendingPrompt,
+  type RunSummary,
+  type SchedulerStatus,
+  type WorkspaceInfo,
+} from './domain';
+
+export interface EventMap {
+  /** A run's state was saved (started, stepped, waiting, completed, …). */
+  'run.changed': RunSummary;
+  /** Records were appended to a run's ledger. */
+  'ledger.appended': { runId: string; entries: LedgerEntry[] };
+  /** A run started waiting for a person or an event. */
+  'prompt.pending': PendingPrompt;
+  /** A waiting run was answered or stopped waiting. */
+  'prompt.answered': { runId: string; waitKey: string | null; actorId: string | null };
+  'scheduler.status': SchedulerStatus;
+  'job.progress': JobProgress;
+  'job.finished': JobProgress & { result: ChainSummary | null };
+  'workspace.changed': WorkspaceInfo | null;
+}
+
+export type EventName = keyof EventMap;
+
+export const eventNames: readonly EventName[] = [
+  'run.changed',
+  'ledger.appended',
+  'prompt.pending',
+  'prompt.answered',
+  'scheduler.status',
+  'job.progress',
+  'job.finished',
+  'workspace.changed',
+];
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && (eventNames as readonly string[]).includes(name);
+}

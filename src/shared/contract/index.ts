@@ -1,0 +1,7 @@
+export * from './domain';
+export * from './operations';
+export * from './events';
+export * from './errors';
+export * from './client';
+export * from './validate';
+export * from './wire';

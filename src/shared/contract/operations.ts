@@ -1,0 +1,163 @@
+/**
+ * Every operation the renderer may ask for: its request schema (validated at the edge, before
+ * anything reaches the service) and its response type. Both transports (Electron IPC and the web
+ * host) are typed from this one map, so they cannot drift apart.
+ */
+import { z } from 'zod';
+import {
+  type ArtifactChunk,
+  type ArtifactInfo,
+  type ChainSummary,
+  type JobProgress,
+  type LedgerPage,
+  type Page,
+  type PendingPrompt,
+  type RunDetail,
+  type RunSummary,
+  type SchedulerStatus,
+  type SnapshotInfo,
+  type StateAtStep,
+  type StateDiff,
+  type WorkflowInfo,
+  type WorkspaceInfo,
+} from './domain';
+
+const id = z.string().min(1).max(200);
+const shortText = z.string().max(500);
+const path = z.string().min(1).max(4096);
+/** JSON text typed or pasted by a person (a prompt answer, an event payload). 1 MiB at most. */
+const jsonText = z.string().max(1024 * 1024);
+const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const runStatus = z.enum(['running', 'waiting', 'completed', 'failed', 'cancelled']);
+const waitReason = z.enum(['event', 'until', 'user', 'job', 'subworkflow']);
+const tags = z.array(z.string().min(1).max(100)).max(50);
+
+export const requestSchemas = {
+  'workspace.current': z.object({}).strict(),
+  'workspace.list': z.object({}).strict(),
+  'workspace.open': z.object({ path }).strict(),
+  'workspace.create': z.object({ path }).strict(),
+  'workspace.openPythonFolder': z.object({ path }).strict(),
+
+  'workflows.list': z.object({}).strict(),
+
+  'runs.query': z
+    .object({
+      status: runStatus.nullish(),
+      workflowId: id.nullish(),
+      waitReason: waitReason.nullish(),
+      text: shortText.nullish(),
+      sort: z.enum(['updated_desc', 'updated_asc', 'created_desc', 'created_asc']).default('updated_desc'),
+      offset: z.number().int().min(0).max(10_000_000).default(0),
+      limit: z.number().int().min(1).max(1000).default(200),
+      topLevelOnly: z.boolean().default(false),
+    })
+    .strict(),
+  'runs.get': z.object({ runId: id }).strict(),
+  'runs.start': z
+    .object({ workflowId: id, varsJson: jsonText.nullish(), pausedAtEntry: z.boolean().default(false) })
+    .strict(),
+  'runs.step': z.object({ runId: id }).strict(),
+  'runs.continue': z.object({ runId: id }).strict(),
+  'runs.pause': z.object({ runId: id }).strict(),
+  'runs.setBreakpoint': z.object({ runId: id, nodeId: id, enabled: z.boolean() }).strict(),
+  'runs.cancel': z.object({ runId: id, reason: shortText.nullish(), withChildren: z.boolean().default(true) }).strict(),
+  'runs.resumeEvent': z.object({ runId: id, waitKey: z.string().max(1000).nullable(), payloadJson: jsonText }).strict(),
+  'runs.fastForward': z.object({ runId: id }).strict(),
+
+  'ledger.page': z
+    .object({
+      runId: id,
+      fromSeq: seq.default(0),
+      limit: z.number().int().min(1).max(5000).default(500),
+      status: z.enum(['started', 'completed', 'waiting', 'failed']).nullish(),
+      effectType: z.string().max(100).nullish(),
+      nodeId: id.nullish(),
+    })
+    .strict(),
+  'ledger.verify': z.object({ runId: id }).strict(),
+  'ledger.stateAt': z.object({ runId: id, seq }).strict(),
+  'ledger.diff': z.object({ runId: id, fromSeq: seq.nullable(), toSeq: seq }).strict(),
+
+  'prompts.list': z.object({}).strict(),
+  'prompts.answer': z.object({ runId: id, waitKey: z.string().max(1000).nullable(), payloadJson: jsonText }).strict(),
+
+  'snapshots.list': z.object({ runId: id.nullish(), tag: z.string().max(100).nullish(), query: shortText.nullish() }).strict(),
+  'snapshots.create': z
+    .object({ runId: id, name: z.string().min(1).max(200), description: z.string().max(2000).nullish(), tags: tags.default([]) })
+    .strict(),
+  'snapshots.update': z
+    .object({ snapshotId: id, name: z.string().min(1).max(200).optional(), description: z.string().max(2000).nullish(), tags: tags.optional() })
+    .strict(),
+  'snapshots.delete': z.object({ snapshotId: id }).strict(),
+  'snapshots.previewRestore': z.object({ snapshotId: id }).strict(),
+  'snapshots.restore': z.object({ snapshotId: id }).strict(),
+  'runs.fork': z
+    .object({ runId: id.optional(), seq: seq.optional(), snapshotId: id.optional(), pausedAtEntry: z.boolean().default(true) })
+    .strict()
+    .refine((r) => (r.snapshotId !== undefined) !== (r.runId !== undefined), { message: 'give either snapshotId, or runId (with an optional seq)' }),
+
+  'artifacts.list': z.object({ runId: id.nullish(), limit: z.number().int().min(1).max(10_000).default(1000) }).strict(),
+  'artifacts.read': z
+    .object({ artifactId: id, offset: z.number().int().min(0).default(0), length: z.number().int().min(1).max(1024 * 1024).default(64 * 1024) })
+    .strict(),
+
+  'scheduler.status': z.object({}).strict(),
+  'jobs.get': z.object({ jobId: id }).strict(),
+} as const;
+
+export type OperationName = keyof typeof requestSchemas;
+/** What the caller passes (defaults may be omitted). */
+export type RequestInput<K extends OperationName> = z.input<(typeof requestSchemas)[K]>;
+/** What the service receives, defaults applied. */
+export type Request<K extends OperationName> = z.output<(typeof requestSchemas)[K]>;
+
+export interface RestorePreview {
+  snapshot: SnapshotInfo;
+  changes: StateDiff['changes'];
+}
+
+export interface ResponseMap {
+  'workspace.current': WorkspaceInfo | null;
+  'workspace.list': WorkspaceInfo[];
+  'workspace.open': WorkspaceInfo;
+  'workspace.create': WorkspaceInfo;
+  'workspace.openPythonFolder': WorkspaceInfo;
+  'workflows.list': WorkflowInfo[];
+  'runs.query': Page<RunSummary>;
+  'runs.get': RunDetail;
+  'runs.start': RunDetail;
+  'runs.step': RunDetail;
+  'runs.continue': RunDetail;
+  'runs.pause': RunDetail;
+  'runs.setBreakpoint': RunDetail;
+  'runs.cancel': RunSummary[];
+  'runs.resumeEvent': RunDetail;
+  'runs.fastForward': RunDetail;
+  'ledger.page': LedgerPage;
+  /** Starts a verification job; progress and the result arrive as events, and from `jobs.get`. */
+  'ledger.verify': { jobId: string };
+  'ledger.stateAt': StateAtStep;
+  'ledger.diff': StateDiff;
+  'prompts.list': PendingPrompt[];
+  'prompts.answer': RunDetail;
+  'snapshots.list': SnapshotInfo[];
+  'snapshots.create': SnapshotInfo;
+  'snapshots.update': SnapshotInfo;
+  'snapshots.delete': { deleted: boolean };
+  'snapshots.previewRestore': RestorePreview;
+  'snapshots.restore': RunDetail;
+  'runs.fork': RunDetail;
+  'artifacts.list': ArtifactInfo[];
+  'artifacts.read': ArtifactChunk;
+  'scheduler.status': SchedulerStatus;
+  'jobs.get': JobProgress & { result: ChainSummary | null };
+}
+
+export type Response<K extends OperationName> = ResponseMap[K];
+
+export const operationNames = Object.keys(requestSchemas) as OperationName[];
+
+export function isOperationName(name: unknown): name is OperationName {
+  return typeof name === 'string' && Object.hasOwn(requestSchemas, name);
+}
