@@ -18,6 +18,7 @@ import {
 import { SqliteWorkspace, type RunIndexQuery, type RunIndexRow } from '../../../runtime/storage/sqlite/index';
 import { type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
 import { verifyInWorker } from '../jobs/job-runner';
+import { studioTools } from '../studio-tools';
 import { loadWorkflowFolders, type LoadedTool } from '../workflow-loader';
 import { readWorkspaceConfig, writeWorkspaceConfig, type WorkspaceConfig } from '../workspace-config';
 import { RunDriver } from './run-driver';
@@ -56,7 +57,7 @@ export class SqliteSession implements ReadSession {
       ledgerStore: ws.ledger,
       artifactStore: ws.artifacts,
       workflowRegistry: this.registry,
-      effectHandlers: { llm_call: llmHandler(config), tool_calls: toolsHandler(tools) },
+      effectHandlers: { llm_call: llmHandler(config), tool_calls: toolsHandler([...studioTools(ws.artifacts), ...(tools as unknown as ToolFunction[])]) },
     });
     this.driver = new RunDriver(this.runtime, this.registry, config, (s) => this.persistDriver(s), onDriveError);
     this.scheduler = new Scheduler({ runtime: this.runtime, registry: this.registry, pollIntervalS: 1, isHeld: (id) => this.driver.isPaused(id) });
@@ -188,9 +189,9 @@ function llmHandler(config: WorkspaceConfig): EffectHandler {
 }
 
 /** Tools of the workspace's modules run in-process; those marked `requiresApproval` wait for a person. */
-function toolsHandler(tools: LoadedTool[]): EffectHandler {
-  const fns = tools as unknown as ToolFunction[];
-  const needs = new Set(tools.filter((t) => t.toolDefinition?.requiresApproval).map((t) => t.toolDefinition?.name ?? t.name));
-  const inner = MappingToolExecutor.fromTools(fns);
+function toolsHandler(tools: ToolFunction[]): EffectHandler {
+  const needsApproval = (t: ToolFunction): boolean => (t.toolDefinition as { requiresApproval?: boolean } | undefined)?.requiresApproval === true;
+  const needs = new Set(tools.filter(needsApproval).map((t) => t.toolDefinition?.name ?? t.name));
+  const inner = MappingToolExecutor.fromTools(tools);
   return makeToolCallsHandler(needs.size > 0 ? new ApprovalToolExecutor({ inner, requiresApproval: (name) => needs.has(name) }) : inner);
 }

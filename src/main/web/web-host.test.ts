@@ -1,0 +1,295 @@
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { type RunDetail } from '../../shared/contract/domain';
+import { operationNames } from '../../shared/contract/operations';
+import { startHarness, type Harness } from '../testing/studio-harness';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness();
+}, 60_000);
+afterAll(async () => {
+  await h?.close();
+});
+
+async function settle(): Promise<void> {
+  await h.service.idle();
+}
+
+async function untilStatus(runId: string, status: RunDetail['status']): Promise<RunDetail> {
+  for (let i = 0; i < 200; i++) {
+    const d = await h.call('runs.get', { runId });
+    if (d.status === status) return d;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`run ${runId} never became ${status}`);
+}
+
+async function finishedJob(jobId: string) {
+  for (let i = 0; i < 500; i++) {
+    const job = await h.call('jobs.get', { jobId });
+    if (job.finished) return job;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('job never finished');
+}
+
+describe('web host: the guard at the door', () => {
+  it('refuses API calls without the token, with a wrong Host, or with GET', async () => {
+    const res = await fetch(`http://127.0.0.1:${h.host.port}/api/runs.query`, { method: 'POST', body: '{}' });
+    expect(res.status).toBe(401);
+    expect((await h.raw('runs.query', {}, { 'X-Studio-Token': 'wrong' })).status).toBe(401);
+    const get = await fetch(`http://127.0.0.1:${h.host.port}/api/runs.query?token=${h.host.token}`);
+    expect(get.status).toBe(405);
+    // fetch cannot forge Host; node:http can, as a DNS-rebinding page's requests would carry it.
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: h.host.port, path: '/api/runs.query', method: 'POST', headers: { Host: 'evil.example', 'X-Studio-Token': h.host.token } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end('{}');
+    });
+    expect(status).toBe(421);
+  });
+
+  it('refuses an event socket without the token or from another origin', async () => {
+    for (const [url, origin] of [
+      [`ws://127.0.0.1:${h.host.port}/api/events`, undefined],
+      [`ws://127.0.0.1:${h.host.port}/api/events?token=${h.host.token}`, 'http://evil.example'],
+    ] as const) {
+      const ws = new WebSocket(url, origin ? { origin } : {});
+      const outcome = await new Promise<string>((r) => {
+        ws.once('open', () => r('open'));
+        ws.once('error', () => r('refused'));
+      });
+      expect(outcome).toBe('refused');
+      ws.terminate();
+    }
+  });
+
+  it('serves the renderer with a strict Content-Security-Policy, and never files outside it', async () => {
+    const res = await fetch(`http://127.0.0.1:${h.host.port}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const escape = await fetch(`http://127.0.0.1:${h.host.port}/..%2f..%2fetc%2fpasswd`);
+    expect(await escape.text()).not.toContain('root:');
+  });
+
+  it('answers unknown operations and invalid requests with typed errors', async () => {
+    const unknown = await h.raw('runs.explode', {});
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toMatchObject({ ok: false, error: { code: 'UNKNOWN_OPERATION' } });
+    const bad = await h.raw('runs.query', { limit: -1, extra: true });
+    expect(bad.body).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    const notJson = await fetch(`http://127.0.0.1:${h.host.port}/api/runs.query`, { method: 'POST', headers: { 'X-Studio-Token': h.host.token }, body: '{oops' });
+    expect(notJson.status).toBe(400);
+  });
+});
+
+describe('web host: every operation', () => {
+  it('workspace and workflows', async () => {
+    const ws = await h.call('workspace.current', {});
+    expect(ws).toMatchObject({ kind: 'sqlite', readOnly: false });
+    // The broken module is reported with its file and error; the others still load.
+    expect(ws!.loadErrors).toEqual([{ file: expect.stringMatching(/zz-broken\.ts$/), message: expect.stringMatching(/line 1/) }]);
+    expect((await h.call('workspace.list', {})).map((w) => w.path)).toContain(ws!.path);
+    const wfs = await h.call('workflows.list', {});
+    const ask = wfs.find((w) => w.workflowId === 'ask_user_demo')!;
+    expect(ask.nodes.map((n) => n.id)).toEqual(expect.arrayContaining(['start', 'greet', 'respond']));
+    expect(ask.edges.length).toBeGreaterThan(0);
+    expect(ask.source).toMatch(/02-ask-user\.ts$/);
+    await expect(h.call('workspace.open', { path: '/etc/passwd' })).rejects.toMatchObject({ code: 'PATH_NOT_ALLOWED' });
+    await expect(h.call('workspace.open', { path: join(h.dir, 'nope.sqlite') })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await h.call('scheduler.status', {})).toMatchObject({ running: true });
+  });
+
+  it('starts a run paused, steps it to a prompt, answers from the inbox and sees it complete', async () => {
+    const started = await h.call('runs.start', { workflowId: 'ask_user_demo', pausedAtEntry: true });
+    expect(started).toMatchObject({ status: 'running', paused: true, currentNode: 'start' });
+    await settle();
+    expect((await h.call('runs.get', { runId: started.runId })).ledgerCount).toBe(0);
+    const stepped = await h.call('runs.step', { runId: started.runId });
+    expect(stepped).toMatchObject({ status: 'waiting', waitReason: 'user' });
+    const prompts = await h.call('prompts.list', {});
+    const card = prompts.find((p) => p.runId === started.runId)!;
+    expect(card).toMatchObject({ kind: 'question', prompt: expect.any(String) });
+    await h.call('runs.continue', { runId: started.runId });
+    await h.call('prompts.answer', { runId: started.runId, waitKey: card.waitKey, payloadJson: '{"response": "Ada"}' });
+    await settle();
+    const second = (await h.call('prompts.list', {})).find((p) => p.runId === started.runId)!;
+    expect(second.choices?.length).toBeGreaterThan(0);
+    await h.call('prompts.answer', { runId: started.runId, waitKey: second.waitKey, payloadJson: JSON.stringify({ response: second.choices![0] }) });
+    await settle();
+    const done = await untilStatus(started.runId, 'completed');
+    expect(JSON.parse(done.outputJson!)).toMatchObject({ name: 'Ada' });
+    await h.waitForEvent('run.changed', (r) => r.runId === started.runId && r.status === 'completed');
+    await h.waitForEvent('prompt.answered', (p) => p.runId === started.runId);
+
+    const page = await h.call('ledger.page', { runId: started.runId });
+    const resumes = page.entries.filter((e) => e.kind === 'resume');
+    expect(resumes).toHaveLength(2);
+    expect(resumes[0]!.actorId).toBe(h.service.actorId);
+    expect(JSON.parse(resumes[0]!.resultJson!)).toMatchObject({ resume: { payload: { response: 'Ada' } } });
+    expect(page.total).toBe(page.entries.length);
+    const waiting = await h.call('ledger.page', { runId: started.runId, status: 'waiting' });
+    expect(waiting.entries.every((e) => e.status === 'waiting')).toBe(true);
+
+    const { jobId } = await h.call('ledger.verify', { runId: started.runId });
+    const job = await finishedJob(jobId);
+    expect(job.result).toMatchObject({ ok: true, count: page.total, verifiedCount: page.total, firstBadSeq: null });
+    await h.waitForEvent('job.finished', (j) => j.jobId === jobId);
+
+    const last = page.total - 1;
+    const at = await h.call('ledger.stateAt', { runId: started.runId, seq: last });
+    expect(JSON.parse(at.stateJson)).toMatchObject({ status: 'completed' });
+    const diff = await h.call('ledger.diff', { runId: started.runId, fromSeq: null, toSeq: last });
+    expect(diff.changes.some((c) => c.path.join('.') === 'status')).toBe(true);
+    expect(diff.changes.some((c) => c.path[0] === 'vars' && c.kind === 'added')).toBe(true);
+  });
+
+  it('stops at a breakpoint, and continues past it', async () => {
+    const run = await h.call('runs.start', { workflowId: 'multi_step_demo', pausedAtEntry: true });
+    await h.call('runs.setBreakpoint', { runId: run.runId, nodeId: 'finish', enabled: true });
+    await expect(h.call('runs.setBreakpoint', { runId: run.runId, nodeId: 'ghost', enabled: true })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await h.call('runs.continue', { runId: run.runId });
+    await settle();
+    const held = await h.call('runs.get', { runId: run.runId });
+    expect(held).toMatchObject({ status: 'running', currentNode: 'finish', paused: true, breakpoints: ['finish'] });
+    await h.call('runs.continue', { runId: run.runId });
+    await settle();
+    await untilStatus(run.runId, 'completed');
+    await h.call('runs.pause', { runId: run.runId });
+    await expect(h.call('runs.step', { runId: run.runId })).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it('fast-forwards a wait_until and cancels a run with its children', async () => {
+    const timer = await h.call('runs.start', { workflowId: 'wait_until_demo' });
+    await settle();
+    expect((await untilStatus(timer.runId, 'waiting')).waitReason).toBe('until');
+    expect((await h.call('prompts.list', {})).find((p) => p.runId === timer.runId)).toMatchObject({ kind: 'timer' });
+    await h.call('runs.fastForward', { runId: timer.runId });
+    await settle();
+    await untilStatus(timer.runId, 'completed');
+    await expect(h.call('runs.fastForward', { runId: timer.runId })).rejects.toMatchObject({ code: 'CONFLICT' });
+
+    const other = await h.call('runs.start', { workflowId: 'ask_user_demo' });
+    await settle();
+    const cancelled = await h.call('runs.cancel', { runId: other.runId, reason: 'test over' });
+    expect(cancelled.map((c) => c.status)).toEqual(['cancelled']);
+    expect((await h.call('runs.get', { runId: other.runId })).error).toBe('test over');
+  });
+
+  it('bookmarks, previews and restores a snapshot, and forks from a snapshot and from a record', async () => {
+    const run = await h.call('runs.start', { workflowId: 'ask_user_demo' });
+    await settle();
+    const waiting = await untilStatus(run.runId, 'waiting');
+    const snap = await h.call('snapshots.create', { runId: run.runId, name: 'before answer', tags: ['Demo'], description: 'first prompt' });
+    expect((await h.call('snapshots.list', { tag: 'demo' })).map((s) => s.snapshotId)).toContain(snap.snapshotId);
+    expect(await h.call('snapshots.update', { snapshotId: snap.snapshotId, name: 'renamed', tags: ['demo', 'x'] })).toMatchObject({ name: 'renamed', tags: ['demo', 'x'] });
+    await h.call('prompts.answer', { runId: run.runId, waitKey: waiting.waiting!.waitKey, payloadJson: '{"response":"Bo"}' });
+    await settle();
+    const preview = await h.call('snapshots.previewRestore', { snapshotId: snap.snapshotId });
+    expect(preview.changes.length).toBeGreaterThan(0);
+    const restored = await h.call('snapshots.restore', { snapshotId: snap.snapshotId });
+    expect(restored).toMatchObject({ status: 'waiting', paused: true, currentNode: waiting.currentNode });
+    const page = await h.call('ledger.page', { runId: run.runId, fromSeq: 0, limit: 500 });
+    expect(page.entries.at(-1)).toMatchObject({ kind: 'restore', actorId: h.service.actorId });
+
+    const fromSnap = await h.call('runs.fork', { snapshotId: snap.snapshotId });
+    expect(fromSnap.forkedFrom).toMatchObject({ runId: run.runId });
+    const fromRecord = await h.call('runs.fork', { runId: run.runId, seq: 0 });
+    expect(fromRecord.forkedFrom).toMatchObject({ runId: run.runId, seq: 0 });
+    expect((await h.call('runs.get', { runId: run.runId })).forks.map((f) => f.runId)).toEqual(expect.arrayContaining([fromSnap.runId, fromRecord.runId]));
+    await expect(h.call('runs.fork', { runId: run.runId, seq: 10_000 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    expect(await h.call('snapshots.delete', { snapshotId: snap.snapshotId })).toEqual({ deleted: true });
+  });
+
+  it('resumes a wait_event run with a JSON payload, keeping number lexemes', async () => {
+    const run = await h.call('runs.start', { workflowId: 'test_event' });
+    await settle();
+    expect((await h.call('prompts.list', {})).find((p) => p.runId === run.runId)).toMatchObject({ kind: 'event', waitKey: 'evt:go' });
+    await expect(h.call('runs.resumeEvent', { runId: run.runId, waitKey: 'evt:wrong', payloadJson: '{}' })).rejects.toMatchObject({ code: 'WAIT_KEY_MISMATCH' });
+    await expect(h.call('runs.resumeEvent', { runId: run.runId, waitKey: 'evt:go', payloadJson: '[1, 2' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(h.call('runs.resumeEvent', { runId: run.runId, waitKey: 'evt:go', payloadJson: '[1]' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await h.call('runs.resumeEvent', { runId: run.runId, waitKey: 'evt:go', payloadJson: '{"n": 1.0, "big": 12345678901234567890}' });
+    await settle();
+    const done = await untilStatus(run.runId, 'completed');
+    expect(done.outputJson).toContain('"n": 1.0');
+    expect(done.outputJson).toContain('12345678901234567890');
+  });
+
+  it('creates a new workspace and opens the first one again', async () => {
+    const first = (await h.call('workspace.current', {}))!;
+    const created = await h.call('workspace.create', { path: join(h.dir, 'second.studio.sqlite') });
+    expect(created.name).toBe('second');
+    expect((await h.call('runs.query', {})).total).toBe(0);
+    await expect(h.call('workspace.create', { path: join(h.dir, 'second.studio.sqlite') })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await h.call('workspace.open', { path: first.path });
+    expect((await h.call('runs.query', {})).total).toBeGreaterThan(0);
+  });
+
+  it('lists and reads artifacts in bounded chunks', async () => {
+    const s = h.service.session!;
+    const meta = await s.artifacts.storeText('x'.repeat(100_000), { runId: 'some-run', tags: { kind: 'note' } });
+    const list = await h.call('artifacts.list', {});
+    expect(list.map((a) => a.artifactId)).toContain(meta.artifactId);
+    expect(await h.call('artifacts.list', { runId: 'some-run' })).toHaveLength(1);
+    const first = await h.call('artifacts.read', { artifactId: meta.artifactId, offset: 0, length: 65536 });
+    expect(first).toMatchObject({ contentType: 'text/plain', sizeBytes: 100_000, eof: false });
+    expect(Buffer.from(first.base64, 'base64').length).toBe(65536);
+    const rest = await h.call('artifacts.read', { artifactId: meta.artifactId, offset: 65536 });
+    expect(rest.eof).toBe(true);
+    await expect(h.call('artifacts.read', { artifactId: 'missing', offset: 0 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('queries runs with filters, text, sort and paging', async () => {
+    const all = await h.call('runs.query', { limit: 1000 });
+    expect(all.total).toBe(all.items.length);
+    const completed = await h.call('runs.query', { status: 'completed' });
+    expect(completed.items.every((r) => r.status === 'completed')).toBe(true);
+    const byWf = await h.call('runs.query', { workflowId: 'ask_user_demo' });
+    expect(byWf.items.every((r) => r.workflowId === 'ask_user_demo')).toBe(true);
+    const text = await h.call('runs.query', { text: all.items[0]!.runId.slice(0, 8) });
+    expect(text.items.map((r) => r.runId)).toContain(all.items[0]!.runId);
+    const page2 = await h.call('runs.query', { offset: 1, limit: 1 });
+    expect(page2.items[0]!.runId).toBe(all.items[1]!.runId);
+    const oldest = await h.call('runs.query', { sort: 'created_asc', limit: 1 });
+    expect(oldest.items).toHaveLength(1);
+  });
+
+  it('opens a Python data folder read-only, verifies it, and finds a tampered record', async () => {
+    const folder = join(h.dir, 'fixtures', 'python-abstractruntime-0.2.0');
+    const info = await h.call('workspace.openPythonFolder', { path: folder });
+    expect(info).toMatchObject({ kind: 'python-folder', readOnly: true });
+    const runs = await h.call('runs.query', { limit: 100 });
+    expect(runs.total).toBe(12);
+    for (const r of runs.items) {
+      const job = await finishedJob((await h.call('ledger.verify', { runId: r.runId })).jobId);
+      expect(job.result?.ok, r.runId).toBe(true);
+    }
+    await expect(h.call('runs.start', { workflowId: 'x' })).rejects.toMatchObject({ code: 'READ_ONLY' });
+    await expect(h.call('snapshots.create', { runId: runs.items[0]!.runId, name: 'x' })).rejects.toMatchObject({ code: 'READ_ONLY' });
+
+    const tampered = join(h.dir, 'tampered');
+    cpSync(folder, tampered, { recursive: true });
+    const file = join(tampered, 'ledger_00000000-0000-4000-8000-000000000001.jsonl');
+    const lines = readFileSync(file, 'utf8').split('\n');
+    lines[2] = lines[2]!.replace('"word_count"', '"word_kount"');
+    writeFileSync(file, lines.join('\n'));
+    await h.call('workspace.openPythonFolder', { path: tampered });
+    const job = await finishedJob((await h.call('ledger.verify', { runId: '00000000-0000-4000-8000-000000000001' })).jobId);
+    expect(job.result).toMatchObject({ ok: false, firstBadSeq: 2 });
+    expect(job.result!.explanation).toMatch(/^Record 2 was changed after it was written/);
+  });
+
+  it('covers every operation of the contract in this file', () => {
+    const source = readFileSync(__filename, 'utf8');
+    const missing = operationNames.filter((op) => !source.includes(`'${op}'`));
+    expect(missing).toEqual([]);
+  });
+});
