@@ -9,7 +9,7 @@ import { startHarness, type Harness } from '../testing/studio-harness';
  * envelope, never an internal error, and a request that fails changes nothing.
  */
 let h: Harness;
-let runIds: string[] = [];
+const runIds: string[] = [];
 
 beforeAll(async () => {
   h = await startHarness();
