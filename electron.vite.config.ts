@@ -6,7 +6,15 @@ import { defineConfig } from 'electron-vite';
 // as a sandboxed preload must be), and the React renderer, which the web host serves too.
 export default defineConfig({
   main: {
-    build: { rollupOptions: { input: { index: resolve(__dirname, 'src/main/electron/main.ts') } } },
+    build: {
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src/main/electron/main.ts'),
+          // Ledger verification runs in a worker thread: its own bundle beside the main one.
+          'verify-worker': resolve(__dirname, 'src/main/service/jobs/verify-worker.ts'),
+        },
+      },
+    },
   },
   preload: {
     build: { rollupOptions: { input: { index: resolve(__dirname, 'src/preload/index.ts') } } },

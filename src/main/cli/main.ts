@@ -1,0 +1,115 @@
+/**
+ * The `studio` command line (bin/studio.mjs runs it through tsx). Every command returns its exit
+ * code; only usage problems and unreadable input are reported without a stack trace (exit 2).
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { RuntimeError } from '../../runtime/errors';
+import { CliUsageError, EXIT_OK, EXIT_USAGE, processIo, type CliIo } from './cli-io';
+import { exportCommand } from './export-command';
+import { runsCommand } from './runs-command';
+import { serveCommand } from './serve-command';
+import { USAGE } from './usage';
+import { verifyCommand } from './verify-command';
+
+export interface CliContext {
+  /** The package root (where out/renderer and resources/ are). */
+  packageRoot: string;
+  io?: CliIo;
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Values = Record<string, string | boolean | undefined>;
+
+const COMMANDS: Record<string, { options: Options; positionals: number; names: string[] }> = {
+  serve: { options: { port: { type: 'string' }, workspace: { type: 'string' } }, positionals: 0, names: [] },
+  verify: { options: { run: { type: 'string' }, json: { type: 'boolean' } }, positionals: 1, names: ['a workspace file or a Python data folder'] },
+  runs: {
+    options: { status: { type: 'string' }, workflow: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
+    positionals: 1,
+    names: ['a workspace file or a Python data folder'],
+  },
+  export: { options: { out: { type: 'string' } }, positionals: 2, names: ['a workspace file', 'a run id'] },
+};
+
+export async function runCli(argv: readonly string[], context: CliContext): Promise<number> {
+  const io = context.io ?? processIo();
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    io.out(USAGE);
+    return command === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  try {
+    const spec = COMMANDS[command];
+    if (!spec) throw new CliUsageError(`unknown command ${JSON.stringify(command)}.`);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.out(USAGE);
+      return EXIT_OK;
+    }
+    const { values, positionals } = parse(command, rest, spec);
+    return await dispatch(command, values, positionals, io, context);
+  } catch (err) {
+    return report(err, io);
+  }
+}
+
+function parse(command: string, args: string[], spec: (typeof COMMANDS)[string]): { values: Values; positionals: string[] } {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: spec.options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new CliUsageError(`${command}: ${(err as Error).message}`);
+  }
+  if (parsed.positionals.length !== spec.positionals) {
+    const want = spec.names.length > 0 ? spec.names.join(' and ') : 'no arguments';
+    throw new CliUsageError(`${command} takes ${want} (got ${parsed.positionals.length} argument${parsed.positionals.length === 1 ? '' : 's'}).`);
+  }
+  return { values: parsed.values as Values, positionals: parsed.positionals };
+}
+
+const text = (v: string | boolean | undefined): string | null => (typeof v === 'string' ? v : null);
+
+function positiveInt(name: string, v: string | boolean | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof v !== 'string') return fallback;
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < 1 || n > max) throw new CliUsageError(`--${name} must be a whole number from 1 to ${max} (got ${JSON.stringify(v)}).`);
+  return n;
+}
+
+function dispatch(command: string, values: Values, positionals: string[], io: CliIo, context: CliContext): Promise<number> {
+  const [first = '', second = ''] = positionals;
+  switch (command) {
+    case 'verify':
+      return verifyCommand(io, { path: first, runId: text(values['run']), json: values['json'] === true });
+    case 'runs':
+      return runsCommand(io, {
+        path: first,
+        status: text(values['status']),
+        workflowId: text(values['workflow']),
+        limit: positiveInt('limit', values['limit'], 100),
+        json: values['json'] === true,
+      });
+    case 'export':
+      return exportCommand(io, { path: first, runId: second, out: text(values['out']) });
+    default:
+      return serveCommand(io, {
+        port: values['port'] === undefined ? 0 : positiveInt('port', values['port'], 0, 65535),
+        workspace: text(values['workspace']),
+        packageRoot: context.packageRoot,
+      });
+  }
+}
+
+/** Usage problems and typed runtime errors in one line; anything else is a bug: show it all. Exit 2 either way. */
+function report(err: unknown, io: CliIo): number {
+  if (err instanceof CliUsageError) {
+    io.err(`studio: ${err.message}\nRun "studio --help" for usage.\n`);
+    return EXIT_USAGE;
+  }
+  if (err instanceof RuntimeError) {
+    io.err(`studio: ${err.message}\n`);
+    return EXIT_USAGE;
+  }
+  // Not "verification failed" (1): nothing was checked, so the caller must not read it as a result.
+  io.err(`studio: unexpected error (please report it):\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  return EXIT_USAGE;
+}

@@ -1,0 +1,45 @@
+/** Test support for the CLI tests: run `bin/studio.mjs` as a child process, as a user would. */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const PACKAGE_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
+export const STUDIO_BIN = join(PACKAGE_ROOT, 'bin', 'studio.mjs');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function runStudio(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  return new Promise((done, fail) => {
+    execFile(
+      process.execPath,
+      [STUDIO_BIN, ...args],
+      { cwd: options.cwd ?? PACKAGE_ROOT, env: { ...process.env, ...options.env }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
+        if (code === null) fail(err);
+        else done({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** Temp folders removed by `cleanup` (call it from afterEach). */
+export class TempDirs {
+  private readonly dirs: string[] = [];
+
+  make(label: string): string {
+    const dir = mkdtempSync(join(tmpdir(), `studio-cli-${label}-`));
+    this.dirs.push(dir);
+    return dir;
+  }
+
+  cleanup(): void {
+    for (const d of this.dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  }
+}
