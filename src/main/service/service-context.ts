@@ -5,6 +5,7 @@ import { StudioError } from '../../shared/contract/errors';
 import { toRunDetail, toRunSummary, type RunListFacts } from './dto/run-dto';
 import { type JobRunner } from './jobs/job-runner';
 import { type PathGuard } from './path-guard';
+import { type SecretStore } from './secret-store';
 import { type ServiceEvents } from './service-events';
 import { type ReadSession } from './sessions/session';
 import { SqliteSession } from './sessions/sqlite-session';
@@ -17,6 +18,7 @@ export interface ServiceContext {
   /** The Studio user's actor id (a human ActorFingerprint), recorded on answers, cancels, restores. */
   readonly actorId: string;
   readonly demoWorkflowDir: string | null;
+  readonly secrets: SecretStore;
   current(): ReadSession | null;
   switchTo(session: ReadSession): Promise<void>;
   recentWorkspaces(): string[];

@@ -14,9 +14,11 @@ import { listArtifacts, readArtifact } from './ops/artifact-ops';
 import { getJob, ledgerPage, stateAt, stateDiff, verifyLedger } from './ops/ledger-ops';
 import { answerPrompt, listPrompts, promptOf } from './ops/prompt-ops';
 import { cancelRun, continueRun, fastForward, forkRun, getRun, pauseRun, queryRuns, resumeEvent, setBreakpoint, startRun, stepRun } from './ops/run-ops';
+import { getSettings, testLlm, updateSettings } from './ops/settings-ops';
 import { createSnapshot, deleteSnapshot, listSnapshots, previewRestore, restoreSnapshot, updateSnapshot } from './ops/snapshot-ops';
 import { createWorkspace, currentWorkspace, listWorkflows, listWorkspaces, openPythonFolder, openSqlite, openWorkspace } from './ops/workspace-ops';
 import { PathGuard } from './path-guard';
+import { MemorySecretStore, type SecretStore } from './secret-store';
 import { Coalescer, ServiceEvents } from './service-events';
 import { summaryOf, type ServiceContext } from './service-context';
 import { type ReadSession } from './sessions/session';
@@ -31,6 +33,8 @@ export interface StudioServiceOptions {
   /** Demo workflow modules, loaded into every workspace. */
   demoWorkflowDir?: string | null;
   actor?: { displayName: string };
+  /** Where secrets go: the OS keychain in the desktop app; memory by default. */
+  secrets?: SecretStore;
 }
 
 type Handlers = { [K in OperationName]: (ctx: ServiceContext, req: Request<K>) => Promise<ResponseMap[K]> };
@@ -67,6 +71,9 @@ const HANDLERS: Handlers = {
   'snapshots.restore': restoreSnapshot,
   'artifacts.list': listArtifacts,
   'artifacts.read': readArtifact,
+  'settings.get': getSettings,
+  'settings.update': updateSettings,
+  'settings.testLlm': testLlm,
   'scheduler.status': async (ctx) => schedulerStatus(ctx.current()),
   'jobs.get': getJob,
 };
@@ -96,6 +103,7 @@ export class StudioService {
       guard: new PathGuard(options.allowedRoots),
       actorId: actor.actorId,
       demoWorkflowDir: options.demoWorkflowDir ?? null,
+      secrets: options.secrets ?? new MemorySecretStore(),
       current: () => this.currentSession,
       switchTo: (s) => this.switchTo(s),
       recentWorkspaces: () => [...this.recent],
@@ -152,6 +160,9 @@ export class StudioService {
   private onRuntimeEvent(e: RuntimeEvent): void {
     if (e.type === 'run-saved') {
       this.runChanged.push(e.run.runId, e.run);
+      // A child started with `async: true` is left running for the host to drive.
+      const s = this.currentSession;
+      if (s instanceof SqliteSession && e.run.status === 'running' && e.run.parentRunId) s.driver.kick(e.run.runId);
       const prompt = promptOf(e.run);
       if (prompt) this.events.emit('prompt.pending', prompt);
     } else {

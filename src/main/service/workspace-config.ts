@@ -6,14 +6,29 @@ import { writeFileAtomic } from '../../runtime/storage/files/atomic-write';
  * loads, the LLM settings, and the debugger's pauses and breakpoints, so a paused run stays paused
  * across a restart. Secrets never go here (see the settings issue).
  */
+export interface LlmHeaderConfig {
+  name: string;
+  secret: boolean;
+  /** Only for non-secret headers; secret values live in the SecretStore. */
+  value: string | null;
+}
+
 export interface WorkspaceConfig {
   workflowDirs: string[];
-  llm: { baseUrl: string | null; model: string | null };
+  llm: { baseUrl: string | null; model: string | null; timeoutS: number; headers: LlmHeaderConfig[] };
+  /** Per tool: true when a person must approve each call; absent means the tool's own default. */
+  toolApproval: Record<string, boolean>;
   paused: string[];
   breakpoints: Record<string, string[]>;
 }
 
-export const defaultWorkspaceConfig = (): WorkspaceConfig => ({ workflowDirs: [], llm: { baseUrl: null, model: null }, paused: [], breakpoints: {} });
+export const defaultWorkspaceConfig = (): WorkspaceConfig => ({
+  workflowDirs: [],
+  llm: { baseUrl: null, model: null, timeoutS: 60, headers: [] },
+  toolApproval: {},
+  paused: [],
+  breakpoints: {},
+});
 
 export function configPath(workspacePath: string): string {
   return `${workspacePath}.studio.json`;
@@ -31,7 +46,17 @@ export async function readWorkspaceConfig(workspacePath: string): Promise<Worksp
     const base = defaultWorkspaceConfig();
     return {
       workflowDirs: Array.isArray(raw.workflowDirs) ? raw.workflowDirs.filter((d): d is string => typeof d === 'string') : base.workflowDirs,
-      llm: { baseUrl: typeof raw.llm?.baseUrl === 'string' ? raw.llm.baseUrl : null, model: typeof raw.llm?.model === 'string' ? raw.llm.model : null },
+      llm: {
+        baseUrl: typeof raw.llm?.baseUrl === 'string' ? raw.llm.baseUrl : null,
+        model: typeof raw.llm?.model === 'string' ? raw.llm.model : null,
+        timeoutS: typeof raw.llm?.timeoutS === 'number' ? raw.llm.timeoutS : base.llm.timeoutS,
+        headers: Array.isArray(raw.llm?.headers)
+          ? raw.llm.headers
+              .filter((h): h is LlmHeaderConfig => typeof h?.name === 'string')
+              .map((h) => ({ name: h.name, secret: h.secret === true, value: h.secret === true ? null : typeof h.value === 'string' ? h.value : null }))
+          : [],
+      },
+      toolApproval: typeof raw.toolApproval === 'object' && raw.toolApproval !== null ? raw.toolApproval : {},
       paused: Array.isArray(raw.paused) ? raw.paused.filter((d): d is string => typeof d === 'string') : [],
       breakpoints: typeof raw.breakpoints === 'object' && raw.breakpoints !== null ? raw.breakpoints : {},
     };

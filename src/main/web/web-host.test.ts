@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { type RunDetail } from '../../shared/contract/domain';
 import { operationNames } from '../../shared/contract/operations';
+import { chatAnswer, startFakeChatServer } from '../../runtime/integrations/testing/fake-chat-server';
 import { startHarness, type Harness } from '../testing/studio-harness';
 
 let h: Harness;
@@ -285,6 +286,38 @@ describe('web host: every operation', () => {
     const job = await finishedJob((await h.call('ledger.verify', { runId: '00000000-0000-4000-8000-000000000001' })).jobId);
     expect(job.result).toMatchObject({ ok: false, firstBadSeq: 2 });
     expect(job.result!.explanation).toMatch(/^Record 2 was changed after it was written/);
+  });
+
+  it('configures the LLM server with a secret header kept out of the workspace file, and runs the LLM demo', async () => {
+    const llm = await startFakeChatServer({ body: chatAnswer('Octopuses have three hearts.') });
+    try {
+      const before = await h.call('settings.get', {});
+      expect(before).toMatchObject({ llm: { baseUrl: null }, secretStorage: 'memory' });
+      expect(before.tools.map((t) => t.name)).toContain('save_artifact');
+      expect(await h.call('settings.testLlm', {})).toMatchObject({ ok: false });
+      const updated = await h.call('settings.update', {
+        llm: { baseUrl: llm.baseUrl + '/', model: 'stub-model', headers: [{ name: 'Authorization', secret: true, value: 'Bearer sk-test-123' }, { name: 'X-Team', secret: false, value: 'qa' }] },
+      });
+      expect(updated.llm).toMatchObject({ baseUrl: llm.baseUrl, model: 'stub-model' });
+      expect(updated.llm.headers).toEqual([
+        { name: 'Authorization', secret: true, value: null, stored: true },
+        { name: 'X-Team', secret: false, value: 'qa', stored: true },
+      ]);
+      const ws = (await h.call('workspace.current', {}))!;
+      expect(readFileSync(`${ws.path}.studio.json`, 'utf8')).not.toContain('sk-test-123');
+      expect(await h.call('settings.testLlm', {})).toMatchObject({ ok: true });
+      expect(llm.requests.at(-1)!.headers['authorization']).toBe('Bearer sk-test-123');
+
+      const run = await h.call('runs.start', { workflowId: 'llm_demo' });
+      await settle();
+      const done = await untilStatus(run.runId, 'completed');
+      expect(done.outputJson).toContain('three hearts');
+      expect(llm.requests.at(-1)!.headers['x-abstractcore-run-id']).toBe(run.runId);
+      await expect(h.call('settings.update', { toolApproval: { no_such_tool: true } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(h.call('settings.update', { llm: { baseUrl: 'ftp://x' } })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    } finally {
+      await llm.close();
+    }
   });
 
   it('covers every operation of the contract in this file', () => {

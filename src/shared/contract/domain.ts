@@ -250,3 +250,36 @@ export interface Page<T> {
   total: number;
   offset: number;
 }
+
+export interface LlmHeaderSetting {
+  name: string;
+  /** Secret headers (API keys) are kept in the OS keychain when available, never in the workspace file. */
+  secret: boolean;
+  /** The value of a non-secret header; always null for a secret one (it is never sent back). */
+  value: string | null;
+  /** For a secret header: whether a value is stored. */
+  stored: boolean;
+}
+
+export interface ToolSetting {
+  name: string;
+  description: string;
+  /** True when a person must approve each call before it runs. */
+  requiresApproval: boolean;
+  /** The module that defines it, or null for the Studio's own tools. */
+  source: string | null;
+}
+
+export interface WorkspaceSettings {
+  llm: { baseUrl: string | null; model: string | null; timeoutS: number; headers: LlmHeaderSetting[] };
+  tools: ToolSetting[];
+  /** Where secrets go: the OS keychain (Electron safeStorage), or this process's memory only (web host). */
+  secretStorage: 'os-keychain' | 'memory';
+}
+
+export interface LlmCheck {
+  ok: boolean;
+  message: string;
+  latencyMs: number | null;
+  model: string | null;
+}

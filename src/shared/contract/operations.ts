@@ -9,6 +9,7 @@ import {
   type ArtifactInfo,
   type ChainSummary,
   type JobProgress,
+  type LlmCheck,
   type LedgerPage,
   type Page,
   type PendingPrompt,
@@ -20,6 +21,7 @@ import {
   type StateDiff,
   type WorkflowInfo,
   type WorkspaceInfo,
+  type WorkspaceSettings,
 } from './domain';
 
 const id = z.string().min(1).max(200);
@@ -102,6 +104,26 @@ export const requestSchemas = {
     .object({ artifactId: id, offset: z.number().int().min(0).default(0), length: z.number().int().min(1).max(1024 * 1024).default(64 * 1024) })
     .strict(),
 
+  'settings.get': z.object({}).strict(),
+  'settings.update': z
+    .object({
+      llm: z
+        .object({
+          baseUrl: z.url({ protocol: /^https?$/ }).max(2000).nullable().optional(),
+          model: z.string().min(1).max(200).nullable().optional(),
+          timeoutS: z.number().min(1).max(3600).optional(),
+          headers: z
+            .array(z.object({ name: z.string().regex(/^[A-Za-z0-9-]{1,100}$/), secret: z.boolean(), value: z.string().max(8000).nullable().optional() }).strict())
+            .max(20)
+            .optional(),
+        })
+        .strict()
+        .optional(),
+      toolApproval: z.record(z.string().max(200), z.boolean()).optional(),
+    })
+    .strict(),
+  'settings.testLlm': z.object({}).strict(),
+
   'scheduler.status': z.object({}).strict(),
   'jobs.get': z.object({ jobId: id }).strict(),
 } as const;
@@ -150,6 +172,9 @@ export interface ResponseMap {
   'runs.fork': RunDetail;
   'artifacts.list': ArtifactInfo[];
   'artifacts.read': ArtifactChunk;
+  'settings.get': WorkspaceSettings;
+  'settings.update': WorkspaceSettings;
+  'settings.testLlm': LlmCheck;
   'scheduler.status': SchedulerStatus;
   'jobs.get': JobProgress & { result: ChainSummary | null };
 }

@@ -23,6 +23,7 @@ async function openSqlite(ctx: ServiceContext, path: string, create: boolean): P
   return SqliteSession.open({
     path,
     create,
+    secrets: ctx.secrets,
     extraWorkflowDirs: ctx.demoWorkflowDir ? [ctx.demoWorkflowDir] : [],
     onDriveError: (runId, e) => ctx.events.emit('scheduler.status', { ...schedulerIdle(), lastError: `Run ${runId}: ${e instanceof Error ? e.message : String(e)}` }),
   });

@@ -1,31 +1,18 @@
 import { basename } from 'node:path';
-import {
-  ApprovalToolExecutor,
-  EffectOutcome,
-  MappingToolExecutor,
-  RemoteLlmClient,
-  Runtime,
-  Scheduler,
-  WorkflowRegistry,
-  makeLlmCallHandler,
-  makeToolCallsHandler,
-  type ChainReport,
-  type EffectHandler,
-  type RunState,
-  type StepRecord,
-  type ToolFunction,
-} from '../../../runtime/index';
+import { Runtime, Scheduler, WorkflowRegistry, type ChainReport, type RunState, type StepRecord } from '../../../runtime/index';
 import { SqliteWorkspace, type RunIndexQuery, type RunIndexRow } from '../../../runtime/storage/sqlite/index';
 import { type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
 import { verifyInWorker } from '../jobs/job-runner';
-import { studioTools } from '../studio-tools';
-import { loadWorkflowFolders, type LoadedTool } from '../workflow-loader';
+import { type SecretStore } from '../secret-store';
+import { loadWorkflowFolders } from '../workflow-loader';
+import { WorkspaceEffects } from './workspace-effects';
 import { readWorkspaceConfig, writeWorkspaceConfig, type WorkspaceConfig } from '../workspace-config';
 import { RunDriver } from './run-driver';
 import { type ReadSession } from './session';
 
 export interface SqliteSessionOptions {
   path: string;
+  secrets: SecretStore;
   /** Folders of workflow modules loaded in addition to the workspace's own list (the demos). */
   extraWorkflowDirs: string[];
   create: boolean;
@@ -49,7 +36,8 @@ export class SqliteSession implements ReadSession {
     readonly ws: SqliteWorkspace,
     readonly info: WorkspaceInfo,
     private config: WorkspaceConfig,
-    tools: LoadedTool[],
+    readonly effects: WorkspaceEffects,
+    readonly secrets: SecretStore,
     onDriveError: (runId: string, error: unknown) => void,
   ) {
     this.runtime = new Runtime({
@@ -57,7 +45,7 @@ export class SqliteSession implements ReadSession {
       ledgerStore: ws.ledger,
       artifactStore: ws.artifacts,
       workflowRegistry: this.registry,
-      effectHandlers: { llm_call: llmHandler(config), tool_calls: toolsHandler([...studioTools(ws.artifacts), ...(tools as unknown as ToolFunction[])]) },
+      effectHandlers: { llm_call: effects.llmHandler, tool_calls: effects.toolsHandler },
     });
     this.driver = new RunDriver(this.runtime, this.registry, config, (s) => this.persistDriver(s), onDriveError);
     this.scheduler = new Scheduler({ runtime: this.runtime, registry: this.registry, pollIntervalS: 1, isHeld: (id) => this.driver.isPaused(id) });
@@ -78,7 +66,9 @@ export class SqliteSession implements ReadSession {
         workflowDirs: dirs,
         loadErrors: [...loaded.errors],
       };
-      const session = new SqliteSession(ws, info, config, loaded.modules.flatMap((m) => m.tools), o.onDriveError);
+      const effects = new WorkspaceEffects(ws.artifacts, loaded.modules.flatMap((m) => m.tools.map((fn) => ({ fn, source: m.file }))), o.secrets, o.path);
+      await effects.configure(config);
+      const session = new SqliteSession(ws, info, config, effects, o.secrets, o.onDriveError);
       for (const m of loaded.modules) {
         for (const wf of m.workflows) {
           if (session.registry.has(wf.workflowId)) info.loadErrors.push({ file: m.file, message: `Workflow '${wf.workflowId}' is defined twice; this copy was ignored.` });
@@ -148,6 +138,17 @@ export class SqliteSession implements ReadSession {
     return out;
   }
 
+  get settings(): WorkspaceConfig {
+    return this.config;
+  }
+
+  /** Applies new settings: saved beside the workspace, and the LLM and tool handlers rebuilt at once. */
+  async updateSettings(next: WorkspaceConfig): Promise<void> {
+    await this.effects.configure(next);
+    this.config = next;
+    await writeWorkspaceConfig(this.ws.path, this.config);
+  }
+
   /** After a restart: runs that were running when the Studio stopped go on, unless paused. */
   private async recover(): Promise<void> {
     const { items } = this.ws.runIndex.query({ status: 'running', limit: 10_000 });
@@ -173,25 +174,4 @@ export class SqliteSession implements ReadSession {
     }
     this.ws.close();
   }
-}
-
-/** The LLM handler from the workspace's settings; without a server it fails with what to do. */
-function llmHandler(config: WorkspaceConfig): EffectHandler {
-  const baseUrl = config.llm.baseUrl ?? process.env['STUDIO_LLM_BASE_URL'] ?? null;
-  const model = config.llm.model ?? process.env['STUDIO_LLM_MODEL'] ?? null;
-  if (!baseUrl || !model) {
-    return () =>
-      EffectOutcome.failed(
-        'No LLM server is configured for this workspace. Set a server URL and a model in Settings (for Ollama: http://127.0.0.1:11434 and a model you pulled), then retry the run.',
-      );
-  }
-  return makeLlmCallHandler(new RemoteLlmClient({ serverBaseUrl: baseUrl, model }));
-}
-
-/** Tools of the workspace's modules run in-process; those marked `requiresApproval` wait for a person. */
-function toolsHandler(tools: ToolFunction[]): EffectHandler {
-  const needsApproval = (t: ToolFunction): boolean => (t.toolDefinition as { requiresApproval?: boolean } | undefined)?.requiresApproval === true;
-  const needs = new Set(tools.filter(needsApproval).map((t) => t.toolDefinition?.name ?? t.name));
-  const inner = MappingToolExecutor.fromTools(tools);
-  return makeToolCallsHandler(needs.size > 0 ? new ApprovalToolExecutor({ inner, requiresApproval: (name) => needs.has(name) }) : inner);
 }

@@ -1,0 +1,78 @@
+import { type LlmHeaderSetting, type WorkspaceSettings } from '../../../shared/contract/domain';
+import { StudioError } from '../../../shared/contract/errors';
+import { type Request, type ResponseMap } from '../../../shared/contract/operations';
+import { control, type ServiceContext } from '../service-context';
+import { type SqliteSession } from '../sessions/sqlite-session';
+import { secretKey } from '../sessions/workspace-effects';
+import { type WorkspaceConfig } from '../workspace-config';
+
+type Handler<K extends keyof ResponseMap> = (ctx: ServiceContext, req: Request<K>) => Promise<ResponseMap[K]>;
+
+async function settingsOf(s: SqliteSession): Promise<WorkspaceSettings> {
+  const c = s.settings;
+  const headers: LlmHeaderSetting[] = [];
+  for (const h of c.llm.headers) {
+    headers.push({ name: h.name, secret: h.secret, value: h.secret ? null : h.value, stored: h.secret ? (await s.secrets.get(secretKey(s.ws.path, h.name))) !== null : h.value !== null });
+  }
+  return {
+    llm: { baseUrl: c.llm.baseUrl, model: c.llm.model, timeoutS: c.llm.timeoutS, headers },
+    tools: s.effects.toolSettings(c.toolApproval),
+    secretStorage: s.secrets.kind,
+  };
+}
+
+export const getSettings: Handler<'settings.get'> = async (ctx) => settingsOf(control(ctx));
+
+/**
+ * Applies a settings change. Secret header values go to the SecretStore (the OS keychain in the
+ * desktop app); leaving a secret's value out keeps the stored one; `null` removes it.
+ */
+export const updateSettings: Handler<'settings.update'> = async (ctx, req) => {
+  const s = control(ctx);
+  const cur = s.settings;
+  const next: WorkspaceConfig = { ...cur, llm: { ...cur.llm }, toolApproval: { ...cur.toolApproval, ...(req.toolApproval ?? {}) } };
+  const llm = req.llm;
+  if (llm) {
+    if (llm.baseUrl !== undefined) next.llm.baseUrl = llm.baseUrl ? llm.baseUrl.replace(/\/+$/, '') : null;
+    if (llm.model !== undefined) next.llm.model = llm.model;
+    if (llm.timeoutS !== undefined) next.llm.timeoutS = llm.timeoutS;
+    if (llm.headers) {
+      const names = new Set<string>();
+      for (const h of llm.headers) {
+        if (names.has(h.name.toLowerCase())) throw new StudioError('BAD_REQUEST', `Header ${h.name} is given twice.`);
+        names.add(h.name.toLowerCase());
+      }
+      for (const old of cur.llm.headers) if (old.secret && !names.has(old.name.toLowerCase())) await s.secrets.set(secretKey(s.ws.path, old.name), null);
+      next.llm.headers = [];
+      for (const h of llm.headers) {
+        if (h.secret && h.value !== undefined) await s.secrets.set(secretKey(s.ws.path, h.name), h.value);
+        next.llm.headers.push({ name: h.name, secret: h.secret, value: h.secret ? null : (h.value ?? null) });
+      }
+    }
+  }
+  const known = new Set(s.effects.toolSettings({}).map((t) => t.name));
+  const unknown = Object.keys(req.toolApproval ?? {}).filter((n) => !known.has(n));
+  if (unknown.length) throw new StudioError('NOT_FOUND', `No tool named ${unknown.join(', ')} in this workspace.`);
+  await s.updateSettings(next);
+  return settingsOf(s);
+};
+
+/** Asks the configured server for a one-word answer, to check URL, model and credentials. */
+export const testLlm: Handler<'settings.testLlm'> = async (ctx) => {
+  const s = control(ctx);
+  const model = s.settings.llm.model;
+  if (!s.settings.llm.baseUrl || !model) return { ok: false, message: 'Set a server URL and a model first.', latencyMs: null, model };
+  const t0 = Date.now();
+  const outcome = await s.effects.llmHandler(
+    { runId: 'settings-check', workflowId: 'settings', status: 'running', currentNode: 'check', vars: {}, waiting: null, output: null, error: null, createdAt: '', updatedAt: '', actorId: null, sessionId: null, parentRunId: null },
+    { type: 'llm_call', payload: { prompt: 'Reply with the single word: ok', params: { max_tokens: 5, temperature: 0 } } },
+    null,
+    { nowIso: () => new Date().toISOString(), signal: AbortSignal.timeout(30_000) },
+  );
+  const latencyMs = Date.now() - t0;
+  if (outcome.status === 'completed') {
+    const m = outcome.result?.['model'];
+    return { ok: true, message: `The server answered in ${latencyMs} ms.`, latencyMs, model: typeof m === 'string' ? m : model };
+  }
+  return { ok: false, message: outcome.error ?? 'The server did not answer.', latencyMs, model };
+};

@@ -1,0 +1,90 @@
+import {
+  ApprovalToolExecutor,
+  EffectOutcome,
+  MappingToolExecutor,
+  RemoteLlmClient,
+  makeLlmCallHandler,
+  makeToolCallsHandler,
+  type ArtifactStore,
+  type EffectHandler,
+  type ToolFunction,
+} from '../../../runtime/index';
+import { type ToolSetting } from '../../../shared/contract/domain';
+import { type SecretStore } from '../secret-store';
+import { studioTools } from '../studio-tools';
+import { type WorkspaceConfig } from '../workspace-config';
+import { type LoadedTool } from '../workflow-loader';
+
+export interface ModuleTool {
+  fn: LoadedTool;
+  source: string | null;
+}
+
+/** The key a secret header of a workspace is stored under. */
+export const secretKey = (workspacePath: string, header: string): string => `${workspacePath}#llm-header:${header.toLowerCase()}`;
+
+/**
+ * The workspace's `llm_call` and `tool_calls` handlers, rebuilt whenever its settings change
+ * (server, model, headers, which tools need approval) without restarting the runtime: the
+ * runtime holds the two stable delegates below.
+ */
+export class WorkspaceEffects {
+  private llm: EffectHandler = notConfigured;
+  private tools: EffectHandler;
+  private readonly all: Array<{ fn: ToolFunction; source: string | null }>;
+
+  readonly llmHandler: EffectHandler = (run, effect, next, ctx) => this.llm(run, effect, next, ctx);
+  readonly toolsHandler: EffectHandler = (run, effect, next, ctx) => this.tools(run, effect, next, ctx);
+
+  constructor(
+    artifacts: ArtifactStore,
+    moduleTools: ModuleTool[],
+    private readonly secrets: SecretStore,
+    private readonly workspacePath: string,
+  ) {
+    this.all = [...studioTools(artifacts).map((fn) => ({ fn, source: null })), ...moduleTools.map((t) => ({ fn: t.fn as unknown as ToolFunction, source: t.source }))];
+    this.tools = this.buildTools({});
+  }
+
+  async configure(config: WorkspaceConfig): Promise<void> {
+    this.llm = await this.buildLlm(config);
+    this.tools = this.buildTools(config.toolApproval);
+  }
+
+  toolSettings(approval: Record<string, boolean>): ToolSetting[] {
+    return this.all.map(({ fn, source }) => ({
+      name: nameOf(fn),
+      description: fn.toolDefinition?.description ?? '',
+      requiresApproval: approval[nameOf(fn)] ?? defaultApproval(fn),
+      source,
+    }));
+  }
+
+  private async buildLlm(config: WorkspaceConfig): Promise<EffectHandler> {
+    const baseUrl = config.llm.baseUrl ?? process.env['STUDIO_LLM_BASE_URL'] ?? null;
+    const model = config.llm.model ?? process.env['STUDIO_LLM_MODEL'] ?? null;
+    if (!baseUrl || !model) return notConfigured;
+    const headers: Record<string, string> = {};
+    for (const h of config.llm.headers) {
+      const value = h.secret ? await this.secrets.get(secretKey(this.workspacePath, h.name)) : h.value;
+      if (value) headers[h.name] = value;
+    }
+    if (!headers['Authorization'] && process.env['STUDIO_LLM_API_KEY']) headers['Authorization'] = `Bearer ${process.env['STUDIO_LLM_API_KEY']}`;
+    return makeLlmCallHandler(new RemoteLlmClient({ serverBaseUrl: baseUrl, model, headers, timeoutS: config.llm.timeoutS }));
+  }
+
+  private buildTools(approval: Record<string, boolean>): EffectHandler {
+    const fns = this.all.map((t) => t.fn);
+    const needs = new Set(fns.filter((fn) => approval[nameOf(fn)] ?? defaultApproval(fn)).map(nameOf));
+    const inner = MappingToolExecutor.fromTools(fns);
+    return makeToolCallsHandler(needs.size > 0 ? new ApprovalToolExecutor({ inner, requiresApproval: (name) => needs.has(name) }) : inner);
+  }
+}
+
+const nameOf = (fn: ToolFunction): string => fn.toolDefinition?.name || fn.name;
+const defaultApproval = (fn: ToolFunction): boolean => (fn.toolDefinition as { requiresApproval?: boolean } | undefined)?.requiresApproval === true;
+
+const notConfigured: EffectHandler = () =>
+  EffectOutcome.failed(
+    'No LLM server is configured for this workspace. Set a server URL and a model in Settings (for Ollama: http://127.0.0.1:11434 and a model you pulled, such as qwen3:4b), then start the run again.',
+  );
