@@ -116,6 +116,12 @@ export const fake = {
       },
     },
   },
+  // As on a Linux box without a keyring: the store must then keep secrets in memory only.
+  safeStorage: {
+    isEncryptionAvailable: () => false,
+    encryptString: (s: string) => Buffer.from(s),
+    decryptString: (b: Buffer) => b.toString(),
+  },
   shell: { opened: [] as string[], openExternal: async (url: string) => void fake.shell.opened.push(url) },
   dialog: { showErrorBox: (title: string, body: string) => console.error(title, body) },
 };

@@ -4,9 +4,10 @@
  * ipc-bridge (sender checked), security decisions live in security-policy.
  */
 import { homedir, userInfo } from 'node:os';
-import { app, dialog, ipcMain, Menu, session, type BrowserWindow } from 'electron';
+import { app, dialog, ipcMain, Menu, safeStorage, session, type BrowserWindow } from 'electron';
 import { StudioService } from '../service/studio-service';
 import { buildAppMenu } from './app-menu';
+import { SafeStorageSecretStore } from './safe-storage-secrets';
 import { appPaths } from './app-paths';
 import { forwardEvents, registerInvokeHandler } from './ipc-bridge';
 import { createMainWindow, hardenSession, hardenWebContents } from './main-window';
@@ -35,6 +36,7 @@ async function start(): Promise<void> {
     defaultWorkspacePath: paths.defaultWorkspacePath,
     demoWorkflowDir: paths.demoWorkflowDir,
     actor: { displayName: userInfo().username },
+    secrets: new SafeStorageSecretStore(safeStorage, paths.userDataDir),
   });
   const backend = service;
   registerInvokeHandler(ipcMain, {
