@@ -68,10 +68,10 @@ function parse(command: string, args: string[], spec: (typeof COMMANDS)[string])
 
 const text = (v: string | boolean | undefined): string | null => (typeof v === 'string' ? v : null);
 
-function positiveInt(name: string, v: string | boolean | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+function positiveInt(name: string, v: string | boolean | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER, min = 1): number {
   if (typeof v !== 'string') return fallback;
   const n = Number(v);
-  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < 1 || n > max) throw new CliUsageError(`--${name} must be a whole number from 1 to ${max} (got ${JSON.stringify(v)}).`);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < min || n > max) throw new CliUsageError(`--${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(v)}).`);
   return n;
 }
 
@@ -92,7 +92,7 @@ function dispatch(command: string, values: Values, positionals: string[], io: Cl
       return exportCommand(io, { path: first, runId: second, out: text(values['out']) });
     default:
       return serveCommand(io, {
-        port: values['port'] === undefined ? 0 : positiveInt('port', values['port'], 0, 65535),
+        port: values['port'] === undefined ? 0 : positiveInt('port', values['port'], 0, 65535, 0), // 0: any free port
         workspace: text(values['workspace']),
         packageRoot: context.packageRoot,
       });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { type RunDetail } from '../../shared/contract/domain';
 import { operationNames } from '../../shared/contract/operations';
-import { chatAnswer, startFakeChatServer } from '../../runtime/integrations/testing/fake-chat-server';
+import { chatAnswer, openAiToolCall, startFakeChatServer } from '../../runtime/integrations/testing/fake-chat-server';
 import { startHarness, type Harness } from '../testing/studio-harness';
 
 let h: Harness;
@@ -290,6 +290,7 @@ describe('web host: every operation', () => {
 
   it('configures the LLM server with a secret header kept out of the workspace file, and runs the LLM demo', async () => {
     const llm = await startFakeChatServer({ body: chatAnswer('Octopuses have three hearts.') });
+    await h.call('workspace.open', { path: join(h.dir, 'user', 'workspaces', 'default.studio.sqlite') });
     try {
       const before = await h.call('settings.get', {});
       expect(before).toMatchObject({ llm: { baseUrl: null }, secretStorage: 'memory' });
@@ -313,6 +314,23 @@ describe('web host: every operation', () => {
       const done = await untilStatus(run.runId, 'completed');
       expect(done.outputJson).toContain('three hearts');
       expect(llm.requests.at(-1)!.headers['x-abstractcore-run-id']).toBe(run.runId);
+
+      // The ReAct demo: the LLM asks for write_note, which needs approval; a person approves an edited call.
+      llm.enqueue({ body: chatAnswer(null, { toolCalls: [openAiToolCall('c1', 'write_note', { text: 'draft' })] }) }, { body: chatAnswer('Saved the note.') });
+      const agent = await h.call('runs.start', { workflowId: 'react_agent_demo', varsJson: '{"context": {"task": "Save a note"}}' });
+      await settle();
+      const approval = (await h.call('prompts.list', {})).find((p) => p.runId === agent.runId)!;
+      expect(approval).toMatchObject({ kind: 'approval' });
+      expect(approval.toolCallsJson).toContain('write_note');
+      await expect(h.call('prompts.answer', { runId: agent.runId, waitKey: approval.waitKey, payloadJson: '{"decisions": {"nope": {"approved": true}}}' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+      await h.call('prompts.answer', { runId: agent.runId, waitKey: approval.waitKey, payloadJson: '{"decisions": {"c1": {"approved": true, "arguments": {"text": "final"}}}}' });
+      await settle();
+      const agentDone = await untilStatus(agent.runId, 'completed');
+      expect(agentDone.outputJson).toContain('Saved the note.');
+      const resume = (await h.call('ledger.page', { runId: agent.runId, limit: 1000 })).entries.find((e) => e.kind === 'resume')!;
+      expect(resume.actorId).toBe(h.service.actorId);
+      expect(resume.resultJson).toContain('"final"');
+
       await expect(h.call('settings.update', { toolApproval: { no_such_tool: true } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
       await expect(h.call('settings.update', { llm: { baseUrl: 'ftp://x' } })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     } finally {

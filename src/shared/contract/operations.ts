@@ -53,6 +53,7 @@ export const requestSchemas = {
       offset: z.number().int().min(0).max(10_000_000).default(0),
       limit: z.number().int().min(1).max(1000).default(200),
       topLevelOnly: z.boolean().default(false),
+      parentRunId: id.nullish(),
     })
     .strict(),
   'runs.get': z.object({ runId: id }).strict(),

@@ -1,7 +1,8 @@
-import { isJsonObject, pyJsonDumps, RunStatus, type RunState } from '../../../runtime/index';
+import { isJsonObject, pyJsonDumps, RunStatus, type RunState, type ToolCallDecisions } from '../../../runtime/index';
 import { type PendingPrompt } from '../../../shared/contract/domain';
 import { type Request, type ResponseMap } from '../../../shared/contract/operations';
-import { detailOf, session, type ServiceContext } from '../service-context';
+import { StudioError } from '../../../shared/contract/errors';
+import { control, detailOf, loadRunOr404, session, type ServiceContext } from '../service-context';
 import { parsePayload, resumeWith } from './run-ops';
 
 type Handler<K extends keyof ResponseMap> = (ctx: ServiceContext, req: Request<K>) => Promise<ResponseMap[K]>;
@@ -44,7 +45,27 @@ export const listPrompts: Handler<'prompts.list'> = async (ctx) => {
   return out;
 };
 
+/**
+ * Answers a prompt. For a tool-approval wait the answer is `{"decisions": {<call key>: {approved,
+ * arguments?, reason?}}}`: the approved (possibly edited) calls run here, in-process, and the run
+ * resumes with their results and the decisions, so the ledger shows who approved what.
+ */
 export const answerPrompt: Handler<'prompts.answer'> = async (ctx, req) => {
-  await resumeWith(ctx, req.runId, req.waitKey, parsePayload(req.payloadJson, 'answer'));
+  let payload = parsePayload(req.payloadJson, 'answer');
+  const run = await loadRunOr404(session(ctx), req.runId);
+  const details = run.waiting?.details;
+  if (isJsonObject(details) && details['mode'] === 'approval' && isJsonObject(payload['decisions'])) {
+    const calls = details['tool_calls'];
+    try {
+      payload = await control(ctx).effects.executeApproved(Array.isArray(calls) ? calls : [], payload['decisions'] as unknown as ToolCallDecisions, {
+        runId: run.runId,
+        nodeId: run.currentNode,
+        actorId: ctx.actorId,
+      });
+    } catch (e) {
+      throw new StudioError('BAD_REQUEST', `The approval could not be applied: ${(e as Error).message}.`);
+    }
+  }
+  await resumeWith(ctx, req.runId, req.waitKey, payload);
   return detailOf(session(ctx), req.runId);
 };

@@ -55,6 +55,7 @@ export class PythonFolderSession implements ReadSession {
         (!q.workflowId || r.workflowId === q.workflowId) &&
         (!q.waitReason || r.waiting?.reason === q.waitReason) &&
         (!q.topLevelOnly || !r.parentRunId) &&
+        (!q.parentRunId || r.parentRunId === q.parentRunId) &&
         (!text || r.runId.includes(text) || r.workflowId.includes(text) || r.currentNode.includes(text) || (r.error ?? '').includes(text)),
     );
     const sort = q.sort ?? 'updated_desc';

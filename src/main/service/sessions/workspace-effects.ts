@@ -5,7 +5,12 @@ import {
   RemoteLlmClient,
   makeLlmCallHandler,
   makeToolCallsHandler,
+  executeApprovedToolCalls,
   type ArtifactStore,
+  type JsonObject,
+  type JsonValue,
+  type ToolCallDecisions,
+  type ToolExecutionContext,
   type EffectHandler,
   type ToolFunction,
 } from '../../../runtime/index';
@@ -58,6 +63,14 @@ export class WorkspaceEffects {
       requiresApproval: approval[nameOf(fn)] ?? defaultApproval(fn),
       source,
     }));
+  }
+
+  /**
+   * Runs the approved (possibly edited) calls of an approval wait and answers the rejected ones,
+   * producing the payload the run resumes with (`{mode: "executed", results, decisions}`).
+   */
+  executeApproved(toolCalls: readonly JsonValue[], decisions: ToolCallDecisions, context: Partial<ToolExecutionContext>): Promise<JsonObject> {
+    return executeApprovedToolCalls(MappingToolExecutor.fromTools(this.all.map((t) => t.fn)), toolCalls, decisions, context);
   }
 
   private async buildLlm(config: WorkspaceConfig): Promise<EffectHandler> {

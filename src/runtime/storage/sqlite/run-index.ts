@@ -10,6 +10,7 @@ export interface RunIndexRow {
   waitUntil: string | null;
   parentRunId: string | null;
   createdAt: string;
+  /** As indexed: for a running run mid-tick this may lag its state by < 100 ms (see schema-v1). */
   updatedAt: string;
   forkedFromRunId: string | null;
   forkedFromSeq: number | null;
@@ -28,6 +29,8 @@ export interface RunIndexQuery {
   offset?: number;
   limit?: number;
   topLevelOnly?: boolean;
+  /** Only the children of this run. */
+  parentRunId?: string | null;
 }
 
 const ORDER: Record<NonNullable<RunIndexQuery['sort']>, string> = {
@@ -40,7 +43,14 @@ const ORDER: Record<NonNullable<RunIndexQuery['sort']>, string> = {
 const ROW_SELECT = `SELECT r.run_id, r.workflow_id, r.status, r.wait_reason, r.wait_until, r.parent_run_id, r.created_at, r.updated_at,
   r.forked_from_run_id, r.forked_from_seq, r.forked_from_head_hash,
   (SELECT count(*) FROM runs k WHERE k.parent_run_id = r.run_id) AS child_count,
-  coalesce((SELECT max(l.seq) + 1 FROM ledger l WHERE l.run_id = r.run_id), 0) AS ledger_count`;
+  coalesce((SELECT l.seq + 1 FROM ledger l WHERE l.id >= (r.created_seq << 32) AND l.id < ((r.created_seq + 1) << 32) ORDER BY l.id DESC LIMIT 1), 0) AS ledger_count`;
+
+// The text of the run's latest saved state (see Checkpoints.find: with its last record, or in run_states).
+const LATEST_STATE = `(SELECT state FROM (
+    SELECT * FROM (SELECT l.seq, 0 AS n, l.state FROM ledger l WHERE l.id >= (r.created_seq << 32) AND l.id < ((r.created_seq + 1) << 32) AND l.state IS NOT NULL ORDER BY l.id DESC LIMIT 1)
+    UNION ALL
+    SELECT * FROM (SELECT s.seq, s.n, s.state FROM run_states s WHERE s.run_key = r.created_seq ORDER BY s.seq DESC, s.n DESC LIMIT 1)
+  ) ORDER BY seq DESC, n DESC LIMIT 1)`;
 
 type Row = [string, string, RunStatus, WaitReason | null, string | null, string | null, string, string, string | null, number | null, string | null, number, number];
 
@@ -55,14 +65,21 @@ export class RunIndex {
   query(q: RunIndexQuery): { items: RunIndexRow[]; total: number } {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (q.status) where.push('r.status = ?') && params.push(q.status);
-    if (q.workflowId) where.push('r.workflow_id = ?') && params.push(q.workflowId);
-    if (q.waitReason) where.push('r.wait_reason = ?') && params.push(q.waitReason);
+    const filters: [string, string | null | undefined][] = [
+      ['r.status = ?', q.status],
+      ['r.workflow_id = ?', q.workflowId],
+      ['r.wait_reason = ?', q.waitReason],
+    ];
+    for (const [sql, value] of filters) {
+      if (!value) continue;
+      where.push(sql);
+      params.push(value);
+    }
     if (q.topLevelOnly) where.push('r.parent_run_id IS NULL');
-    let from = 'FROM runs r';
+    if (q.parentRunId) where.push('r.parent_run_id = ?') && params.push(q.parentRunId);
+    const from = 'FROM runs r';
     if (q.text) {
-      from = 'FROM runs r JOIN checkpoints c ON c.id = r.checkpoint_id';
-      where.push("(instr(r.run_id, ?) > 0 OR instr(r.workflow_id, ?) > 0 OR instr(c.state, ?) > 0)");
+      where.push(`(instr(r.run_id, ?) > 0 OR instr(r.workflow_id, ?) > 0 OR instr(${LATEST_STATE}, ?) > 0)`);
       params.push(q.text, q.text, q.text);
     }
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';

@@ -1,0 +1,36 @@
+import * as Dialog from '@radix-ui/react-dialog';
+import { type ReactNode } from 'react';
+
+/**
+ * A dialog with a title, a one-line description and a footer of actions. Radix keeps focus inside
+ * it, closes it on Escape and gives it its accessible name.
+ */
+export function Modal(props: {
+  open: boolean;
+  onOpenChange(open: boolean): void;
+  title: string;
+  description?: ReactNode;
+  children?: ReactNode;
+  footer?: ReactNode;
+  wide?: boolean;
+  testId?: string;
+}) {
+  return (
+    <Dialog.Root open={props.open} onOpenChange={props.onOpenChange}>
+      <Dialog.Portal>
+        <Dialog.Overlay className="modal-overlay" />
+        <Dialog.Content className={`modal${props.wide ? ' wide' : ''}`} data-testid={props.testId}>
+          <header className="modal-header">
+            <Dialog.Title className="modal-title">{props.title}</Dialog.Title>
+            <Dialog.Close className="btn ghost icon" aria-label="Close">
+              ✕
+            </Dialog.Close>
+          </header>
+          {props.description ? <Dialog.Description className="modal-description">{props.description}</Dialog.Description> : <Dialog.Description className="sr-only">{props.title}</Dialog.Description>}
+          <div className="modal-body">{props.children}</div>
+          {props.footer ? <footer className="modal-footer">{props.footer}</footer> : null}
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  );
+}

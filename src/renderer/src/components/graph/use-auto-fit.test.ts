@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { NODE_HEIGHT, NODE_WIDTH } from '../../lib/graph-layout';
+import { READABLE_ZOOM, fitViewport } from './use-auto-fit';
+
+const at = (id: string, x: number, y: number) => ({ id, position: { x, y } });
+
+describe('fitViewport', () => {
+  it('shows a small graph whole, centred, at most slightly enlarged', () => {
+    const vp = fitViewport([at('a', 0, 0), at('b', 200, 0)], 1000, 400, 'a')!;
+    expect(vp.zoom).toBeCloseTo(1.1);
+    // centred: the graph's middle lands in the pane's middle
+    expect(vp.x + ((200 + NODE_WIDTH) / 2) * vp.zoom).toBeCloseTo(500);
+    expect(vp.y + (NODE_HEIGHT / 2) * vp.zoom).toBeCloseTo(200);
+  });
+
+  it('keeps a huge graph readable and centres the node the run is at', () => {
+    const nodes = Array.from({ length: 300 }, (_, i) => at(`n${i}`, i * 200, (i % 7) * 60));
+    const vp = fitViewport(nodes, 900, 300, 'n150')!;
+    expect(vp.zoom).toBeCloseTo(READABLE_ZOOM);
+    expect(vp.x + (150 * 200 + NODE_WIDTH / 2) * vp.zoom).toBeCloseTo(450);
+  });
+
+  it('does nothing without nodes or a pane', () => {
+    expect(fitViewport([], 100, 100, 'a')).toBeNull();
+    expect(fitViewport([at('a', 0, 0)], 0, 0, 'a')).toBeNull();
+  });
+});

@@ -1,0 +1,95 @@
+import { getViewportForBounds, useReactFlow, type Viewport } from '@xyflow/react';
+import { useCallback, useEffect, useRef, type RefObject } from 'react';
+import { NODE_HEIGHT, NODE_WIDTH } from '../../lib/graph-layout';
+
+/** Below this zoom node labels cannot be read; a bigger graph is shown cropped, centred on the run. */
+export const READABLE_ZOOM = 0.75;
+const MAX_ZOOM = 1.1;
+
+type Positions = ReadonlyArray<{ id: string; position: { x: number; y: number } }>;
+
+/**
+ * The viewport that shows the whole laid-out graph, or, when that would be unreadably small, a
+ * readable zoom centred on the node the run is at. Computed from the layout, not from measured
+ * DOM sizes, so it is right on the first frame.
+ */
+export function fitViewport(nodes: Positions, width: number, height: number, focusId: string, minZoom = READABLE_ZOOM): Viewport | null {
+  if (nodes.length === 0 || width <= 0 || height <= 0) return null;
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (const n of nodes) {
+    minX = Math.min(minX, n.position.x);
+    minY = Math.min(minY, n.position.y);
+    maxX = Math.max(maxX, n.position.x + NODE_WIDTH);
+    maxY = Math.max(maxY, n.position.y + NODE_HEIGHT);
+  }
+  const vp = getViewportForBounds({ x: minX, y: minY, width: maxX - minX, height: maxY - minY }, width, height, minZoom, MAX_ZOOM, 0.12);
+  if (vp.zoom > minZoom + 0.01) return vp;
+  const focus = nodes.find((n) => n.id === focusId) ?? nodes[0]!;
+  const cx = focus.position.x + NODE_WIDTH / 2;
+  const cy = focus.position.y + NODE_HEIGHT / 2;
+  return { x: width / 2 - cx * vp.zoom, y: height / 2 - cy * vp.zoom, zoom: vp.zoom };
+}
+
+/**
+ * Keeps the graph fitted to its pane (which changes size when a prompt card appears or goes)
+ * until the person pans or zooms; from then on the view is theirs until another workflow opens.
+ * Returns the handler that notices a person moving the view.
+ */
+export function useAutoFit(
+  pane: RefObject<HTMLDivElement | null>,
+  workflowId: string,
+  nodes: Positions,
+  focusNode: string,
+): { onMoveStart: (event: MouseEvent | TouchEvent | null) => void; fitAll: () => void } {
+  const flow = useReactFlow();
+  const userMoved = useRef(false);
+  const latest = useRef({ nodes, focusNode });
+  latest.current = { nodes, focusNode };
+
+  const fitTo = useCallback(
+    (minZoom: number, duration: number) => {
+      const r = pane.current?.getBoundingClientRect();
+      if (!r) return;
+      const vp = fitViewport(latest.current.nodes, r.width, r.height, latest.current.focusNode, minZoom);
+      if (vp) void flow.setViewport(vp, { duration });
+    },
+    [flow, pane],
+  );
+  const fit = useCallback(() => fitTo(READABLE_ZOOM, 0), [fitTo]);
+
+  useEffect(() => {
+    userMoved.current = false;
+  }, [workflowId]);
+
+  // Once per workflow and graph shape; not on every step, which would fight the person's view.
+  useEffect(() => {
+    const t = setTimeout(fit, 0);
+    return () => clearTimeout(t);
+  }, [workflowId, nodes.length, fit]);
+
+  useEffect(() => {
+    const el = pane.current;
+    if (!el) return;
+    let t: ReturnType<typeof setTimeout> | null = null;
+    const ro = new ResizeObserver(() => {
+      if (t) clearTimeout(t);
+      t = setTimeout(() => !userMoved.current && fit(), 60);
+    });
+    ro.observe(el);
+    return () => {
+      ro.disconnect();
+      if (t) clearTimeout(t);
+    };
+  }, [pane, fit]);
+
+  // Only gestures carry an event; programmatic moves do not, and must not count as the person's.
+  const onMoveStart = useCallback((event: MouseEvent | TouchEvent | null) => {
+    if (event) userMoved.current = true;
+  }, []);
+  // The whole graph however small, on request (the fit button).
+  const fitAll = useCallback(() => fitTo(0.05, 200), [fitTo]);
+  return { onMoveStart, fitAll };
+}

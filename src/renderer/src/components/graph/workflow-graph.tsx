@@ -1,0 +1,91 @@
+import { Background, ControlButton, Controls, MiniMap, ReactFlow, ReactFlowProvider, type NodeMouseHandler } from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { type WorkflowInfo } from '../../../../shared/contract';
+import { formatCount } from '../../lib/format';
+import { selectDetail, selectLedger, selectLedgerFilter } from '../../stores/run-view-store';
+import { selectReadOnly } from '../../stores/workspace-store';
+import { useRunView, useStores, useWorkspace } from '../../stores/stores-context';
+import { Icon } from '../common/icon';
+import { GraphNode, type StepNode } from './graph-node';
+import { useAutoFit } from './use-auto-fit';
+import { useGraphElements } from './use-graph-elements';
+
+const nodeTypes = { step: GraphNode };
+
+/** The workflow graph with the selected run's path on it. */
+export function WorkflowGraph({ workflow, fromLedger = false }: { workflow: WorkflowInfo; fromLedger?: boolean }) {
+  return (
+    <ReactFlowProvider>
+      <GraphCanvas workflow={workflow} fromLedger={fromLedger} />
+    </ReactFlowProvider>
+  );
+}
+
+function GraphCanvas({ workflow, fromLedger }: { workflow: WorkflowInfo; fromLedger: boolean }) {
+  const stores = useStores();
+  const detail = useRunView(selectDetail);
+  const ledger = useRunView(selectLedger);
+  const filter = useRunView(selectLedgerFilter);
+  const readOnly = useWorkspace(selectReadOnly);
+  const finished = detail ? ['completed', 'failed', 'cancelled'].includes(detail.status) : true;
+  const onToggleBreakpoint = useCallback((nodeId: string) => void stores.control.getState().toggleBreakpoint(nodeId), [stores]);
+  const paneRef = useRef<HTMLDivElement>(null);
+  const [pane, setPane] = useState({ width: 900, height: 300 });
+  // Measured once per workflow: re-laying out on every resize would make nodes jump around.
+  useEffect(() => {
+    const r = paneRef.current?.getBoundingClientRect();
+    if (r && r.width > 0) setPane({ width: r.width, height: r.height });
+  }, [workflow.workflowId]);
+  const onOpenRun = useCallback((runId: string) => void stores.runView.getState().open(runId), [stores]);
+  const { nodes, edges, basis } = useGraphElements({ workflow, detail, ledger, nodeFilter: filter.nodeId, canBreak: !readOnly && !finished, onToggleBreakpoint, onOpenRun, pane });
+  const { onMoveStart, fitAll } = useAutoFit(paneRef, workflow.workflowId, nodes, detail?.currentNode ?? workflow.entryNode);
+
+  const onNodeClick: NodeMouseHandler<StepNode> = useCallback(
+    (_, node) => {
+      const rv = stores.runView.getState();
+      rv.setFilter({ nodeId: rv.filter.nodeId === node.id ? null : node.id });
+    },
+    [stores],
+  );
+
+  const onNodeDoubleClick: NodeMouseHandler<StepNode> = useCallback((_, node) => node.data.childRunId && onOpenRun(node.data.childRunId), [onOpenRun]);
+
+  return (
+    <div ref={paneRef} className="graph" data-testid="workflow-graph" aria-label={`Workflow graph of ${workflow.workflowId}`}>
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodeClick={onNodeClick}
+        onNodeDoubleClick={onNodeDoubleClick}
+        onMoveStart={(event) => onMoveStart(event)}
+        nodesDraggable={false}
+        nodesConnectable={false}
+        elementsSelectable={false}
+        onlyRenderVisibleElements={nodes.length > 120}
+        minZoom={0.08}
+        maxZoom={2}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background gap={18} size={1} color="var(--graph-dot)" />
+        {/* Our own fit button: React Flow's waits for measured nodes, which fixed-size nodes never report. */}
+        <Controls showInteractive={false} showFitView={false} position="bottom-right">
+          <ControlButton onClick={fitAll} title="Fit the whole graph" aria-label="Fit the whole graph">
+            <Icon name="fit" size={12} />
+          </ControlButton>
+        </Controls>
+        {nodes.length > 40 ? <MiniMap pannable zoomable position="top-right" className="minimap" /> : null}
+      </ReactFlow>
+      <div className="graph-legend" aria-hidden="true">
+        <span><i className="lg current" />current</span>
+        <span><i className="lg visited" />visited</span>
+        <span><i className="lg bp" />breakpoint</span>
+        <span><i className="lg edge" />taken</span>
+        {fromLedger ? <span className="faint">drawn from the ledger: the workflow is not loaded here</span> : null}
+        {basis.loaded < basis.total ? <span className="faint">visits from the newest {formatCount(basis.loaded)} of {formatCount(basis.total)} records</span> : null}
+      </div>
+      <div className="graph-hint faint">Click a node to filter the ledger · ↗ on a subworkflow opens its child run</div>
+    </div>
+  );
+}

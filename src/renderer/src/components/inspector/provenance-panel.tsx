@@ -1,0 +1,116 @@
+import { useMemo, useState } from 'react';
+import { type LedgerEntry } from '../../../../shared/contract';
+import { explainChainError } from '../../lib/chain-badges';
+import { formatCount, formatTimestamp } from '../../lib/format';
+import { loadedCount, loadedEntries } from '../../lib/ledger-cache';
+import { latestJobOf, selectChainSummaries, selectVerifyJobs } from '../../stores/chain-store';
+import { selectLedger, selectRunId } from '../../stores/run-view-store';
+import { selectWorkspace } from '../../stores/workspace-store';
+import { useChain, useRunView, useStores, useWorkspace } from '../../stores/stores-context';
+import { ProgressBar } from '../common/progress-bar';
+import { OpenFolderDialog } from '../shell/open-folder-dialog';
+
+interface ActorStat {
+  actorId: string;
+  records: number;
+  firstSeq: number;
+}
+
+function actorsOf(entries: readonly LedgerEntry[]): ActorStat[] {
+  const m = new Map<string, ActorStat>();
+  for (const e of entries) {
+    const id = e.actorId ?? '(none)';
+    const s = m.get(id);
+    if (s) s.records++;
+    else m.set(id, { actorId: id, records: 1, firstSeq: e.seq });
+  }
+  return [...m.values()].sort((a, b) => b.records - a.records);
+}
+
+/** A run's audit: chain verification, who acted, who answered which prompt. */
+export function ProvenancePanel() {
+  const stores = useStores();
+  const runId = useRunView(selectRunId);
+  const ledger = useRunView(selectLedger);
+  const summaries = useChain(selectChainSummaries);
+  const jobs = useChain(selectVerifyJobs);
+  const workspace = useWorkspace(selectWorkspace);
+  const [folderOpen, setFolderOpen] = useState(false);
+  const summary = runId ? (summaries[runId] ?? null) : null;
+  const job = latestJobOf(jobs, runId);
+  const running = job !== null && !job.progress.finished;
+  const entries = useMemo(() => loadedEntries(ledger), [ledger]);
+  const actors = useMemo(() => actorsOf(entries), [entries]);
+  const answers = useMemo(() => entries.filter((e) => e.kind === 'resume'), [entries]);
+  const partial = loadedCount(ledger) < ledger.total;
+
+  return (
+    <div className="provenance-panel">
+      <section className="panel-section">
+        <h3 className="section-title">Hash chain</h3>
+        {!runId ? <p className="faint">Select a run to verify its ledger.</p> : null}
+        {running ? (
+          <div className="verify-progress">
+            <ProgressBar done={job.progress.done} total={job.progress.total} label="Verifying the hash chain" />
+            <span className="faint">{formatCount(job.progress.done)} of {formatCount(job.progress.total)} records checked</span>
+          </div>
+        ) : null}
+        {summary ? (
+          <div className={`verdict ${summary.ok ? 'ok' : 'broken'}`} data-testid="provenance-verdict">
+            <strong>{summary.ok ? `The chain verifies: all ${formatCount(summary.verifiedCount)} records are as written.` : 'The chain is broken.'}</strong>
+            {!summary.ok ? (
+              <ul className="chain-errors">
+                {summary.errors.slice(0, 20).map((e) => (
+                  <li key={`${e.seq}:${e.type}`}>
+                    <button type="button" className="link mono" onClick={() => stores.runView.getState().select(e.seq, { scroll: true, center: true })}>#{e.seq}</button> {explainChainError(e)}
+                  </li>
+                ))}
+                {summary.errors.length > 20 ? <li className="faint">…and {summary.errors.length - 20} more.</li> : null}
+              </ul>
+            ) : null}
+            <span className="faint">Checked {formatTimestamp(summary.checkedAt)}</span>
+          </div>
+        ) : null}
+        {runId ? (
+          <button type="button" className="btn small" disabled={running} onClick={() => void stores.chain.getState().verify(runId)}>
+            {running ? 'Verifying…' : 'Verify chain'}
+          </button>
+        ) : null}
+      </section>
+      <section className="panel-section">
+        <h3 className="section-title">Who answered</h3>
+        {answers.length === 0 ? <p className="faint">No prompt was answered{partial ? ' in the loaded records' : ''}.</p> : null}
+        <ul className="answers">
+          {answers.map((e) => (
+            <li key={e.seq}>
+              <button type="button" className="link mono" onClick={() => stores.runView.getState().select(e.seq, { scroll: true, center: true })}>#{e.seq}</button>{' '}
+              <span className="mono">{e.actorId ?? 'unknown actor'}</span> answered at <span className="mono">{e.nodeId}</span>{' '}
+              <span className="faint">{formatTimestamp(e.endedAt ?? e.startedAt)}</span>
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section className="panel-section">
+        <h3 className="section-title">Actors{partial ? ` (in the ${formatCount(loadedCount(ledger))} loaded records)` : ''}</h3>
+        <table className="actors">
+          <thead><tr><th>actor id</th><th>records</th><th>first</th></tr></thead>
+          <tbody>
+            {actors.map((a) => (
+              <tr key={a.actorId}><td className="mono">{a.actorId}</td><td>{formatCount(a.records)}</td><td className="mono">#{a.firstSeq}</td></tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section className="panel-section">
+        <h3 className="section-title">Python runtime data</h3>
+        <p className="faint">
+          {workspace?.kind === 'python-folder'
+            ? 'This is a Python data folder, opened read-only: its chains verify with the same rules as the Python tool.'
+            : 'Audit runs written by the Python AbstractRuntime: open its data folder read-only and verify them here.'}
+        </p>
+        <button type="button" className="btn small" data-testid="open-python-folder" onClick={() => setFolderOpen(true)}>Open Python data folder…</button>
+        <OpenFolderDialog kind={folderOpen ? 'python' : null} onClose={() => setFolderOpen(false)} />
+      </section>
+    </div>
+  );
+}

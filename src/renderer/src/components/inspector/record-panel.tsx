@@ -1,0 +1,104 @@
+import { type ReactNode } from 'react';
+import { type LedgerEntry } from '../../../../shared/contract';
+import { badgeForSeq, explainChainError } from '../../lib/chain-badges';
+import { formatDuration, formatTimestamp } from '../../lib/format';
+import { selectChainSummaries } from '../../stores/chain-store';
+import { selectDiff, selectDiffError, selectDiffSeq, selectDiffStatus } from '../../stores/diff-store';
+import { selectRunId, selectSelectedEntry, selectSelectedSeq } from '../../stores/run-view-store';
+import { useChain, useDiff, useRunView, useStores } from '../../stores/stores-context';
+import { ChainBadge } from '../common/chain-badge';
+import { CopyText } from '../common/copy-text';
+import { JsonTreeView } from '../common/json-tree-view';
+import { ProgressBar } from '../common/progress-bar';
+import { StatusBadge } from '../common/status-badge';
+import { StateDiffView } from './state-diff-view';
+import { useOpenArtifact } from './use-open-artifact';
+
+function Field({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </>
+  );
+}
+
+/** The selected ledger record: its fields, effect, result, error, and the state change it made. */
+export function RecordPanel() {
+  const seq = useRunView(selectSelectedSeq);
+  const entry = useRunView(selectSelectedEntry);
+  if (seq === null) {
+    return <div className="hint-text">Select a ledger record (click, or <kbd>j</kbd>/<kbd>k</kbd>) to see its effect, result and the state change it made.</div>;
+  }
+  if (!entry) return <div className="empty"><ProgressBar label="Loading record" />Loading record {seq}…</div>;
+  return <RecordDetails entry={entry} />;
+}
+
+function RecordDetails({ entry }: { entry: LedgerEntry }) {
+  const { runView } = useStores();
+  const runId = useRunView(selectRunId);
+  const summaries = useChain(selectChainSummaries);
+  const summary = runId ? (summaries[runId] ?? null) : null;
+  const badge = badgeForSeq(summary, entry.seq);
+  const chainErrors = summary?.errors.filter((e) => e.seq === entry.seq) ?? [];
+  const openArtifact = useOpenArtifact();
+  return (
+    <div className="record-panel">
+      <header className="panel-head">
+        <ChainBadge badge={badge} />
+        <strong>Record {entry.seq}</strong>
+        <StatusBadge status={entry.status} />
+        <button type="button" className="link mono" title="Show only this node's records" onClick={() => runView.getState().setFilter({ nodeId: entry.nodeId })}>{entry.nodeId}</button>
+      </header>
+      {chainErrors.map((e) => (
+        <p key={e.type} className="chain-error" role="alert">{explainChainError(e)}</p>
+      ))}
+      <dl className="fields">
+        <Field label="kind">{entry.kind}{entry.effectType ? <> · <span className="mono">{entry.effectType}</span></> : null}</Field>
+        <Field label="attempt">{entry.attempt}</Field>
+        <Field label="started">{formatTimestamp(entry.startedAt)}</Field>
+        <Field label="ended">{formatTimestamp(entry.endedAt)} <span className="faint">({formatDuration(entry.durationMs)})</span></Field>
+        <Field label="actor">{entry.actorId ? <CopyText text={entry.actorId} label="actor id" /> : <span className="faint">none recorded</span>}</Field>
+        <Field label="step id"><CopyText text={entry.stepId} label="step id" /></Field>
+        {entry.idempotencyKey ? <Field label="idempotency"><CopyText text={entry.idempotencyKey} label="idempotency key" /></Field> : null}
+        <Field label="prev hash">{entry.prevHash ? <CopyText text={entry.prevHash} display={entry.prevHash.slice(0, 24)} label="previous hash" /> : <span className="faint">— (first record)</span>}</Field>
+        <Field label="record hash">{entry.recordHash ? <CopyText text={entry.recordHash} display={entry.recordHash.slice(0, 24)} label="record hash" /> : <span className="faint">missing</span>}</Field>
+        {entry.signature ? <Field label="signature"><CopyText text={entry.signature} display={entry.signature.slice(0, 24)} label="signature" /></Field> : null}
+      </dl>
+      {entry.error ? (
+        <section className="panel-section">
+          <h3 className="section-title">Error</h3>
+          <pre className="error-text">{entry.error}</pre>
+        </section>
+      ) : null}
+      {entry.effectJson ? (
+        <section className="panel-section">
+          <h3 className="section-title">Effect</h3>
+          <JsonTreeView json={entry.effectJson} label="Effect" onArtifact={openArtifact} />
+        </section>
+      ) : null}
+      <section className="panel-section">
+        <h3 className="section-title">Result</h3>
+        <JsonTreeView json={entry.resultJson} label="Result" onArtifact={openArtifact} />
+      </section>
+      <section className="panel-section">
+        <h3 className="section-title">State change</h3>
+        <RecordDiff seq={entry.seq} />
+      </section>
+      <details className="panel-section raw">
+        <summary className="section-title">Record as written (JSONL)</summary>
+        <JsonTreeView json={entry.recordJson} label="Raw record" openDepth={1} onArtifact={openArtifact} />
+      </details>
+    </div>
+  );
+}
+
+function RecordDiff({ seq }: { seq: number }) {
+  const diff = useDiff(selectDiff);
+  const status = useDiff(selectDiffStatus);
+  const error = useDiff(selectDiffError);
+  const diffSeq = useDiff(selectDiffSeq);
+  if (status === 'error') return <p className="field-error">Could not compute the diff: {error}</p>;
+  if (status === 'loading' || diffSeq !== seq || !diff) return <ProgressBar label="Computing the state diff" />;
+  return <StateDiffView changes={diff.changes} title={`State change made by record ${seq}`} />;
+}

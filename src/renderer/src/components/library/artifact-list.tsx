@@ -1,0 +1,40 @@
+import { useStore } from 'zustand';
+import { formatBytes, formatTimestamp, shortId } from '../../lib/format';
+import { selectArtifactPreview, selectArtifacts, selectArtifactsStatus, type ArtifactsStoreApi } from '../../stores/artifacts-store';
+import { ProgressBar } from '../common/progress-bar';
+
+/** Artifacts as a dense list; opening one shows its preview. */
+export function ArtifactList({ api, showRun }: { api: ArtifactsStoreApi; showRun: boolean }) {
+  const items = useStore(api, selectArtifacts);
+  const status = useStore(api, selectArtifactsStatus);
+  const preview = useStore(api, selectArtifactPreview);
+  return (
+    <div className="artifact-list-wrap">
+      {status === 'loading' ? <ProgressBar label="Loading artifacts" /> : null}
+      <ul className="artifact-list" data-testid="artifact-list" aria-label="Artifacts">
+        {items.length === 0 && status === 'ready' ? <li className="hint-text">No artifacts.</li> : null}
+        {items.map((a) => (
+          <li key={a.artifactId}>
+            <button
+              type="button"
+              className={`artifact-item${preview?.artifactId === a.artifactId ? ' selected' : ''}`}
+              data-testid="artifact-item"
+              data-artifact-id={a.artifactId}
+              aria-label={`Preview artifact ${a.artifactId}, ${a.contentType}, ${formatBytes(a.sizeBytes)}`}
+              onClick={() => void api.getState().openPreview(a.artifactId)}
+            >
+              <span className="mono ellipsis">{a.artifactId}</span>
+              <span className="tag mono">{a.contentType}</span>
+              <span className="faint nowrap">{formatBytes(a.sizeBytes)}</span>
+              <span className="faint nowrap artifact-sub">
+                {showRun && a.runId ? <>run {shortId(a.runId)} · </> : null}
+                {formatTimestamp(a.createdAt)}
+                {Object.entries(a.tags).map(([k, v]) => ` · ${k}=${v}`).join('')}
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,97 @@
+import { useState } from 'react';
+import { type RunDetail } from '../../../../shared/contract';
+import { shortcutKey } from '../../lib/shortcuts';
+import { selectPendingCommand, type RunCommand } from '../../stores/run-control-store';
+import { selectSelectedSeq } from '../../stores/run-view-store';
+import { selectReadOnly } from '../../stores/workspace-store';
+import { useControl, useRunView, useStores, useWorkspace } from '../../stores/stores-context';
+import { Hint } from '../common/hint';
+import { Icon, type IconName } from '../common/icon';
+import { Modal } from '../common/modal';
+
+const FINISHED = new Set(['completed', 'failed', 'cancelled']);
+
+/** What can be done to a run right now; the reason a button is disabled is in its tooltip. */
+export function runAbilities(d: RunDetail, readOnly: boolean) {
+  const live = !FINISHED.has(d.status);
+  return {
+    step: !readOnly && d.status === 'running',
+    continue: !readOnly && d.status === 'running' && d.paused,
+    pause: !readOnly && live && !d.paused,
+    cancel: !readOnly && live,
+    fork: !readOnly,
+    bookmark: !readOnly,
+  };
+}
+
+function Cmd(props: { cmd: RunCommand | null; label: string; icon: IconName; keys?: string; enabled: boolean; why: string; primary?: boolean; testId?: string; onClick(): void }) {
+  const pending = useControl(selectPendingCommand);
+  const busy = props.cmd !== null && pending === props.cmd;
+  return (
+    <Hint text={props.enabled ? props.label : props.why} keys={props.keys}>
+      <span className="btn-wrap">
+        <button
+          type="button"
+          className={`btn${props.primary ? ' primary' : ''}`}
+          data-testid={props.testId}
+          aria-label={props.keys ? `${props.label} (${props.keys})` : props.label}
+          aria-busy={busy}
+          disabled={!props.enabled || pending !== null}
+          onClick={props.onClick}
+        >
+          {busy ? <span className="spinner small" aria-hidden="true" /> : <Icon name={props.icon} />}
+          {props.label}
+          {props.keys ? <kbd aria-hidden="true">{props.keys}</kbd> : null}
+        </button>
+      </span>
+    </Hint>
+  );
+}
+
+export function RunControls({ detail }: { detail: RunDetail }) {
+  const { control, ui } = useStores();
+  const readOnly = useWorkspace(selectReadOnly);
+  const selectedSeq = useRunView(selectSelectedSeq);
+  const [cancelling, setCancelling] = useState(false);
+  const [reason, setReason] = useState('');
+  const can = runAbilities(detail, readOnly);
+  const ro = 'This workspace is read-only (an audit of a Python folder).';
+  const notRunning = detail.status === 'waiting' ? 'The run is waiting: answer its prompt to move it on.' : `The run is ${detail.status}.`;
+  return (
+    <div className="run-controls" role="toolbar" aria-label="Run controls">
+      <Cmd cmd="step" label="Step" icon="step" keys={shortcutKey('step')} enabled={can.step} primary testId="step-button" why={readOnly ? ro : notRunning} onClick={() => void control.getState().step()} />
+      <Cmd cmd="continue" label="Continue" icon="play" keys={shortcutKey('continue')} enabled={can.continue} testId="continue-button" why={readOnly ? ro : detail.paused ? notRunning : 'The run is not paused: the scheduler is already driving it.'} onClick={() => void control.getState().continueRun()} />
+      <Cmd cmd="pause" label="Pause" icon="pause" keys={shortcutKey('pause')} enabled={can.pause} testId="pause-button" why={readOnly ? ro : detail.paused ? 'Already paused.' : `The run is ${detail.status}.`} onClick={() => void control.getState().pause()} />
+      <Cmd cmd="cancel" label="Cancel" icon="stop" enabled={can.cancel} testId="cancel-button" why={readOnly ? ro : `The run is ${detail.status}.`} onClick={() => setCancelling(true)} />
+      <span className="toolbar-sep" />
+      <Cmd cmd="fork" label={selectedSeq !== null ? `Fork at #${selectedSeq}` : 'Fork'} icon="fork" keys={shortcutKey('fork')} enabled={can.fork} testId="fork-button" why={ro} onClick={() => void control.getState().fork({ seq: selectedSeq ?? undefined })} />
+      <Cmd cmd={null} label="Bookmark" icon="bookmark" keys={shortcutKey('bookmark')} enabled={can.bookmark} testId="bookmark-button" why={ro} onClick={() => ui.getState().requestBookmark()} />
+      <Modal
+        open={cancelling}
+        onOpenChange={setCancelling}
+        title="Cancel this run?"
+        description={`Run ${detail.runId} and its ${detail.children.length} child run(s) stop for good. The ledger records who cancelled it and why.`}
+        footer={
+          <>
+            <button type="button" className="btn" onClick={() => setCancelling(false)}>Keep running</button>
+            <button
+              type="button"
+              className="btn primary"
+              onClick={() => {
+                setCancelling(false);
+                void control.getState().cancel(reason.trim() || null);
+              }}
+            >
+              Cancel run
+            </button>
+          </>
+        }
+      >
+        <label className="field">
+          <span>Reason (optional, recorded)</span>
+          <input className="input" value={reason} onChange={(e) => setReason(e.target.value)} aria-label="Reason for cancelling" autoFocus />
+        </label>
+      </Modal>
+    </div>
+  );
+}

@@ -1,0 +1,72 @@
+import * as Menu from '@radix-ui/react-dropdown-menu';
+import { useState } from 'react';
+import { selectTheme, type ThemePreference } from '../../stores/ui-store';
+import { selectWorkspace } from '../../stores/workspace-store';
+import { useStores, useUi, useWorkspace } from '../../stores/stores-context';
+import { Hint } from '../common/hint';
+import { BusyIndicator } from './busy-indicator';
+import { OpenFolderDialog, type FolderKind } from './open-folder-dialog';
+import { SchedulerStatus } from './scheduler-status';
+
+/** Workspace, scheduler, host, and the few global actions. */
+export function AppHeader() {
+  const stores = useStores();
+  const workspace = useWorkspace(selectWorkspace);
+  const theme = useUi(selectTheme);
+  const [folder, setFolder] = useState<FolderKind | null>(null);
+  return (
+    <header className="app-header">
+      <div className="brand" aria-label="AbstractRuntime Studio">
+        <span className="brand-mark" aria-hidden="true">◆</span>
+        <span className="brand-name">Studio</span>
+      </div>
+      <div className="workspace-name" title={workspace?.path}>
+        <strong>{workspace?.name ?? 'No workspace'}</strong>
+        {workspace ? <span className="faint mono ellipsis workspace-path">{workspace.path}</span> : null}
+        {workspace?.kind === 'python-folder' ? <span className="tag">Python folder</span> : null}
+        {workspace?.readOnly ? <span className="tag" title="Opened for audit: runs cannot be changed">read-only</span> : null}
+        {workspace && workspace.loadErrors.length > 0 ? (
+          <span className="tag" style={{ color: 'var(--st-failed)' }} title={workspace.loadErrors.map((e) => `${e.file}: ${e.message}`).join('\n')}>
+            {workspace.loadErrors.length} module{workspace.loadErrors.length > 1 ? 's' : ''} failed to load
+          </span>
+        ) : null}
+      </div>
+      <div className="header-spacer" />
+      <BusyIndicator />
+      <SchedulerStatus />
+      <span className="tag" title="Which host serves this window">{stores.client.host === 'web' ? 'web host' : 'desktop'}</span>
+      <Menu.Root>
+        <Menu.Trigger className="btn small" aria-label="Open a workspace or Python data folder">Open…</Menu.Trigger>
+        <Menu.Portal>
+          <Menu.Content className="menu" align="end" sideOffset={4}>
+            <Menu.Item className="menu-item" onSelect={() => setFolder('workspace')}>Open workspace…</Menu.Item>
+            <Menu.Item className="menu-item" onSelect={() => setFolder('python')}>Open Python data folder (read-only)…</Menu.Item>
+          </Menu.Content>
+        </Menu.Portal>
+      </Menu.Root>
+      <Menu.Root>
+        <Hint text="Theme">
+          <Menu.Trigger className="btn small icon" aria-label={`Theme: ${theme}`}>◐</Menu.Trigger>
+        </Hint>
+        <Menu.Portal>
+          <Menu.Content className="menu" align="end" sideOffset={4}>
+            <Menu.RadioGroup value={theme} onValueChange={(v) => stores.ui.getState().setTheme(v as ThemePreference)}>
+              {(['system', 'light', 'dark'] as const).map((t) => (
+                <Menu.RadioItem key={t} value={t} className="menu-item">
+                  <Menu.ItemIndicator className="menu-check">✓</Menu.ItemIndicator>
+                  {t === 'system' ? 'Follow system' : t === 'light' ? 'Light' : 'Dark'}
+                </Menu.RadioItem>
+              ))}
+            </Menu.RadioGroup>
+          </Menu.Content>
+        </Menu.Portal>
+      </Menu.Root>
+      <Hint text="Keyboard shortcuts" keys="?">
+        <button type="button" className="btn small icon" aria-label="Keyboard shortcuts" onClick={() => stores.ui.getState().setHelpOpen(true)}>
+          ?
+        </button>
+      </Hint>
+      <OpenFolderDialog kind={folder} onClose={() => setFolder(null)} />
+    </header>
+  );
+}

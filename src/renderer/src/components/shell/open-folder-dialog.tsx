@@ -1,0 +1,64 @@
+import { useState } from 'react';
+import { useStores } from '../../stores/stores-context';
+import { Modal } from '../common/modal';
+
+export type FolderKind = 'python' | 'workspace';
+
+const TEXT: Record<FolderKind, { title: string; description: string; placeholder: string; action: string }> = {
+  python: {
+    title: 'Open Python data folder',
+    description: 'A folder written by the Python AbstractRuntime (run_<id>.json, ledger_<id>.jsonl, artifacts/, snapshots/). Its runs open read-only, with the same hash-chain badges.',
+    placeholder: '/path/to/python/data',
+    action: 'Open read-only',
+  },
+  workspace: {
+    title: 'Open workspace',
+    description: 'A Studio workspace: its SQLite file (or the folder holding studio.sqlite).',
+    placeholder: '/path/to/workspace.sqlite',
+    action: 'Open',
+  },
+};
+
+/** Asks for a path on the backend's machine (a browser cannot browse it, so it is typed). */
+export function OpenFolderDialog({ kind, onClose }: { kind: FolderKind | null; onClose(): void }) {
+  const { workspace } = useStores();
+  const [path, setPath] = useState('');
+  const [busy, setBusy] = useState(false);
+  const t = TEXT[kind ?? 'python'];
+  const submit = async () => {
+    if (!path.trim() || !kind) return;
+    setBusy(true);
+    const ok = kind === 'python' ? await workspace.getState().openPythonFolder(path.trim()) : await workspace.getState().openWorkspace(path.trim());
+    setBusy(false);
+    if (ok) onClose();
+  };
+  return (
+    <Modal
+      open={kind !== null}
+      onOpenChange={(o) => !o && onClose()}
+      title={t.title}
+      description={t.description}
+      footer={
+        <>
+          <button type="button" className="btn" onClick={onClose}>Cancel</button>
+          <button type="submit" form="open-folder-form" className="btn primary" disabled={!path.trim() || busy}>
+            {busy ? 'Opening…' : t.action}
+          </button>
+        </>
+      }
+    >
+      <form
+        id="open-folder-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <label className="field">
+          <span>Path on the machine running the Studio backend</span>
+          <input className="input mono" autoFocus value={path} placeholder={t.placeholder} onChange={(e) => setPath(e.target.value)} aria-label="Folder path" />
+        </label>
+      </form>
+    </Modal>
+  );
+}

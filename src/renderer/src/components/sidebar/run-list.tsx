@@ -1,0 +1,118 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { formatCount } from '../../lib/format';
+import { rowAt, rowCount } from '../../lib/run-rows';
+import { runAt } from '../../lib/runs-pages';
+import { selectRunId } from '../../stores/run-view-store';
+import {
+  isNested,
+  selectExpanding,
+  selectExpansions,
+  selectRunFilters,
+  selectRunPages,
+  selectRunsError,
+  selectRunsTotal,
+} from '../../stores/runs-store';
+import { useRunView, useRuns, useStores } from '../../stores/stores-context';
+import { RunRow } from './run-row';
+
+const ROW_HEIGHT = 44;
+
+/**
+ * The runs list, virtualised: only rows in view exist in the DOM, and only their pages are
+ * fetched, so 100,000 runs scroll like 100. Arrow keys move the selection.
+ */
+export function RunList() {
+  const stores = useStores();
+  const total = useRuns(selectRunsTotal);
+  const pages = useRuns(selectRunPages);
+  const expansions = useRuns(selectExpansions);
+  const expanding = useRuns(selectExpanding);
+  const filters = useRuns(selectRunFilters);
+  const error = useRuns(selectRunsError);
+  const selected = useRunView(selectRunId);
+  const scroller = useRef<HTMLDivElement>(null);
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(t);
+  }, []);
+
+  const count = rowCount(total ?? 0, expansions);
+  const virtualizer = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items.at(-1)?.index ?? 0;
+
+  useEffect(() => {
+    const a = rowAt(first, expansions);
+    const b = rowAt(last, expansions);
+    const lo = a.kind === 'top' ? a.topIndex : 0;
+    const hi = b.kind === 'top' ? b.topIndex : lo + (last - first);
+    stores.runs.getState().ensureRange(lo, hi + 1);
+  }, [first, last, expansions, total, stores]);
+
+  const open = useCallback(
+    (runId: string) => {
+      stores.ui.getState().setView('run');
+      void stores.runView.getState().open(runId);
+    },
+    [stores],
+  );
+
+  const runIdAtRow = (i: number): string | null => {
+    const ref = rowAt(i, expansions);
+    return ref.kind === 'child' ? ref.child.runId : (runAt(pages, ref.topIndex)?.runId ?? null);
+  };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    e.preventDefault();
+    // The selected run is looked for among the rows in view only: a 100,000-row scan per key is not free.
+    const row = items.find((vi) => runIdAtRow(vi.index) === selected)?.index ?? first - 1;
+    const next = Math.max(0, Math.min(count - 1, row + (e.key === 'ArrowDown' ? 1 : -1)));
+    const id = runIdAtRow(next);
+    virtualizer.scrollToIndex(next, { align: 'auto' });
+    if (id) open(id);
+  };
+
+  return (
+    <section className="sidebar-section runs" aria-label="Runs">
+      <div className="section-head">
+        <h2 className="section-title">Runs</h2>
+        <span className="faint count" aria-live="polite">{total === null ? '…' : formatCount(total)}{isNested(filters) ? ' top-level' : ' matching'}</span>
+      </div>
+      <div ref={scroller} className="run-list" data-testid="run-list" role="list" aria-label="Runs list (arrow keys move)" tabIndex={0} onKeyDown={onKeyDown}>
+        {error && total === null ? <div className="empty"><strong>Runs could not load</strong>{error}</div> : null}
+        {total === 0 ? (
+          <div className="empty">
+            <strong>No runs</strong>
+            {isNested(filters) ? 'Start one from a workflow above.' : 'Nothing matches these filters.'}
+          </div>
+        ) : null}
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {items.map((vi) => {
+            const ref = rowAt(vi.index, expansions);
+            const run = ref.kind === 'top' ? (runAt(pages, ref.topIndex) ?? null) : null;
+            const child = ref.kind === 'child' ? ref.child : null;
+            const id = run?.runId ?? child?.runId ?? null;
+            return (
+              <div key={vi.key} role="listitem" style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${vi.start}px)` }}>
+                <RunRow
+                  run={run}
+                  child={child}
+                  now={now}
+                  selected={id !== null && id === selected}
+                  expanded={run !== null && expansions.some((e) => e.parentRunId === run.runId)}
+                  expanding={run !== null && expanding.includes(run.runId)}
+                  onOpen={open}
+                  onToggle={() => run && ref.kind === 'top' && void stores.runs.getState().toggleExpanded(run.runId, ref.topIndex)}
+                />
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { formatRoute, parseRoute } from './route';
+
+describe('route', () => {
+  it('round-trips a run and a record', () => {
+    const r = { view: 'run' as const, runId: 'a/b c', seq: 57 };
+    expect(parseRoute(formatRoute(r))).toEqual(r);
+    expect(formatRoute({ view: 'run', runId: 'r1', seq: null })).toBe('#/run/r1');
+  });
+
+  it('knows the other views and falls back to the empty run view', () => {
+    expect(parseRoute('#/inbox')).toEqual({ view: 'inbox' });
+    expect(parseRoute('')).toEqual({ view: 'run', runId: null, seq: null });
+    expect(parseRoute('#/nonsense')).toEqual({ view: 'run', runId: null, seq: null });
+  });
+});

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { runSummary } from '../test-support/fixtures';
+import { RUNS_PAGE_SIZE, missingRunPages, patchExpansions, patchRunPages, runAt } from './runs-pages';
+
+describe('runs pages', () => {
+  it('asks only for the pages in view', () => {
+    const pages = new Map([[0, [runSummary('a')]]]);
+    expect(missingRunPages(pages, 100_000, 0, 50)).toEqual([]);
+    expect(missingRunPages(pages, 100_000, 50_000, 50_030)).toEqual([Math.floor(50_000 / RUNS_PAGE_SIZE)]);
+    expect(missingRunPages(new Map(), 10, 0, 500)).toEqual([0]);
+  });
+
+  it('patches a loaded run in place without reordering', () => {
+    const pages = new Map([[0, [runSummary('a'), runSummary('b')]]]);
+    const { pages: next, found } = patchRunPages(pages, runSummary('b', { status: 'completed' }));
+    expect(found).toBe(true);
+    expect(runAt(next, 1)?.status).toBe('completed');
+    expect(runAt(pages, 1)?.status).toBe('running');
+    expect(patchRunPages(pages, runSummary('zz')).found).toBe(false);
+  });
+
+  it('adds and updates the children of an expanded parent', () => {
+    const exp = [{ parentRunId: 'p', topIndex: 0, children: [{ runId: 'c1', workflowId: 'w', status: 'running' as const }] }];
+    const a = patchExpansions(exp, runSummary('c1', { parentRunId: 'p', status: 'completed' }));
+    expect(a[0]!.children).toEqual([{ runId: 'c1', workflowId: 'wf', status: 'completed' }]);
+    const b = patchExpansions(a, runSummary('c2', { parentRunId: 'p' }));
+    expect(b[0]!.children.map((c) => c.runId)).toEqual(['c1', 'c2']);
+    expect(patchExpansions(exp, runSummary('x'))).toBe(exp);
+  });
+});

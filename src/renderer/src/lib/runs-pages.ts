@@ -1,0 +1,53 @@
+import { type RunSummary } from '../../../shared/contract';
+import { type Expansion } from './run-rows';
+
+export const RUNS_PAGE_SIZE = 200;
+
+export type RunPages = ReadonlyMap<number, readonly RunSummary[]>;
+
+export function runAt(pages: RunPages, topIndex: number): RunSummary | undefined {
+  return pages.get(Math.floor(topIndex / RUNS_PAGE_SIZE))?.[topIndex % RUNS_PAGE_SIZE];
+}
+
+/** Pages covering top-level indices [first, last] that are not loaded yet. */
+export function missingRunPages(pages: RunPages, total: number | null, first: number, last: number): number[] {
+  const out: number[] = [];
+  const end = total === null ? last : Math.min(last, total - 1);
+  for (let p = Math.floor(Math.max(0, first) / RUNS_PAGE_SIZE); p <= Math.floor(Math.max(0, end) / RUNS_PAGE_SIZE); p++) {
+    if (!pages.has(p)) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * Applies a live `run.changed` to the loaded rows in place. Rows are not re-sorted: a list that
+ * reorders itself under the pointer is worse than one that is a moment out of order (a refresh
+ * brings the order back). Returns the same map when the run is not loaded.
+ */
+export function patchRunPages(pages: RunPages, run: RunSummary): { pages: RunPages; found: boolean } {
+  for (const [p, rows] of pages) {
+    const i = rows.findIndex((r) => r.runId === run.runId);
+    if (i === -1) continue;
+    const next = new Map(pages);
+    const copy = rows.slice();
+    copy[i] = run;
+    next.set(p, copy);
+    return { pages: next, found: true };
+  }
+  return { pages, found: false };
+}
+
+/** Keeps the children shown under an expanded parent in step with live changes. */
+export function patchExpansions(expansions: readonly Expansion[], run: RunSummary): readonly Expansion[] {
+  if (!run.parentRunId) return expansions;
+  let changed = false;
+  const next = expansions.map((e) => {
+    if (e.parentRunId !== run.parentRunId) return e;
+    changed = true;
+    const row = { runId: run.runId, workflowId: run.workflowId, status: run.status };
+    const i = e.children.findIndex((c) => c.runId === run.runId);
+    const children = i === -1 ? [...e.children, row] : e.children.map((c, j) => (j === i ? row : c));
+    return { ...e, children };
+  });
+  return changed ? next : expansions;
+}

@@ -1,0 +1,87 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { type PendingPrompt, type RunDetail, type StudioClient } from '../../../shared/contract';
+import { type UiStoreApi } from './ui-store';
+
+export const promptKey = (p: Pick<PendingPrompt, 'runId' | 'waitKey'>): string => `${p.runId}\u0000${p.waitKey ?? ''}`;
+
+export interface PromptsState {
+  items: readonly PendingPrompt[];
+  status: 'idle' | 'loading' | 'ready' | 'error';
+  /** Keys of prompts being answered (their buttons show progress and are disabled). */
+  answering: readonly string[];
+}
+
+export interface PromptsActions {
+  load(): Promise<void>;
+  applyPending(prompt: PendingPrompt): void;
+  applyAnswered(runId: string, waitKey: string | null): void;
+  /** ask_user and approvals: `prompts.answer`. */
+  answer(prompt: PendingPrompt, payloadJson: string): Promise<RunDetail | null>;
+  /** wait_event: `runs.resumeEvent` with a payload typed by the person. */
+  resumeEvent(prompt: PendingPrompt, payloadJson: string): Promise<RunDetail | null>;
+  /** wait_until: `runs.fastForward`, so nobody waits for a test's timer. */
+  fastForward(prompt: PendingPrompt): Promise<RunDetail | null>;
+}
+
+export type PromptsStore = PromptsState & PromptsActions;
+export type PromptsStoreApi = StoreApi<PromptsStore>;
+
+/** Oldest first: whoever has waited longest is answered first. */
+const bySince = (a: PendingPrompt, b: PendingPrompt) => a.since.localeCompare(b.since) || a.runId.localeCompare(b.runId);
+
+export function upsertPrompt(items: readonly PendingPrompt[], p: PendingPrompt): PendingPrompt[] {
+  const k = promptKey(p);
+  return [...items.filter((x) => promptKey(x) !== k), p].sort(bySince);
+}
+
+/** A run answers one wait at a time; an answer with a null key clears every prompt of the run. */
+export function removePrompt(items: readonly PendingPrompt[], runId: string, waitKey: string | null): PendingPrompt[] {
+  return items.filter((x) => x.runId !== runId || (waitKey !== null && x.waitKey !== waitKey));
+}
+
+export function createPromptsStore(client: StudioClient, ui: UiStoreApi): PromptsStoreApi {
+  return createStore<PromptsStore>()((set, get) => {
+    async function respond(p: PendingPrompt, label: string, call: () => Promise<RunDetail>): Promise<RunDetail | null> {
+      const k = promptKey(p);
+      set({ answering: [...get().answering, k] });
+      try {
+        const detail = await ui.getState().track(label, call());
+        set({ items: removePrompt(get().items, p.runId, p.waitKey) });
+        return detail;
+      } catch (err) {
+        ui.getState().reportError(err, `Could not answer run ${p.runId}`);
+        return null;
+      } finally {
+        set({ answering: get().answering.filter((x) => x !== k) });
+      }
+    }
+
+    return {
+      items: [],
+      status: 'idle',
+      answering: [],
+
+      load: async () => {
+        set({ status: 'loading' });
+        try {
+          const items = await client.invoke('prompts.list', {});
+          set({ items: [...items].sort(bySince), status: 'ready' });
+        } catch (err) {
+          set({ status: 'error' });
+          ui.getState().reportError(err, 'Could not load pending prompts');
+        }
+      },
+      applyPending: (p) => set({ items: upsertPrompt(get().items, p) }),
+      applyAnswered: (runId, waitKey) => set({ items: removePrompt(get().items, runId, waitKey) }),
+      answer: (p, payloadJson) => respond(p, 'Sending answer', () => client.invoke('prompts.answer', { runId: p.runId, waitKey: p.waitKey, payloadJson })),
+      resumeEvent: (p, payloadJson) =>
+        respond(p, 'Resuming with event', () => client.invoke('runs.resumeEvent', { runId: p.runId, waitKey: p.waitKey, payloadJson })),
+      fastForward: (p) => respond(p, 'Fast-forwarding timer', () => client.invoke('runs.fastForward', { runId: p.runId })),
+    };
+  });
+}
+
+export const selectPrompts = (s: PromptsStore) => s.items;
+export const selectPromptsStatus = (s: PromptsStore) => s.status;
+export const selectAnswering = (s: PromptsStore) => s.answering;
+export const selectPromptCount = (s: PromptsStore) => s.items.length;

@@ -1,0 +1,262 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { type LedgerEntry, type RunDetail, type RunSummary, type StudioClient } from '../../../shared/contract';
+import {
+  appendOlderWindow,
+  filterWindows,
+  isFiltering,
+  noLedgerFilter,
+  prependNewer,
+  rowOfSeqDesc,
+  type LedgerFilter,
+} from '../lib/filtered-ledger';
+import {
+  LEDGER_PAGE_SIZE,
+  emptyLedgerCache,
+  entryAt,
+  missingPagesForRows,
+  pageOfSeq,
+  rowOfSeq,
+  seqAtRow,
+  withEntries,
+  withPage,
+  type LedgerCache,
+} from '../lib/ledger-cache';
+import { type UiStoreApi } from './ui-store';
+
+/** A filtered timeline, loaded newest window first (see filtered-ledger.ts). */
+export interface FilteredTimeline {
+  filter: LedgerFilter;
+  desc: readonly LedgerEntry[];
+  windowsDone: number;
+  windowsTotal: number;
+  done: boolean;
+}
+
+export interface RunViewState {
+  runId: string | null;
+  detail: RunDetail | null;
+  status: 'idle' | 'loading' | 'ready' | 'error';
+  error: string | null;
+  ledger: LedgerCache;
+  filter: LedgerFilter;
+  filtered: FilteredTimeline | null;
+  selectedSeq: number | null;
+  /** The timeline scrolls to this seq when `tick` changes (jump to broken record, j/k). */
+  scrollTarget: { seq: number; tick: number; center: boolean } | null;
+}
+
+export interface RunViewActions {
+  open(runId: string | null): Promise<void>;
+  reloadDetail(): Promise<void>;
+  applyDetail(detail: RunDetail): void;
+  applyRunChanged(run: RunSummary): void;
+  applyLedgerAppended(runId: string, entries: readonly LedgerEntry[]): void;
+  ensureRows(firstRow: number, lastRow: number): void;
+  setFilter(filter: Partial<LedgerFilter>): void;
+  select(seq: number | null, opts?: { scroll?: boolean; center?: boolean }): void;
+  /** j/k: +1 is the next older record (down the list), -1 the next newer. */
+  selectRelative(delta: number): void;
+}
+
+export type RunViewStore = RunViewState & RunViewActions;
+export type RunViewStoreApi = StoreApi<RunViewStore>;
+
+/** Small ledgers are loaded whole at once so the graph's visit counts are exact. */
+export const EAGER_LEDGER_LIMIT = 5000;
+
+export function timelineRowCount(s: RunViewState): number {
+  return s.filtered ? s.filtered.desc.length : s.ledger.total;
+}
+
+export function timelineEntryAt(s: RunViewState, row: number): LedgerEntry | undefined {
+  if (s.filtered) return s.filtered.desc[row];
+  return entryAt(s.ledger, seqAtRow(s.ledger.total, row));
+}
+
+export function timelineRowOfSeq(s: RunViewState, seq: number): number {
+  return s.filtered ? rowOfSeqDesc(s.filtered.desc, seq) : rowOfSeq(s.ledger.total, seq);
+}
+
+export function selectedEntry(s: RunViewState): LedgerEntry | null {
+  if (s.selectedSeq === null) return null;
+  const fromCache = entryAt(s.ledger, s.selectedSeq);
+  if (fromCache) return fromCache;
+  const row = s.filtered ? rowOfSeqDesc(s.filtered.desc, s.selectedSeq) : -1;
+  return row >= 0 ? (s.filtered!.desc[row] ?? null) : null;
+}
+
+export function createRunViewStore(client: StudioClient, ui: UiStoreApi, opts: { detailDelayMs?: number } = {}): RunViewStoreApi {
+  const inflightPages = new Set<string>();
+  let detailTimer: ReturnType<typeof setTimeout> | null = null;
+  let scrollTick = 0;
+
+  return createStore<RunViewStore>()((set, get) => {
+    const current = (runId: string) => get().runId === runId;
+
+    async function loadPages(runId: string, pages: number[]): Promise<void> {
+      const todo = pages.filter((p) => !inflightPages.has(`${runId}:${p}`));
+      if (todo.length === 0) return;
+      for (const p of todo) inflightPages.add(`${runId}:${p}`);
+      try {
+        // Adjacent pages go in one request (up to the limit), so a jump costs one round trip.
+        const lo = Math.min(...todo);
+        const hi = Math.max(...todo);
+        const span = (hi - lo + 1) * LEDGER_PAGE_SIZE;
+        const res = await client.invoke('ledger.page', { runId, fromSeq: lo * LEDGER_PAGE_SIZE, limit: Math.min(span, 5000) });
+        if (current(runId)) set({ ledger: withPage(get().ledger, res) });
+      } catch (err) {
+        if (current(runId)) ui.getState().reportError(err, 'Could not load ledger records');
+      } finally {
+        for (const p of todo) inflightPages.delete(`${runId}:${p}`);
+      }
+    }
+
+    async function loadFiltered(runId: string, filter: LedgerFilter): Promise<void> {
+      const windows = filterWindows(get().ledger.total);
+      set({ filtered: { filter, desc: [], windowsDone: 0, windowsTotal: windows.length, done: windows.length === 0 } });
+      for (const [lo, hi] of windows) {
+        const stillWanted = () => current(runId) && get().filtered?.filter === filter;
+        if (!stillWanted()) return;
+        try {
+          const res = await client.invoke('ledger.page', { runId, fromSeq: lo, limit: 5000, ...filter });
+          if (!stillWanted()) return;
+          const f = get().filtered!;
+          set({ filtered: { ...f, desc: appendOlderWindow(f.desc, res.entries, lo, hi), windowsDone: f.windowsDone + 1 } });
+        } catch (err) {
+          ui.getState().reportError(err, 'Could not filter the ledger');
+          break;
+        }
+      }
+      const f = get().filtered;
+      if (current(runId) && f?.filter === filter) set({ filtered: { ...f, done: true } });
+    }
+
+    function reloadDetailSoon(): void {
+      if (detailTimer !== null) return;
+      detailTimer = setTimeout(() => {
+        detailTimer = null;
+        void get().reloadDetail();
+      }, opts.detailDelayMs ?? 250);
+    }
+
+    /** Follows the head: when the last record was selected, the new last one is. */
+    function followHead(before: LedgerCache, after: LedgerCache): void {
+      const sel = get().selectedSeq;
+      if (get().filtered || sel === null || sel !== before.total - 1 || after.total <= before.total) return;
+      get().select(after.total - 1);
+    }
+
+    return {
+      runId: null,
+      detail: null,
+      status: 'idle',
+      error: null,
+      ledger: emptyLedgerCache(),
+      filter: noLedgerFilter,
+      filtered: null,
+      selectedSeq: null,
+      scrollTarget: null,
+
+      open: async (runId) => {
+        set({ runId, detail: null, status: runId ? 'loading' : 'idle', error: null, ledger: emptyLedgerCache(), filter: noLedgerFilter, filtered: null, selectedSeq: null, scrollTarget: null });
+        if (!runId) return;
+        try {
+          const detail = await client.invoke('runs.get', { runId });
+          if (!current(runId)) return;
+          set({ detail, status: 'ready', ledger: emptyLedgerCache(detail.ledgerCount) });
+          const total = detail.ledgerCount;
+          if (total === 0) return;
+          // The newest records first, so the timeline shows at once however long the run is…
+          const last = pageOfSeq(total - 1);
+          await loadPages(runId, last > 0 ? [last - 1, last] : [last]);
+          // …then, for a run small enough, the rest in the background so the graph's visit
+          // counts cover the whole run.
+          const firstLoaded = Math.max(0, last - 1) * LEDGER_PAGE_SIZE;
+          if (total <= EAGER_LEDGER_LIMIT && firstLoaded > 0 && current(runId)) {
+            const res = await client.invoke('ledger.page', { runId, fromSeq: 0, limit: firstLoaded });
+            if (current(runId)) set({ ledger: withPage(get().ledger, res) });
+          }
+        } catch (err) {
+          if (!current(runId)) return;
+          set({ status: 'error', error: err instanceof Error ? err.message : String(err) });
+          ui.getState().reportError(err, 'Could not open the run');
+        }
+      },
+
+      reloadDetail: async () => {
+        const runId = get().runId;
+        if (!runId) return;
+        try {
+          const detail = await client.invoke('runs.get', { runId });
+          if (current(runId)) get().applyDetail(detail);
+        } catch (err) {
+          if (current(runId)) ui.getState().reportError(err, 'Could not refresh the run');
+        }
+      },
+
+      applyDetail: (detail) => {
+        if (!current(detail.runId)) return;
+        const before = get().ledger;
+        // A grown ledgerCount with no event yet: the rows in view fetch what is missing.
+        const ledger = detail.ledgerCount > before.total ? withEntries(before, [], detail.ledgerCount) : before;
+        set({ detail, ledger, status: 'ready' });
+        followHead(before, ledger);
+      },
+
+      applyRunChanged: (run) => {
+        const d = get().detail;
+        if (!d || d.runId !== run.runId) return;
+        set({ detail: { ...d, ...run } });
+        reloadDetailSoon();
+      },
+
+      applyLedgerAppended: (runId, entries) => {
+        if (!current(runId) || get().status !== 'ready') return;
+        const before = get().ledger;
+        const ledger = withEntries(before, entries);
+        const f = get().filtered;
+        set({ ledger, filtered: f ? { ...f, desc: prependNewer(f.desc, entries, f.filter) } : null });
+        followHead(before, ledger);
+      },
+
+      ensureRows: (firstRow, lastRow) => {
+        const { runId, ledger, filtered } = get();
+        if (!runId || filtered) return;
+        const missing = missingPagesForRows(ledger, firstRow, lastRow);
+        if (missing.length) void loadPages(runId, missing);
+      },
+
+      setFilter: (partial) => {
+        const filter = { ...get().filter, ...partial };
+        set({ filter, filtered: null });
+        const runId = get().runId;
+        if (runId && isFiltering(filter)) void loadFiltered(runId, filter);
+      },
+
+      select: (seq, o) => {
+        set({ selectedSeq: seq, scrollTarget: o?.scroll && seq !== null ? { seq, tick: ++scrollTick, center: o.center ?? false } : get().scrollTarget });
+        if (seq !== null && !get().filtered && !entryAt(get().ledger, seq)) get().ensureRows(rowOfSeq(get().ledger.total, seq), rowOfSeq(get().ledger.total, seq));
+      },
+
+      selectRelative: (delta) => {
+        const s = get();
+        const count = timelineRowCount(s);
+        if (count === 0) return;
+        const row = s.selectedSeq === null ? -1 : timelineRowOfSeq(s, s.selectedSeq);
+        const nextRow = Math.max(0, Math.min(count - 1, row === -1 ? 0 : row + delta));
+        const seq = s.filtered ? s.filtered.desc[nextRow]?.seq : seqAtRow(s.ledger.total, nextRow);
+        if (seq !== undefined) get().select(seq, { scroll: true });
+      },
+    };
+  });
+}
+
+export const selectRunId = (s: RunViewStore) => s.runId;
+export const selectDetail = (s: RunViewStore) => s.detail;
+export const selectRunViewStatus = (s: RunViewStore) => s.status;
+export const selectLedger = (s: RunViewStore) => s.ledger;
+export const selectLedgerFilter = (s: RunViewStore) => s.filter;
+export const selectFiltered = (s: RunViewStore) => s.filtered;
+export const selectSelectedSeq = (s: RunViewStore) => s.selectedSeq;
+export const selectScrollTarget = (s: RunViewStore) => s.scrollTarget;
+export const selectSelectedEntry = (s: RunViewStore) => selectedEntry(s);

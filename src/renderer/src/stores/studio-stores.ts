@@ -1,0 +1,54 @@
+import { type StudioClient } from '../../../shared/contract';
+import { createArtifactsStore, type ArtifactsStoreApi } from './artifacts-store';
+import { createChainStore, type ChainStoreApi } from './chain-store';
+import { createDiffStore, type DiffStoreApi } from './diff-store';
+import { createPromptsStore, type PromptsStoreApi } from './prompts-store';
+import { createRunControlStore, type RunControlStoreApi } from './run-control-store';
+import { createRunViewStore, type RunViewStoreApi } from './run-view-store';
+import { createRunsStore, type RunsStoreApi } from './runs-store';
+import { createSnapshotsStore, type SnapshotsStoreApi } from './snapshots-store';
+import { createUiStore, type UiDeps, type UiStoreApi } from './ui-store';
+import { createWorkspaceStore, type WorkspaceStoreApi } from './workspace-store';
+
+/** Every store of one Studio window, created around one client. */
+export interface StudioStores {
+  client: StudioClient;
+  ui: UiStoreApi;
+  workspace: WorkspaceStoreApi;
+  runs: RunsStoreApi;
+  runView: RunViewStoreApi;
+  diff: DiffStoreApi;
+  /** A second diff, between any two records of the run (the State tab's compare). */
+  compare: DiffStoreApi;
+  chain: ChainStoreApi;
+  control: RunControlStoreApi;
+  prompts: PromptsStoreApi;
+  /** Snapshots and artifacts of the selected run (inspector tabs)… */
+  snapshots: SnapshotsStoreApi;
+  artifacts: ArtifactsStoreApi;
+  /** …and of the whole workspace (the Snapshots and Artifacts pages), kept apart so neither resets the other. */
+  allSnapshots: SnapshotsStoreApi;
+  allArtifacts: ArtifactsStoreApi;
+}
+
+export function createStudioStores(client: StudioClient, uiDeps: UiDeps = {}): StudioStores {
+  const ui = createUiStore(uiDeps);
+  const runs = createRunsStore(client, ui);
+  const runView = createRunViewStore(client, ui);
+  return {
+    client,
+    ui,
+    workspace: createWorkspaceStore(client, ui),
+    runs,
+    runView,
+    diff: createDiffStore(client),
+    compare: createDiffStore(client, { delayMs: 0 }),
+    chain: createChainStore(client, ui),
+    control: createRunControlStore({ client, ui, runView, runs }),
+    prompts: createPromptsStore(client, ui),
+    snapshots: createSnapshotsStore(client, ui),
+    artifacts: createArtifactsStore(client, ui),
+    allSnapshots: createSnapshotsStore(client, ui),
+    allArtifacts: createArtifactsStore(client, ui),
+  };
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { runAt } from '../lib/runs-pages';
+import { FakeClient, flush } from '../test-support/fake-client';
+import { chainSummary, entry, prompt, runDetail, runSummary } from '../test-support/fixtures';
+import { createStudioStores } from './studio-stores';
+import { wireStores } from './wire-stores';
+
+/** A backend with one run `r1` of three records, as the stores would see it. */
+function backend() {
+  return new FakeClient()
+    .on('runs.query', () => ({ items: [runSummary('r1')], total: 1, offset: 0 }))
+    .on('runs.get', ({ runId }) => runDetail(runId, { ledgerCount: 3 }))
+    .on('ledger.page', ({ runId }) => ({ runId, total: 3, fromSeq: 0, entries: [entry(0), entry(1), entry(2)] }))
+    .on('ledger.verify', () => ({ jobId: 'j1' }))
+    .on('ledger.diff', ({ runId, fromSeq, toSeq }) => ({ runId, fromSeq: fromSeq ?? 0, toSeq, changes: [] }))
+    .on('snapshots.list', () => [])
+    .on('artifacts.list', () => []);
+}
+
+describe('wireStores', () => {
+  it('sends a live run change to the list and the open run', async () => {
+    const client = backend();
+    const s = createStudioStores(client);
+    const off = wireStores(s);
+    s.runs.getState().setFilters({});
+    await s.runView.getState().open('r1');
+    await flush();
+    client.emit('run.changed', runSummary('r1', { status: 'waiting', currentNode: 'ask' }));
+    expect(runAt(s.runs.getState().pages, 0)?.status).toBe('waiting');
+    expect(s.runView.getState().detail?.currentNode).toBe('ask');
+    off();
+  });
+
+  it('verifies a small run when it opens and shows the result of the job', async () => {
+    const client = backend();
+    const s = createStudioStores(client);
+    const off = wireStores(s);
+    await s.runView.getState().open('r1');
+    await flush();
+    expect(client.callsOf('ledger.verify')).toEqual([{ runId: 'r1' }]);
+    client.emit('job.finished', { jobId: 'j1', kind: 'verify', done: 3, total: 3, finished: true, error: null, result: chainSummary({ runId: 'r1', count: 3, verifiedCount: 3 }) });
+    expect(s.chain.getState().summaries['r1']?.verifiedCount).toBe(3);
+    off();
+  });
+
+  it('asks for the diff of a selected record, from the record before it', async () => {
+    const client = backend();
+    const s = createStudioStores(client);
+    const off = wireStores(s);
+    await s.runView.getState().open('r1');
+    s.runView.getState().select(2);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(client.callsOf('ledger.diff')).toEqual([{ runId: 'r1', fromSeq: 1, toSeq: 2 }]);
+    expect(s.diff.getState().status).toBe('ready');
+    off();
+  });
+
+  it('keeps the inbox in step with prompts raised and answered elsewhere', () => {
+    const client = backend();
+    const s = createStudioStores(client);
+    const off = wireStores(s);
+    client.emit('prompt.pending', prompt('r1'));
+    expect(s.prompts.getState().items).toHaveLength(1);
+    client.emit('prompt.answered', { runId: 'r1', waitKey: 'user:r1:ask', actorId: 'someone' });
+    expect(s.prompts.getState().items).toHaveLength(0);
+    off();
+  });
+
+  it('stops listening when unwired', () => {
+    const client = backend();
+    const s = createStudioStores(client);
+    wireStores(s)();
+    client.emit('prompt.pending', prompt('r1'));
+    expect(s.prompts.getState().items).toHaveLength(0);
+  });
+});

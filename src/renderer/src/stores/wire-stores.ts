@@ -1,0 +1,98 @@
+import { hasConnection } from '../client/connection';
+import { type StudioStores } from './studio-stores';
+
+/** Runs whose chain is verified automatically when opened; bigger ones wait for a click. */
+export const AUTO_VERIFY_LIMIT = 20_000;
+
+/**
+ * Connects the stores to the backend's events and to each other. Kept in one place so the flow
+ * of a live update (event → which stores) can be read top to bottom. Returns an unsubscribe.
+ */
+export function wireStores(s: StudioStores): () => void {
+  const offs: Array<() => void> = [];
+  const c = s.client;
+
+  offs.push(
+    c.subscribe('run.changed', (run) => {
+      s.runs.getState().applyRunChanged(run);
+      s.runView.getState().applyRunChanged(run);
+    }),
+    c.subscribe('ledger.appended', ({ runId, entries }) => s.runView.getState().applyLedgerAppended(runId, entries)),
+    c.subscribe('prompt.pending', (p) => s.prompts.getState().applyPending(p)),
+    c.subscribe('prompt.answered', ({ runId, waitKey }) => s.prompts.getState().applyAnswered(runId, waitKey)),
+    c.subscribe('scheduler.status', (st) => s.workspace.getState().setScheduler(st)),
+    c.subscribe('job.progress', (p) => s.chain.getState().applyProgress(p)),
+    c.subscribe('job.finished', (p) => s.chain.getState().applyFinished(p, p.result)),
+    c.subscribe('workspace.changed', (w) => s.workspace.getState().setWorkspace(w)),
+  );
+
+  if (hasConnection(c)) {
+    offs.push(
+      c.onConnectionChange((state) => {
+        const was = s.workspace.getState().connection;
+        s.workspace.getState().setConnection(state);
+        // Events were missed while the socket was down: reload what is on screen.
+        if (state === 'live' && was === 'reconnecting') reloadVisible(s);
+      }),
+    );
+  }
+
+  // Selecting a record shows its diff; opening a run scopes the inspector's lists to it.
+  offs.push(
+    s.runView.subscribe((now, prev) => {
+      if (now.selectedSeq !== prev.selectedSeq || now.runId !== prev.runId) s.diff.getState().show(now.runId, now.selectedSeq);
+      if (now.runId !== prev.runId) onRunOpened(s, now.runId);
+      if (now.detail !== prev.detail || now.ledger.total !== prev.ledger.total) maybeAutoVerify(s);
+    }),
+  );
+
+  // A workspace switch invalidates everything shown.
+  offs.push(
+    s.workspace.subscribe((now, prev) => {
+      if (now.workspace?.id !== prev.workspace?.id) reloadVisible(s, true);
+    }),
+  );
+
+  return () => offs.forEach((off) => off());
+}
+
+function onRunOpened(s: StudioStores, runId: string | null): void {
+  void s.snapshots.getState().load({ runId });
+  void s.artifacts.getState().load(runId);
+  maybeAutoVerify(s);
+}
+
+let reverifyTimer: ReturnType<typeof setTimeout> | null = null;
+
+/**
+ * Small runs are verified when opened, and again shortly after they grow, so the badges of new
+ * records turn from "unchecked" to "verified" by themselves while a person steps.
+ */
+function maybeAutoVerify(s: StudioStores): void {
+  const { runId, detail, ledger } = s.runView.getState();
+  if (!runId || !detail || detail.runId !== runId) return;
+  const total = Math.max(ledger.total, detail.ledgerCount);
+  if (total === 0 || total > AUTO_VERIFY_LIMIT) return;
+  const summary = s.chain.getState().summaries[runId];
+  if (!summary) {
+    void s.chain.getState().verify(runId);
+    return;
+  }
+  if (summary.count >= total || reverifyTimer !== null) return;
+  reverifyTimer = setTimeout(() => {
+    reverifyTimer = null;
+    if (s.runView.getState().runId === runId) void s.chain.getState().verify(runId);
+  }, 800);
+}
+
+export function reloadVisible(s: StudioStores, workspaceChanged = false): void {
+  void s.runs.getState().refresh();
+  void s.prompts.getState().load();
+  const runId = s.runView.getState().runId;
+  if (workspaceChanged) {
+    void s.runs.getState().setFilters({});
+    void s.runView.getState().open(null);
+  } else if (runId) {
+    void s.runView.getState().reloadDetail();
+  }
+}

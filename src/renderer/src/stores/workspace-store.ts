@@ -1,0 +1,92 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import {
+  type SchedulerStatus,
+  type StudioClient,
+  type WorkflowInfo,
+  type WorkspaceInfo,
+} from '../../../shared/contract';
+import { type ConnectionState } from '../client/connection';
+import { type UiStoreApi } from './ui-store';
+
+export interface WorkspaceState {
+  workspace: WorkspaceInfo | null;
+  workflows: readonly WorkflowInfo[];
+  workflowsById: ReadonlyMap<string, WorkflowInfo>;
+  scheduler: SchedulerStatus | null;
+  status: 'idle' | 'loading' | 'ready' | 'error';
+  error: string | null;
+  connection: ConnectionState;
+}
+
+export interface WorkspaceActions {
+  load(): Promise<void>;
+  openPythonFolder(path: string): Promise<boolean>;
+  openWorkspace(path: string): Promise<boolean>;
+  setWorkspace(workspace: WorkspaceInfo | null): void;
+  setScheduler(status: SchedulerStatus): void;
+  setConnection(state: ConnectionState): void;
+}
+
+export type WorkspaceStore = WorkspaceState & WorkspaceActions;
+export type WorkspaceStoreApi = StoreApi<WorkspaceStore>;
+
+const byId = (list: readonly WorkflowInfo[]) => new Map(list.map((w) => [w.workflowId, w]));
+
+export function createWorkspaceStore(client: StudioClient, ui: UiStoreApi): WorkspaceStoreApi {
+  return createStore<WorkspaceStore>()((set, get) => {
+    async function loadAll(): Promise<void> {
+      set({ status: 'loading', error: null });
+      try {
+        const [workspace, scheduler] = await Promise.all([
+          client.invoke('workspace.current', {}),
+          client.invoke('scheduler.status', {}).catch(() => null),
+        ]);
+        const workflows = workspace ? await client.invoke('workflows.list', {}) : [];
+        set({ workspace, scheduler, workflows, workflowsById: byId(workflows), status: 'ready' });
+      } catch (err) {
+        set({ status: 'error', error: err instanceof Error ? err.message : String(err) });
+        ui.getState().reportError(err, 'Could not load the workspace');
+      }
+    }
+
+    async function open(op: 'workspace.open' | 'workspace.openPythonFolder', path: string, label: string): Promise<boolean> {
+      try {
+        const workspace = await ui.getState().track(label, client.invoke(op, { path }));
+        set({ workspace });
+        await loadAll();
+        return true;
+      } catch (err) {
+        ui.getState().reportError(err, `Could not open ${path}`);
+        return false;
+      }
+    }
+
+    return {
+      workspace: null,
+      workflows: [],
+      workflowsById: new Map(),
+      scheduler: null,
+      status: 'idle',
+      error: null,
+      connection: client.host === 'electron' ? 'live' : 'connecting',
+
+      load: loadAll,
+      openWorkspace: (path) => open('workspace.open', path, 'Opening workspace'),
+      openPythonFolder: (path) => open('workspace.openPythonFolder', path, 'Opening Python data folder'),
+      setWorkspace: (workspace) => {
+        if (workspace?.id !== get().workspace?.id) void loadAll();
+        else set({ workspace });
+      },
+      setScheduler: (scheduler) => set({ scheduler }),
+      setConnection: (connection) => set({ connection }),
+    };
+  });
+}
+
+export const selectWorkspace = (s: WorkspaceStore) => s.workspace;
+export const selectWorkflows = (s: WorkspaceStore) => s.workflows;
+export const selectWorkflowsById = (s: WorkspaceStore) => s.workflowsById;
+export const selectScheduler = (s: WorkspaceStore) => s.scheduler;
+export const selectConnection = (s: WorkspaceStore) => s.connection;
+export const selectWorkspaceStatus = (s: WorkspaceStore) => s.status;
+export const selectReadOnly = (s: WorkspaceStore) => s.workspace?.readOnly ?? false;
