@@ -3,6 +3,9 @@
  * (answered by a stub handler) and loops until `steps` calls were made. Every step writes two
  * hash-chained ledger records and saves the run state.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { EffectOutcome, Runtime, WorkflowSpec, type LedgerStore, type RunStore } from '../src/runtime/index';
 
 export function loopWorkflow(steps: number): WorkflowSpec {
@@ -37,3 +40,29 @@ export async function measureLoop(runStore: RunStore, ledgerStore: LedgerStore, 
 export function emit(figure: Record<string, unknown>): void {
   process.stdout.write(JSON.stringify(figure) + '\n');
 }
+
+/** The median of some measurements (benchmarks report medians of several runs). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** The p-th percentile (0..100, nearest rank) of some measurements. */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
+}
+
+/** Runs `work` with a fresh folder on the normal disk (the OS temp folder), removed afterwards. */
+export async function withTempDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'ar-bench-'));
+  try {
+    return await work(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The machine's 1-minute load average, printed with each figure: this box is shared. */
+export const load1 = (): number => +loadavg()[0]!.toFixed(2);

@@ -5,7 +5,7 @@ import { type Runtime } from '../core/runtime';
 import { type RuntimeEvent } from '../core/runtime-events';
 import { isJsonObject, type JsonObject, type JsonValue } from '../json/json-value';
 import { formatIsoTimestamp, parseIsoTimestamp } from '../json/timestamp';
-import { isQueryableRunStore, type QueryableRunStore } from '../storage/run-store';
+import { hasWaitUntilTimes, isQueryableRunStore, type QueryableRunStore } from '../storage/run-store';
 import { WakeTimer } from './wake-timer';
 import { type WorkflowRegistry } from './workflow-registry';
 
@@ -145,10 +145,13 @@ export class Scheduler {
    * not resumed (held, or failing) are left to the regular poll, so they cannot spin the timer.
    */
   private async scheduleNextWake(cycleNow: string): Promise<void> {
-    // The due query sorts by `until`; with a far-future "now" it lists the earliest waits first.
-    const upcoming = await this.store.listDueWaitUntil({ nowIso: '9999-12-31T23:59:59.999999+00:00', limit: 200 });
-    const next = upcoming.find((r) => (r.waiting?.until ?? '') > cycleNow && !this.opts.isHeld?.(r.runId));
-    if (next) this.noteUntil(next);
+    const upcoming = hasWaitUntilTimes(this.store)
+      ? await this.store.listWaitUntilTimes({ limit: 200 })
+      : // The due query sorts by `until`; with a far-future "now" it lists the earliest waits first.
+        (await this.store.listDueWaitUntil({ nowIso: '9999-12-31T23:59:59.999999+00:00', limit: 200 })).map((r) => ({ runId: r.runId, until: r.waiting?.until ?? '' }));
+    const next = upcoming.find((r) => r.until > cycleNow && !this.opts.isHeld?.(r.runId));
+    const due = next ? parseIsoTimestamp(next.until) : null;
+    if (due !== null) this.wake.at(due);
   }
 
   private noteUntil(run: RunState): void {

@@ -28,6 +28,18 @@ export interface QueryableRunStore extends RunStore {
   listChildren(query: { parentRunId: string; status?: RunStatus | null }): Promise<RunState[]>;
 }
 
+/**
+ * Optional fast path for the scheduler's wake timer: the `(runId, until)` of waiting `wait_until`
+ * runs, earliest first, read without decoding states (the SQLite store answers from its index).
+ */
+export interface WaitUntilTimes {
+  listWaitUntilTimes(query?: { limit?: number }): Promise<Array<{ runId: string; until: string }>>;
+}
+
+export function hasWaitUntilTimes(store: RunStore): store is RunStore & WaitUntilTimes {
+  return typeof (store as Partial<WaitUntilTimes>).listWaitUntilTimes === 'function';
+}
+
 export function isQueryableRunStore(store: RunStore): store is QueryableRunStore {
   const s = store as Partial<QueryableRunStore>;
   return typeof s.listRuns === 'function' && typeof s.listDueWaitUntil === 'function' && typeof s.listChildren === 'function';

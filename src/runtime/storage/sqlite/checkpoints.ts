@@ -1,37 +1,54 @@
 import { type RunState } from '../../core/models';
 import { decodeCheckpointState, encodeCheckpointState, type CheckpointState } from './checkpoint-state';
+import { type RunKeys } from './run-keys';
 import { type WorkspaceDb } from './workspace-db';
 
 /** One saved state of a run: what `stateAt` and the Studio's step diff read. */
 export interface CheckpointInfo {
-  /** Workspace-wide, increasing: the order the states were saved in. */
-  checkpointId: number;
   /** The run's ledger head seq when the state was saved (-1: before its first record). */
   seq: number;
+  /** 0 for the state committed with record `seq`, then 1, 2, ... for later saves at the same head. (seq, n) is save order. */
+  n: number;
   state: RunState;
 }
 
-interface CheckpointRow {
-  id: number;
+/** A position in a run's list of checkpoints, for paging. */
+export interface CheckpointCursor {
   seq: number;
-  state: string;
-  spills: string | null;
+  n: number;
 }
 
+interface Found extends CheckpointState {
+  seq: number;
+  n: number;
+}
+
+// Max seq of a rowid range (`id = (run_key << 32) | seq`).
+const MAX_SEQ = 0xffffffff;
+const clampSeq = (seq: number): number => Math.min(seq, MAX_SEQ);
+
+// States stored with a record: the last row at or before a seq (usually the first row read).
+const IN_LEDGER = `SELECT seq, state, spills FROM ledger WHERE id > ((? << 32) + ?) AND id <= ((? << 32) + ?) AND state IS NOT NULL ORDER BY id DESC LIMIT 1`;
+const IN_RUN_STATES = 'SELECT seq, n, state, spills FROM run_states WHERE run_key = ? AND seq <= ? ORDER BY seq DESC, n DESC LIMIT 1';
+const PAGE_IN_LEDGER = `SELECT seq, state, spills FROM ledger WHERE id > ((? << 32) + ?) AND id < ((? + 1) << 32) AND state IS NOT NULL ORDER BY id LIMIT ?`;
+const PAGE_IN_RUN_STATES = 'SELECT seq, n, state, spills FROM run_states WHERE run_key = ? AND (seq, n) > (?, ?) ORDER BY seq, n LIMIT ?';
+
 /**
- * The checkpoints table: the run state after every commit, linked to the ledger seq that
- * produced it (time travel). Append-only (triggers refuse UPDATE and DELETE).
+ * The run states saved after every commit (time travel), wherever they live (see schema-v1): in
+ * the `state` column of the last record a commit appended, or in run_states for a save without
+ * records. Both are append-only.
  */
 export class Checkpoints {
-  constructor(private readonly db: WorkspaceDb) {}
+  constructor(
+    private readonly db: WorkspaceDb,
+    private readonly keys: RunKeys,
+  ) {}
 
-  /** Writes a checkpoint; call inside the commit's transaction. Returns its id. */
-  write(run: RunState, seq: number): number {
-    const { state, spills } = encodeCheckpointState(run, (sha, text) => {
+  /** Encodes a state for storing; large vars go to state_values (call inside the commit's transaction). */
+  encode(run: RunState): CheckpointState {
+    return encodeCheckpointState(run, (sha, text) => {
       this.db.stmt('INSERT OR IGNORE INTO state_values (sha256, text) VALUES (?, ?)').run(sha, text);
     });
-    const r = this.db.stmt('INSERT INTO checkpoints (run_id, seq, state, spills) VALUES (?, ?, ?, ?)').run(run.runId, seq, state, spills);
-    return Number(r.lastInsertRowid);
   }
 
   decode(row: CheckpointState, source: string): RunState {
@@ -43,23 +60,49 @@ export class Checkpoints {
     return typeof text === 'string' ? text : null;
   }
 
+  /** The latest saved state of the run with this key at or before `seq`, undecoded, or null. */
+  find(runKey: number, seq: number): Found | null {
+    const s = clampSeq(seq);
+    if (s < -1) return null;
+    const extra = this.db.stmt(IN_RUN_STATES).get(runKey, s) as Found | undefined;
+    // A state stored with a record wins only when it is later: after the record-less save's head.
+    const from = extra ? extra.seq : -1;
+    const withRecord = s >= 0 ? (this.db.stmt(IN_LEDGER).get(runKey, from, runKey, s) as Omit<Found, 'n'> | undefined) : undefined;
+    if (withRecord) return { ...withRecord, n: 0 };
+    return extra ?? null;
+  }
+
   /** The state as of ledger seq `seq`: the latest checkpoint saved at or before it, or null. */
   stateAt(runId: string, seq: number): RunState | null {
     return this.db.read(() => {
-      const row = this.db
-        .stmt('SELECT id, seq, state, spills FROM checkpoints WHERE run_id = ? AND seq <= ? ORDER BY seq DESC, id DESC LIMIT 1')
-        .get(runId, seq) as CheckpointRow | undefined;
-      return row ? this.decode(row, `checkpoint ${row.id} of run ${runId}`) : null;
+      const key = this.keys.find(runId);
+      const found = key === null ? null : this.find(key, seq);
+      return found ? this.decode(found, `checkpoint (${found.seq}, ${found.n}) of run ${runId}`) : null;
     });
   }
 
-  /** Checkpoints of a run in save order (seq never decreases within a run, so (seq, id) is save order and uses the index). */
-  list(runId: string, options: { afterId?: number; limit?: number } = {}): CheckpointInfo[] {
+  /** The run's latest checkpoint (its current state and the ledger seq it was saved at), or null. */
+  latest(runId: string): CheckpointInfo | null {
     return this.db.read(() => {
-      const rows = this.db
-        .stmt('SELECT id, seq, state, spills FROM checkpoints WHERE run_id = ? AND id > ? ORDER BY seq, id LIMIT ?')
-        .all(runId, options.afterId ?? 0, Math.max(0, options.limit ?? 1000)) as CheckpointRow[];
-      return rows.map((row) => ({ checkpointId: row.id, seq: row.seq, state: this.decode(row, `checkpoint ${row.id} of run ${runId}`) }));
+      const key = this.keys.find(runId);
+      const found = key === null ? null : this.find(key, MAX_SEQ);
+      return found ? { seq: found.seq, n: found.n, state: this.decode(found, `checkpoint (${found.seq}, ${found.n}) of run ${runId}`) } : null;
+    });
+  }
+
+  /** Checkpoints of a run in save order, after `after` (exclusive), at most `limit`. */
+  list(runId: string, options: { after?: CheckpointCursor; limit?: number } = {}): CheckpointInfo[] {
+    return this.db.read(() => {
+      const key = this.keys.find(runId);
+      const limit = Math.max(0, options.limit ?? 1000);
+      if (key === null || limit === 0) return [];
+      const after = options.after ?? { seq: -2, n: 0 };
+      // A state stored with record s is (s, 0): it comes after the cursor when s > after.seq.
+      const fromSeq = Math.max(-1, Math.min(after.seq, MAX_SEQ));
+      const a = (this.db.stmt(PAGE_IN_LEDGER).all(key, fromSeq, key, limit) as Omit<Found, 'n'>[]).map((r) => ({ ...r, n: 0 }));
+      const b = this.db.stmt(PAGE_IN_RUN_STATES).all(key, after.seq, after.n, limit) as Found[];
+      const merged = [...a, ...b].sort((x, y) => x.seq - y.seq || x.n - y.n).slice(0, limit);
+      return merged.map((r) => ({ seq: r.seq, n: r.n, state: this.decode(r, `checkpoint (${r.seq}, ${r.n}) of run ${runId}`) }));
     });
   }
 }

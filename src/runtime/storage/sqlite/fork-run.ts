@@ -1,6 +1,7 @@
 import { cloneRunState, type RunState, type StepRecord } from '../../core/models';
 import { InvalidArgumentError, UnknownRunError } from '../../errors';
 import { type Checkpoints } from './checkpoints';
+import { type RunKeys } from './run-keys';
 import { type StepWriter } from './step-writer';
 import { type WorkspaceDb } from './workspace-db';
 
@@ -21,6 +22,7 @@ export interface ForkRunOptions {
 
 export interface ForkDeps {
   db: WorkspaceDb;
+  keys: RunKeys;
   checkpoints: Checkpoints;
   writer: StepWriter;
 }
@@ -53,7 +55,8 @@ function write(deps: ForkDeps, o: ForkRunOptions): RunState {
     if (exists(o.newRunId)) throw new InvalidArgumentError(`Cannot fork into ${o.newRunId}: a run with that id exists.`, { runId: o.newRunId });
     let headHash: string | null = null;
     if (o.atSeq >= 0) {
-      const h = deps.db.stmt('SELECT record_hash FROM ledger WHERE run_id = ? AND seq = ?', 'pluck').get(o.runId, o.atSeq) as string | undefined;
+      const key = deps.keys.find(o.runId);
+      const h = key === null || o.atSeq > 0xffffffff ? undefined : (deps.db.stmt('SELECT record_hash FROM ledger WHERE id = (? << 32) + ?', 'pluck').get(key, o.atSeq) as string | undefined);
       if (h === undefined) throw new InvalidArgumentError(`Run ${o.runId} has no ledger record with seq ${o.atSeq}.`, { runId: o.runId, seq: o.atSeq });
       headHash = h;
     }

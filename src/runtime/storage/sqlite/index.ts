@@ -10,7 +10,7 @@ export { SqliteRunStore } from './sqlite-run-store';
 export { SqliteLedgerStore, MAX_LEDGER_PAGE, type LedgerEntry, type LedgerPageQuery } from './sqlite-ledger-store';
 export { SqliteArtifactStore, BLOB_CHUNK_BYTES, MAX_ARTIFACT_CHUNK } from './sqlite-artifact-store';
 export { SqliteSnapshotStore } from './sqlite-snapshot-store';
-export { type CheckpointInfo } from './checkpoints';
+export { type CheckpointCursor, type CheckpointInfo } from './checkpoints';
 export { SPILL_BYTES } from './checkpoint-state';
 export { type ForkOrigin, type LedgerHead } from './step-writer';
 export { type LeaseHolder } from './run-leases';

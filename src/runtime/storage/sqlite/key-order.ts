@@ -21,12 +21,15 @@ function sortedCopy(keys: readonly string[]): string[] {
   return [...keys].sort(compareCodePoints);
 }
 
-function sameOrder(a: readonly string[], b: readonly string[]): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+function isSorted(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (compareCodePoints(keys[i - 1] as string, keys[i] as string) > 0) return false;
   return true;
 }
 
+// Called for every appended record, whose objects are almost always sorted already (our own
+// records, typical payloads): that case allocates nothing beyond Object.keys.
 function collect(value: JsonValue, hints: Hint[], counter: { n: number }): void {
+  if (value === null || typeof value !== 'object') return;
   if (Array.isArray(value)) {
     for (const item of value) collect(item, hints, counter);
     return;
@@ -34,9 +37,12 @@ function collect(value: JsonValue, hints: Hint[], counter: { n: number }): void 
   if (!isJsonObject(value)) return;
   const id = counter.n++;
   const written = orderedKeys(value);
-  const sorted = sortedCopy(written);
-  if (!sameOrder(written, sorted)) hints.push([id, written]);
-  for (const k of sorted) collect(value[k] as JsonValue, hints, counter);
+  let order = written;
+  if (!isSorted(written)) {
+    hints.push([id, written]);
+    order = sortedCopy(written);
+  }
+  for (const k of order) collect(value[k] as JsonValue, hints, counter);
 }
 
 /** The hint text for a record, or null when its user objects are all in sorted order already. */

@@ -76,7 +76,10 @@ export class RunIndex {
       params.push(value);
     }
     if (q.topLevelOnly) where.push('r.parent_run_id IS NULL');
-    if (q.parentRunId) where.push('r.parent_run_id = ?') && params.push(q.parentRunId);
+    if (q.parentRunId) {
+      where.push('r.parent_run_id = ?');
+      params.push(q.parentRunId);
+    }
     const from = 'FROM runs r';
     if (q.text) {
       where.push(`(instr(r.run_id, ?) > 0 OR instr(r.workflow_id, ?) > 0 OR instr(${LATEST_STATE}, ?) > 0)`);

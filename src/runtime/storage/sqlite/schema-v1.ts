@@ -1,29 +1,54 @@
 /**
- * Schema version 1 of the workspace file. Design notes (why, briefly):
+ * Schema version 1 of the workspace file. It is shaped by one number: what a step's commit writes.
+ * In WAL mode every page a transaction changes is appended to the WAL as a whole frame (two write
+ * calls, a checksum, and later a copy back into the file), so a step costs roughly its fixed
+ * locking work plus ~8 µs per distinct page it touches. The layout keeps a durable-loop step
+ * (two records and the new state) to about two and a half pages: the run's ledger leaf, the
+ * idempotency index leaf, and a share of the leaf splits.
  *
- * ledger: the hashed canonical text is the only copy of a record's content. The queryable columns
- *   (status, node_id, idempotency_key, ...) are VIRTUAL generated columns computed from it, so
- *   they can never disagree with what was hashed: SQLite refuses an UPDATE of them, and a tamper
- *   of the text shows up as a record_hash_mismatch. They are computed when read, never on insert
- *   (which is why the table has no CHECK constraint: one would make SQLite compute them all, at a
- *   JSON parse each). The idempotency lookup needs an index, and an index on a generated column
- *   costs a JSON parse per append, so it uses `completed_key` instead: the idempotency key of a
- *   completed record, written by the appender. It is a lookup aid, not record content: the lookup
- *   checks the decoded record again, and checkIntegrity compares it with the text. `seq` starts at 0 per run, which is also the
- *   index the chain verifier reports. `key_order` is a presentation hint (the written key order
- *   of user objects, which canonical text sorts); it cannot change any value, so it is not hashed.
- *   `signature` is not hashed either (as in the reference). The generated columns guard against a
- *   text that is not JSON (after tampering), so reading them never throws.
- * checkpoints: the run state after every commit, tagged with the run's ledger head seq at that
- *   moment (-1 before the first record): time travel. Large top-level vars are stored once in
- *   state_values and referenced (`spills`), so an unchanged big value is not copied per step.
- * runs: the indexed columns the queries filter and sort on, and a pointer to the latest
- *   checkpoint (the current state is stored once, not twice). `created_seq` is the rowid alias:
- *   the workspace-wide creation order, kept across upserts.
+ * run_keys: a small integer per run id, allocated on the run's first save or first record.
+ * ledger: one row per record, keyed `id = (run_key << 32) | seq`, so a run's records are one
+ *   contiguous rowid range: appends, heads and pages are rowid seeks and no (run, seq) index is
+ *   written per record. The hashed canonical text is the only copy of a record's content; the
+ *   queryable columns (run_id, node_id, status, effect_type, idempotency_key, prev_hash) are VIRTUAL generated columns computed from
+ *   it, so they can never disagree with what was hashed (SQLite refuses an UPDATE of them, and a
+ *   tamper of the text shows up as a record_hash_mismatch). SQLite computes generated columns on
+ *   every INSERT, so they all go through `is_json`, which parses the text once; `->>` then reads
+ *   the parse SQLite cached (guarding each column with its own json_valid cost four times more).
+ *   `seq` starts at 0 per run, which is also the index the chain verifier reports.
+ *   `completed_key` is the idempotency key of a completed record, written by the appender: a
+ *   lookup aid, not record content (the lookup checks the decoded record again, and
+ *   checkIntegrity compares it with the text). `key_order` is a presentation hint (the written key
+ *   order of user objects, which canonical text sorts); it cannot change any value, so it is not
+ *   hashed. `signature` is not hashed either (as in the reference).
+ * checkpoints (time travel): the run state saved by a commit is stored in the `state` column of
+ *   the last record that commit appended for the run (same row, usually the same page), so a step
+ *   writes no separate checkpoint row or index. A save that appends no record (start, a node
+ *   without an effect) goes to run_states, keyed (run, head seq, n). The `checkpoints` view shows
+ *   both as one list; (seq, n) is save order (the state stored with record `seq` has n = 0). Large
+ *   top-level vars are stored once in state_values and referenced (`spills`).
+ * runs: the columns the queries filter and sort on, one row per run; the current state is the
+ *   run's latest checkpoint. The row (and the four indexes that hold updated_at) is rewritten on
+ *   every save except one case: a save that keeps the run `running` with the same indexed
+ *   columns, within the same tenth of a second as the stored updated_at. So a running run's row
+ *   may lag its state by < 100 ms (that is what lets a step skip five page writes); `listRuns`
+ *   re-sorts such runs by their saved state, so its results stay exact.
  * blobs/blob_chunks: artifact content stored once per sha256, in fixed-size chunks, so a chunked
  *   read touches only the chunks it needs.
  */
-const J = (path: string): string => `(CASE WHEN json_valid(canonical) THEN json_extract(canonical, '${path}') END)`;
+// Each generated column costs ~0.2 µs per appended record on top of the one parse, so only the
+// columns queries and checks use are here; any other field is one json_extract(canonical, ...) away.
+const PATHS: Record<string, string> = {
+  run_id: '$.run_id',
+  node_id: '$.node_id',
+  status: '$.status',
+  effect_type: '$.effect.type',
+  idempotency_key: '$.idempotency_key',
+  prev_hash: '$.prev_hash',
+};
+const GENERATED = Object.entries(PATHS)
+  .map(([col, path]) => `  ${col} TEXT GENERATED ALWAYS AS (CASE WHEN is_json THEN canonical ->> '${path}' END) VIRTUAL`)
+  .join(',\n');
 
 export const SCHEMA_V1 = `
 CREATE TABLE schema_migrations (
@@ -32,18 +57,9 @@ CREATE TABLE schema_migrations (
   applied_at TEXT NOT NULL
 );
 
-CREATE TABLE checkpoints (
-  id     INTEGER PRIMARY KEY,
-  run_id TEXT NOT NULL,
-  seq    INTEGER NOT NULL,
-  state  TEXT NOT NULL,
-  spills TEXT
-);
-CREATE INDEX checkpoints_by_seq ON checkpoints (run_id, seq);
-
-CREATE TABLE state_values (
-  sha256 TEXT PRIMARY KEY,
-  text   TEXT NOT NULL
+CREATE TABLE run_keys (
+  run_key INTEGER PRIMARY KEY,
+  run_id  TEXT NOT NULL UNIQUE
 );
 
 CREATE TABLE runs (
@@ -56,7 +72,6 @@ CREATE TABLE runs (
   parent_run_id         TEXT,
   created_at            TEXT NOT NULL,
   updated_at            TEXT NOT NULL,
-  checkpoint_id         INTEGER NOT NULL REFERENCES checkpoints (id),
   forked_from_run_id    TEXT,
   forked_from_seq       INTEGER,
   forked_from_head_hash TEXT
@@ -70,41 +85,55 @@ CREATE INDEX runs_by_parent ON runs (parent_run_id) WHERE parent_run_id IS NOT N
 CREATE INDEX runs_by_fork_origin ON runs (forked_from_run_id) WHERE forked_from_run_id IS NOT NULL;
 
 CREATE TABLE ledger (
-  run_id          TEXT NOT NULL,
-  seq             INTEGER NOT NULL,
-  canonical       TEXT NOT NULL,
-  record_hash     TEXT NOT NULL,
-  signature       TEXT,
-  key_order       TEXT,
-  completed_key   TEXT,
-  step_id         TEXT GENERATED ALWAYS AS ${J('$.step_id')} VIRTUAL,
-  node_id         TEXT GENERATED ALWAYS AS ${J('$.node_id')} VIRTUAL,
-  status          TEXT GENERATED ALWAYS AS ${J('$.status')} VIRTUAL,
-  effect_type     TEXT GENERATED ALWAYS AS ${J('$.effect.type')} VIRTUAL,
-  idempotency_key TEXT GENERATED ALWAYS AS ${J('$.idempotency_key')} VIRTUAL,
-  attempt         INTEGER GENERATED ALWAYS AS ${J('$.attempt')} VIRTUAL,
-  actor_id        TEXT GENERATED ALWAYS AS ${J('$.actor_id')} VIRTUAL,
-  started_at      TEXT GENERATED ALWAYS AS ${J('$.started_at')} VIRTUAL,
-  ended_at        TEXT GENERATED ALWAYS AS ${J('$.ended_at')} VIRTUAL,
-  prev_hash       TEXT GENERATED ALWAYS AS ${J('$.prev_hash')} VIRTUAL,
-  PRIMARY KEY (run_id, seq)
+  id            INTEGER PRIMARY KEY,
+  seq           INTEGER NOT NULL,
+  canonical     TEXT NOT NULL,
+  record_hash   TEXT NOT NULL,
+  signature     TEXT,
+  key_order     TEXT,
+  completed_key TEXT,
+  state         TEXT,
+  spills        TEXT,
+  is_json       INTEGER GENERATED ALWAYS AS (json_valid(canonical)) VIRTUAL,
+${GENERATED}
 );
-CREATE INDEX ledger_completed_by_key ON ledger (run_id, completed_key, seq) WHERE completed_key IS NOT NULL;
+CREATE INDEX ledger_completed_by_key ON ledger (completed_key) WHERE completed_key IS NOT NULL;
+
+CREATE TABLE run_states (
+  run_key INTEGER NOT NULL,
+  seq     INTEGER NOT NULL,
+  n       INTEGER NOT NULL,
+  state   TEXT NOT NULL,
+  spills  TEXT,
+  PRIMARY KEY (run_key, seq, n)
+) WITHOUT ROWID;
+
+CREATE VIEW checkpoints (run_id, seq, n, state, spills) AS
+  SELECT run_id, seq, 0, state, spills FROM ledger WHERE state IS NOT NULL
+  UNION ALL
+  SELECT k.run_id, s.seq, s.n, s.state, s.spills FROM run_states s JOIN run_keys k ON k.run_key = s.run_key;
+
+CREATE TABLE state_values (
+  sha256 TEXT PRIMARY KEY,
+  text   TEXT NOT NULL
+);
 
 -- Append-only. The one exception is filling a missing signature once (signing after the fact);
--- nothing that is hashed can change.
+-- nothing that is hashed, and no saved state, can change.
 CREATE TRIGGER ledger_append_only_update BEFORE UPDATE ON ledger
-WHEN NOT (OLD.signature IS NULL AND NEW.signature IS NOT NULL AND NEW.run_id IS OLD.run_id AND NEW.seq IS OLD.seq
+WHEN NOT (OLD.signature IS NULL AND NEW.signature IS NOT NULL AND NEW.id IS OLD.id AND NEW.seq IS OLD.seq
           AND NEW.canonical IS OLD.canonical AND NEW.record_hash IS OLD.record_hash AND NEW.key_order IS OLD.key_order
-          AND NEW.completed_key IS OLD.completed_key)
+          AND NEW.completed_key IS OLD.completed_key AND NEW.state IS OLD.state AND NEW.spills IS OLD.spills)
 BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: a recorded step cannot be changed'); END;
 CREATE TRIGGER ledger_append_only_delete BEFORE DELETE ON ledger
 BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: a recorded step cannot be deleted'); END;
-CREATE TRIGGER checkpoints_append_only_update BEFORE UPDATE ON checkpoints
+CREATE TRIGGER run_states_append_only_update BEFORE UPDATE ON run_states
 BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only: a saved state cannot be changed'); END;
-CREATE TRIGGER checkpoints_append_only_delete BEFORE DELETE ON checkpoints
+CREATE TRIGGER run_states_append_only_delete BEFORE DELETE ON run_states
 BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only: a saved state cannot be deleted'); END;
 
+-- One row per run being ticked right now (a handful): one b-tree, so taking or releasing a lease
+-- writes one page; the per-owner operations (renew, release all) scan it.
 CREATE TABLE run_leases (
   run_id      TEXT PRIMARY KEY,
   owner       TEXT NOT NULL,
@@ -112,8 +141,7 @@ CREATE TABLE run_leases (
   host        TEXT NOT NULL,
   acquired_at TEXT NOT NULL,
   expires_at  INTEGER NOT NULL
-);
-CREATE INDEX run_leases_by_owner ON run_leases (owner);
+) WITHOUT ROWID;
 
 CREATE TABLE blobs (
   sha256     TEXT PRIMARY KEY,
@@ -153,3 +181,6 @@ CREATE TABLE snapshots (
 );
 CREATE INDEX snapshots_by_run ON snapshots (run_id);
 `;
+
+/** SQL for "rowid `id` is in run `?`'s range": bind the run key twice. */
+export const RUN_RANGE = 'id >= (? << 32) AND id < ((? + 1) << 32)';

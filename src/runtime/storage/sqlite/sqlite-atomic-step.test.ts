@@ -73,3 +73,26 @@ describe('commitStep: a step commits whole or not at all', () => {
     reader.close();
   });
 });
+
+describe('commitSteps: many steps in one transaction', () => {
+  it('commits them all, chained in order, or none of them', async () => {
+    const ws = temp.create();
+    const run = makeRun({ runId: 'bulk' });
+    const steps = [0, 1, 2].map((i) => ({ run: { ...run, vars: { i } }, records: [sampleRecord('bulk', 2 * i), sampleRecord('bulk', 2 * i + 1)] }));
+    ws.commitSteps(steps);
+    expect(await ws.ledger.ledgerCount('bulk')).toBe(6);
+    expect((await ws.listCheckpoints('bulk')).map((c) => [c.seq, c.state.vars['i']])).toEqual([
+      [1, 0],
+      [3, 1],
+      [5, 2],
+    ]);
+    expect(steps[2]!.records[1]!.prevHash).toBe(steps[2]!.records[0]!.recordHash);
+    expect((await ws.verifyRun('bulk')).ok).toBe(true);
+    const before = rowCounts(ws.path);
+    const bad = { run: { ...run, status: 'exploded' as RunStatus }, records: [sampleRecord('bulk', 9)] };
+    expect(() => ws.commitSteps([{ run, records: [sampleRecord('bulk', 7)] }, bad])).toThrow(expect.objectContaining({ code: 'STORE_ERROR' }));
+    expect(rowCounts(ws.path)).toEqual(before);
+    await ws.ledger.append(sampleRecord('bulk', 8)); // the chain goes on from the committed head
+    expect((await ws.verifyRun('bulk')).ok).toBe(true);
+  });
+});

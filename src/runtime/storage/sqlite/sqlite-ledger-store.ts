@@ -2,6 +2,8 @@ import { type StepRecord } from '../../core/models';
 import { InvalidArgumentError } from '../../errors';
 import { type LedgerStore } from '../ledger-store';
 import { decodeLedgerRow } from './ledger-rows';
+import { type RunKeys } from './run-keys';
+import { RUN_RANGE } from './schema-v1';
 import { type LedgerHead, type StepWriter } from './step-writer';
 import { type WorkspaceDb } from './workspace-db';
 
@@ -19,6 +21,7 @@ export interface LedgerPageQuery {
 }
 
 export const MAX_LEDGER_PAGE = 10_000;
+const MAX_SEQ = 0xffffffff;
 
 type Row = [seq: number, canonical: string, recordHash: string, signature: string | null, keyOrder: string | null];
 const COLUMNS = 'seq, canonical, record_hash, signature, key_order';
@@ -26,13 +29,15 @@ const COLUMNS = 'seq, canonical, record_hash, signature, key_order';
 /**
  * The ledger of a SQLite workspace. `append` chains the record itself, on the head read inside
  * its transaction, so it needs no HashChainedLedgerStore in front (one would be harmless: it
- * computes the same prev_hash). Reads never load more than asked: the idempotency lookup and the
- * head are index seeks, pages are key ranges.
+ * computes the same prev_hash). Reads never load more than asked: a run's records are one rowid
+ * range (see schema-v1), so the head and pages are rowid seeks, and the idempotency lookup is an
+ * index seek.
  */
 export class SqliteLedgerStore implements LedgerStore {
   constructor(
     private readonly db: WorkspaceDb,
     private readonly writer: StepWriter,
+    private readonly keys: RunKeys,
   ) {}
 
   async append(record: StepRecord): Promise<void> {
@@ -40,12 +45,18 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 
   async list(runId: string): Promise<StepRecord[]> {
-    return this.db.read(() => this.decodeAll(runId, this.db.stmt(`SELECT ${COLUMNS} FROM ledger WHERE run_id = ? ORDER BY seq`, 'raw').all(runId) as Row[]));
+    return this.db.read(() => {
+      const key = this.keys.find(runId);
+      if (key === null) return [];
+      const rows = this.db.stmt(`SELECT ${COLUMNS} FROM ledger WHERE ${RUN_RANGE} ORDER BY id`, 'raw').all(key, key) as Row[];
+      return rows.map((row) => this.decode(runId, row));
+    });
   }
 
   async last(runId: string): Promise<StepRecord | null> {
     return this.db.read(() => {
-      const row = this.db.stmt(`SELECT ${COLUMNS} FROM ledger WHERE run_id = ? ORDER BY seq DESC LIMIT 1`, 'raw').get(runId) as Row | undefined;
+      const key = this.keys.find(runId);
+      const row = key === null ? undefined : (this.db.stmt(`SELECT ${COLUMNS} FROM ledger WHERE ${RUN_RANGE} ORDER BY id DESC LIMIT 1`, 'raw').get(key, key) as Row | undefined);
       return row ? this.decode(runId, row) : null;
     });
   }
@@ -53,9 +64,11 @@ export class SqliteLedgerStore implements LedgerStore {
   /** Uses the index on completed keys; the decoded record is checked again, so a wrong key can only miss, never mislead. */
   async findCompleted(runId: string, idempotencyKey: string): Promise<StepRecord | null> {
     return this.db.read(() => {
+      const key = this.keys.find(runId);
+      if (key === null) return null;
       const row = this.db
-        .stmt(`SELECT ${COLUMNS} FROM ledger WHERE run_id = ? AND completed_key = ? ORDER BY seq DESC LIMIT 1`, 'raw')
-        .get(runId, idempotencyKey) as Row | undefined;
+        .stmt(`SELECT ${COLUMNS} FROM ledger WHERE completed_key = ? AND ${RUN_RANGE} ORDER BY id DESC LIMIT 1`, 'raw')
+        .get(idempotencyKey, key, key) as Row | undefined;
       const record = row ? this.decode(runId, row) : null;
       return record && record.status === 'completed' && record.idempotencyKey === idempotencyKey ? record : null;
     });
@@ -69,15 +82,20 @@ export class SqliteLedgerStore implements LedgerStore {
       throw new InvalidArgumentError(`readLedgerPage needs an integer fromSeq and a limit >= 0 (got ${fromSeq}, ${limit}).`);
     }
     return this.db.read(() => {
+      const key = this.keys.find(runId);
+      if (key === null || fromSeq > MAX_SEQ) return [];
       const rows = this.db
-        .stmt(`SELECT ${COLUMNS} FROM ledger WHERE run_id = ? AND seq >= ? ORDER BY seq LIMIT ?`, 'raw')
-        .all(runId, fromSeq, Math.min(limit, MAX_LEDGER_PAGE)) as Row[];
+        .stmt(`SELECT ${COLUMNS} FROM ledger WHERE id >= (? << 32) + ? AND id < ((? + 1) << 32) ORDER BY id LIMIT ?`, 'raw')
+        .all(key, Math.max(0, fromSeq), key, Math.min(limit, MAX_LEDGER_PAGE)) as Row[];
       return rows.map((row) => ({ seq: row[0], record: this.decode(runId, row) }));
     });
   }
 
   async ledgerCount(runId: string): Promise<number> {
-    return this.db.read(() => this.db.stmt('SELECT count(*) FROM ledger WHERE run_id = ?', 'pluck').get(runId) as number);
+    return this.db.read(() => {
+      const key = this.keys.find(runId);
+      return key === null ? 0 : (this.db.stmt(`SELECT count(*) FROM ledger WHERE ${RUN_RANGE}`, 'pluck').get(key, key) as number);
+    });
   }
 
   /** The last record's seq and hash, or null for a run with no records. */
@@ -90,11 +108,12 @@ export class SqliteLedgerStore implements LedgerStore {
 
   /** Ids of every run that has ledger records (for tools that verify a whole workspace). */
   async ledgerRunIds(): Promise<string[]> {
-    return this.db.read(() => this.db.stmt('SELECT DISTINCT run_id FROM ledger ORDER BY run_id', 'pluck').all() as string[]);
-  }
-
-  private decodeAll(runId: string, rows: Row[]): StepRecord[] {
-    return rows.map((row) => this.decode(runId, row));
+    return this.db.read(
+      () =>
+        this.db
+          .stmt(`SELECT k.run_id FROM run_keys k WHERE EXISTS (SELECT 1 FROM ledger WHERE id >= (k.run_key << 32) AND id < ((k.run_key + 1) << 32)) ORDER BY k.run_id`, 'pluck')
+          .all() as string[],
+    );
   }
 
   private decode(runId: string, row: Row): StepRecord {

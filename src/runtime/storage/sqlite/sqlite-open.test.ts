@@ -125,3 +125,18 @@ describe('opening a workspace file', () => {
     ws.close(); // a second close is harmless
   });
 });
+
+describe('a workspace from a pre-release build', () => {
+  it('is refused with WORKSPACE_INVALID, saying why, and left untouched', () => {
+    const path = temp.newPath('old.sqlite');
+    const old = new Database(path);
+    old.pragma(`application_id = ${WORKSPACE_APPLICATION_ID}`);
+    old.pragma('user_version = 1');
+    old.exec('CREATE TABLE runs (run_id TEXT PRIMARY KEY); CREATE TABLE checkpoints (id INTEGER PRIMARY KEY)');
+    old.close();
+    expect(() => SqliteWorkspace.open(path)).toThrow(expect.objectContaining({ code: 'WORKSPACE_INVALID', message: expect.stringContaining('pre-release build') }));
+    const after = new Database(path, { readonly: true });
+    expect(after.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all()).toEqual(['checkpoints', 'runs']);
+    after.close();
+  });
+});

@@ -76,3 +76,61 @@ describe('run queries', () => {
     expect(await ws.runs.count()).toBe(300);
   });
 });
+
+describe('runs rows of running runs', () => {
+  const at = (ms: number): string => `2025-06-01T00:00:00.${String(ms * 1000).padStart(6, '0')}+00:00`;
+  const rowOf = (path: string, runId: string): { status: string; updated_at: string } => {
+    const raw = new Database(path, { readonly: true });
+    const row = raw.prepare('SELECT status, updated_at FROM runs WHERE run_id = ?').get(runId) as { status: string; updated_at: string };
+    raw.close();
+    return row;
+  };
+
+  it('may lag the state of a running run within a tenth of a second, never its status, and listRuns stays exact', async () => {
+    const ws = temp.create();
+    const a = makeRun({ runId: 'a', updatedAt: at(10) });
+    const b = makeRun({ runId: 'b', status: RunStatus.WAITING, waiting: waitState({ reason: WaitReason.USER, waitKey: 'k' }), updatedAt: at(20) });
+    await ws.runs.save(a);
+    await ws.runs.save(b);
+    await ws.runs.save({ ...a, updatedAt: at(30), vars: { step: 2 } }); // same tenth as the row: the row is not rewritten
+    expect(rowOf(ws.path, 'a').updated_at).toBe(at(10));
+    expect((await ws.runs.load('a'))!.updatedAt).toBe(at(30));
+    const states = [{ ...a, updatedAt: at(30), vars: { step: 2 } }, b];
+    const ids = (rs: RunState[]): string[] => rs.map((r) => r.runId);
+    for (const q of [{}, { limit: 1 }, { status: RunStatus.RUNNING }, { workflowId: 'wf_a' }]) {
+      expect(ids(await ws.runs.listRuns(q))).toEqual(ids(filterRuns(states, q)));
+    }
+    await ws.runs.save({ ...a, updatedAt: at(130) }); // the next tenth: rewritten
+    expect(rowOf(ws.path, 'a').updated_at).toBe(at(130));
+    await ws.runs.save({ ...a, status: RunStatus.COMPLETED, updatedAt: at(131) }); // a status change: always rewritten
+    expect(rowOf(ws.path, 'a')).toEqual({ status: 'completed', updated_at: at(131) });
+    await ws.runs.save({ ...a, updatedAt: at(132) });
+    expect(rowOf(ws.path, 'a')).toEqual({ status: 'running', updated_at: at(132) });
+  });
+
+  it('are exact for another connection that wrote in between', async () => {
+    const ws = temp.create();
+    const other = temp.open(ws.path);
+    const a = makeRun({ runId: 'x', updatedAt: at(10) });
+    await ws.runs.save(a);
+    await other.runs.save({ ...a, status: RunStatus.FAILED, updatedAt: at(40) });
+    await ws.runs.save({ ...a, updatedAt: at(50) }); // ws must not trust its cached row (running at 10)
+    expect(rowOf(ws.path, 'x')).toEqual({ status: 'running', updated_at: at(50) });
+  });
+});
+
+describe('wait_until times for a scheduler', () => {
+  it('lists the earliest waits first from the index, without reading states', async () => {
+    const ws = temp.create();
+    const until = (d: number): string => `2025-01-0${d}T00:00:00+00:00`;
+    for (const [id, d] of [['late', 3], ['early', 1], ['mid', 2]] as const) {
+      await ws.runs.save(makeRun({ runId: id, status: RunStatus.WAITING, waiting: waitState({ reason: WaitReason.UNTIL, until: until(d) }) }));
+    }
+    await ws.runs.save(makeRun({ runId: 'user', status: RunStatus.WAITING, waiting: waitState({ reason: WaitReason.USER, waitKey: 'k' }) }));
+    expect(await ws.runs.listWaitUntilTimes({ limit: 2 })).toEqual([
+      { runId: 'early', until: until(1) },
+      { runId: 'mid', until: until(2) },
+    ]);
+    expect((await ws.runs.listWaitUntilTimes()).map((r) => r.runId)).toEqual(['early', 'mid', 'late']);
+  });
+});

@@ -100,3 +100,41 @@ describe('time travel', () => {
     expect((await ws.stateAt('big', 4))!.vars['small']).toBe(4);
   });
 });
+
+describe('checkpoints without records', () => {
+  it('keeps every save, in save order, whether or not it appended records, and pages through them', async () => {
+    const ws = temp.create();
+    const run = makeRun({ runId: 'mixed', vars: { v: 0 } });
+    const save = (v: number): Promise<void> => ws.runs.save({ ...run, vars: { v } });
+    await save(1); // (-1, 1)
+    await save(2); // (-1, 2)
+    await ws.runs.commitStep({ ...run, vars: { v: 3 } }, [sampleRecord('mixed', 0)]); // (0, 0)
+    await save(4); // (0, 1)
+    await ws.ledger.append(sampleRecord('mixed', 1)); // a record without a state
+    await save(5); // (1, 1)
+    const all = await ws.listCheckpoints('mixed');
+    expect(all.map((c) => [c.seq, c.n, c.state.vars['v']])).toEqual([
+      [-1, 1, 1],
+      [-1, 2, 2],
+      [0, 0, 3],
+      [0, 1, 4],
+      [1, 1, 5],
+    ]);
+    const paged = [];
+    for (let page = await ws.listCheckpoints('mixed', { limit: 2 }); page.length > 0; ) {
+      paged.push(...page);
+      const last = page[page.length - 1]!;
+      page = await ws.listCheckpoints('mixed', { after: { seq: last.seq, n: last.n }, limit: 2 });
+    }
+    expect(paged.map((c) => [c.seq, c.n])).toEqual(all.map((c) => [c.seq, c.n]));
+    expect((await ws.stateAt('mixed', -1))!.vars['v']).toBe(2);
+    expect((await ws.stateAt('mixed', 0))!.vars['v']).toBe(4);
+    expect((await ws.stateAt('mixed', 1))!.vars['v']).toBe(5);
+    expect((await ws.latestCheckpoint('mixed'))!).toMatchObject({ seq: 1, n: 1 });
+    expect((await ws.runs.load('mixed'))!.vars['v']).toBe(5);
+    const raw = new Database(ws.path, { readonly: true });
+    // The view shows both kinds of checkpoint as one list.
+    expect(raw.prepare("SELECT seq, n FROM checkpoints WHERE run_id = 'mixed' ORDER BY seq, n").raw().all()).toEqual(all.map((c) => [c.seq, c.n]));
+    raw.close();
+  });
+});

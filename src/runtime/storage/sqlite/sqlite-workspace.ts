@@ -1,12 +1,13 @@
 import { RunIndex } from './run-index';
 import { randomUUID } from 'node:crypto';
-import { type RunState } from '../../core/models';
+import { type RunState, type StepRecord } from '../../core/models';
 import { formatIsoTimestamp, systemClock, type Clock } from '../../json/timestamp';
 import { type ChainReport } from '../../ledger/chain-verifier';
-import { Checkpoints, type CheckpointInfo } from './checkpoints';
+import { Checkpoints, type CheckpointCursor, type CheckpointInfo } from './checkpoints';
 import { forkRun } from './fork-run';
 import { appliedMigrations, type AppliedMigration } from './migrations';
 import { openWorkspaceDb, type OpenWorkspaceDbOptions } from './open-workspace-db';
+import { RunKeys } from './run-keys';
 import { RunLeases, type LeaseHolder } from './run-leases';
 import { SqliteArtifactStore } from './sqlite-artifact-store';
 import { SqliteLedgerStore } from './sqlite-ledger-store';
@@ -67,6 +68,7 @@ export class SqliteWorkspace {
   readonly runIndex: RunIndex;
   /** This open's lease owner id. */
   readonly ownerId: string;
+  private readonly keys: RunKeys;
   private readonly checkpoints: Checkpoints;
   private readonly writer: StepWriter;
   private readonly leases: RunLeases;
@@ -80,11 +82,12 @@ export class SqliteWorkspace {
     this.clock = options.clock ?? systemClock;
     this.newId = options.newId ?? randomUUID;
     this.ownerId = this.newId();
-    this.checkpoints = new Checkpoints(db);
-    this.writer = new StepWriter(db, this.checkpoints);
+    this.keys = new RunKeys(db);
+    this.checkpoints = new Checkpoints(db, this.keys);
+    this.writer = new StepWriter(db, this.keys, this.checkpoints);
     this.leases = new RunLeases(db, this.ownerId, options.leaseTtlMs ?? 60_000);
-    this.ledger = new SqliteLedgerStore(db, this.writer);
-    this.runs = new SqliteRunStore(db, this.writer, this.checkpoints, this.leases, this.ledger);
+    this.ledger = new SqliteLedgerStore(db, this.writer, this.keys);
+    this.runs = new SqliteRunStore(db, this.writer, this.keys, this.checkpoints, this.leases, this.ledger);
     this.artifacts = new SqliteArtifactStore(db, this.clock);
     this.snapshots = new SqliteSnapshotStore(db, this.clock);
     this.runIndex = new RunIndex(db);
@@ -131,9 +134,31 @@ export class SqliteWorkspace {
     return this.db.read(() => appliedMigrations(this.db.db));
   }
 
+  /**
+   * Commits many steps in one transaction, each exactly as `runs.commitStep` would (chained in
+   * order, state checkpointed), all or none: for imports and bulk tools. Records get their hashes
+   * once the transaction has committed.
+   */
+  commitSteps(steps: readonly { run: RunState | null; records: readonly StepRecord[] }[]): void {
+    let chained: { prevHash: string | null; recordHash: string }[][];
+    try {
+      chained = this.db.write('commit steps', () => steps.map((s) => this.writer.commitInTransaction(s.run, s.records)));
+    } catch (err) {
+      this.writer.forget();
+      throw err;
+    }
+    steps.forEach((s, i) =>
+      s.records.forEach((r, j) => {
+        const c = (chained[i] as { prevHash: string | null; recordHash: string }[])[j];
+        r.prevHash = c?.prevHash ?? null;
+        r.recordHash = c?.recordHash ?? null;
+      }),
+    );
+  }
+
   /** Verifies a run's hash chain in pages (bounded memory), reporting progress. */
   verifyRun(runId: string, options: VerifyRunOptions = {}): Promise<ChainReport> {
-    return verifyRunChain(this.db, runId, options);
+    return verifyRunChain(this.db, this.keys, runId, options);
   }
 
   /** The run state as of ledger seq `seq` (the latest checkpoint at or before it), or null. */
@@ -141,15 +166,20 @@ export class SqliteWorkspace {
     return this.checkpoints.stateAt(runId, seq);
   }
 
-  /** The saved states of a run, in save order (paged by `afterId`). */
-  async listCheckpoints(runId: string, options: { afterId?: number; limit?: number } = {}): Promise<CheckpointInfo[]> {
+  /** The run's latest checkpoint: its current state with the ledger seq it was saved at, or null. */
+  async latestCheckpoint(runId: string): Promise<CheckpointInfo | null> {
+    return this.checkpoints.latest(runId);
+  }
+
+  /** The saved states of a run, in save order (page with `after`: the last one of the previous page). */
+  async listCheckpoints(runId: string, options: { after?: CheckpointCursor; limit?: number } = {}): Promise<CheckpointInfo[]> {
     return this.checkpoints.list(runId, options);
   }
 
   /** A new run from the state of `runId` at `atSeq`, with its origin recorded; returns the new run. */
   async forkRun(options: WorkspaceForkOptions): Promise<RunState> {
     return forkRun(
-      { db: this.db, checkpoints: this.checkpoints, writer: this.writer },
+      { db: this.db, keys: this.keys, checkpoints: this.checkpoints, writer: this.writer },
       {
         runId: options.runId,
         atSeq: options.atSeq,
@@ -168,8 +198,9 @@ export class SqliteWorkspace {
 
   /**
    * SQLite's own check of the file (`quick_check`, or `integrity_check` with `full`, which also
-   * checks every index), plus the one stored ledger column that is not derived from the hashed
-   * text: the idempotency lookup key (a full scan with a JSON parse per record).
+   * checks every index), plus what the ledger stores besides the hashed text: the idempotency
+   * lookup key and where a row is filed (its run key and seq in the rowid). A full scan with a
+   * JSON parse per record.
    */
   async checkIntegrity(options: { full?: boolean } = {}): Promise<IntegrityReport> {
     return this.db.read(() => {
@@ -181,6 +212,10 @@ export class SqliteWorkspace {
           .stmt("SELECT run_id, seq FROM ledger WHERE completed_key IS NOT (CASE WHEN status = 'completed' THEN idempotency_key END) LIMIT 100", 'raw')
           .all() as [string, number][];
         for (const [runId, seq] of keys) problems.push(`ledger of run ${runId}, seq ${seq}: the idempotency lookup key disagrees with the record`);
+        const misfiled = this.db
+          .stmt('SELECT l.run_id, l.seq FROM ledger l LEFT JOIN run_keys k ON k.run_key = (l.id >> 32) WHERE k.run_id IS NOT l.run_id OR l.seq IS NOT (l.id & 4294967295) LIMIT 100', 'raw')
+          .all() as [string | null, number][];
+        for (const [runId, seq] of misfiled) problems.push(`ledger of run ${runId}, seq ${seq}: the row is filed under another run or seq than its record says`);
       }
       return { ok: problems.length === 0, problems };
     });

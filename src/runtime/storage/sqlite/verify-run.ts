@@ -1,6 +1,8 @@
 import { InvalidArgumentError } from '../../errors';
 import { ChainVerifier, type ChainReport } from '../../ledger/chain-verifier';
 import { canonicalPrevHash } from './ledger-rows';
+import { type RunKeys } from './run-keys';
+import { RUN_RANGE } from './schema-v1';
 import { type WorkspaceDb } from './workspace-db';
 
 export interface VerifyRunOptions {
@@ -24,11 +26,15 @@ const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(r
  * same text, so they cannot disagree with it and need no separate check. The walk covers the
  * records that existed when it started; it yields to the event loop between pages.
  */
-export async function verifyRunChain(db: WorkspaceDb, runId: string, options: VerifyRunOptions = {}): Promise<ChainReport> {
+export async function verifyRunChain(db: WorkspaceDb, keys: RunKeys, runId: string, options: VerifyRunOptions = {}): Promise<ChainReport> {
   const batch = options.batchSize ?? 1000;
   if (!Number.isInteger(batch) || batch < 1) throw new InvalidArgumentError(`batchSize must be a positive integer (got ${batch}).`);
-  const [total, lastSeq] = db.read(() => db.stmt('SELECT count(*), max(seq) FROM ledger WHERE run_id = ?', 'raw').get(runId) as [number, number | null]);
-  const page = db.stmt('SELECT seq, canonical, record_hash FROM ledger WHERE run_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?', 'raw');
+  const key = db.read(() => keys.find(runId)) ?? -1;
+  // The walk covers the records up to the head it starts with; the total is the head's seq + 1
+  // (exact unless a row was deleted behind SQLite's back, which the walk then reports).
+  const lastSeq = key < 0 ? null : (db.read(() => db.stmt(`SELECT seq FROM ledger WHERE ${RUN_RANGE} ORDER BY id DESC LIMIT 1`, 'pluck').get(key, key)) as number | undefined) ?? null;
+  const total = lastSeq === null ? 0 : lastSeq + 1;
+  const page = db.stmt('SELECT seq, canonical, record_hash FROM ledger WHERE id > (? << 32) + ? AND id <= (? << 32) + ? ORDER BY id LIMIT ?', 'raw');
   const verifier = new ChainVerifier();
   let after = -1;
   let done = 0;
@@ -36,7 +42,7 @@ export async function verifyRunChain(db: WorkspaceDb, runId: string, options: Ve
   options.onProgress?.(0, total);
   while (done < total && lastSeq !== null) {
     options.signal?.throwIfAborted();
-    const rows = db.read(() => page.all(runId, after, lastSeq, batch)) as [number, unknown, unknown][];
+    const rows = db.read(() => page.all(key, after, key, lastSeq, batch)) as [number, unknown, unknown][];
     if (rows.length === 0) break;
     for (const [, rawText, rawStored] of rows) {
       // A row written around SQLite (a tampered file) may hold other types: compare as text.

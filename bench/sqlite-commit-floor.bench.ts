@@ -1,0 +1,63 @@
+/**
+ * The floor under durable-loop throughput on this machine: what the cheapest possible per-step
+ * transaction costs in SQLite (WAL, synchronous=NORMAL, the workspace's page size, default
+ * checkpointing, a file on the normal disk), with nothing of ours in it, and what the runtime costs
+ * per step with no storage at all (in-memory stores). Any design that commits each step in its own
+ * transaction pays at least their sum, so `1e6 / (runtime_us + commit_us)` bounds its steps/s.
+ *
+ *   empty:            BEGIN IMMEDIATE + COMMIT (the locking every transaction does)
+ *   one_row:          + one 1.7 KB row appended (a step's two records and its state, in one row)
+ *   one_row_plus_key: + one entry in an index of random 32-hex keys (the idempotency lookup)
+ */
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { HashChainedLedgerStore, InMemoryLedgerStore, InMemoryRunStore } from '../src/runtime/index';
+import { emit, load1, measureLoop, median, withTempDir } from './durable-loop';
+
+const COMMITS = 5_000;
+const ROW = 'x'.repeat(1_730);
+
+type Variant = 'empty' | 'one_row' | 'one_row_plus_key';
+
+function commitMicros(dir: string, variant: Variant, rep: number): number {
+  const db = new Database(join(dir, `floor-${variant}-${rep}.sqlite`));
+  try {
+    db.pragma('page_size = 8192');
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL, k TEXT); CREATE INDEX t_k ON t (k) WHERE k IS NOT NULL');
+    const insert = db.prepare('INSERT INTO t (body, k) VALUES (?, ?)');
+    const begin = db.prepare('BEGIN IMMEDIATE');
+    const commit = db.prepare('COMMIT');
+    const step = (i: number): void => {
+      begin.run();
+      if (variant !== 'empty') insert.run(ROW, variant === 'one_row_plus_key' ? `${(i * 2654435761) % 4294967296}`.padStart(32, '7') : null);
+      commit.run();
+    };
+    for (let i = 0; i < 500; i++) step(i);
+    const t0 = performance.now();
+    for (let i = 500; i < 500 + COMMITS; i++) step(i);
+    return ((performance.now() - t0) * 1000) / COMMITS;
+  } finally {
+    db.close();
+  }
+}
+
+export async function run(): Promise<void> {
+  const runtimeUs: number[] = [];
+  await measureLoop(new InMemoryRunStore(), new HashChainedLedgerStore(new InMemoryLedgerStore()), 2000);
+  for (let i = 0; i < 5; i++) {
+    const r = await measureLoop(new InMemoryRunStore(), new HashChainedLedgerStore(new InMemoryLedgerStore()), 10_000);
+    runtimeUs.push(1e6 / r.stepsPerSecond);
+  }
+  const runtime = median(runtimeUs);
+  emit({ bench: 'durable_loop_runtime_cost', stores: 'memory', us_per_step: +runtime.toFixed(1), load1: load1() });
+  await withTempDir(async (dir) => {
+    const micros: Record<Variant, number[]> = { empty: [], one_row: [], one_row_plus_key: [] };
+    for (let rep = 0; rep < 5; rep++) for (const v of Object.keys(micros) as Variant[]) micros[v].push(commitMicros(dir, v, rep));
+    for (const v of Object.keys(micros) as Variant[]) {
+      const us = median(micros[v]);
+      emit({ bench: 'sqlite_commit_floor', variant: v, us_per_commit: +us.toFixed(1), floor_steps_per_s: Math.round(1e6 / (runtime + us)), load1: load1() });
+    }
+  });
+}
