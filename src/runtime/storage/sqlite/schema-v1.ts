@@ -97,7 +97,6 @@ CREATE TABLE ledger (
   is_json       INTEGER GENERATED ALWAYS AS (json_valid(canonical)) VIRTUAL,
 ${GENERATED}
 );
-CREATE INDEX ledger_completed_by_key ON ledger (completed_key) WHERE completed_key IS NOT NULL;
 
 CREATE TABLE run_states (
   run_key INTEGER NOT NULL,

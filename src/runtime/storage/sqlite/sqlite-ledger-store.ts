@@ -2,6 +2,7 @@ import { type StepRecord } from '../../core/models';
 import { InvalidArgumentError } from '../../errors';
 import { type LedgerStore } from '../ledger-store';
 import { decodeLedgerRow } from './ledger-rows';
+import { type Checkpoints } from './checkpoints';
 import { type RunKeys } from './run-keys';
 import { RUN_RANGE } from './schema-v1';
 import { type LedgerHead, type StepWriter } from './step-writer';
@@ -38,6 +39,7 @@ export class SqliteLedgerStore implements LedgerStore {
     private readonly db: WorkspaceDb,
     private readonly writer: StepWriter,
     private readonly keys: RunKeys,
+    private readonly checkpoints: Checkpoints,
   ) {}
 
   async append(record: StepRecord): Promise<void> {
@@ -62,13 +64,21 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 
   /** Uses the index on completed keys; the decoded record is checked again, so a wrong key can only miss, never mislead. */
+  /**
+   * The latest completed record with this key among the records written after the run's saved
+   * state. The runtime reuses a result only to recover an effect whose state save was lost; a
+   * step commits its state with its records here, so the candidates are the few records past the
+   * last saved state (none, after a clean commit). No index is needed, and none is paid for on
+   * every append (it cost a page write per step and grew with the ledger).
+   */
   async findCompleted(runId: string, idempotencyKey: string): Promise<StepRecord | null> {
     return this.db.read(() => {
       const key = this.keys.find(runId);
       if (key === null) return null;
+      const stateSeq = this.checkpoints.find(key, MAX_SEQ)?.seq ?? -1;
       const row = this.db
-        .stmt(`SELECT ${COLUMNS} FROM ledger WHERE completed_key = ? AND ${RUN_RANGE} ORDER BY id DESC LIMIT 1`, 'raw')
-        .get(idempotencyKey, key, key) as Row | undefined;
+        .stmt(`SELECT ${COLUMNS} FROM ledger WHERE id > (? << 32) + ? AND id < ((? + 1) << 32) AND completed_key = ? ORDER BY id DESC LIMIT 1`, 'raw')
+        .get(key, stateSeq, key, idempotencyKey) as Row | undefined;
       const record = row ? this.decode(runId, row) : null;
       return record && record.status === 'completed' && record.idempotencyKey === idempotencyKey ? record : null;
     });

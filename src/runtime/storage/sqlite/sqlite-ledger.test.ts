@@ -1,3 +1,4 @@
+import { makeRun } from '../testing/store-contract';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeStepRecord } from '../../core/codecs';
@@ -104,22 +105,24 @@ describe('SQLite ledger', () => {
     expect((await ws.verifyRun('a')).ok).toBe(true);
   });
 
-  it('finds the latest completed record by idempotency key through the index', async () => {
+  it('finds the latest completed record by idempotency key among the records after the saved state', async () => {
     const ws = temp.create();
     await ws.ledger.append(sampleRecord('f', 0, { idempotencyKey: 'K', status: 'started', result: null }));
     await ws.ledger.append(sampleRecord('f', 1, { idempotencyKey: 'K', result: { v: 1 } }));
     await ws.ledger.append(sampleRecord('f', 2, { idempotencyKey: 'K', status: 'failed', result: null, error: 'x' }));
     await ws.ledger.append(sampleRecord('f', 3, { idempotencyKey: 'L', result: { v: 3 } }));
+    // No state saved yet: every record is a recovery candidate.
     expect((await ws.ledger.findCompleted('f', 'K'))!.result).toEqual({ v: 1 });
     expect((await ws.ledger.findCompleted('f', 'L'))!.stepId).toBe('step-3');
     expect(await ws.ledger.findCompleted('f', 'M')).toBeNull();
     expect(await ws.ledger.findCompleted('g', 'K')).toBeNull();
-    const raw = new Database(ws.path, { readonly: true });
-    const plan = raw
-      .prepare('EXPLAIN QUERY PLAN SELECT seq FROM ledger WHERE run_id = ? AND completed_key = ? ORDER BY seq DESC LIMIT 1')
-      .all('f', 'K') as { detail: string }[];
-    raw.close();
-    expect(plan.map((p) => p.detail).join(' ')).toContain('ledger_completed_by_key');
+    // A state committed with the run's records consumed them: nothing before it is reused.
+    const run = makeRun({ runId: 'f' });
+    await ws.runs.commitStep(run, [sampleRecord('f', 4, { idempotencyKey: 'N', result: { v: 4 } })]);
+    expect(await ws.ledger.findCompleted('f', 'K')).toBeNull();
+    expect(await ws.ledger.findCompleted('f', 'N')).toBeNull();
+    await ws.ledger.append(sampleRecord('f', 5, { idempotencyKey: 'K', result: { v: 5 } }));
+    expect((await ws.ledger.findCompleted('f', 'K'))!.result).toEqual({ v: 5 });
   });
 
   it('sets prevHash and recordHash on the caller\'s record only once the append committed', async () => {

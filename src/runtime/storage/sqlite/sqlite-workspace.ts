@@ -86,7 +86,7 @@ export class SqliteWorkspace {
     this.checkpoints = new Checkpoints(db, this.keys);
     this.writer = new StepWriter(db, this.keys, this.checkpoints);
     this.leases = new RunLeases(db, this.ownerId, options.leaseTtlMs ?? 60_000);
-    this.ledger = new SqliteLedgerStore(db, this.writer, this.keys);
+    this.ledger = new SqliteLedgerStore(db, this.writer, this.keys, this.checkpoints);
     this.runs = new SqliteRunStore(db, this.writer, this.keys, this.checkpoints, this.leases, this.ledger);
     this.artifacts = new SqliteArtifactStore(db, this.clock);
     this.snapshots = new SqliteSnapshotStore(db, this.clock);
