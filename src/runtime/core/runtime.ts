@@ -262,8 +262,14 @@ export class Runtime {
       await this.saveMoved(run, []);
       return false;
     }
-    assertJsonValue(effect.payload ?? {}, `effect payload of node '${plan.nodeId}'`);
-    const key = this._effectPolicy.idempotencyKey({ run, nodeId: plan.nodeId, effect });
+    let key: string;
+    try {
+      // Computing the key serialises the payload, which rejects anything that is not JSON.
+      key = this._effectPolicy.idempotencyKey({ run, nodeId: plan.nodeId, effect });
+    } catch (e) {
+      assertJsonValue(effect.payload ?? {}, `effect payload of node '${plan.nodeId}'`); // the precise path
+      throw e;
+    }
     const { outcome, pending } = await this.runEffect(run, plan, key);
     const cancel = this.cancelRequests.get(run.runId);
     if (cancel) {

@@ -46,8 +46,17 @@ export function formatPyFloat(x: number): string {
  * `1e21` gives all 22 digits, as `int` would), anything else is a Python `float`. Values read
  * from Python-written files keep their own text instead (`JsonNumber`, see `parse.ts`).
  */
+// Workflows write the same few floats over and over (temperatures, thresholds): remember them.
+const FLOAT_TEXT = new Map<number, string>();
+
 export function formatPyNumber(x: number): string {
   if (Number.isSafeInteger(x)) return String(x); // String(-0) is "0"
   if (Number.isInteger(x)) return BigInt(x).toString();
-  return formatPyFloat(x);
+  let text = FLOAT_TEXT.get(x);
+  if (text === undefined) {
+    text = formatPyFloat(x);
+    if (FLOAT_TEXT.size >= 4096) FLOAT_TEXT.clear();
+    FLOAT_TEXT.set(x, text);
+  }
+  return text;
 }
