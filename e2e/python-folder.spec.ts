@@ -7,7 +7,7 @@ test('open the shared Python fixture read-only and see its chains verify', async
   const folder = join(studio.dataDir, 'python-data');
   cpSync(join(REPO_ROOT, 'test', 'fixtures', 'python-abstractruntime-0.2.0'), folder, { recursive: true });
 
-  await page.getByRole('button', { name: 'Open a workspace or Python data folder' }).click();
+  await page.getByRole('button', { name: 'Open a workspace, a Python data folder or an audit bundle' }).click();
   await page.getByRole('menuitem', { name: /Python data folder/ }).click();
   await page.getByLabel('Folder path').fill(folder);
   await page.getByRole('button', { name: 'Open read-only' }).click();

@@ -2,10 +2,16 @@
  * The `studio` command line (bin/studio.mjs runs it through tsx). Every command returns its exit
  * code; only usage problems and unreadable input are reported without a stack trace (exit 2).
  */
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { isBundleFile } from '../../runtime/provenance/index';
 import { RuntimeError } from '../../runtime/errors';
 import { CliUsageError, EXIT_OK, EXIT_USAGE, processIo, type CliIo } from './cli-io';
+import { bundleExportCommand } from './bundle-export-command';
+import { bundleVerifyCommand } from './bundle-verify-command';
 import { exportCommand } from './export-command';
+import { keysCommand } from './keys-command';
 import { runsCommand } from './runs-command';
 import { serveCommand } from './serve-command';
 import { USAGE } from './usage';
@@ -22,13 +28,18 @@ type Values = Record<string, string | boolean | undefined>;
 
 const COMMANDS: Record<string, { options: Options; positionals: number; names: string[] }> = {
   serve: { options: { port: { type: 'string' }, workspace: { type: 'string' } }, positionals: 0, names: [] },
-  verify: { options: { run: { type: 'string' }, json: { type: 'boolean' } }, positionals: 1, names: ['a workspace file or a Python data folder'] },
+  verify: {
+    options: { run: { type: 'string' }, json: { type: 'boolean' }, trusted: { type: 'string' }, 'require-seal': { type: 'boolean' }, 'allow-unsigned': { type: 'boolean' } },
+    positionals: 1,
+    names: ['a workspace file, a Python data folder or an audit bundle'],
+  },
   runs: {
     options: { status: { type: 'string' }, workflow: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
     positionals: 1,
     names: ['a workspace file or a Python data folder'],
   },
-  export: { options: { out: { type: 'string' } }, positionals: 2, names: ['a workspace file', 'a run id'] },
+  export: { options: { out: { type: 'string' }, bundle: { type: 'boolean' }, 'no-artifacts': { type: 'boolean' } }, positionals: 2, names: ['a workspace file', 'a run id'] },
+  keys: { options: { json: { type: 'boolean' } }, positionals: 1, names: ['a workspace file'] },
 };
 
 export async function runCli(argv: readonly string[], context: CliContext): Promise<number> {
@@ -75,11 +86,37 @@ function positiveInt(name: string, v: string | boolean | undefined, fallback: nu
   return n;
 }
 
+const BUNDLE_ONLY = { verify: ['trusted', 'require-seal', 'allow-unsigned'], export: ['no-artifacts'] } as const;
+
+function refuseBundleOnly(command: keyof typeof BUNDLE_ONLY, values: Values, what: string): void {
+  const given = BUNDLE_ONLY[command].filter((o) => values[o] !== undefined);
+  if (given.length > 0) throw new CliUsageError(`${command}: --${given.join(', --')} ${given.length === 1 ? 'applies' : 'apply'} to ${what} only.`);
+}
+
+/** A bundle is told by its first line (a folder or a missing path is left to the other checks). */
+async function isBundle(path: string): Promise<boolean> {
+  const full = resolve(path);
+  return statSync(full, { throwIfNoEntry: false })?.isFile() === true && (await isBundleFile(full));
+}
+
+async function verifyAny(values: Values, path: string, io: CliIo): Promise<number> {
+  // Before the file-or-folder detection, which takes any file for a SQLite workspace.
+  if (await isBundle(path)) {
+    if (values['run'] !== undefined) throw new CliUsageError('verify: --run does not apply to an audit bundle (it holds one run).');
+    const flag = (name: string): boolean => values[name] === true;
+    return bundleVerifyCommand(io, { path, trusted: text(values['trusted']), requireSeal: flag('require-seal'), allowUnsigned: flag('allow-unsigned'), json: flag('json') });
+  }
+  refuseBundleOnly('verify', values, 'an audit bundle');
+  return verifyCommand(io, { path, runId: text(values['run']), json: values['json'] === true });
+}
+
 function dispatch(command: string, values: Values, positionals: string[], io: CliIo, context: CliContext): Promise<number> {
   const [first = '', second = ''] = positionals;
   switch (command) {
     case 'verify':
-      return verifyCommand(io, { path: first, runId: text(values['run']), json: values['json'] === true });
+      return verifyAny(values, first, io);
+    case 'keys':
+      return keysCommand(io, { path: first, json: values['json'] === true });
     case 'runs':
       return runsCommand(io, {
         path: first,
@@ -89,6 +126,8 @@ function dispatch(command: string, values: Values, positionals: string[], io: Cl
         json: values['json'] === true,
       });
     case 'export':
+      if (values['bundle'] === true) return bundleExportCommand(io, { path: first, runId: second, out: text(values['out']), includeArtifacts: values['no-artifacts'] !== true });
+      refuseBundleOnly('export', values, 'export --bundle');
       return exportCommand(io, { path: first, runId: second, out: text(values['out']) });
     default:
       return serveCommand(io, {

@@ -27,6 +27,7 @@ export async function serveCommand(io: CliIo, options: ServeOptions): Promise<nu
   // audit commands (verify, runs, export) do not need.
   const { StudioService } = await import('../service/studio-service');
   const { startWebHost } = await import('../web/web-host');
+  const { keyProtectorFromEnv } = await import('../service/signing/key-protection');
   const service = await StudioService.create({
     userDataDir: dataDir,
     // The package root too: its demo workspace and the Python fixture can be opened for a look.
@@ -34,6 +35,8 @@ export async function serveCommand(io: CliIo, options: ServeOptions): Promise<nu
     defaultWorkspacePath: workspacePath,
     demoWorkflowDir: join(options.packageRoot, 'resources', 'demo-workflows'),
     actor: { displayName: userInfo().username },
+    // No OS keychain here: signing keys are sealed with STUDIO_KEY_PASSPHRASE, or kept unprotected without it.
+    keyProtector: keyProtectorFromEnv(process.env),
   });
   const host = await startWebHost({ service, port: options.port, rendererDir });
   io.out(`Studio serving ${workspacePath}\nOpen ${host.url}\nPress Ctrl+C to stop.\n`);

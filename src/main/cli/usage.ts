@@ -4,15 +4,30 @@ Commands:
   serve [--port N] [--workspace file.sqlite]
       Serve the Studio to a browser on 127.0.0.1 and print its URL (with a per-launch token).
       Default workspace: the desktop app's (user data folder)/workspaces/default.studio.sqlite.
-      Environment: STUDIO_USER_DATA (user data folder), STUDIO_RENDERER_DIR (built page).
+      Environment: STUDIO_USER_DATA (user data folder), STUDIO_RENDERER_DIR (built page),
+      STUDIO_KEY_PASSPHRASE (protects the Studio's signing keys; without it they are stored
+      unprotected in the workspace file).
   verify <workspace.sqlite | python-data-folder> [--run ID] [--json]
       Re-hash every ledger chain (or one run's). Exit 0 when all verify, 1 when any fails,
       2 for bad usage or input that cannot be read.
   runs <workspace.sqlite | python-data-folder> [--status S] [--workflow W] [--limit N] [--json]
       List runs, most recently updated first (default limit 100).
+  verify <bundle.arbundle.jsonl> [--trusted keys.json] [--require-seal] [--allow-unsigned] [--json]
+      Check an audit bundle offline: the hash chain, the signed checkpoints, the keys, the seal
+      and the artifacts; names any changed, missing, inserted, reordered or cut record. Exit 0
+      only when everything holds. --trusted: the keys you trust (from "studio keys --json");
+      without it, who signed is not checked. --require-seal: an unsealed bundle is an error.
+      --allow-unsigned: records no signature covers are a warning, not an error.
   export <workspace.sqlite> <run-id> [--out folder]
       Write a run as a Python-compatible data folder (run_<id>.json, ledger_<id>.jsonl,
       artifacts/), default folder ./run-<run-id>. It verifies with the Python reference.
+  export <workspace.sqlite> <run-id> --bundle [--out file] [--no-artifacts]
+      Write a run as one audit bundle file (default ./<run-id>.arbundle.jsonl), checkpointed and
+      sealed with a signing key first; prints its path and sha256. --no-artifacts: hashes only.
+      Environment: STUDIO_KEY_PASSPHRASE (the passphrase that protects the CLI's signing key;
+      without it, only a key the workspace keeps unprotected can sign, else nothing new is signed).
+  keys <workspace.sqlite> [--json]
+      List the workspace's public signing keys; --json writes what "verify --trusted" reads.
 
 Options:
   -h, --help     Show this help.

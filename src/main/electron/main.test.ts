@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { EVENT_CHANNEL, INVOKE_CHANNEL, type WireResult } from '../../shared/contract/wire';
 import { type WorkflowInfo } from '../../shared/contract/domain';
+import { SqliteWorkspace } from '../../runtime/storage/sqlite/index';
 import { fake, FakeBrowserWindow } from './fake-electron';
 
 vi.mock('electron', async () => (await import('./fake-electron')).fake);
@@ -25,6 +26,7 @@ describe('the Electron host, booted against a stand-in for electron', () => {
   it('opens the default workspace with the demos, hardened, answering only its own window', async () => {
     fake.app.userData = userData;
     fake.app.appPath = ROOT;
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     await import('./main');
     expect(fake.app.sandboxed).toBe(true);
     fake.app.fireReady();
@@ -63,5 +65,13 @@ describe('the Electron host, booted against a stand-in for electron', () => {
     fake.app.emit('will-quit', quit);
     expect(quit.preventDefault).toHaveBeenCalled();
     await vi.waitFor(() => expect(fake.app.quitCalls).toBe(1));
+
+    // The stand-in has no keyring (as a Linux session without one): signing keys fall back to no protection, and the log says so.
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('signing keys are stored unprotected'));
+    const ws = SqliteWorkspace.open(join(userData, 'workspaces', 'default.studio.sqlite'), { readonly: true });
+    const keys = await ws.actorKeys.list();
+    ws.close();
+    expect(keys.map((r) => [r.key.displayName, r.privateKey?.protection])).toContainEqual(['AbstractRuntime Studio', 'none']);
+    warn.mockRestore();
   });
 });

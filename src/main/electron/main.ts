@@ -5,6 +5,8 @@
  */
 import { homedir, userInfo } from 'node:os';
 import { app, dialog, ipcMain, Menu, safeStorage, session, type BrowserWindow } from 'electron';
+import { safeStorageProtector, type KeyProtector } from '../../runtime/provenance/index';
+import { keyProtectorFromEnv } from '../service/signing/key-protection';
 import { StudioService } from '../service/studio-service';
 import { buildAppMenu } from './app-menu';
 import { SafeStorageSecretStore } from './safe-storage-secrets';
@@ -37,6 +39,7 @@ async function start(): Promise<void> {
     demoWorkflowDir: paths.demoWorkflowDir,
     actor: { displayName: userInfo().username },
     secrets: new SafeStorageSecretStore(safeStorage, paths.userDataDir),
+    keyProtector: signingKeyProtector(),
   });
   const backend = service;
   registerInvokeHandler(ipcMain, {
@@ -46,6 +49,22 @@ async function start(): Promise<void> {
   });
   Menu.setApplicationMenu(buildAppMenu({ development, platform: process.platform }));
   openWindow(backend);
+}
+
+/**
+ * Signing keys sealed by the OS keychain. Without one (a Linux session with no keyring) a
+ * passphrase prompt is not built yet: STUDIO_KEY_PASSPHRASE if set, else the keys are stored
+ * unprotected in the workspace, which the log says.
+ */
+function signingKeyProtector(): KeyProtector {
+  if (safeStorage.isEncryptionAvailable()) return safeStorageProtector(safeStorage);
+  const fallback = keyProtectorFromEnv(process.env);
+  console.warn(
+    fallback.kind === 'passphrase'
+      ? 'The OS keychain is not available: signing keys are protected with STUDIO_KEY_PASSPHRASE.'
+      : 'The OS keychain is not available: signing keys are stored unprotected in the workspace (set STUDIO_KEY_PASSPHRASE to protect them).',
+  );
+  return fallback;
 }
 
 function openWindow(backend: StudioService): void {

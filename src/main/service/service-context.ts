@@ -1,4 +1,5 @@
-import { type RunState } from '../../runtime/index';
+import { type ActorFingerprint, type RunState } from '../../runtime/index';
+import { type KeyProtector } from '../../runtime/provenance/index';
 import { type RunIndexRow } from '../../runtime/storage/sqlite/index';
 import { type RunDetail, type RunSummary } from '../../shared/contract/domain';
 import { StudioError } from '../../shared/contract/errors';
@@ -17,6 +18,10 @@ export interface ServiceContext {
   readonly guard: PathGuard;
   /** The Studio user's actor id (a human ActorFingerprint), recorded on answers, cancels, restores. */
   readonly actorId: string;
+  /** That actor in full: its signing key attests what the user decided. */
+  readonly user: ActorFingerprint;
+  /** Seals the signing keys kept in each workspace. */
+  readonly keyProtector: KeyProtector;
   readonly demoWorkflowDir: string | null;
   readonly secrets: SecretStore;
   current(): ReadSession | null;
@@ -34,7 +39,8 @@ export function session(ctx: ServiceContext): ReadSession {
 export function control(ctx: ServiceContext): SqliteSession {
   const s = session(ctx);
   if (!(s instanceof SqliteSession)) {
-    throw new StudioError('READ_ONLY', `${s.info.name} is a Python data folder opened read-only for audit; runs in it cannot be changed. Open a workspace to run workflows.`);
+    const what = s.info.kind === 'bundle' ? 'an audit bundle' : 'a Python data folder';
+    throw new StudioError('READ_ONLY', `${s.info.name} is ${what} opened read-only for audit; runs in it cannot be changed. Open a workspace to run workflows.`);
   }
   return s;
 }

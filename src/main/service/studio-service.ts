@@ -8,7 +8,9 @@ import { type OperationName, type Request, type ResponseMap } from '../../shared
 import { validateRequest } from '../../shared/contract/validate';
 import { type WireEvent, type WireResult } from '../../shared/contract/wire';
 import { writeFileAtomic } from '../../runtime/storage/files/atomic-write';
+import { noneProtector, type KeyProtector } from '../../runtime/provenance/index';
 import { toLedgerEntry } from './dto/ledger-dto';
+import { exportRunBundle, openBundle } from './ops/bundle-ops';
 import { JobRunner } from './jobs/job-runner';
 import { listArtifacts, readArtifact } from './ops/artifact-ops';
 import { getJob, ledgerPage, stateAt, stateDiff, verifyLedger } from './ops/ledger-ops';
@@ -35,6 +37,13 @@ export interface StudioServiceOptions {
   actor?: { displayName: string };
   /** Where secrets go: the OS keychain in the desktop app; memory by default. */
   secrets?: SecretStore;
+  /**
+   * Seals the signing keys kept in each workspace: the OS keychain in the desktop app. Default:
+   * none, i.e. the keys are stored unprotected in the workspace file (tests, throwaway
+   * workspaces). The web host passes `keyProtectorFromEnv(process.env)`: a passphrase when
+   * STUDIO_KEY_PASSPHRASE is set, else none (see signing/key-protection.ts).
+   */
+  keyProtector?: KeyProtector;
 }
 
 type Handlers = { [K in OperationName]: (ctx: ServiceContext, req: Request<K>) => Promise<ResponseMap[K]> };
@@ -45,6 +54,7 @@ const HANDLERS: Handlers = {
   'workspace.open': openWorkspace,
   'workspace.create': createWorkspace,
   'workspace.openPythonFolder': openPythonFolder,
+  'workspace.openBundle': openBundle,
   'workflows.list': listWorkflows,
   'runs.query': queryRuns,
   'runs.get': getRun,
@@ -57,6 +67,7 @@ const HANDLERS: Handlers = {
   'runs.resumeEvent': resumeEvent,
   'runs.fastForward': fastForward,
   'runs.fork': forkRun,
+  'runs.exportBundle': exportRunBundle,
   'ledger.page': ledgerPage,
   'ledger.verify': verifyLedger,
   'ledger.stateAt': stateAt,
@@ -102,6 +113,8 @@ export class StudioService {
       jobs: new JobRunner(this.events),
       guard: new PathGuard(options.allowedRoots),
       actorId: actor.actorId,
+      user: actor,
+      keyProtector: options.keyProtector ?? noneProtector(),
       demoWorkflowDir: options.demoWorkflowDir ?? null,
       secrets: options.secrets ?? new MemorySecretStore(),
       current: () => this.currentSession,

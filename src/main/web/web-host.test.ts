@@ -1,4 +1,5 @@
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -336,6 +337,54 @@ describe('web host: every operation', () => {
     } finally {
       await llm.close();
     }
+  });
+
+  it('exports a completed run as a signed audit bundle, opens it read-only, and locates a tampered record', async () => {
+    const workspace = await h.call('workspace.open', { path: join(h.dir, 'user', 'workspaces', 'default.studio.sqlite') });
+    const run = await h.call('runs.start', { workflowId: 'ask_user_demo' });
+    for (const answer of ['Ada', null]) {
+      await settle();
+      const prompt = (await h.call('prompts.list', {})).find((p) => p.runId === run.runId)!;
+      await h.call('prompts.answer', { runId: run.runId, waitKey: prompt.waitKey, payloadJson: JSON.stringify({ response: answer ?? prompt.choices![0] }) });
+    }
+    await settle();
+    await untilStatus(run.runId, 'completed');
+    const total = (await h.call('ledger.page', { runId: run.runId })).total;
+
+    const exported = await h.call('runs.exportBundle', { runId: run.runId });
+    expect(exported).toMatchObject({ runId: run.runId, verified: true, fileName: `${run.runId}.arbundle.jsonl`, path: join(h.dir, 'user', 'workspaces', 'exports', `${run.runId}.arbundle.jsonl`) });
+    expect(existsSync(exported.path)).toBe(true);
+    const bytes = readFileSync(exported.path);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(exported.sha256);
+    expect(bytes.length).toBe(exported.sizeBytes);
+    expect(exported.report).toMatch(/^VERIFIED/);
+    expect(exported.report).toContain(`actor ${h.service.actorId} signed its own records`); // the answers, attested by the user's key
+    expect((await h.call('runs.exportBundle', { runId: run.runId, includeArtifacts: false })).verified).toBe(true); // replaces the earlier file
+
+    const info = await h.call('workspace.openBundle', { path: exported.path });
+    expect(info).toMatchObject({ kind: 'bundle', readOnly: true, loadErrors: [] });
+    const runs = await h.call('runs.query', {});
+    expect(runs.items.map((r) => [r.runId, r.workflowId, r.status])).toEqual([[run.runId, 'ask_user_demo', 'completed']]);
+    expect((await h.call('ledger.page', { runId: run.runId })).total).toBe(total);
+    const verified = await finishedJob((await h.call('ledger.verify', { runId: run.runId })).jobId);
+    expect(verified.result).toMatchObject({ ok: true, count: total, verifiedCount: total, firstBadSeq: null, errors: [] });
+    await expect(h.call('runs.start', { workflowId: 'ask_user_demo' })).rejects.toMatchObject({ code: 'READ_ONLY' });
+    await expect(h.call('runs.exportBundle', { runId: run.runId })).rejects.toMatchObject({ code: 'READ_ONLY' });
+    await expect(h.call('workspace.openBundle', { path: workspace.path })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+
+    const tampered = join(h.dir, 'tampered.arbundle.jsonl');
+    const lines = readFileSync(exported.path, 'utf8').split('\n');
+    const recordLines = lines.flatMap((l, i) => (l.startsWith('{"line":') ? [i] : []));
+    const at = recordLines[2]!;
+    const line = JSON.parse(lines[at]!) as { line: string; section: string };
+    lines[at] = JSON.stringify({ ...line, line: line.line.replace(/"node_id": "[^"]*"/, '"node_id": "forged"') });
+    writeFileSync(tampered, lines.join('\n'));
+    const opened = await h.call('workspace.openBundle', { path: tampered });
+    expect(opened.loadErrors.map((e) => e.message)).toEqual([expect.stringMatching(/^record_changed: record 2 was changed/)]);
+    const broken = await finishedJob((await h.call('ledger.verify', { runId: run.runId })).jobId);
+    expect(broken.result).toMatchObject({ ok: false, firstBadSeq: 2, errors: [{ seq: 2, type: 'provenance', code: 'record_changed' }] });
+    expect(broken.result!.explanation).toMatch(/^Record 2 was changed after it was written/);
+    await h.call('workspace.open', { path: workspace.path });
   });
 
   it('covers every operation of the contract in this file', () => {

@@ -17,7 +17,7 @@ export interface WorkspaceInfo {
   id: string;
   name: string;
   path: string;
-  kind: 'sqlite' | 'python-folder';
+  kind: 'sqlite' | 'python-folder' | 'bundle';
   readOnly: boolean;
   /** Folders of workflow modules the workspace loads. */
   workflowDirs: string[];
@@ -138,7 +138,9 @@ export type ChainErrorInfo =
   | { index: number; seq: number; type: 'prev_hash_mismatch'; expectedPrevHash: string | null; actualPrevHash: string | null }
   | { index: number; seq: number; type: 'missing_record_hash' }
   | { index: number; seq: number; type: 'record_hash_mismatch'; stored: string; computed: string }
-  | { index: number; seq: number; type: 'column_mismatch'; column: string };
+  | { index: number; seq: number; type: 'column_mismatch'; column: string }
+  /** An audit bundle's finding on this record (code as in docs/audit-bundle.md §7), in words. */
+  | { index: number; seq: number; type: 'provenance'; code: string; message: string };
 
 export interface ChainSummary {
   runId: string;
@@ -282,4 +284,18 @@ export interface LlmCheck {
   message: string;
   latencyMs: number | null;
   model: string | null;
+}
+
+/** An audit bundle written by the Studio (one file: ledger, checkpoints, public keys, artifacts, manifest). */
+export interface ExportedBundle {
+  runId: string;
+  /** Where the file was written (on the machine that runs the backend). */
+  path: string;
+  fileName: string;
+  sha256: string;
+  sizeBytes: number;
+  /** The bundle was verified offline right after writing. */
+  verified: boolean;
+  /** The verifier's report in words. */
+  report: string;
 }

@@ -8,6 +8,7 @@ import {
   type ArtifactChunk,
   type ArtifactInfo,
   type ChainSummary,
+  type ExportedBundle,
   type JobProgress,
   type LlmCheck,
   type LedgerPage,
@@ -40,6 +41,7 @@ export const requestSchemas = {
   'workspace.open': z.object({ path }).strict(),
   'workspace.create': z.object({ path }).strict(),
   'workspace.openPythonFolder': z.object({ path }).strict(),
+  'workspace.openBundle': z.object({ path }).strict(),
 
   'workflows.list': z.object({}).strict(),
 
@@ -100,6 +102,8 @@ export const requestSchemas = {
     .strict()
     .refine((r) => (r.snapshotId !== undefined) !== (r.runId !== undefined), { message: 'give either snapshotId, or runId (with an optional seq)' }),
 
+  'runs.exportBundle': z.object({ runId: id, includeArtifacts: z.boolean().default(true) }).strict(),
+
   'artifacts.list': z.object({ runId: id.nullish(), limit: z.number().int().min(1).max(10_000).default(1000) }).strict(),
   'artifacts.read': z
     .object({ artifactId: id, offset: z.number().int().min(0).default(0), length: z.number().int().min(1).max(1024 * 1024).default(64 * 1024) })
@@ -146,6 +150,8 @@ export interface ResponseMap {
   'workspace.open': WorkspaceInfo;
   'workspace.create': WorkspaceInfo;
   'workspace.openPythonFolder': WorkspaceInfo;
+  /** Opens an audit bundle read-only: its run, ledger and artifacts, with the bundle's verification. */
+  'workspace.openBundle': WorkspaceInfo;
   'workflows.list': WorkflowInfo[];
   'runs.query': Page<RunSummary>;
   'runs.get': RunDetail;
@@ -171,6 +177,7 @@ export interface ResponseMap {
   'snapshots.previewRestore': RestorePreview;
   'snapshots.restore': RunDetail;
   'runs.fork': RunDetail;
+  'runs.exportBundle': ExportedBundle;
   'artifacts.list': ArtifactInfo[];
   'artifacts.read': ArtifactChunk;
   'settings.get': WorkspaceSettings;

@@ -1,5 +1,6 @@
-import { encodeRecordedEffect, encodeStepRecord, parseIsoTimestamp, pyJsonDumps, recordKind, type ChainReport, type StepRecord } from '../../../runtime/index';
+import { encodeRecordedEffect, encodeStepRecord, parseIsoTimestamp, pyJsonDumps, recordKind, type StepRecord } from '../../../runtime/index';
 import { type ChainErrorInfo, type ChainSummary, type LedgerEntry } from '../../../shared/contract/domain';
+import { type SessionChainReport } from '../sessions/session';
 
 export function toLedgerEntry(seq: number, r: StepRecord): LedgerEntry {
   const started = parseIsoTimestamp(r.startedAt);
@@ -41,13 +42,15 @@ export function explainChainError(e: ChainErrorInfo): string {
       return `Record ${e.seq} has no hash: it was written without the hash chain, so it and what follows cannot be checked.`;
     case 'column_mismatch':
       return `Record ${e.seq} was edited in the database: its ${e.column} column disagrees with the hashed record.`;
+    case 'provenance':
+      return e.message;
   }
 }
 
 const short = (h: string | null): string => (h ? `${h.slice(0, 12)}…` : 'none');
 
 /** `seqOf(index)`: ledgers are read in order, so the index of a record is its seq unless rows are missing. */
-export function toChainSummary(runId: string, report: ChainReport, checkedAt: string, seqOf: (index: number) => number = (i) => i): ChainSummary {
+export function toChainSummary(runId: string, report: SessionChainReport, checkedAt: string, seqOf: (index: number) => number = (i) => i): ChainSummary {
   const errors: ChainErrorInfo[] = report.errors.map((e) => ({ ...e, seq: seqOf(e.index) }) as ChainErrorInfo);
   const bad = new Set(errors.map((e) => e.index));
   const first = errors[0] ?? null;
@@ -58,7 +61,7 @@ export function toChainSummary(runId: string, report: ChainReport, checkedAt: st
     verifiedCount: report.count - bad.size,
     headHash: report.headHash,
     firstBadSeq: first ? first.seq : null,
-    explanation: first ? explainChainError(first) : null,
+    explanation: report.explanation ?? (first ? explainChainError(first) : null),
     errors,
     checkedAt,
   };

@@ -50,7 +50,9 @@ async function stateText(ctx: ServiceContext, runId: string, seq: number): Promi
       'NOT_FOUND',
       s.info.kind === 'python-folder'
         ? `A Python data folder keeps only the final state of a run; the state at record ${seq} is not known.`
-        : `Run ${runId} has no saved state at record ${seq}.`,
+        : s.info.kind === 'bundle'
+          ? `An audit bundle holds the run's ledger, not its saved states; the state at record ${seq} is not known.`
+          : `Run ${runId} has no saved state at record ${seq}.`,
     );
   }
   const value = encodeRunState(state);

@@ -25,6 +25,8 @@ async function openSqlite(ctx: ServiceContext, path: string, create: boolean): P
     create,
     secrets: ctx.secrets,
     extraWorkflowDirs: ctx.demoWorkflowDir ? [ctx.demoWorkflowDir] : [],
+    keyProtector: ctx.keyProtector,
+    user: ctx.user,
     onDriveError: (runId, e) => ctx.events.emit('scheduler.status', { ...schedulerIdle(), lastError: `Run ${runId}: ${e instanceof Error ? e.message : String(e)}` }),
   });
 }

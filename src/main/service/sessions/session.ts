@@ -1,10 +1,29 @@
-import { type ArtifactStore, type ChainReport, type RunState, type SnapshotStore, type StepRecord } from '../../../runtime/index';
+import { type ArtifactStore, type ChainError, type ChainReport, type RunState, type SnapshotStore, type StepRecord } from '../../../runtime/index';
 import { type RunIndexQuery, type RunIndexRow } from '../../../runtime/storage/sqlite/index';
 import { type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
 
+/** A problem found by a provenance verification (an audit bundle's), located on a record. */
+export interface ProvenanceChainError {
+  index: number;
+  type: 'provenance';
+  /** The verifier's finding code (docs/audit-bundle.md §7), e.g. record_changed, checkpoint_head_mismatch. */
+  code: string;
+  message: string;
+}
+
 /**
- * What every open workspace offers for reading: a SQLite workspace, or a Python data folder
- * opened read-only for audit. Control (start, step, answer, restore, fork) is only on
+ * A verification as the Studio shows it: the hash chain's report, or for an audit bundle the
+ * bundle's findings in the same shape (so the same badges show them), with the verdict in words.
+ */
+export interface SessionChainReport extends Omit<ChainReport, 'errors'> {
+  errors: Array<ChainError | ProvenanceChainError>;
+  /** The first problem in words, when the errors alone do not say it (a bad checkpoint, key or seal). */
+  explanation?: string | null;
+}
+
+/**
+ * What every open workspace offers for reading: a SQLite workspace, or a Python data folder or an
+ * audit bundle opened read-only for audit. Control (start, step, answer, restore, fork) is only on
  * `SqliteSession`.
  */
 export interface ReadSession {
@@ -17,7 +36,7 @@ export interface ReadSession {
   loadRun(runId: string): Promise<RunState | null>;
   ledgerPage(runId: string, fromSeq: number, limit: number): Promise<Array<{ seq: number; record: StepRecord }>>;
   ledgerCount(runId: string): Promise<number>;
-  verify(runId: string, onProgress: (done: number, total: number) => void): Promise<ChainReport>;
+  verify(runId: string, onProgress: (done: number, total: number) => void): Promise<SessionChainReport>;
   /** State after the record at `seq` (-1: before the first record), or null when unknown. */
   stateAt(runId: string, seq: number): Promise<RunState | null>;
   readArtifactChunk(artifactId: string, offset: number, length: number): Promise<Uint8Array | null>;

@@ -1,9 +1,12 @@
 import { basename } from 'node:path';
-import { Runtime, Scheduler, WorkflowRegistry, type ChainReport, type RunState, type StepRecord } from '../../../runtime/index';
+import { Runtime, Scheduler, WorkflowRegistry, type ActorFingerprint, type ChainReport, type RunState, type StepRecord } from '../../../runtime/index';
+import { type KeyProtector } from '../../../runtime/provenance/index';
 import { SqliteWorkspace, type RunIndexQuery, type RunIndexRow } from '../../../runtime/storage/sqlite/index';
 import { type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
 import { verifyInWorker } from '../jobs/job-runner';
 import { type SecretStore } from '../secret-store';
+import { isKeyUnavailable } from '../signing/actor-signing-key';
+import { SessionSigning } from '../signing/session-signing';
 import { loadWorkflowFolders } from '../workflow-loader';
 import { WorkspaceEffects } from './workspace-effects';
 import { readWorkspaceConfig, writeWorkspaceConfig, type WorkspaceConfig } from '../workspace-config';
@@ -17,6 +20,10 @@ export interface SqliteSessionOptions {
   extraWorkflowDirs: string[];
   create: boolean;
   onDriveError: (runId: string, error: unknown) => void;
+  /** Seals the signing keys kept in the workspace (the OS keychain, a passphrase, or none). */
+  keyProtector: KeyProtector;
+  /** The Studio's user, whose key attests the user's answers and cancels. */
+  user: ActorFingerprint;
 }
 
 /**
@@ -31,6 +38,10 @@ export class SqliteSession implements ReadSession {
   readonly scheduler: Scheduler;
   readonly driver: RunDriver;
   private persistTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Signs the ledgers (null when no key could be unlocked: see `signingProblem`). */
+  signing: SessionSigning | null = null;
+  /** Why nothing is signed in this session, in words, or null. */
+  signingProblem: string | null = null;
 
   private constructor(
     readonly ws: SqliteWorkspace,
@@ -53,6 +64,7 @@ export class SqliteSession implements ReadSession {
 
   static async open(o: SqliteSessionOptions): Promise<SqliteSession> {
     const ws = SqliteWorkspace.open(o.path, { create: o.create });
+    let session: SqliteSession | null = null;
     try {
       const config = await readWorkspaceConfig(o.path);
       const dirs = [...new Set([...o.extraWorkflowDirs, ...config.workflowDirs])];
@@ -68,7 +80,7 @@ export class SqliteSession implements ReadSession {
       };
       const effects = new WorkspaceEffects(ws.artifacts, loaded.modules.flatMap((m) => m.tools.map((fn) => ({ fn, source: m.file }))), o.secrets, o.path);
       await effects.configure(config);
-      const session = new SqliteSession(ws, info, config, effects, o.secrets, o.onDriveError);
+      session = new SqliteSession(ws, info, config, effects, o.secrets, o.onDriveError);
       for (const m of loaded.modules) {
         for (const wf of m.workflows) {
           if (session.registry.has(wf.workflowId)) info.loadErrors.push({ file: m.file, message: `Workflow '${wf.workflowId}' is defined twice; this copy was ignored.` });
@@ -78,10 +90,12 @@ export class SqliteSession implements ReadSession {
           }
         }
       }
+      await session.startSigning(o);
       session.scheduler.start();
       await session.recover();
       return session;
     } catch (e) {
+      await session?.signing?.close().catch(() => undefined);
       ws.close();
       throw e;
     }
@@ -149,6 +163,20 @@ export class SqliteSession implements ReadSession {
     await writeWorkspaceConfig(this.ws.path, this.config);
   }
 
+  /**
+   * Before any run moves: a key that cannot be unlocked here (a wrong passphrase, a keychain of
+   * another user) leaves the workspace usable but unsigned, and says so, rather than refusing it.
+   */
+  private async startSigning(o: SqliteSessionOptions): Promise<void> {
+    try {
+      this.signing = await SessionSigning.start(this.ws, this.runtime, { protector: o.keyProtector, user: o.user, onError: (runId, e) => o.onDriveError(runId, e) });
+    } catch (err) {
+      if (!isKeyUnavailable(err)) throw err;
+      this.signingProblem = `Runs in this workspace are not signed in this session: ${err.message}`;
+      console.warn(`studio: ${this.signingProblem}`);
+    }
+  }
+
   /** After a restart: runs that were running when the Studio stopped go on, unless paused. */
   private async recover(): Promise<void> {
     const { items } = this.ws.runIndex.query({ status: 'running', limit: 10_000 });
@@ -172,6 +200,7 @@ export class SqliteSession implements ReadSession {
       this.persistTimer = null;
       await writeWorkspaceConfig(this.ws.path, this.config).catch(() => undefined);
     }
+    await this.signing?.close();
     this.ws.close();
   }
 }

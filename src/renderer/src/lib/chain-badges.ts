@@ -47,6 +47,8 @@ export function explainChainError(e: ChainErrorInfo): string {
       return `Record ${e.seq} has no hash, so nothing from there on can be checked. It was written without the hash chain or its hash was erased.`;
     case 'column_mismatch':
       return `Record ${e.seq}: the database column "${e.column}" no longer matches the hashed record. The row was edited in place.`;
+    case 'provenance':
+      return e.message;
   }
 }
 

@@ -21,6 +21,7 @@ export interface WorkspaceState {
 export interface WorkspaceActions {
   load(): Promise<void>;
   openPythonFolder(path: string): Promise<boolean>;
+  openBundle(path: string): Promise<boolean>;
   openWorkspace(path: string): Promise<boolean>;
   setWorkspace(workspace: WorkspaceInfo | null): void;
   setScheduler(status: SchedulerStatus): void;
@@ -49,7 +50,7 @@ export function createWorkspaceStore(client: StudioClient, ui: UiStoreApi): Work
       }
     }
 
-    async function open(op: 'workspace.open' | 'workspace.openPythonFolder', path: string, label: string): Promise<boolean> {
+    async function open(op: 'workspace.open' | 'workspace.openPythonFolder' | 'workspace.openBundle', path: string, label: string): Promise<boolean> {
       try {
         const workspace = await ui.getState().track(label, client.invoke(op, { path }));
         set({ workspace });
@@ -73,6 +74,7 @@ export function createWorkspaceStore(client: StudioClient, ui: UiStoreApi): Work
       load: loadAll,
       openWorkspace: (path) => open('workspace.open', path, 'Opening workspace'),
       openPythonFolder: (path) => open('workspace.openPythonFolder', path, 'Opening Python data folder'),
+      openBundle: (path) => open('workspace.openBundle', path, 'Opening and verifying the audit bundle'),
       setWorkspace: (workspace) => {
         if (workspace?.id !== get().workspace?.id) void loadAll();
         else set({ workspace });

@@ -11,8 +11,7 @@ import { noneProtector } from '../keys/key-protector';
 import { ProtectedKeyStore } from '../keys/key-store';
 import { LedgerSigner } from '../signing/ledger-signer';
 import { verifyProvenance } from '../verify/verify-provenance';
-import { PROVENANCE_SCHEMA_SQL } from './provenance-schema';
-import { SqliteChainCheckpointStore, SqliteKeyRecordStore, SqliteRecordSignatureSink } from './sqlite-provenance-stores';
+import { SqliteRecordSignatureSink } from './sqlite-provenance-stores';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -36,13 +35,12 @@ describe('SQLite provenance stores', () => {
     const ws = SqliteWorkspace.open(path);
     const runtime = new Runtime({ runStore: ws.runs, ledgerStore: ws.ledger, effectHandlers: { llm_call: () => EffectOutcome.completed({ ok: 1.5 }) } });
     const runId = await runtime.start({ workflow: wf });
-    // A second connection to the same file stands in for the workspace's own (the lead wires these into SqliteWorkspace).
+    // The workspace's own stores (migration 2 made the tables); a second connection checks the triggers below.
     const db = new Database(path);
-    db.exec(PROVENANCE_SCHEMA_SQL);
-    const keys = new ProtectedKeyStore({ records: new SqliteKeyRecordStore(db), protector: noneProtector() });
+    const keys = new ProtectedKeyStore({ records: ws.actorKeys, protector: noneProtector() });
     const host = await keys.signingKey((await keys.createKey({ kind: 'service', displayName: 'host' })).keyId);
-    const checkpoints = new SqliteChainCheckpointStore(db);
-    const signer = new LedgerSigner({ key: host, checkpoints, ledger: ws.ledger, recordSignatures: new SqliteRecordSignatureSink(db) });
+    const checkpoints = ws.chainCheckpoints;
+    const signer = new LedgerSigner({ key: host, checkpoints, ledger: ws.ledger, recordSignatures: ws.recordSignatures });
     signer.attach(runtime);
     await runtime.tick({ workflow: wf, runId });
     await signer.close();

@@ -1,4 +1,5 @@
 import { formatIsoTimestamp, systemClock } from '../../json/timestamp';
+import { provenanceMigration } from '../../provenance/sqlite/provenance-schema';
 import { SCHEMA_V1 } from './schema-v1';
 import { type SqliteDatabase } from './workspace-db';
 
@@ -23,6 +24,8 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'initial schema: runs, checkpoints, ledger, leases, artifacts, snapshots',
     up: (db) => db.exec(SCHEMA_V1),
   },
+  // Actor keys and signed checkpoints of each run's chain head (src/runtime/provenance).
+  provenanceMigration(2),
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);

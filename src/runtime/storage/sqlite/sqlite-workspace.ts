@@ -1,5 +1,6 @@
 import { RunIndex } from './run-index';
 import { randomUUID } from 'node:crypto';
+import { type SqliteChainCheckpointStore, type SqliteKeyRecordStore, type SqliteRecordSignatureSink } from '../../provenance/sqlite/sqlite-provenance-stores';
 import { type RunState, type StepRecord } from '../../core/models';
 import { formatIsoTimestamp, systemClock, type Clock } from '../../json/timestamp';
 import { type ChainReport } from '../../ledger/chain-verifier';
@@ -16,6 +17,7 @@ import { SqliteSnapshotStore } from './sqlite-snapshot-store';
 import { StepWriter } from './step-writer';
 import { verifyRunChain, type VerifyRunOptions } from './verify-run';
 import { type WorkspaceDb } from './workspace-db';
+import { uncheckpointedHeads, WorkspaceCheckpointStore, WorkspaceKeyRecordStore, WorkspaceRecordSignatureSink } from './workspace-provenance';
 
 export interface SqliteWorkspaceOptions extends OpenWorkspaceDbOptions {
   /** Time for artifact and snapshot stamps and fork timestamps (tests pin it). */
@@ -66,6 +68,12 @@ export class SqliteWorkspace {
   readonly snapshots: SqliteSnapshotStore;
   /** Paged, filtered listing for the Studio's runs list. */
   readonly runIndex: RunIndex;
+  /** Signed checkpoints of each run's chain head (src/runtime/provenance; give it to a LedgerSigner). */
+  readonly chainCheckpoints: SqliteChainCheckpointStore;
+  /** Actor keys: public keys, and our own private keys sealed by a protector (give it to a ProtectedKeyStore). */
+  readonly actorKeys: SqliteKeyRecordStore;
+  /** Per-record signatures into the ledger's `signature` column (a LedgerSigner's opt-in mode). */
+  readonly recordSignatures: SqliteRecordSignatureSink;
   /** This open's lease owner id. */
   readonly ownerId: string;
   private readonly keys: RunKeys;
@@ -91,6 +99,9 @@ export class SqliteWorkspace {
     this.artifacts = new SqliteArtifactStore(db, this.clock);
     this.snapshots = new SqliteSnapshotStore(db, this.clock);
     this.runIndex = new RunIndex(db);
+    this.chainCheckpoints = new WorkspaceCheckpointStore(db);
+    this.actorKeys = new WorkspaceKeyRecordStore(db);
+    this.recordSignatures = new WorkspaceRecordSignatureSink(db);
   }
 
   /**
@@ -189,6 +200,11 @@ export class SqliteWorkspace {
         actorId: options.actorId,
       },
     );
+  }
+
+  /** Runs whose last record no checkpoint covers yet, with its seq (what a signer checkpoints at start-up). */
+  uncheckpointedHeads(): { runId: string; seq: number }[] {
+    return uncheckpointedHeads(this.db);
   }
 
   /** Who holds the lease of a run, or null. */

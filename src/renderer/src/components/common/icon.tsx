@@ -12,6 +12,7 @@ const PATHS = {
   chain: 'M6.5 9.5l3-3M7 4.5l1.2-1.2a2.5 2.5 0 0 1 3.5 3.5L10.5 8M9 11.5l-1.2 1.2a2.5 2.5 0 0 1-3.5-3.5L5.5 8',
   fastForward: 'M2.5 3.5l5.5 4.5-5.5 4.5zM8 3.5l5.5 4.5L8 12.5z',
   fit: 'M2.5 6V2.5H6M10 2.5h3.5V6M13.5 10v3.5H10M6 13.5H2.5V10',
+  export: 'M8 10V2.5M5 5.5 8 2.5l3 3M3 9v4.5h10V9',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -8,7 +8,7 @@ import { selectLedger, selectRunId } from '../../stores/run-view-store';
 import { selectWorkspace } from '../../stores/workspace-store';
 import { useChain, useRunView, useStores, useWorkspace } from '../../stores/stores-context';
 import { ProgressBar } from '../common/progress-bar';
-import { OpenFolderDialog } from '../shell/open-folder-dialog';
+import { OpenFolderDialog, type FolderKind } from '../shell/open-folder-dialog';
 
 interface ActorStat {
   actorId: string;
@@ -35,7 +35,7 @@ export function ProvenancePanel() {
   const summaries = useChain(selectChainSummaries);
   const jobs = useChain(selectVerifyJobs);
   const workspace = useWorkspace(selectWorkspace);
-  const [folderOpen, setFolderOpen] = useState(false);
+  const [opening, setOpening] = useState<FolderKind | null>(null);
   const summary = runId ? (summaries[runId] ?? null) : null;
   const job = latestJobOf(jobs, runId);
   const running = job !== null && !job.progress.finished;
@@ -102,14 +102,19 @@ export function ProvenancePanel() {
         </table>
       </section>
       <section className="panel-section">
-        <h3 className="section-title">Python runtime data</h3>
+        <h3 className="section-title">Audit elsewhere</h3>
         <p className="faint">
           {workspace?.kind === 'python-folder'
             ? 'This is a Python data folder, opened read-only: its chains verify with the same rules as the Python tool.'
-            : 'Audit runs written by the Python AbstractRuntime: open its data folder read-only and verify them here.'}
+            : workspace?.kind === 'bundle'
+              ? "This is an audit bundle, opened read-only: verifying shows the bundle's own findings (chain, signed checkpoints, keys, seal) on its records."
+              : 'Audit runs written by the Python AbstractRuntime, or a run exported as an audit bundle: open it read-only and verify it here.'}
         </p>
-        <button type="button" className="btn small" data-testid="open-python-folder" onClick={() => setFolderOpen(true)}>Open Python data folder…</button>
-        <OpenFolderDialog kind={folderOpen ? 'python' : null} onClose={() => setFolderOpen(false)} />
+        <div className="row">
+          <button type="button" className="btn small" data-testid="open-python-folder" onClick={() => setOpening('python')}>Open Python data folder…</button>
+          <button type="button" className="btn small" data-testid="open-bundle" onClick={() => setOpening('bundle')}>Open audit bundle…</button>
+        </div>
+        <OpenFolderDialog kind={opening} onClose={() => setOpening(null)} />
       </section>
     </div>
   );

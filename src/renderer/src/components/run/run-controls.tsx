@@ -8,6 +8,7 @@ import { useControl, useRunView, useStores, useWorkspace } from '../../stores/st
 import { Hint } from '../common/hint';
 import { Icon, type IconName } from '../common/icon';
 import { Modal } from '../common/modal';
+import { ExportBundleButton } from './export-bundle-button';
 
 const FINISHED = new Set(['completed', 'failed', 'cancelled']);
 
@@ -21,6 +22,7 @@ export function runAbilities(d: RunDetail, readOnly: boolean) {
     cancel: !readOnly && live,
     fork: !readOnly,
     bookmark: !readOnly,
+    exportBundle: !readOnly,
   };
 }
 
@@ -55,7 +57,7 @@ export function RunControls({ detail }: { detail: RunDetail }) {
   const [cancelling, setCancelling] = useState(false);
   const [reason, setReason] = useState('');
   const can = runAbilities(detail, readOnly);
-  const ro = 'This workspace is read-only (an audit of a Python folder).';
+  const ro = 'This workspace is read-only (opened for audit).';
   const notRunning = detail.status === 'waiting' ? 'The run is waiting: answer its prompt to move it on.' : `The run is ${detail.status}.`;
   return (
     <div className="run-controls" role="toolbar" aria-label="Run controls">
@@ -66,6 +68,7 @@ export function RunControls({ detail }: { detail: RunDetail }) {
       <span className="toolbar-sep" />
       <Cmd cmd="fork" label={selectedSeq !== null ? `Fork at #${selectedSeq}` : 'Fork'} icon="fork" keys={shortcutKey('fork')} enabled={can.fork} testId="fork-button" why={ro} onClick={() => void control.getState().fork({ seq: selectedSeq ?? undefined })} />
       <Cmd cmd={null} label="Bookmark" icon="bookmark" keys={shortcutKey('bookmark')} enabled={can.bookmark} testId="bookmark-button" why={ro} onClick={() => ui.getState().requestBookmark()} />
+      <ExportBundleButton detail={detail} enabled={can.exportBundle} why={ro} />
       <Modal
         open={cancelling}
         onOpenChange={setCancelling}

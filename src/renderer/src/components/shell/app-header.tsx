@@ -24,10 +24,13 @@ export function AppHeader() {
         <strong>{workspace?.name ?? 'No workspace'}</strong>
         {workspace ? <span className="faint mono ellipsis workspace-path">{workspace.path}</span> : null}
         {workspace?.kind === 'python-folder' ? <span className="tag">Python folder</span> : null}
+        {workspace?.kind === 'bundle' ? <span className="tag">audit bundle</span> : null}
         {workspace?.readOnly ? <span className="tag" title="Opened for audit: runs cannot be changed">read-only</span> : null}
         {workspace && workspace.loadErrors.length > 0 ? (
           <span className="tag" style={{ color: 'var(--st-failed)' }} title={workspace.loadErrors.map((e) => `${e.file}: ${e.message}`).join('\n')}>
-            {workspace.loadErrors.length} module{workspace.loadErrors.length > 1 ? 's' : ''} failed to load
+            {workspace.kind === 'bundle'
+              ? `${workspace.loadErrors.length} problem${workspace.loadErrors.length > 1 ? 's' : ''} found`
+              : `${workspace.loadErrors.length} module${workspace.loadErrors.length > 1 ? 's' : ''} failed to load`}
           </span>
         ) : null}
       </div>
@@ -36,11 +39,12 @@ export function AppHeader() {
       <SchedulerStatus />
       <span className="tag" title="Which host serves this window">{stores.client.host === 'web' ? 'web host' : 'desktop'}</span>
       <Menu.Root>
-        <Menu.Trigger className="btn small" aria-label="Open a workspace or Python data folder">Open…</Menu.Trigger>
+        <Menu.Trigger className="btn small" aria-label="Open a workspace, a Python data folder or an audit bundle">Open…</Menu.Trigger>
         <Menu.Portal>
           <Menu.Content className="menu" align="end" sideOffset={4}>
             <Menu.Item className="menu-item" onSelect={() => setFolder('workspace')}>Open workspace…</Menu.Item>
             <Menu.Item className="menu-item" onSelect={() => setFolder('python')}>Open Python data folder (read-only)…</Menu.Item>
+            <Menu.Item className="menu-item" onSelect={() => setFolder('bundle')}>Open audit bundle (read-only)…</Menu.Item>
           </Menu.Content>
         </Menu.Portal>
       </Menu.Root>

@@ -2,13 +2,19 @@ import { useState } from 'react';
 import { useStores } from '../../stores/stores-context';
 import { Modal } from '../common/modal';
 
-export type FolderKind = 'python' | 'workspace';
+export type FolderKind = 'python' | 'workspace' | 'bundle';
 
 const TEXT: Record<FolderKind, { title: string; description: string; placeholder: string; action: string }> = {
   python: {
     title: 'Open Python data folder',
     description: 'A folder written by the Python AbstractRuntime (run_<id>.json, ledger_<id>.jsonl, artifacts/, snapshots/). Its runs open read-only, with the same hash-chain badges.',
     placeholder: '/path/to/python/data',
+    action: 'Open read-only',
+  },
+  bundle: {
+    title: 'Open audit bundle',
+    description: 'A run exported as one file (.arbundle.jsonl). It opens read-only, verified: every record the verifier finds changed, missing or unsigned is marked.',
+    placeholder: '/path/to/run.arbundle.jsonl',
     action: 'Open read-only',
   },
   workspace: {
@@ -28,7 +34,8 @@ export function OpenFolderDialog({ kind, onClose }: { kind: FolderKind | null; o
   const submit = async () => {
     if (!path.trim() || !kind) return;
     setBusy(true);
-    const ok = kind === 'python' ? await workspace.getState().openPythonFolder(path.trim()) : await workspace.getState().openWorkspace(path.trim());
+    const open = { python: workspace.getState().openPythonFolder, bundle: workspace.getState().openBundle, workspace: workspace.getState().openWorkspace }[kind];
+    const ok = await open(path.trim());
     setBusy(false);
     if (ok) onClose();
   };
@@ -56,7 +63,7 @@ export function OpenFolderDialog({ kind, onClose }: { kind: FolderKind | null; o
       >
         <label className="field">
           <span>Path on the machine running the Studio backend</span>
-          <input className="input mono" autoFocus value={path} placeholder={t.placeholder} onChange={(e) => setPath(e.target.value)} aria-label="Folder path" />
+          <input className="input mono" autoFocus value={path} placeholder={t.placeholder} onChange={(e) => setPath(e.target.value)} aria-label={kind === 'bundle' ? 'Bundle path' : 'Folder path'} />
         </label>
       </form>
     </Modal>

@@ -1,0 +1,45 @@
+import { expect, shot, startRun, test } from './support/fixtures';
+
+test('export an audit bundle of a finished run, then open it read-only and see every record verified', async ({ app: page }) => {
+  const runId = await startRun(page, 'ask_user_demo', { paused: false });
+  const card = page.getByTestId('prompt-card');
+  await card.getByLabel(/Answer to/).fill('Grace');
+  await card.getByTestId('prompt-answer').click();
+  await card.getByTestId('prompt-answer').filter({ hasText: 'Share a fun fact' }).click();
+  await expect(page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`)).toHaveAttribute('data-status', 'completed');
+  await expect(page.locator('.run-title')).toContainText('completed');
+  const records = Number((await page.locator('.run-meta').textContent())?.match(/([\d,]+) records/)?.[1]?.replace(/,/g, ''));
+  expect(records).toBeGreaterThan(2);
+
+  // Export: the file is written, verified at once, and its path and sha256 are shown to copy.
+  await page.getByTestId('export-bundle-button').click();
+  const dialog = page.getByTestId('bundle-dialog');
+  await expect(dialog.getByTestId('bundle-verdict')).toHaveAttribute('data-verified', 'true');
+  await expect(dialog).toContainText(`${runId}.arbundle.jsonl`);
+  await expect(dialog.getByTestId('bundle-sha256')).toHaveText(/^[0-9a-f]{64}$/);
+  await expect(dialog.getByLabel('Verification report')).toContainText('VERIFIED: everything holds');
+  const label = await dialog.getByRole('button', { name: /^Copy bundle path: / }).getAttribute('aria-label');
+  const path = (label ?? '').replace(/^Copy bundle path: /, '');
+  await shot(page, '14-bundle-exported');
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await expect(dialog).toBeHidden();
+
+  // Open it read-only, from the provenance panel, and verify: the bundle's own checks, on every row.
+  await page.getByTestId('inspector-tab-provenance').click();
+  await page.getByTestId('open-bundle').click();
+  await page.getByLabel('Bundle path').fill(path);
+  await page.getByRole('button', { name: 'Open read-only' }).click();
+  await expect(page.locator('.workspace-name')).toContainText('audit bundle');
+  await expect(page.locator('.workspace-name')).toContainText('read-only');
+  await expect(page.getByTestId('run-row')).toHaveCount(1);
+  await page.locator(`[data-testid="run-row"][data-run-id="${runId}"] .run-row-main`).click();
+  await expect(page.getByTestId('ledger-row')).toHaveCount(records);
+  await page.getByTestId('verify-button').click();
+  const summary = page.getByTestId('chain-summary');
+  await expect(summary).toHaveAttribute('data-ok', 'true');
+  await expect(summary).toContainText(`All ${records} records verified`);
+  await expect(page.locator('[data-testid="ledger-row"]:not([data-chain="verified"])')).toHaveCount(0);
+  await expect(page.getByTestId('step-button')).toBeDisabled();
+  await expect(page.getByTestId('export-bundle-button')).toBeDisabled();
+  await shot(page, '15-bundle-opened');
+});

@@ -1,0 +1,55 @@
+/**
+ * Audit bundles in the Studio: export a run of the open workspace (signed up to its last record,
+ * sealed by the Studio's key, verified right after writing), and open a bundle read-only.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { formatBundleReport, isBundleFile, verifyBundle } from '../../../runtime/provenance/index';
+import { StudioError } from '../../../shared/contract/errors';
+import { type Request, type ResponseMap } from '../../../shared/contract/operations';
+import { control, loadRunOr404, type ServiceContext } from '../service-context';
+import { BundleSession } from '../sessions/bundle-session';
+import { SqliteSession } from '../sessions/sqlite-session';
+import { bundleFileName, checkpointRun, writeRunBundle } from '../signing/run-bundle';
+
+type Handler<K extends keyof ResponseMap> = (ctx: ServiceContext, req: Request<K>) => Promise<ResponseMap[K]>;
+
+/** Written to `<workspace folder>/exports/<run id>.arbundle.jsonl`, replacing an earlier export of the run. */
+export const exportRunBundle: Handler<'runs.exportBundle'> = async (ctx, req) => {
+  const s = control(ctx);
+  const run = await loadRunOr404(s, req.runId);
+  const notes: string[] = [];
+  if (s.signing) {
+    const problem = await checkpointRun(s.signing.signer, req.runId);
+    if (problem) notes.push(problem);
+  } else {
+    notes.push(s.signingProblem ?? 'Runs in this workspace are not signed in this session.');
+  }
+  const path = ctx.guard.check(join(dirname(s.ws.path), 'exports', bundleFileName(req.runId)));
+  const bundle = await writeRunBundle({ ws: s.ws, runId: req.runId, workflowId: run.workflowId, includeArtifacts: req.includeArtifacts, seal: s.signing?.host ?? null, path, overwrite: true });
+  // Our own keys are the trusted ones here: the check is that the file says what this workspace holds.
+  const report = await verifyBundle(path, { trustedKeys: (await s.ws.actorKeys.list()).map((r) => r.key) });
+  return {
+    runId: req.runId,
+    path,
+    fileName: basename(path),
+    sha256: bundle.sha256,
+    sizeBytes: bundle.bytes,
+    verified: report.ok,
+    report: [...notes, formatBundleReport(report)].join('\n'),
+  };
+};
+
+/** Opens a bundle read-only; the keys of the SQLite workspace open until now are the trusted ones. */
+export const openBundle: Handler<'workspace.openBundle'> = async (ctx, req) => {
+  const path = ctx.guard.check(req.path);
+  if (!existsSync(path) || !statSync(path).isFile()) throw new StudioError('NOT_FOUND', `There is no file at ${path}. Give the path of a .arbundle.jsonl file.`);
+  if (!(await isBundleFile(path))) {
+    throw new StudioError('BAD_REQUEST', `${path} is not an audit bundle (its first line is not a bundle manifest). Export one with "Export audit bundle" or "studio export <workspace> <run> --bundle".`);
+  }
+  const current = ctx.current();
+  const trusted = current instanceof SqliteSession ? (await current.ws.actorKeys.list()).map((r) => r.key) : null;
+  const s = await BundleSession.open(path, trusted);
+  await ctx.switchTo(s);
+  return s.info;
+};

@@ -1,0 +1,66 @@
+import { useState } from 'react';
+import { type ExportedBundle, type RunDetail } from '../../../../shared/contract';
+import { formatBytes } from '../../lib/format';
+import { useStores } from '../../stores/stores-context';
+import { CopyText } from '../common/copy-text';
+import { Hint } from '../common/hint';
+import { Icon } from '../common/icon';
+import { Modal } from '../common/modal';
+
+/**
+ * Writes the run as an audit bundle (one file an auditor checks offline with `studio verify`),
+ * then shows where it went, its sha256 (a receipt to send with it) and the verifier's report.
+ */
+export function ExportBundleButton({ detail, enabled, why }: { detail: RunDetail; enabled: boolean; why: string }) {
+  const { client, ui } = useStores();
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState<ExportedBundle | null>(null);
+  const exportNow = async () => {
+    setBusy(true);
+    try {
+      setDone(await ui.getState().track('Exporting the audit bundle', client.invoke('runs.exportBundle', { runId: detail.runId })));
+    } catch (err) {
+      ui.getState().reportError(err, 'Could not export the audit bundle');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <Hint text={enabled ? 'Write this run as one signed file an auditor can verify offline' : why}>
+        <span className="btn-wrap">
+          <button type="button" className="btn" data-testid="export-bundle-button" aria-busy={busy} disabled={!enabled || busy} onClick={() => void exportNow()}>
+            {busy ? <span className="spinner small" aria-hidden="true" /> : <Icon name="export" />}
+            Export audit bundle
+          </button>
+        </span>
+      </Hint>
+      <Modal
+        open={done !== null}
+        onOpenChange={(o) => !o && setDone(null)}
+        title={done?.verified ? 'Audit bundle exported and verified' : 'Audit bundle exported, but it does not verify'}
+        description="Send the file with its sha256; the auditor checks it with: studio verify <file> --trusted keys.json"
+        wide
+        testId="bundle-dialog"
+        footer={<button type="button" className="btn primary" onClick={() => setDone(null)}>Done</button>}
+      >
+        {done ? (
+          <>
+            <dl className="fields bundle-facts">
+              <dt>file</dt>
+              <dd><CopyText text={done.path} label="bundle path" /></dd>
+              <dt>sha256</dt>
+              <dd data-testid="bundle-sha256"><CopyText text={done.sha256} label="bundle sha256" /></dd>
+              <dt>size</dt>
+              <dd>{formatBytes(done.sizeBytes)}</dd>
+            </dl>
+            <div className={`verdict ${done.verified ? 'ok' : 'broken'}`} data-testid="bundle-verdict" data-verified={String(done.verified)}>
+              <strong>{done.verified ? 'Verified: the chain, the checkpoints, the keys and the seal all hold.' : 'Not verified: see the report.'}</strong>
+            </div>
+            <pre className="bundle-report" aria-label="Verification report">{done.report}</pre>
+          </>
+        ) : null}
+      </Modal>
+    </>
+  );
+}
