@@ -24,4 +24,11 @@ test('open the shared Python fixture read-only and see its chains verify', async
   await page.getByTestId('inspector-tab-provenance').click();
   await expect(page.getByTestId('provenance-verdict')).toContainText('The chain verifies');
   await shot(page, '10-python-folder');
+
+  // Settings (the `,` key): shown disabled, with the reason in one line.
+  await page.keyboard.press(',');
+  const settings = page.getByTestId('settings-page');
+  await expect(settings.getByTestId('settings-readonly')).toContainText('Python data folder opened read-only');
+  await expect(settings.getByLabel('Server URL')).toBeDisabled();
+  await expect(settings.getByTestId('settings-save')).toBeDisabled();
 });

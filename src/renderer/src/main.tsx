@@ -15,6 +15,7 @@ import './styles/graph.css';
 import './styles/timeline.css';
 import './styles/inspector.css';
 import './styles/pages.css';
+import './styles/settings.css';
 
 // One client and one set of stores per window; the client is chosen by what hosts us.
 const client = pickClient();

@@ -42,7 +42,9 @@ export const updateSettings: Handler<'settings.update'> = async (ctx, req) => {
         if (names.has(h.name.toLowerCase())) throw new StudioError('BAD_REQUEST', `Header ${h.name} is given twice.`);
         names.add(h.name.toLowerCase());
       }
-      for (const old of cur.llm.headers) if (old.secret && !names.has(old.name.toLowerCase())) await s.secrets.set(secretKey(s.ws.path, old.name), null);
+      // A secret that is dropped, or turned into a plain header, leaves the secret store.
+      const stillSecret = new Set(llm.headers.filter((h) => h.secret).map((h) => h.name.toLowerCase()));
+      for (const old of cur.llm.headers) if (old.secret && !stillSecret.has(old.name.toLowerCase())) await s.secrets.set(secretKey(s.ws.path, old.name), null);
       next.llm.headers = [];
       for (const h of llm.headers) {
         if (h.secret && h.value !== undefined) await s.secrets.set(secretKey(s.ws.path, h.name), h.value);

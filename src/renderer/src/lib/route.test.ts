@@ -10,6 +10,7 @@ describe('route', () => {
 
   it('knows the other views and falls back to the empty run view', () => {
     expect(parseRoute('#/inbox')).toEqual({ view: 'inbox' });
+    expect(parseRoute(formatRoute({ view: 'settings' }))).toEqual({ view: 'settings' });
     expect(parseRoute('')).toEqual({ view: 'run', runId: null, seq: null });
     expect(parseRoute('#/nonsense')).toEqual({ view: 'run', runId: null, seq: null });
   });

@@ -4,12 +4,12 @@
  */
 export type Route =
   | { view: 'run'; runId: string | null; seq: number | null }
-  | { view: 'inbox' | 'artifacts' | 'snapshots' };
+  | { view: 'inbox' | 'artifacts' | 'snapshots' | 'settings' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   const [head, id, seq] = parts;
-  if (head === 'inbox' || head === 'artifacts' || head === 'snapshots') return { view: head };
+  if (head === 'inbox' || head === 'artifacts' || head === 'snapshots' || head === 'settings') return { view: head };
   if (head === 'run' && id) {
     const n = seq !== undefined && /^\d+$/.test(seq) ? Number(seq) : null;
     return { view: 'run', runId: id, seq: n };

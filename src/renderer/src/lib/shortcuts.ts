@@ -4,7 +4,7 @@
  */
 export type ShortcutAction =
   | 'help' | 'search' | 'step' | 'continue' | 'pause' | 'next-record' | 'prev-record' | 'newest-record'
-  | 'verify' | 'bookmark' | 'fork' | 'view-run' | 'view-inbox' | 'view-artifacts' | 'view-snapshots'
+  | 'verify' | 'bookmark' | 'fork' | 'view-run' | 'view-inbox' | 'view-artifacts' | 'view-snapshots' | 'view-settings'
   | 'next-tab' | 'prev-tab' | 'clear';
 
 export interface Shortcut {
@@ -25,6 +25,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { key: '2', action: 'view-inbox', description: 'Prompt inbox', group: 'Navigate' },
   { key: '3', action: 'view-artifacts', description: 'Artifacts', group: 'Navigate' },
   { key: '4', action: 'view-snapshots', description: 'Snapshots', group: 'Navigate' },
+  { key: ',', action: 'view-settings', description: 'Settings of the workspace (LLM server, tools)', group: 'Navigate' },
   { key: 'Escape', action: 'clear', description: 'Clear the record selection', group: 'Navigate' },
   { key: 's', action: 'step', description: 'Step one node', group: 'Drive the run' },
   { key: 'c', action: 'continue', description: 'Continue until a wait, a breakpoint or the end', group: 'Drive the run' },

@@ -7,6 +7,7 @@ import { type PromptsStore } from './prompts-store';
 import { type RunControlStore } from './run-control-store';
 import { type RunViewStore } from './run-view-store';
 import { type RunsStore } from './runs-store';
+import { type SettingsStore } from './settings-store';
 import { type SnapshotsStore } from './snapshots-store';
 import { type StudioStores } from './studio-stores';
 import { type UiStore } from './ui-store';
@@ -37,3 +38,4 @@ export const useControl = <T,>(sel: (s: RunControlStore) => T): T => useStore(us
 export const usePrompts = <T,>(sel: (s: PromptsStore) => T): T => useStore(useStores().prompts, sel);
 export const useSnapshots = <T,>(sel: (s: SnapshotsStore) => T): T => useStore(useStores().snapshots, sel);
 export const useArtifacts = <T,>(sel: (s: ArtifactsStore) => T): T => useStore(useStores().artifacts, sel);
+export const useSettings = <T,>(sel: (s: SettingsStore) => T): T => useStore(useStores().settings, sel);

@@ -6,6 +6,7 @@ import { createPromptsStore, type PromptsStoreApi } from './prompts-store';
 import { createRunControlStore, type RunControlStoreApi } from './run-control-store';
 import { createRunViewStore, type RunViewStoreApi } from './run-view-store';
 import { createRunsStore, type RunsStoreApi } from './runs-store';
+import { createSettingsStore, type SettingsStoreApi } from './settings-store';
 import { createSnapshotsStore, type SnapshotsStoreApi } from './snapshots-store';
 import { createUiStore, type UiDeps, type UiStoreApi } from './ui-store';
 import { createWorkspaceStore, type WorkspaceStoreApi } from './workspace-store';
@@ -29,6 +30,8 @@ export interface StudioStores {
   /** …and of the whole workspace (the Snapshots and Artifacts pages), kept apart so neither resets the other. */
   allSnapshots: SnapshotsStoreApi;
   allArtifacts: ArtifactsStoreApi;
+  /** The workspace's LLM server, headers and tool approvals (the Settings page). */
+  settings: SettingsStoreApi;
 }
 
 export function createStudioStores(client: StudioClient, uiDeps: UiDeps = {}): StudioStores {
@@ -50,5 +53,6 @@ export function createStudioStores(client: StudioClient, uiDeps: UiDeps = {}): S
     artifacts: createArtifactsStore(client, ui),
     allSnapshots: createSnapshotsStore(client, ui),
     allArtifacts: createArtifactsStore(client, ui),
+    settings: createSettingsStore(client, ui),
   };
 }

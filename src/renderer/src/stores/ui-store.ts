@@ -2,7 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { describeError } from '../lib/error-advice';
 
 export type ThemePreference = 'system' | 'light' | 'dark';
-export type MainView = 'run' | 'inbox' | 'artifacts' | 'snapshots';
+export type MainView = 'run' | 'inbox' | 'artifacts' | 'snapshots' | 'settings';
 export type InspectorTab = 'record' | 'state' | 'snapshots' | 'artifacts' | 'provenance';
 
 export interface Toast {

@@ -1,6 +1,6 @@
 import * as Menu from '@radix-ui/react-dropdown-menu';
 import { useState } from 'react';
-import { selectTheme, type ThemePreference } from '../../stores/ui-store';
+import { selectTheme, selectView, type ThemePreference } from '../../stores/ui-store';
 import { selectWorkspace } from '../../stores/workspace-store';
 import { useStores, useUi, useWorkspace } from '../../stores/stores-context';
 import { Hint } from '../common/hint';
@@ -13,6 +13,7 @@ export function AppHeader() {
   const stores = useStores();
   const workspace = useWorkspace(selectWorkspace);
   const theme = useUi(selectTheme);
+  const view = useUi(selectView);
   const [folder, setFolder] = useState<FolderKind | null>(null);
   return (
     <header className="app-header">
@@ -48,6 +49,17 @@ export function AppHeader() {
           </Menu.Content>
         </Menu.Portal>
       </Menu.Root>
+      <Hint text="Settings of this workspace: LLM server, headers, tool approvals" keys=",">
+        <button
+          type="button"
+          className={`btn small${view === 'settings' ? ' active' : ''}`}
+          aria-pressed={view === 'settings'}
+          data-testid="open-settings"
+          onClick={() => stores.ui.getState().setView(view === 'settings' ? 'run' : 'settings')}
+        >
+          Settings
+        </button>
+      </Hint>
       <Menu.Root>
         <Hint text="Theme">
           <Menu.Trigger className="btn small icon" aria-label={`Theme: ${theme}`}>◐</Menu.Trigger>

@@ -5,6 +5,7 @@ import { Inspector } from '../inspector/inspector';
 import { ArtifactsPage, SnapshotsPage } from '../library/library-pages';
 import { PromptInbox } from '../prompts/prompt-inbox';
 import { RunView } from '../run/run-view';
+import { SettingsPage } from '../settings/settings-page';
 import { Sidebar } from '../sidebar/sidebar';
 import { AppHeader } from './app-header';
 import { HelpDialog } from './help-dialog';
@@ -29,6 +30,7 @@ export function AppShell() {
           {view === 'inbox' ? <PromptInbox /> : null}
           {view === 'artifacts' ? <ArtifactsPage /> : null}
           {view === 'snapshots' ? <SnapshotsPage /> : null}
+          {view === 'settings' ? <SettingsPage /> : null}
         </main>
         <Inspector />
         <HelpDialog />

@@ -30,6 +30,7 @@ function run(action: ShortcutAction, s: StudioStores): void {
     case 'view-inbox': return ui.setView('inbox');
     case 'view-artifacts': return ui.setView('artifacts');
     case 'view-snapshots': return ui.setView('snapshots');
+    case 'view-settings': return ui.setView('settings');
     case 'next-tab': return tabStep(1);
     case 'prev-tab': return tabStep(-1);
     case 'clear': return view.select(null);
