@@ -1,6 +1,6 @@
 import { pyJsonDumps } from '../json/py-dumps';
 import { type JsonValue } from '../json/json-value';
-import { artifactJson, artifactText, getArtifactId, isArtifactRef, type Artifact, type ArtifactMetadata } from './artifact';
+import { artifactJson, artifactText, computeArtifactId, getArtifactId, isArtifactRef, validateArtifactId, type Artifact, type ArtifactMetadata } from './artifact';
 
 export interface StoreArtifactOptions {
   contentType?: string;
@@ -15,6 +15,23 @@ export interface SearchArtifactsQuery {
   contentType?: string | null;
   tags?: Record<string, string> | null;
   limit?: number;
+}
+
+/**
+ * The metadata of a new artifact, as every store writes it: the explicit id (validated) or the
+ * content hash, the reference's defaults, and `createdAt` now.
+ */
+export function newArtifactMetadata(content: Uint8Array, options: StoreArtifactOptions, createdAt: string): ArtifactMetadata {
+  const artifactId = options.artifactId ?? computeArtifactId(content);
+  validateArtifactId(artifactId);
+  return {
+    artifactId,
+    contentType: options.contentType ?? 'application/octet-stream',
+    sizeBytes: content.byteLength,
+    createdAt,
+    runId: options.runId ?? null,
+    tags: { ...(options.tags ?? {}) },
+  };
 }
 
 /**

@@ -12,14 +12,13 @@
 import { stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  computeArtifactId,
   decodeArtifactMetadata,
   encodeArtifactMetadata,
   validateArtifactId,
   type Artifact,
   type ArtifactMetadata,
 } from '../../artifacts/artifact';
-import { ArtifactStore, type StoreArtifactOptions } from '../../artifacts/artifact-store';
+import { ArtifactStore, newArtifactMetadata, type StoreArtifactOptions } from '../../artifacts/artifact-store';
 import { CorruptFileError } from '../../errors';
 import { pyJsonDumps } from '../../json/py-dumps';
 import { formatIsoTimestamp, systemClock, type Clock } from '../../json/timestamp';
@@ -83,17 +82,10 @@ export class FileArtifactStore extends ArtifactStore {
   }
 
   async store(content: Uint8Array, options: StoreArtifactOptions = {}): Promise<ArtifactMetadata> {
-    const artifactId = options.artifactId ?? computeArtifactId(content);
+    const metadata = newArtifactMetadata(content, options, formatIsoTimestamp(this.clock.nowMicros()));
+    const artifactId = metadata.artifactId;
     const paths = this.pathsFor(artifactId);
     this.folder.assertWritable(`storing artifact ${artifactId}`);
-    const metadata: ArtifactMetadata = {
-      artifactId,
-      contentType: options.contentType ?? 'application/octet-stream',
-      sizeBytes: content.byteLength,
-      createdAt: formatIsoTimestamp(this.clock.nowMicros()),
-      runId: options.runId ?? null,
-      tags: { ...(options.tags ?? {}) },
-    };
     const metaText = artifactMetaText(metadata);
     await this.folder.ensureExists();
     // Bytes first, then metadata (as the reference): a crash between the two leaves bytes that

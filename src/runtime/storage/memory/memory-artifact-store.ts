@@ -1,5 +1,5 @@
-import { computeArtifactId, validateArtifactId, type Artifact, type ArtifactMetadata } from '../../artifacts/artifact';
-import { ArtifactStore, type StoreArtifactOptions } from '../../artifacts/artifact-store';
+import { type Artifact, type ArtifactMetadata } from '../../artifacts/artifact';
+import { ArtifactStore, newArtifactMetadata, type StoreArtifactOptions } from '../../artifacts/artifact-store';
 import { formatIsoTimestamp, systemClock, type Clock } from '../../json/timestamp';
 
 const copyMeta = (m: ArtifactMetadata): ArtifactMetadata => ({ ...m, tags: { ...m.tags } });
@@ -13,16 +13,8 @@ export class InMemoryArtifactStore extends ArtifactStore {
   }
 
   async store(content: Uint8Array, options: StoreArtifactOptions = {}): Promise<ArtifactMetadata> {
-    const artifactId = options.artifactId ?? computeArtifactId(content);
-    validateArtifactId(artifactId);
-    const metadata: ArtifactMetadata = {
-      artifactId,
-      contentType: options.contentType ?? 'application/octet-stream',
-      sizeBytes: content.byteLength,
-      createdAt: formatIsoTimestamp(this.clock.nowMicros()),
-      runId: options.runId ?? null,
-      tags: { ...(options.tags ?? {}) },
-    };
+    const metadata = newArtifactMetadata(content, options, formatIsoTimestamp(this.clock.nowMicros()));
+    const artifactId = metadata.artifactId;
     this.items.delete(artifactId); // re-storing moves it to the end, like a fresh insert
     this.items.set(artifactId, { metadata, content: new Uint8Array(content) });
     return copyMeta(metadata);

@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
-import { computeArtifactId, validateArtifactId, type Artifact, type ArtifactMetadata } from '../../artifacts/artifact';
-import { ArtifactStore, type StoreArtifactOptions } from '../../artifacts/artifact-store';
+import { type Artifact, type ArtifactMetadata } from '../../artifacts/artifact';
+import { ArtifactStore, newArtifactMetadata, type StoreArtifactOptions } from '../../artifacts/artifact-store';
 import { InvalidArgumentError } from '../../errors';
 import { formatIsoTimestamp, systemClock, type Clock } from '../../json/timestamp';
 import { type WorkspaceDb } from './workspace-db';
@@ -48,17 +48,9 @@ export class SqliteArtifactStore extends ArtifactStore {
   }
 
   async store(content: Uint8Array, options: StoreArtifactOptions = {}): Promise<ArtifactMetadata> {
-    const artifactId = options.artifactId ?? computeArtifactId(content);
-    validateArtifactId(artifactId);
     const sha = hash('sha256', content, 'hex');
-    const meta: ArtifactMetadata = {
-      artifactId,
-      contentType: options.contentType ?? 'application/octet-stream',
-      sizeBytes: content.byteLength,
-      createdAt: formatIsoTimestamp(this.clock.nowMicros()),
-      runId: options.runId ?? null,
-      tags: { ...(options.tags ?? {}) },
-    };
+    const meta = newArtifactMetadata(content, options, formatIsoTimestamp(this.clock.nowMicros()));
+    const artifactId = meta.artifactId;
     this.db.write('store an artifact', () => {
       const prior = this.db.stmt('SELECT sha256 FROM artifacts WHERE artifact_id = ?', 'pluck').get(artifactId) as string | undefined;
       this.putBlob(sha, content);
