@@ -222,7 +222,7 @@ export function createSettingsStore(client: StudioClient, ui: UiStoreApi): Setti
         try {
           const saved = await ui.getState().track('Saving settings', client.invoke('settings.update', built.request));
           applySaved(saved);
-          ui.getState().notify({ tone: 'success', title: 'Settings saved', message: 'New runs of this workspace use them.' });
+          ui.getState().notify({ tone: 'success', title: 'Settings saved', message: 'Every LLM and tool call from now on uses them, in running runs too.' });
           return true;
         } catch (err) {
           const fields = fieldErrorsOf(err);

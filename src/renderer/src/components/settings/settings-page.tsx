@@ -69,7 +69,7 @@ export function SettingsPage() {
           <ConnectionSection />
           <ToolsSection tools={saved?.tools ?? []} />
           <footer className="settings-footer">
-            {saveError ? <p className="field-error grow" role="alert" data-testid="settings-save-error">{saveError}</p> : <span className="grow faint">{dirty ? 'Unsaved changes.' : 'New runs use the saved settings.'}</span>}
+            {saveError ? <p className="field-error grow" role="alert" data-testid="settings-save-error">{saveError}</p> : <span className="grow faint">{dirty ? 'Unsaved changes.' : 'Saved settings apply to every LLM and tool call from now on.'}</span>}
             <button type="button" className="btn" disabled={!dirty || saving} onClick={() => settings.getState().revert()}>Revert</button>
             <button type="submit" className="btn primary" data-testid="settings-save" disabled={!dirty || saving}>{saving ? 'Saving…' : 'Save'}</button>
           </footer>
