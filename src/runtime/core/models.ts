@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { cloneJson, type JsonObject, type JsonValue } from '../json/json-value';
+import { formatIsoTimestamp, systemClock } from '../json/timestamp';
 import { type EffectType, type RunStatus, type StepStatus, type WaitReason } from './enums';
 
 /**
@@ -119,3 +121,42 @@ export function cloneStepRecord(rec: StepRecord): StepRecord {
 }
 
 export type { JsonObject, JsonValue };
+
+/**
+ * `RunState.new(...)` of the reference: a RUNNING run at the entry node, both timestamps now (two
+ * clock reads, as in Python), `vars` as given. The Runtime's `start` is the usual way in; this is
+ * for hosts and tests that build states directly.
+ */
+export const RunState = {
+  new(init: {
+    workflowId: string;
+    entryNode: string;
+    runId?: string;
+    actorId?: string | null;
+    sessionId?: string | null;
+    vars?: JsonObject | null;
+    parentRunId?: string | null;
+    nowIso?: () => string;
+  }): RunState {
+    const now = init.nowIso ?? (() => formatIsoTimestamp(systemClock.nowMicros()));
+    const createdAt = now();
+    return {
+      runId: init.runId ?? randomUUID(),
+      workflowId: init.workflowId,
+      status: 'running',
+      currentNode: init.entryNode,
+      vars: init.vars ?? {},
+      waiting: null,
+      output: null,
+      error: null,
+      createdAt,
+      updatedAt: now(),
+      actorId: init.actorId ?? null,
+      sessionId: init.sessionId ?? null,
+      parentRunId: init.parentRunId ?? null,
+    };
+  },
+};
+
+/** `WaitState(...)` of the reference, omitted fields defaulted (same as `waitState`). */
+export const WaitState = { create: waitState };

@@ -25,3 +25,6 @@ export function actorFingerprint(init: { kind: string; displayName?: string | nu
 export function encodeActorFingerprint(a: ActorFingerprint): JsonObject {
   return { actor_id: a.actorId, kind: a.kind, display_name: a.displayName, metadata: a.metadata };
 }
+
+/** `ActorFingerprint.from_metadata(...)` of the reference. */
+export const ActorFingerprint = { fromMetadata: actorFingerprint };

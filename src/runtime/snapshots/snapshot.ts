@@ -113,3 +113,6 @@ export interface SnapshotStore {
   delete(snapshotId: string): Promise<boolean>;
   list(query?: SnapshotQuery): Promise<Snapshot[]>;
 }
+
+/** `Snapshot.from_run(...)` of the reference. */
+export const Snapshot = { fromRun: snapshotFromRun };
