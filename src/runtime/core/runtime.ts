@@ -19,52 +19,11 @@ import { withRunLock } from './run-lock';
 
 import { RuntimeEvents, type RuntimeListener } from './runtime-events';
 import { type RunContext, type WorkflowSpec } from './spec';
-import { startRecord } from './step-records';
+import { completionRecord, interventionRecord } from './step-records';
 import { setNested } from './vars';
+import { type ResumeOptions, type RuntimeOptions, type StartOptions } from './runtime-options';
 
-export interface RuntimeOptions {
-  runStore: RunStore;
-  ledgerStore: LedgerStore;
-  /** Merged over the built-ins (wait_event, wait_until, ask_user, start_subworkflow), so they can be replaced. */
-  effectHandlers?: Partial<Record<EffectType | string, EffectHandler>>;
-  context?: RunContext;
-  workflowRegistry?: WorkflowRegistry | null;
-  artifactStore?: ArtifactStore | null;
-  effectPolicy?: EffectPolicy;
-  config?: RuntimeConfig;
-  /** Injected time (tests pin it); timestamps are written in Python's isoformat. */
-  clock?: Clock;
-  /** Injected id generator for runs and steps (uuid4 by default). */
-  newId?: () => string;
-  /** How retries wait between attempts (seconds); tests inject a recorder. */
-  sleep?: (seconds: number) => Promise<void>;
-  /**
-   * Commit each effect's `started` record before its handler runs (the reference's behaviour, and
-   * the default with non-atomic stores). With an atomic store the default is false: a step is one
-   * transaction (started and finished records and the new state together), which is several
-   * times faster; an attempt cut short by a crash then leaves no `started` record.
-   */
-  writeAhead?: boolean;
-}
-
-export interface StartOptions {
-  workflow: WorkflowSpec;
-  vars?: JsonObject | null;
-  actorId?: string | null;
-  sessionId?: string | null;
-  parentRunId?: string | null;
-}
-
-export interface ResumeOptions {
-  workflow: WorkflowSpec;
-  runId: string;
-  /** Checked against the stored wait key unless null. */
-  waitKey: string | null;
-  payload: JsonObject;
-  /** Who answered; recorded in the ledger (defaults to the run's actor). */
-  actorId?: string | null;
-  maxSteps?: number;
-}
+export type { ResumeOptions, RuntimeOptions, StartOptions };
 
 const defaultSleep = (seconds: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 
@@ -321,10 +280,9 @@ export class Runtime {
     run.status = RunStatus.COMPLETED;
     run.output = output;
     run.updatedAt = this.nowIso();
-    const rec = startRecord({ run, nodeId: plan.nodeId, effect: null, stepId: this.newId(), startedAt: this.nowIso() });
-    rec.status = 'completed';
-    rec.result = { completed: true };
-    rec.endedAt = this.nowIso();
+    const stepId = this.newId();
+    const startedAt = this.nowIso();
+    const rec = completionRecord({ run, nodeId: plan.nodeId, stepId, startedAt, endedAt: this.nowIso() });
     await this.commit(run, [rec]);
     this.moved.add(run.runId);
   }
@@ -384,12 +342,7 @@ export class Runtime {
   /** The ledger record of a resume: who answered which wait, and with what. */
   private resumeRecord(run: RunState, payload: JsonObject, actorId: string | null | undefined): StepRecord {
     const w = run.waiting!;
-    const at = this.nowIso();
-    const rec = startRecord({ run, nodeId: run.currentNode, effect: null, stepId: this.newId(), startedAt: at, actorId: actorId ?? run.actorId });
-    rec.status = 'completed';
-    rec.result = { resume: { reason: w.reason, wait_key: w.waitKey, payload } };
-    rec.endedAt = at;
-    return rec;
+    return interventionRecord({ run, stepId: this.newId(), at: this.nowIso(), actorId, result: { resume: { reason: w.reason, wait_key: w.waitKey, payload } } });
   }
 
   /** Cancels a run that is not finished; aborts its in-flight effect. Recorded in the ledger. */
@@ -411,11 +364,8 @@ export class Runtime {
   }
 
   private async applyCancel(run: RunState, request: { reason: string; actorId: string | null }, pending: StepRecord[]): Promise<void> {
-    const at = this.nowIso();
-    const rec = startRecord({ run, nodeId: run.currentNode, effect: null, stepId: this.newId(), startedAt: at, actorId: request.actorId ?? run.actorId });
-    rec.status = 'completed';
-    rec.result = { cancelled: { reason: request.reason, previous_status: run.status } };
-    rec.endedAt = at;
+    const result = { cancelled: { reason: request.reason, previous_status: run.status } };
+    const rec = interventionRecord({ run, stepId: this.newId(), at: this.nowIso(), actorId: request.actorId, result });
     run.status = RunStatus.CANCELLED;
     run.error = request.reason;
     run.waiting = null;
@@ -434,21 +384,16 @@ export class Runtime {
       const current = await this.getState(runId);
       if (state.runId !== runId) throw new InvalidArgumentError(`Cannot restore run ${runId} from a state of run ${state.runId}.`);
       assertJsonValue(state.vars, 'restored vars');
-      const at = this.nowIso();
-      const rec = startRecord({ run: current, nodeId: current.currentNode, effect: null, stepId: this.newId(), startedAt: at, actorId: options.actorId ?? current.actorId });
-      rec.status = 'completed';
-      rec.result = {
-        restored: {
-          ...(options.origin ?? {}),
-          from: { status: current.status, current_node: current.currentNode },
-          to: { status: state.status, current_node: state.currentNode },
-        },
+      const restored = {
+        ...(options.origin ?? {}),
+        from: { status: current.status, current_node: current.currentNode },
+        to: { status: state.status, current_node: state.currentNode },
       };
-      rec.endedAt = at;
-      const restored: RunState = { ...cloneRunState(state), updatedAt: this.nowIso() };
-      await this.commit(restored, [rec]);
+      const rec = interventionRecord({ run: current, stepId: this.newId(), at: this.nowIso(), actorId: options.actorId, result: { restored } });
+      const next: RunState = { ...cloneRunState(state), updatedAt: this.nowIso() };
+      await this.commit(next, [rec]);
       this.moved.add(runId);
-      return restored;
+      return next;
     });
   }
 

@@ -38,6 +38,21 @@ export function startRecord(args: {
   };
 }
 
+/**
+ * A record of something done *to* a run rather than by its effects (a resume, a cancel, a
+ * restore): completed at once, on the node the run stands on, by the acting actor.
+ */
+export function interventionRecord(args: { run: RunState; stepId: string; at: string; actorId?: string | null; result: JsonObject }): StepRecord {
+  const rec = startRecord({ run: args.run, nodeId: args.run.currentNode, effect: null, stepId: args.stepId, startedAt: args.at, actorId: args.actorId ?? args.run.actorId });
+  return { ...rec, status: StepStatus.COMPLETED, result: args.result, endedAt: args.at };
+}
+
+/** The one record of a completion (`complete_output`): `{"completed": true}`, attempt 1, no effect. */
+export function completionRecord(args: { run: RunState; nodeId: string; stepId: string; startedAt: string; endedAt: string }): StepRecord {
+  const rec = startRecord({ run: args.run, nodeId: args.nodeId, effect: null, stepId: args.stepId, startedAt: args.startedAt });
+  return { ...rec, status: StepStatus.COMPLETED, result: { completed: true }, endedAt: args.endedAt };
+}
+
 const finished = (rec: StepRecord, endedAt: string): StepRecord => ({ ...rec, endedAt, prevHash: null, recordHash: null, signature: null });
 
 export function finishSuccess(rec: StepRecord, result: JsonObject | null, endedAt: string): StepRecord {

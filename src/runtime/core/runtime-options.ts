@@ -1,0 +1,56 @@
+import { type ArtifactStore } from '../artifacts/artifact-store';
+import { type JsonObject } from '../json/json-value';
+import { type Clock } from '../json/timestamp';
+import { type WorkflowRegistry } from '../scheduler/workflow-registry';
+import { type LedgerStore } from '../storage/ledger-store';
+import { type RunStore } from '../storage/run-store';
+import { type RuntimeConfig } from './config';
+import { type EffectHandler } from './effect-handler';
+import { type EffectType } from './enums';
+import { type EffectPolicy } from './policy';
+import { type RunContext, type WorkflowSpec } from './spec';
+
+/** What a Runtime is built from, and what `start` and `resume` take. */
+export interface RuntimeOptions {
+  runStore: RunStore;
+  ledgerStore: LedgerStore;
+  /** Merged over the built-ins (wait_event, wait_until, ask_user, start_subworkflow), so they can be replaced. */
+  effectHandlers?: Partial<Record<EffectType | string, EffectHandler>>;
+  context?: RunContext;
+  workflowRegistry?: WorkflowRegistry | null;
+  artifactStore?: ArtifactStore | null;
+  effectPolicy?: EffectPolicy;
+  config?: RuntimeConfig;
+  /** Injected time (tests pin it); timestamps are written in Python's isoformat. */
+  clock?: Clock;
+  /** Injected id generator for runs and steps (uuid4 by default). */
+  newId?: () => string;
+  /** How retries wait between attempts (seconds); tests inject a recorder. */
+  sleep?: (seconds: number) => Promise<void>;
+  /**
+   * Commit each effect's `started` record before its handler runs (the reference's behaviour, and
+   * the default with non-atomic stores). With an atomic store the default is false: a step is one
+   * transaction (started and finished records and the new state together), which is several
+   * times faster; an attempt cut short by a crash then leaves no `started` record.
+   */
+  writeAhead?: boolean;
+}
+
+export interface StartOptions {
+  workflow: WorkflowSpec;
+  vars?: JsonObject | null;
+  actorId?: string | null;
+  sessionId?: string | null;
+  parentRunId?: string | null;
+}
+
+export interface ResumeOptions {
+  workflow: WorkflowSpec;
+  runId: string;
+  /** Checked against the stored wait key unless null. */
+  waitKey: string | null;
+  payload: JsonObject;
+  /** Who answered; recorded in the ledger (defaults to the run's actor). */
+  actorId?: string | null;
+  maxSteps?: number;
+}
