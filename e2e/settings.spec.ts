@@ -88,6 +88,14 @@ test('configure the LLM server with a secret header, test it, set a tool approva
     await expect(record).toContainText('llm_call');
     await expect(record).toContainText('"ok"');
     await expect(record).toContainText('stub');
+    // The call at a glance: what was asked, what came back, the tokens and the latency.
+    const call = page.getByTestId('llm-call');
+    await expect(call).toContainText('prompt');
+    await expect(call).toContainText('ok');
+    await expect(call).toContainText('tokens');
+    await expect(call).toContainText('3');
+    await expect(call).toContainText('latency');
+    await shot(page, '17-llm-call');
   } finally {
     await stub.close();
   }

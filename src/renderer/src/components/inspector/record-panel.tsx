@@ -11,6 +11,7 @@ import { CopyText } from '../common/copy-text';
 import { JsonTreeView } from '../common/json-tree-view';
 import { ProgressBar } from '../common/progress-bar';
 import { StatusBadge } from '../common/status-badge';
+import { LlmCallView } from './llm-call-view';
 import { StateDiffView } from './state-diff-view';
 import { useOpenArtifact } from './use-open-artifact';
 
@@ -71,6 +72,7 @@ function RecordDetails({ entry }: { entry: LedgerEntry }) {
           <pre className="error-text">{entry.error}</pre>
         </section>
       ) : null}
+      <LlmCallView entry={entry} />
       {entry.effectJson ? (
         <section className="panel-section">
           <h3 className="section-title">Effect</h3>
