@@ -1,12 +1,12 @@
 import { basename } from 'node:path';
-import { InMemoryArtifactStore, InMemorySnapshotStore, isJsonObject, parseIsoTimestamp, type Clock, type RunState, type StepRecord } from '../../../runtime/index';
+import { cloneRunState, InMemoryArtifactStore, InMemorySnapshotStore, isJsonObject, parseIsoTimestamp, type Clock, type RunState, type StepRecord } from '../../../runtime/index';
 import { fromBase64, verifyBundle, type ActorKey, type BundleReport } from '../../../runtime/provenance/index';
-import { type RunIndexQuery, type RunIndexRow } from '../../../runtime/storage/sqlite/index';
-import { type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
+import { type WorkspaceInfo } from '../../../shared/contract/domain';
 import { StudioError } from '../../../shared/contract/errors';
 import { bundleChainReport, bundleProblems } from './bundle-report';
 import { bundleStepRecords, runFromRecords } from './bundle-run';
-import { type ReadSession, type SessionChainReport } from './session';
+import { ReadOnlySession } from './read-only-session';
+import { type SessionChainReport } from './session';
 
 /**
  * An audit bundle (one run's ledger, checkpoints, keys and artifacts in one file), opened
@@ -14,7 +14,7 @@ import { type ReadSession, type SessionChainReport } from './session';
  * verification as the chain report, so the badges show what the verifier found and where. It is
  * verified once, on opening: the file does not change under an open session.
  */
-export class BundleSession implements ReadSession {
+export class BundleSession extends ReadOnlySession {
   readonly snapshots = new InMemorySnapshotStore();
 
   private constructor(
@@ -23,7 +23,9 @@ export class BundleSession implements ReadSession {
     private readonly run: RunState,
     private readonly records: readonly StepRecord[],
     private readonly report: SessionChainReport,
-  ) {}
+  ) {
+    super();
+  }
 
   /** `trustedKeys`: the keys the auditor trusts (the Studio's own workspace keys), or null. */
   static async open(path: string, trustedKeys: readonly ActorKey[] | null): Promise<BundleSession> {
@@ -37,47 +39,12 @@ export class BundleSession implements ReadSession {
     return new BundleSession(info, await artifactsOf(report), run, records, bundleChainReport(report));
   }
 
-  workflows(): WorkflowInfo[] {
-    return [];
+  protected async allRuns(): Promise<RunState[]> {
+    return [cloneRunState(this.run)];
   }
 
-  private row(): RunIndexRow {
-    const r = this.run;
-    return {
-      runId: r.runId,
-      workflowId: r.workflowId,
-      status: r.status,
-      waitReason: r.waiting?.reason ?? null,
-      waitUntil: null,
-      parentRunId: null,
-      createdAt: r.createdAt,
-      updatedAt: r.updatedAt,
-      forkedFromRunId: null,
-      forkedFromSeq: null,
-      forkedFromHeadHash: null,
-      childCount: 0,
-      ledgerCount: this.records.length,
-    };
-  }
-
-  async queryRuns(q: RunIndexQuery): Promise<{ items: RunIndexRow[]; total: number }> {
-    const r = this.run;
-    const text = q.text ?? null;
-    const hit =
-      (!q.status || r.status === q.status) &&
-      (!q.workflowId || r.workflowId === q.workflowId) &&
-      (!q.waitReason || r.waiting?.reason === q.waitReason) &&
-      !q.parentRunId &&
-      (!text || r.runId.includes(text) || r.workflowId.includes(text) || r.currentNode.includes(text));
-    const items = hit && (q.offset ?? 0) === 0 ? [this.row()] : [];
-    return { items, total: hit ? 1 : 0 };
-  }
-
-  async runRow(runId: string): Promise<RunIndexRow | null> {
-    return runId === this.run.runId ? this.row() : null;
-  }
   async loadRun(runId: string): Promise<RunState | null> {
-    return runId === this.run.runId ? structuredClone(this.run) : null;
+    return runId === this.run.runId ? cloneRunState(this.run) : null;
   }
   async ledgerPage(runId: string, fromSeq: number, limit: number): Promise<Array<{ seq: number; record: StepRecord }>> {
     if (runId !== this.run.runId) return [];
@@ -90,26 +57,6 @@ export class BundleSession implements ReadSession {
     if (runId !== this.run.runId) throw new StudioError('NOT_FOUND', `This bundle holds run ${this.run.runId}, not ${runId}.`);
     onProgress(this.report.count, this.report.count);
     return this.report;
-  }
-  /** Only the run's position after its last record is known (rebuilt from the ledger; no vars). */
-  async stateAt(runId: string, seq: number): Promise<RunState | null> {
-    return seq >= this.records.length - 1 ? this.loadRun(runId) : null;
-  }
-  async readArtifactChunk(artifactId: string, offset: number, length: number): Promise<Uint8Array | null> {
-    const a = await this.artifacts.load(artifactId);
-    return a ? a.content.subarray(offset, offset + length) : null;
-  }
-  isPaused(): boolean {
-    return false;
-  }
-  breakpointsOf(): string[] {
-    return [];
-  }
-  async forksOf(): Promise<Array<{ runId: string; seq: number | null; createdAt: string }>> {
-    return [];
-  }
-  async close(): Promise<void> {
-    // Everything is in memory: nothing to release.
   }
 }
 

@@ -8,20 +8,21 @@ import {
   type RunState,
   type StepRecord,
 } from '../../../runtime/index';
-import { type RunIndexQuery, type RunIndexRow } from '../../../runtime/storage/sqlite/index';
-import { type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
-import { type ReadSession } from './session';
+import { type WorkspaceInfo } from '../../../shared/contract/domain';
+import { ReadOnlySession } from './read-only-session';
 
 /**
  * A Python AbstractRuntime data folder, opened read-only for audit: its runs, ledgers (verified
  * from their lossless form), artifacts and snapshots, with the same views as a workspace. It has
  * no checkpoints, so the state at a step is only known at the end of the run.
  */
-export class PythonFolderSession implements ReadSession {
+export class PythonFolderSession extends ReadOnlySession {
   private constructor(
     private readonly folder: PythonDataFolder,
     readonly info: WorkspaceInfo,
-  ) {}
+  ) {
+    super();
+  }
 
   static async open(dir: string): Promise<PythonFolderSession> {
     const folder = await openPythonDataFolder(dir, { readOnly: true });
@@ -38,58 +39,8 @@ export class PythonFolderSession implements ReadSession {
     return this.folder.snapshotStore;
   }
 
-  workflows(): WorkflowInfo[] {
-    return [];
-  }
-
-  private async allRuns(): Promise<RunState[]> {
+  protected allRuns(): Promise<RunState[]> {
     return this.folder.runStore.listRuns({ limit: 1_000_000 });
-  }
-
-  async queryRuns(q: RunIndexQuery): Promise<{ items: RunIndexRow[]; total: number }> {
-    const all = await this.allRuns();
-    const text = q.text ?? null;
-    let hits = all.filter(
-      (r) =>
-        (!q.status || r.status === q.status) &&
-        (!q.workflowId || r.workflowId === q.workflowId) &&
-        (!q.waitReason || r.waiting?.reason === q.waitReason) &&
-        (!q.topLevelOnly || !r.parentRunId) &&
-        (!q.parentRunId || r.parentRunId === q.parentRunId) &&
-        (!text || r.runId.includes(text) || r.workflowId.includes(text) || r.currentNode.includes(text) || (r.error ?? '').includes(text)),
-    );
-    const sort = q.sort ?? 'updated_desc';
-    const key = (r: RunState): string => (sort.startsWith('created') ? r.createdAt : r.updatedAt);
-    hits = hits.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-    if (sort.endsWith('desc')) hits.reverse();
-    const offset = q.offset ?? 0;
-    const page = hits.slice(offset, offset + (q.limit ?? 200));
-    const items: RunIndexRow[] = [];
-    for (const r of page) items.push(await this.rowOf(r, all));
-    return { items, total: hits.length };
-  }
-
-  private async rowOf(r: RunState, all: RunState[]): Promise<RunIndexRow> {
-    return {
-      runId: r.runId,
-      workflowId: r.workflowId,
-      status: r.status,
-      waitReason: r.waiting?.reason ?? null,
-      waitUntil: r.waiting?.until ?? null,
-      parentRunId: r.parentRunId,
-      createdAt: r.createdAt,
-      updatedAt: r.updatedAt,
-      forkedFromRunId: null,
-      forkedFromSeq: null,
-      forkedFromHeadHash: null,
-      childCount: all.filter((c) => c.parentRunId === r.runId).length,
-      ledgerCount: await this.ledgerCount(r.runId),
-    };
-  }
-
-  async runRow(runId: string): Promise<RunIndexRow | null> {
-    const run = await this.loadRun(runId);
-    return run ? this.rowOf(run, await this.allRuns()) : null;
   }
 
   loadRun(runId: string): Promise<RunState | null> {
@@ -120,29 +71,5 @@ export class PythonFolderSession implements ReadSession {
     onProgress(dicts.length, dicts.length);
     const last = dicts.at(-1);
     return v.report(typeof last?.['record_hash'] === 'string' ? last['record_hash'] : null);
-  }
-
-  /** Only the final state is on disk: -1 and intermediate steps are unknown. */
-  async stateAt(runId: string, seq: number): Promise<RunState | null> {
-    const count = await this.ledgerCount(runId);
-    return seq >= count - 1 ? this.loadRun(runId) : null;
-  }
-
-  async readArtifactChunk(artifactId: string, offset: number, length: number): Promise<Uint8Array | null> {
-    const a = await this.folder.artifactStore.load(artifactId);
-    return a ? a.content.subarray(offset, offset + length) : null;
-  }
-
-  isPaused(): boolean {
-    return false;
-  }
-  breakpointsOf(): string[] {
-    return [];
-  }
-  async forksOf(): Promise<Array<{ runId: string; seq: number | null; createdAt: string }>> {
-    return [];
-  }
-  async close(): Promise<void> {
-    // Read-only files: nothing to flush.
   }
 }
