@@ -93,6 +93,35 @@ describe('Scheduler (test_scheduler.py)', () => {
     expect(scheduler.stats.lastPollAt).not.toBeNull();
   });
 
+  it('survives store errors in a poll cycle: recorded, never thrown, and later cycles still run', async () => {
+    const { runtime, scheduler } = setup();
+    const store = runtime.runStore as InMemoryRunStore;
+    const real = store.listDueWaitUntil.bind(store);
+    let failures = 0;
+    // Fails the due query once and the next-wake query (far-future "now") once.
+    const failed = new Set<string>();
+    store.listDueWaitUntil = async (q) => {
+      const kind = q.nowIso.startsWith('9999') ? 'next-wake' : 'due';
+      if (!failed.has(kind)) {
+        failed.add(kind);
+        failures++;
+        throw new Error(`disk on fire (${kind})`);
+      }
+      return real(q);
+    };
+    scheduler.start();
+    try {
+      await expect(scheduler.pollOnce()).resolves.toBe(0);
+      await expect(scheduler.pollOnce()).resolves.toBe(0);
+      await expect(scheduler.pollOnce()).resolves.toBe(0);
+      expect(failures).toBe(2);
+      expect(scheduler.stats.errors.filter((e) => e.includes('disk on fire'))).toHaveLength(2);
+      expect(scheduler.stats.pollCycles).toBeGreaterThanOrEqual(3);
+    } finally {
+      await scheduler.stop();
+    }
+  });
+
   it('resumes events, checks the wait key and the status', async () => {
     const { registry, runtime, scheduler } = setup();
     registry.register(eventWf);

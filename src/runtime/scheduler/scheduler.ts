@@ -1,3 +1,4 @@
+import { SerialQueue } from '../core/serial-queue';
 import { RuntimeError, RunNotWaitingError } from '../errors';
 import { RunStatus, WaitReason } from '../core/enums';
 import { type RunState } from '../core/models';
@@ -51,7 +52,7 @@ export class Scheduler {
   private pollTimer: ReturnType<typeof setInterval> | null = null;
   private unsubscribe: (() => void) | null = null;
   private readonly wake: WakeTimer;
-  private polling: Promise<number> | null = null;
+  private readonly polls = new SerialQueue();
 
   constructor(options: SchedulerOptions) {
     if (!isQueryableRunStore(options.runtime.runStore)) {
@@ -95,17 +96,13 @@ export class Scheduler {
     this.unsubscribe?.();
     this.unsubscribe = null;
     this.wake.clear();
-    await this.polling;
+    await this.polls.idle();
   }
 
   /** One poll cycle by hand: ticks every due `wait_until` run. Returns how many were resumed. */
   pollOnce(): Promise<number> {
     // Cycles never overlap: a timer firing during a cycle waits for it, then runs its own.
-    const run = (this.polling ?? Promise.resolve(0)).then(() => this.pollCycle());
-    this.polling = run.finally(() => {
-      if (this.polling === run) this.polling = null;
-    });
-    return run;
+    return this.polls.run(() => this.pollCycle());
   }
 
   private async pollCycle(): Promise<number> {
@@ -113,14 +110,15 @@ export class Scheduler {
     const now = this.runtime.nowIso();
     this._stats.lastPollAt = now;
     let resumed = 0;
+    // Timers call this with `void`: it must never reject (a store error is recorded, not thrown).
     try {
       for (const due of await this.store.listDueWaitUntil({ nowIso: now, limit: 100 })) {
         if (await this.tickDue(due)) resumed++;
       }
+      if (this.running) await this.scheduleNextWake(now);
     } catch (e) {
       this.recordError(`Poll cycle error: ${message(e)}`);
     }
-    if (this.running) await this.scheduleNextWake(now);
     return resumed;
   }
 

@@ -1,3 +1,4 @@
+import { SerialQueue } from '../../core/serial-queue';
 import { RunStatus, WaitReason } from '../../core/enums';
 import { type RunState } from '../../core/models';
 import { type Runtime } from '../../core/runtime';
@@ -46,7 +47,7 @@ export class ToolJobDriver {
   private readonly opts: ToolJobDriverOptions;
   private readonly _stats: ToolJobDriverStats = { pollCycles: 0, runsResumed: 0, errors: [] };
   private timer: ReturnType<typeof setInterval> | null = null;
-  private polling: Promise<number> | null = null;
+  private readonly polls = new SerialQueue();
 
   constructor(options: ToolJobDriverOptions) {
     if (!isQueryableRunStore(options.runtime.runStore)) {
@@ -75,16 +76,13 @@ export class ToolJobDriver {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await this.polling;
+    await this.polls.idle();
   }
 
   /** One poll by hand. Returns how many runs were resumed. Polls never overlap. */
   pollOnce(): Promise<number> {
-    const run = (this.polling ?? Promise.resolve(0)).then(() => this.pollCycle());
-    this.polling = run.finally(() => {
-      if (this.polling === run) this.polling = null;
-    });
-    return run;
+    // Cycles never overlap: a timer firing during a cycle waits for it, then runs its own.
+    return this.polls.run(() => this.pollCycle());
   }
 
   private async pollCycle(): Promise<number> {
