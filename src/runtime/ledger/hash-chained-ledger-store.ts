@@ -8,38 +8,29 @@ import { chainRecord } from './record-hash';
  * which is what makes the chain survive a restart. Appends of one run are serialised so two
  * concurrent appends can never take the same `prev_hash`.
  */
+/** The last append of a run: later appends wait for `settled` while it is not `done`. */
+interface InFlight {
+  done: boolean;
+  settled: Promise<void>;
+}
+
 export class HashChainedLedgerStore implements LedgerStore {
   private readonly heads = new Map<string, string | null>();
-  private readonly queues = new Map<string, Promise<void>>();
+  private readonly queues = new Map<string, InFlight>();
 
   constructor(readonly inner: LedgerStore) {}
 
   append(record: StepRecord): Promise<void> {
-    // Fast path: nothing queued for this run and the head is known, so append at once.
+    // Nothing in flight for this run: start at once (the common case); otherwise wait for the
+    // appends before it. Either way later appends queue behind this one.
     const prior = this.queues.get(record.runId);
-    if (!prior && this.heads.has(record.runId)) return this.appendKnownHead(record);
-    return this.enqueue(record, prior ?? Promise.resolve());
-  }
-
-  private async appendKnownHead(record: StepRecord): Promise<void> {
-    const prev = this.heads.get(record.runId) ?? null;
-    chainRecord(record, prev);
-    this.heads.set(record.runId, record.recordHash); // claim the head before awaiting
-    try {
-      await this.inner.append(record);
-    } catch (e) {
-      if (this.heads.get(record.runId) === record.recordHash) this.heads.set(record.runId, prev);
-      throw e;
-    }
-  }
-
-  private enqueue(record: StepRecord, prior: Promise<void>): Promise<void> {
-    const next = prior.then(() => this.appendNow(record));
-    const settled = next.catch(() => undefined);
-    this.queues.set(record.runId, settled);
-    void settled.then(() => {
-      if (this.queues.get(record.runId) === settled) this.queues.delete(record.runId);
-    });
+    const next = prior && !prior.done ? prior.settled.then(() => this.appendNow(record)) : this.appendNow(record);
+    const entry: InFlight = { done: false, settled: Promise.resolve() };
+    const finish = (): void => {
+      entry.done = true;
+    };
+    entry.settled = next.then(finish, finish);
+    this.queues.set(record.runId, entry);
     return next;
   }
 
