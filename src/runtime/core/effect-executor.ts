@@ -75,9 +75,11 @@ export class EffectExecutor {
   }
 }
 
+const OUTCOME_STATUSES: ReadonlySet<string> = new Set(['completed', 'waiting', 'failed']);
+
 /** A handler that returns something the ledger cannot hold fails the effect clearly instead of crashing the save. */
 function validateOutcome(outcome: EffectOutcome, type: string): EffectOutcome {
-  if (!outcome || typeof outcome !== 'object' || !['completed', 'waiting', 'failed'].includes(outcome.status)) {
+  if (!outcome || typeof outcome !== 'object' || !OUTCOME_STATUSES.has(outcome.status)) {
     return EffectOutcome.failed(`Effect handler for ${type} returned an invalid outcome; return EffectOutcome.completed/waiting/failed`);
   }
   if (outcome.status !== 'completed') return outcome;

@@ -26,10 +26,10 @@ export class HashChainedLedgerStore implements LedgerStore {
     const prior = this.queues.get(record.runId);
     const next = prior && !prior.done ? prior.settled.then(() => this.appendNow(record)) : this.appendNow(record);
     const entry: InFlight = { done: false, settled: Promise.resolve() };
-    const finish = (): void => {
-      entry.done = true;
-    };
-    entry.settled = next.then(finish, finish);
+    entry.settled = next.then(
+      () => void (entry.done = true),
+      () => void (entry.done = true),
+    );
     this.queues.set(record.runId, entry);
     return next;
   }

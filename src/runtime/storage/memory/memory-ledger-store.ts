@@ -4,14 +4,18 @@ import { type LedgerStore } from '../ledger-store';
 /** Records per run, deep-copied at append time (like the reference's `asdict`). */
 export class InMemoryLedgerStore implements LedgerStore {
   private readonly byRun = new Map<string, StepRecord[]>();
-  private readonly completedByKey = new Map<string, StepRecord>();
+  private readonly completedByKey = new Map<string, Map<string, StepRecord>>();
 
   async append(record: StepRecord): Promise<void> {
     const copy = cloneStepRecord(record);
     let list = this.byRun.get(record.runId);
     if (!list) this.byRun.set(record.runId, (list = []));
     list.push(copy);
-    if (copy.status === 'completed' && copy.idempotencyKey) this.completedByKey.set(`${copy.runId}\u0000${copy.idempotencyKey}`, copy);
+    if (copy.status === 'completed' && copy.idempotencyKey) {
+      let byKey = this.completedByKey.get(copy.runId);
+      if (!byKey) this.completedByKey.set(copy.runId, (byKey = new Map()));
+      byKey.set(copy.idempotencyKey, copy);
+    }
   }
 
   async list(runId: string): Promise<StepRecord[]> {
@@ -24,7 +28,7 @@ export class InMemoryLedgerStore implements LedgerStore {
   }
 
   async findCompleted(runId: string, idempotencyKey: string): Promise<StepRecord | null> {
-    const r = this.completedByKey.get(`${runId}\u0000${idempotencyKey}`);
+    const r = this.completedByKey.get(runId)?.get(idempotencyKey);
     return r ? cloneStepRecord(r) : null;
   }
 
