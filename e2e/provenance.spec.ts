@@ -1,15 +1,7 @@
-import { expect, shot, startRun, test } from './support/fixtures';
+import { completeAskUserDemo, expect, shot, test } from './support/fixtures';
 
 test('export an audit bundle of a finished run, then open it read-only and see every record verified', async ({ app: page }) => {
-  const runId = await startRun(page, 'ask_user_demo', { paused: false });
-  const card = page.getByTestId('prompt-card');
-  await card.getByLabel(/Answer to/).fill('Grace');
-  await card.getByTestId('prompt-answer').click();
-  await card.getByTestId('prompt-answer').filter({ hasText: 'Share a fun fact' }).click();
-  await expect(page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`)).toHaveAttribute('data-status', 'completed');
-  await expect(page.locator('.run-title')).toContainText('completed');
-  const records = Number((await page.locator('.run-meta').textContent())?.match(/([\d,]+) records/)?.[1]?.replace(/,/g, ''));
-  expect(records).toBeGreaterThan(2);
+  const { runId, records } = await completeAskUserDemo(page, 'Grace');
 
   // Export: the file is written, verified at once, and its path and sha256 are shown to copy.
   await page.getByTestId('export-bundle-button').click();

@@ -74,3 +74,20 @@ export function ledgerRow(page: Page, seq: number): Locator {
 export function graphNode(page: Page, nodeId: string): Locator {
   return page.locator(`[data-testid="graph-node"][data-node-id="${nodeId}"]`);
 }
+
+/**
+ * Starts the ask-user demo and answers both of its questions from the inbox, so the run completes.
+ * Returns the run id and how many ledger records the finished run shows.
+ */
+export async function completeAskUserDemo(page: Page, name: string): Promise<{ runId: string; records: number }> {
+  const runId = await startRun(page, 'ask_user_demo', { paused: false });
+  const card = page.getByTestId('prompt-card');
+  await card.getByLabel(/Answer to/).fill(name);
+  await card.getByTestId('prompt-answer').click();
+  await card.getByTestId('prompt-answer').filter({ hasText: 'Share a fun fact' }).click();
+  await expect(page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`)).toHaveAttribute('data-status', 'completed');
+  await expect(page.locator('.run-title')).toContainText('completed');
+  const records = Number((await page.locator('.run-meta').textContent())?.match(/([\d,]+) records/)?.[1]?.replace(/,/g, ''));
+  expect(records).toBeGreaterThan(2);
+  return { runId, records };
+}
