@@ -51,14 +51,15 @@ export function makeRun(over: Partial<RunState> = {}): RunState {
   };
 }
 
-function record(runId: string, i: number, over: Partial<StepRecord> = {}): StepRecord {
+/** A plain completed llm_call record for ledger tests (unchained: prev/record hash null). */
+export function sampleRecord(runId: string, i: number, over: Partial<StepRecord> = {}): StepRecord {
   return {
     runId,
     stepId: `step-${i}`,
-    nodeId: `n${i}`,
+    nodeId: `node-${i % 3}`,
     status: 'completed',
-    effect: { type: 'llm_call', payload: { prompt: `p${i}`, x: 1.5 }, resultKey: 'r' },
-    result: { content: `c${i}` },
+    effect: { type: 'llm_call', payload: { prompt: `question ${i}`, model: 'stub', temperature: 1.5 }, resultKey: 'answer' },
+    result: { content: `answer ${i}` },
     error: null,
     startedAt: '2025-12-17T08:30:00.000001+00:00',
     endedAt: '2025-12-17T08:30:00.000002+00:00',
@@ -180,8 +181,8 @@ export function describeStoreContract(family: string, makeKit: () => Promise<Sto
     describe('ledger', () => {
       it('appends in order per run and chains the hashes', async () => {
         const { ledgerStore } = await kit();
-        for (let i = 0; i < 5; i++) await ledgerStore.append(record('r1', i));
-        await ledgerStore.append(record('r2', 0));
+        for (let i = 0; i < 5; i++) await ledgerStore.append(sampleRecord('r1', i));
+        await ledgerStore.append(sampleRecord('r2', 0));
         const list = await ledgerStore.list('r1');
         expect(list.map((r) => r.stepId)).toEqual(['step-0', 'step-1', 'step-2', 'step-3', 'step-4']);
         expect(list[0]!.prevHash).toBeNull();
@@ -193,9 +194,9 @@ export function describeStoreContract(family: string, makeKit: () => Promise<Sto
 
       it('continues the chain after a restart', async () => {
         const k = await kit();
-        await k.ledgerStore.append(record('r1', 0));
+        await k.ledgerStore.append(sampleRecord('r1', 0));
         const k2 = await reopen(k);
-        await k2.ledgerStore.append(record('r1', 1));
+        await k2.ledgerStore.append(sampleRecord('r1', 1));
         const list = await k2.ledgerStore.list('r1');
         expect(list[1]!.prevHash).toBe(list[0]!.recordHash);
         expect(verifyLedgerChain(list).ok).toBe(true);
@@ -203,9 +204,9 @@ export function describeStoreContract(family: string, makeKit: () => Promise<Sto
 
       it('finds the latest completed record by idempotency key', async () => {
         const { ledgerStore } = await kit();
-        await ledgerStore.append(record('r1', 0, { idempotencyKey: 'K', status: 'started', result: null }));
-        await ledgerStore.append(record('r1', 1, { idempotencyKey: 'K', result: { v: 1 } }));
-        await ledgerStore.append(record('r1', 2, { idempotencyKey: 'K', result: { v: 2 } }));
+        await ledgerStore.append(sampleRecord('r1', 0, { idempotencyKey: 'K', status: 'started', result: null }));
+        await ledgerStore.append(sampleRecord('r1', 1, { idempotencyKey: 'K', result: { v: 1 } }));
+        await ledgerStore.append(sampleRecord('r1', 2, { idempotencyKey: 'K', result: { v: 2 } }));
         const found = ledgerStore.findCompleted ? await ledgerStore.findCompleted('r1', 'K') : null;
         if (ledgerStore.findCompleted) expect(found!.result).toEqual({ v: 2 });
         if (ledgerStore.last) expect((await ledgerStore.last('r1'))!.stepId).toBe('step-2');
