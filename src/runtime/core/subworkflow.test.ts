@@ -184,6 +184,28 @@ describe('subworkflows with the scheduled runtime', () => {
   });
 });
 
+describe('auto-resume races', () => {
+  it('a parent resumed by hand just as its child completes ends completed, with no scheduler error', async () => {
+    const wf = parent('asking_child');
+    const sr = createScheduledRuntime({ workflows: [askingChild], autoStart: true, pollIntervalS: 60 });
+    try {
+      for (let i = 0; i < 5; i++) {
+        const [parentId, waiting] = await sr.run(wf);
+        const childId = waiting.waiting!.details!['sub_run_id'] as string;
+        const child = await sr.respond(childId, { response: 'x' });
+        // The host resumes the parent itself, racing the scheduler's own resume of it.
+        const byHand = sr.resumeEvent({ runId: parentId, waitKey: waiting.waiting!.waitKey, payload: { sub_run_id: childId, output: child.output } });
+        await expect(byHand).resolves.toMatchObject({ status: 'completed' });
+        await new Promise((r) => setTimeout(r, 20));
+        expect((await sr.getState(parentId)).status).toBe('completed');
+      }
+      expect(sr.stats.errors).toEqual([]);
+    } finally {
+      await sr.stop();
+    }
+  });
+});
+
 describe('cancellation', () => {
   const waitWf = new WorkflowSpec({
     workflowId: 'waiter',

@@ -174,6 +174,9 @@ export class Scheduler {
     try {
       await this.resumeSubworkflowParent({ childRunId, childOutput: output });
     } catch (e) {
+      // The parent was seen waiting on this child, but someone resumed it before we took the
+      // run (the host, by hand): it no longer waits on the child, and that is not an error.
+      if (e instanceof RuntimeError && (e.code === 'RUN_NOT_WAITING' || e.code === 'WAIT_KEY_MISMATCH')) return;
       this.recordError(`Resume parent of ${childRunId}: ${message(e)}`);
     }
   }
