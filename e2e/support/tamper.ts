@@ -11,7 +11,7 @@ export function tamperLedgerRecord(workspacePath: string, runId: string, seq: nu
     db.pragma('busy_timeout = 5000');
     const triggers = db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'ledger'").all() as Array<{ name: string }>;
     for (const t of triggers) db.exec(`DROP TRIGGER "${t.name}"`);
-    const changed = db.prepare("UPDATE ledger SET canonical = json_set(canonical, '$.attempt', 7) WHERE run_id = ? AND seq = ?").run(runId, seq);
+    const changed = db.prepare("UPDATE ledger SET canonical = json_set(canonical, '$.attempt', 7) WHERE id = ((SELECT run_key FROM run_keys WHERE run_id = ?) << 32) + ?").run(runId, seq);
     if (changed.changes !== 1) throw new Error(`No ledger record ${seq} of run ${runId} to tamper with.`);
   } finally {
     db.close();

@@ -92,7 +92,7 @@ describe('studio verify <workspace>', () => {
   it('names the tampered run and record: exit 1', async () => {
     const db = new Database(wsPath);
     db.exec('DROP TRIGGER ledger_append_only_update; DROP TRIGGER ledger_append_only_delete;');
-    db.prepare("UPDATE ledger SET canonical = replace(canonical, 'hello', 'HELLO') WHERE run_id = ? AND seq = 1").run(completedRun);
+    db.prepare("UPDATE ledger SET canonical = replace(canonical, 'hello', 'HELLO') WHERE id = ((SELECT run_key FROM run_keys WHERE run_id = ?) << 32) + 1").run(completedRun);
     db.close();
     const r = await runStudio(['verify', wsPath]);
     expect(r.code).toBe(1);

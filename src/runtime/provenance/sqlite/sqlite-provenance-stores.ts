@@ -96,14 +96,17 @@ export class SqliteKeyRecordStore implements KeyRecordStore {
   }
 }
 
+/** The rowid of record `seq` of run `run_id` (bind both): records are filed at (run key << 32) + seq. */
+const RECORD_ID = '((SELECT run_key FROM run_keys WHERE run_id = ?) << 32) + ?';
+
 /** Per-record mode over the ledger table: fills a record's `signature` once (the ledger's trigger allows exactly that). */
 export class SqliteRecordSignatureSink implements RecordSignatureSink {
   constructor(private readonly db: Database.Database) {}
 
   async putSignature(runId: string, seq: number, recordHash: string, signature: string): Promise<void> {
-    const changed = this.db.prepare('UPDATE ledger SET signature = ? WHERE run_id = ? AND seq = ? AND record_hash = ? AND signature IS NULL').run(signature, runId, seq, recordHash).changes;
+    const changed = this.db.prepare(`UPDATE ledger SET signature = ? WHERE id = ${RECORD_ID} AND record_hash = ? AND signature IS NULL`).run(signature, runId, seq, recordHash).changes;
     if (changed === 1) return;
-    const row = this.db.prepare('SELECT record_hash, signature FROM ledger WHERE run_id = ? AND seq = ?').get(runId, seq) as { record_hash: string; signature: string | null } | undefined;
+    const row = this.db.prepare(`SELECT record_hash, signature FROM ledger WHERE id = ${RECORD_ID}`).get(runId, seq) as { record_hash: string; signature: string | null } | undefined;
     if (row && row.record_hash === recordHash) return; // already signed: a record is signed once
     throw new ProvenanceError('LEDGER_DOES_NOT_VERIFY', `Run ${runId} has no record ${seq} with hash ${recordHash.slice(0, 12)}…; the signature was not stored.`, { runId, seq });
   }

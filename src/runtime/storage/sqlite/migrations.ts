@@ -1,6 +1,7 @@
 import { formatIsoTimestamp, systemClock } from '../../json/timestamp';
 import { provenanceMigration } from '../../provenance/sqlite/provenance-schema';
 import { SCHEMA_V1 } from './schema-v1';
+import { ledgerFieldsAsView } from './schema-v3';
 import { type SqliteDatabase } from './workspace-db';
 
 /**
@@ -26,6 +27,11 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   // Actor keys and signed checkpoints of each run's chain head (src/runtime/provenance).
   provenanceMigration(2),
+  {
+    version: 3,
+    name: 'ledger fields as a view (ledger_records), not generated columns: appends stop parsing every record',
+    up: ledgerFieldsAsView,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);

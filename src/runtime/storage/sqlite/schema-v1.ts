@@ -1,5 +1,6 @@
 /**
- * Schema version 1 of the workspace file. It is shaped by one number: what a step's commit writes.
+ * Schema version 1 of the workspace file. (Migration 3 replaced the ledger's generated columns
+ * with the `ledger_records` view: see schema-v3.ts.) It is shaped by one number: what a step's commit writes.
  * In WAL mode every page a transaction changes is appended to the WAL as a whole frame (two write
  * calls, a checksum, and later a copy back into the file), so a step costs roughly its fixed
  * locking work plus ~8 µs per distinct page it touches. The layout keeps a durable-loop step

@@ -62,7 +62,7 @@ describe('commitStep: a step commits whole or not at all', () => {
     const ws = temp.create();
     const reader = new Database(ws.path, { readonly: true });
     const seen = (): [number, number] => [
-      reader.prepare("SELECT count(*) FROM ledger WHERE run_id = 'v'").pluck().get() as number,
+      reader.prepare("SELECT count(*) FROM ledger_records WHERE run_id = 'v'").pluck().get() as number,
       reader.prepare("SELECT count(*) FROM checkpoints WHERE run_id = 'v'").pluck().get() as number,
     ];
     const run = makeRun({ runId: 'v' });

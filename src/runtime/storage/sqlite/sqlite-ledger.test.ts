@@ -30,7 +30,7 @@ describe('SQLite ledger', () => {
     const theirs = await memory.list('r');
     expect(ours.map(jsonl)).toEqual(theirs.map(jsonl));
     const raw = new Database(ws.path, { readonly: true });
-    const rows = raw.prepare("SELECT seq, canonical, prev_hash, status, node_id FROM ledger WHERE run_id = 'r' ORDER BY seq").all() as {
+    const rows = raw.prepare("SELECT seq, canonical, prev_hash, status, node_id FROM ledger_records WHERE run_id = 'r' ORDER BY seq").all() as {
       seq: number;
       canonical: string;
       prev_hash: string | null;
@@ -63,7 +63,7 @@ describe('SQLite ledger', () => {
     expect((await reopened.verifyRun('k')).ok).toBe(true);
     // Only the record whose user objects were not already sorted carries a key-order hint.
     const raw = new Database(ws.path, { readonly: true });
-    expect(raw.prepare("SELECT key_order IS NOT NULL FROM ledger WHERE run_id = 'k' ORDER BY seq").pluck().all()).toEqual([1, 0]);
+    expect(raw.prepare("SELECT key_order IS NOT NULL FROM ledger_records WHERE run_id = 'k' ORDER BY seq").pluck().all()).toEqual([1, 0]);
     raw.close();
   });
 
@@ -94,12 +94,12 @@ describe('SQLite ledger', () => {
     const ws = temp.create();
     await ws.ledger.append(sampleRecord('a', 0));
     const raw = new Database(ws.path);
-    expect(() => raw.prepare("UPDATE ledger SET canonical = '{}' WHERE run_id = 'a'").run()).toThrow(/append-only/);
-    expect(() => raw.prepare("DELETE FROM ledger WHERE run_id = 'a'").run()).toThrow(/append-only/);
-    // The indexed columns are computed from the hashed text: they cannot be set at all.
-    expect(() => raw.prepare("UPDATE ledger SET status = 'failed' WHERE run_id = 'a'").run()).toThrow(/generated column/);
-    raw.prepare("UPDATE ledger SET signature = 'sig-1' WHERE run_id = 'a'").run();
-    expect(() => raw.prepare("UPDATE ledger SET signature = 'sig-2' WHERE run_id = 'a'").run()).toThrow(/append-only/);
+    expect(() => raw.prepare("UPDATE ledger SET canonical = '{}' WHERE seq = 0").run()).toThrow(/append-only/);
+    expect(() => raw.prepare('DELETE FROM ledger WHERE seq = 0').run()).toThrow(/append-only/);
+    // The queryable fields are computed from the hashed text: there is nothing to set but the text.
+    expect(() => raw.prepare("UPDATE ledger_records SET status = 'failed' WHERE run_id = 'a'").run()).toThrow(/cannot modify ledger_records because it is a view/);
+    raw.prepare("UPDATE ledger SET signature = 'sig-1' WHERE seq = 0").run();
+    expect(() => raw.prepare("UPDATE ledger SET signature = 'sig-2' WHERE seq = 0").run()).toThrow(/append-only/);
     raw.close();
     expect((await ws.ledger.list('a'))[0]!.signature).toBe('sig-1');
     expect((await ws.verifyRun('a')).ok).toBe(true);
@@ -182,7 +182,7 @@ describe('SQLite ledger shared by two connections', () => {
     await ws.ledger.append(sampleRecord('i', 0, { idempotencyKey: 'K' }));
     expect(await ws.checkIntegrity({ full: true })).toEqual({ ok: true, problems: [] });
     const raw = new Database(ws.path);
-    raw.exec("DROP TRIGGER ledger_append_only_update; UPDATE ledger SET completed_key = 'OTHER' WHERE run_id = 'i'");
+    raw.exec("DROP TRIGGER ledger_append_only_update; UPDATE ledger SET completed_key = 'OTHER' WHERE id >> 32 = (SELECT run_key FROM run_keys WHERE run_id = 'i')");
     raw.close();
     expect(await ws.checkIntegrity()).toEqual({ ok: false, problems: [expect.stringContaining('run i, seq 0')] });
     expect(await ws.ledger.findCompleted('i', 'OTHER')).toBeNull();

@@ -16,7 +16,7 @@ describe('opening a workspace file', () => {
     const ws = temp.open(path);
     expect(ws.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
     const first = ws.migrations();
-    expect(first.map((m) => m.version)).toEqual([1, 2]);
+    expect(first.map((m) => m.version)).toEqual([1, 2, 3]);
     await ws.runs.save(makeRun({ runId: 'kept' }));
     ws.close();
     const again = temp.open(path);
@@ -30,7 +30,7 @@ describe('opening a workspace file', () => {
   });
 
   it('uses WAL, foreign keys, a busy timeout, and synchronous=NORMAL by default or FULL on request', async () => {
-    expect(temp.create().storageSettings()).toEqual({ journalMode: 'wal', synchronous: 'NORMAL', foreignKeys: true, busyTimeoutMs: 5000 });
+    expect(temp.create().storageSettings()).toEqual({ journalMode: 'wal', synchronous: 'NORMAL', foreignKeys: true, busyTimeoutMs: 5000, walCheckpoints: 'writer' });
     const full = temp.create({ synchronous: 'FULL', busyTimeoutMs: 250 });
     expect(full.storageSettings()).toMatchObject({ synchronous: 'FULL', busyTimeoutMs: 250 });
     expect(await full.checkIntegrity({ full: true })).toEqual({ ok: true, problems: [] });

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateActorKey, noneProtector, ProtectedKeyStore, signCheckpoint } from '../../provenance/index';
 import { makeRun } from '../testing/store-contract';
-import { migrate, MIGRATIONS, WORKSPACE_APPLICATION_ID } from './migrations';
+import { LATEST_SCHEMA_VERSION, migrate, MIGRATIONS, WORKSPACE_APPLICATION_ID } from './migrations';
 import { sampleRecord } from './test-support/records';
 import { TempWorkspaces } from './test-support/temp-workspace';
 
@@ -16,15 +16,15 @@ afterEach(() => temp.cleanup());
 const hostKey = () => generateActorKey({ kind: 'service', displayName: 'host' }, '2025-01-01T00:00:00+00:00');
 
 describe('the provenance tables of a workspace', () => {
-  it('upgrades a schema-1 workspace to 2 without touching its runs', async () => {
+  it('upgrades a schema-1 workspace to the latest without touching its runs', async () => {
     const path = temp.newPath();
     const raw = new Database(path);
     raw.pragma(`application_id = ${WORKSPACE_APPLICATION_ID}`);
     migrate(raw, MIGRATIONS.filter((m) => m.version === 1));
     raw.close();
     const v1 = temp.open(path);
-    expect(v1.schemaVersion).toBe(2); // the open applied migration 2
-    expect(v1.migrations().map((m) => m.version)).toEqual([1, 2]);
+    expect(v1.schemaVersion).toBe(LATEST_SCHEMA_VERSION); // the open applied migration 2 and later
+    expect(v1.migrations().map((m) => m.version)).toEqual(MIGRATIONS.map((m) => m.version));
     await v1.runs.save(makeRun({ runId: 'kept' }));
     expect(await v1.actorKeys.list()).toEqual([]);
     expect(await v1.chainCheckpoints.list('kept')).toEqual([]);

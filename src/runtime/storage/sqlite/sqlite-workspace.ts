@@ -44,6 +44,8 @@ export interface StorageSettings {
   synchronous: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
   foreignKeys: boolean;
   busyTimeoutMs: number;
+  /** Who copies the WAL back into the file: the committing thread (SQLite's autocheckpoint) or a worker thread (see wal-checkpointer.ts). */
+  walCheckpoints: 'writer' | 'worker' | 'failed';
 }
 
 const SYNC_LEVELS = ['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const;
@@ -137,6 +139,7 @@ export class SqliteWorkspace {
         synchronous: SYNC_LEVELS[Number(get('synchronous'))] ?? 'FULL',
         foreignKeys: Number(get('foreign_keys')) === 1,
         busyTimeoutMs: Number(get('busy_timeout')),
+        walCheckpoints: this.db.checkpointMode,
       };
     });
   }
@@ -225,11 +228,11 @@ export class SqliteWorkspace {
       const problems = rows.map((r) => Object.values(r)[0] ?? '').filter((p) => p !== 'ok');
       if (problems.length === 0) {
         const keys = this.db
-          .stmt("SELECT run_id, seq FROM ledger WHERE completed_key IS NOT (CASE WHEN status = 'completed' THEN idempotency_key END) LIMIT 100", 'raw')
+          .stmt("SELECT run_id, seq FROM ledger_records WHERE completed_key IS NOT (CASE WHEN status = 'completed' THEN idempotency_key END) LIMIT 100", 'raw')
           .all() as [string, number][];
         for (const [runId, seq] of keys) problems.push(`ledger of run ${runId}, seq ${seq}: the idempotency lookup key disagrees with the record`);
         const misfiled = this.db
-          .stmt('SELECT l.run_id, l.seq FROM ledger l LEFT JOIN run_keys k ON k.run_key = (l.id >> 32) WHERE k.run_id IS NOT l.run_id OR l.seq IS NOT (l.id & 4294967295) LIMIT 100', 'raw')
+          .stmt('SELECT run_id, seq FROM ledger_records WHERE filed_run_id IS NOT run_id OR seq IS NOT (id & 4294967295) LIMIT 100', 'raw')
           .all() as [string | null, number][];
         for (const [runId, seq] of misfiled) problems.push(`ledger of run ${runId}, seq ${seq}: the row is filed under another run or seq than its record says`);
       }

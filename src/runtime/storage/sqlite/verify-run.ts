@@ -22,8 +22,8 @@ const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(r
  * run's ledger, which equal `seq` while no row is missing.
  *
  * Per record: one sha256 of the stored text (no JSON parse, no re-serialisation) and a string
- * search for its prev_hash (see `canonicalPrevHash`). The indexed columns are generated from the
- * same text, so they cannot disagree with it and need no separate check. The walk covers the
+ * search for its prev_hash (see `canonicalPrevHash`). The queryable fields (the ledger_records
+ * view) are computed from the same text, so they cannot disagree with it and need no separate check. The walk covers the
  * records that existed when it started; it yields to the event loop between pages.
  */
 export async function verifyRunChain(db: WorkspaceDb, keys: RunKeys, runId: string, options: VerifyRunOptions = {}): Promise<ChainReport> {
