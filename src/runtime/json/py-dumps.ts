@@ -18,6 +18,20 @@ import { formatPyNumber } from './py-float';
 export interface CanonicalJsonOptions {
   /** Python's `ensure_ascii` (default false): write every code unit >= 0x7F as `\uxxxx`. */
   ensureAscii?: boolean;
+  /** Collects, while writing, where objects were written in another key order than the sorted one. */
+  keyOrder?: KeyOrderCollector;
+}
+
+/**
+ * Filled by `canonicalJson` with `keyOrder`: objects are numbered depth-first in the order the
+ * canonical text writes them (pre-order, children in sorted key order), and for each object whose
+ * written key order (`orderedKeys`) is not the sorted one, `[its number, the written order as
+ * indexes into its sorted keys]`. Collected during the write because the writer sorts every
+ * object's keys anyway: a separate walk cost ~2 µs a record.
+ */
+export interface KeyOrderCollector {
+  next: number;
+  found: [number, number[]][];
 }
 
 export interface PyJsonDumpsOptions {
@@ -36,7 +50,7 @@ export interface PyJsonDumpsOptions {
  * `record_hash` (ensureAscii false) and the idempotency key (ensureAscii true) hash.
  */
 export function canonicalJson(value: JsonValue, options: CanonicalJsonOptions = {}): string {
-  return serialise(value, new Writer(true, ',', ':', null, options.ensureAscii === true));
+  return serialise(value, new Writer(true, ',', ':', null, options.ensureAscii === true, options.keyOrder ?? null));
 }
 
 /**
@@ -132,7 +146,20 @@ export function quotePyString(s: string, ensureAscii: boolean): string {
 }
 
 function sortedKeys(obj: JsonObject): string[] {
-  const keys = Object.keys(obj);
+  return sortInPlace(Object.keys(obj));
+}
+
+/** `written` (an object's keys in written order) as indexes into `sorted`, or null when they are the same order. */
+function permutation(written: readonly string[], sorted: readonly string[]): number[] | null {
+  let i = 0;
+  while (i < written.length && written[i] === sorted[i]) i++;
+  if (i === written.length) return null;
+  if (sorted.length <= 24) return written.map((k) => sorted.indexOf(k));
+  const at = new Map(sorted.map((k, j) => [k, j]));
+  return written.map((k) => at.get(k) as number);
+}
+
+function sortInPlace(keys: string[]): string[] {
   const n = keys.length;
   if (n < 2) return keys;
   // Code unit order first (equal to code point order unless a key holds a surrogate).
@@ -175,6 +202,7 @@ class Writer {
     /** One level of indentation, or null for everything on one line. */
     private readonly indent: string | null,
     private readonly ascii: boolean,
+    private readonly keyOrder: KeyOrderCollector | null = null,
   ) {}
 
   // Keys repeat (every record has the same field names): caching their quoted form saves a
@@ -233,7 +261,16 @@ class Writer {
       throw new Unwritable(`a ${obj.constructor?.name ?? 'object'} instance is not plain JSON`);
     }
     const o = obj as JsonObject;
-    const keys = this.sortKeys ? sortedKeys(o) : orderedKeys(o);
+    let keys: string[];
+    if (this.keyOrder) {
+      const id = this.keyOrder.next++;
+      const written = orderedKeys(o);
+      keys = sortInPlace(written.slice());
+      const order = permutation(written, keys);
+      if (order) this.keyOrder.found.push([id, order]);
+    } else {
+      keys = this.sortKeys ? sortedKeys(o) : orderedKeys(o);
+    }
     if (keys.length === 0) return '{}';
     const inner = this.indent === null ? prefix : prefix + this.indent;
     const open = this.indent === null ? '{' : `{\n${inner}`;

@@ -1,8 +1,8 @@
 import { hash } from 'node:crypto';
 import { type StepRecord } from '../core/models';
-import { canonicalJson, quotePyString } from '../json/py-dumps';
+import { canonicalJson, quotePyString, type KeyOrderCollector } from '../json/py-dumps';
 import { formatPyNumber } from '../json/py-float';
-import { type JsonObject } from '../json/json-value';
+import { type JsonObject, type JsonValue } from '../json/json-value';
 
 /**
  * The text a record's hash is computed over: every field but `record_hash` and `signature`, with
@@ -29,27 +29,35 @@ export function computeRecordHash(record: JsonObject, prevHash: string | null): 
 
 const str = (s: string | null): string => (s === null ? 'null' : quotePyString(s, false));
 
+const canon = (v: JsonValue, keyOrder: KeyOrderCollector | undefined): string => (keyOrder ? canonicalJson(v, { keyOrder }) : canonicalJson(v));
+
+/** Where the written key order of a record's user objects (payload, result) is collected while hashing. */
+export interface RecordKeyOrder {
+  payload: KeyOrderCollector;
+  result: KeyOrderCollector;
+}
+
 /**
  * `recordHashText(encodeStepRecord(record), prevHash)` without building and sorting the dict:
  * the 14 hashed keys of a StepRecord are fixed, so they are written in their sorted order
  * directly. This is the hot path of every append; a property test keeps it equal to the
  * general form.
  */
-export function stepRecordHashText(r: StepRecord, prevHash: string | null): string {
+export function stepRecordHashText(r: StepRecord, prevHash: string | null, keyOrder?: RecordKeyOrder): string {
   const e = r.effect;
-  const effect = e ? `{"payload":${canonicalJson(e.payload)},"result_key":${str(e.resultKey)},"type":${str(e.type)}}` : 'null';
+  const effect = e ? `{"payload":${canon(e.payload, keyOrder?.payload)},"result_key":${str(e.resultKey)},"type":${str(e.type)}}` : 'null';
   return (
     `{"actor_id":${str(r.actorId)},"attempt":${formatPyNumber(r.attempt)},"effect":${effect},"ended_at":${str(r.endedAt)},` +
     `"error":${str(r.error)},"idempotency_key":${str(r.idempotencyKey)},"node_id":${str(r.nodeId)},"prev_hash":${str(prevHash)},` +
-    `"result":${r.result === null ? 'null' : canonicalJson(r.result)},"run_id":${str(r.runId)},"session_id":${str(r.sessionId)},` +
+    `"result":${r.result === null ? 'null' : canon(r.result, keyOrder?.result)},"run_id":${str(r.runId)},"session_id":${str(r.sessionId)},` +
     `"started_at":${str(r.startedAt)},"status":${str(r.status)},"step_id":${str(r.stepId)}}`
   );
 }
 
 /** Sets `prevHash` and `recordHash` on the record (mutating it, as the reference does) and returns the hashed text. */
-export function chainRecord(record: StepRecord, prevHash: string | null): string {
+export function chainRecord(record: StepRecord, prevHash: string | null, keyOrder?: RecordKeyOrder): string {
   record.prevHash = prevHash;
-  const text = stepRecordHashText(record, prevHash);
+  const text = stepRecordHashText(record, prevHash, keyOrder);
   record.recordHash = sha256Hex(text);
   return text;
 }

@@ -1,5 +1,4 @@
-import { type StepRecord } from '../../core/models';
-import { compareCodePoints } from '../../json/py-dumps';
+import { type RecordKeyOrder } from '../../ledger/record-hash';
 import { isJsonObject, orderedKeys, setKeyOrder, type JsonObject, type JsonValue } from '../../json/json-value';
 
 /**
@@ -8,71 +7,60 @@ import { isJsonObject, orderedKeys, setKeyOrder, type JsonObject, type JsonValue
  * order shows in the JSONL export and in the Studio. Rather than keeping a second full copy of the
  * record, we keep a hint: for each user object whose written order is not the sorted one, its
  * number in a depth-first walk (children in sorted key order, i.e. the order of the canonical text)
- * and its written keys. A hint only permutes keys, so it can never change a value, which is why it
- * needs no hashing. Most records have no hint at all.
+ * and its written order as indexes into its sorted keys (`{"p":[[0,[1,0]]]}` for a payload
+ * `{"prompt":…,"params":…}`). A hint only permutes keys, so it can never change a value, which is
+ * why it needs no hashing. The canonical writer collects it while it sorts (see
+ * `KeyOrderCollector`), and it stays small because the rows it sits in are what a step writes.
+ * Rows written before the index form hold the written key names instead; both are read.
  */
-type Hint = [number, string[]];
+type Hint = [number, (number | string)[]];
 interface KeyOrderHints {
   p?: Hint[];
   r?: Hint[];
 }
 
-function sortedCopy(keys: readonly string[]): string[] {
-  return [...keys].sort(compareCodePoints);
+/** Fresh collectors for one record's canonical text. */
+export function newRecordKeyOrder(): RecordKeyOrder {
+  return { payload: { next: 0, found: [] }, result: { next: 0, found: [] } };
 }
 
-function isSorted(keys: readonly string[]): boolean {
-  for (let i = 1; i < keys.length; i++) if (compareCodePoints(keys[i - 1] as string, keys[i] as string) > 0) return false;
-  return true;
-}
-
-// Called for every appended record, whose objects are almost always sorted already (our own
-// records, typical payloads): that case allocates nothing beyond Object.keys.
-function collect(value: JsonValue, hints: Hint[], counter: { n: number }): void {
-  if (value === null || typeof value !== 'object') return;
-  if (Array.isArray(value)) {
-    for (const item of value) collect(item, hints, counter);
-    return;
-  }
-  if (!isJsonObject(value)) return;
-  const id = counter.n++;
-  const written = orderedKeys(value);
-  let order = written;
-  if (!isSorted(written)) {
-    hints.push([id, written]);
-    order = sortedCopy(written);
-  }
-  for (const k of order) collect(value[k] as JsonValue, hints, counter);
-}
-
-/** The hint text for a record, or null when its user objects are all in sorted order already. */
-export function keyOrderHint(record: StepRecord): string | null {
+/** The hint text for what `chainRecord` collected, or null when every user object was written in sorted order. */
+export function keyOrderHintText(collected: RecordKeyOrder): string | null {
+  const p = collected.payload.found;
+  const r = collected.result.found;
+  if (p.length === 0 && r.length === 0) return null;
   const out: KeyOrderHints = {};
-  if (record.effect) {
-    const p: Hint[] = [];
-    collect(record.effect.payload, p, { n: 0 });
-    if (p.length > 0) out.p = p;
+  if (p.length > 0) out.p = p;
+  if (r.length > 0) out.r = r;
+  // Ids and indexes are small integers (keys, in old rows, plain strings): JSON.stringify is lossless here.
+  return JSON.stringify(out);
+}
+
+/** The written key order of `value` (its keys in sorted order), from a hint entry, or null when the entry does not fit it. */
+function writtenOrder(value: JsonObject, entry: (number | string)[]): string[] | null {
+  const sorted = orderedKeys(value);
+  if (entry.length !== sorted.length) return null;
+  const written = entry.map((e) => (typeof e === 'number' ? sorted[e] : e));
+  const seen = new Set<string>();
+  for (const k of written) {
+    if (k === undefined || seen.has(k) || !(k in value)) return null;
+    seen.add(k);
   }
-  if (record.result) {
-    const r: Hint[] = [];
-    collect(record.result, r, { n: 0 });
-    if (r.length > 0) out.r = r;
-  }
-  // Keys are plain strings and ids are small integers: JSON.stringify is lossless here.
-  return out.p || out.r ? JSON.stringify(out) : null;
+  return written as string[];
 }
 
 /** Walks objects parsed from canonical text (sorted) and rebuilds the hinted ones in written order. */
-function restore(value: JsonValue, hints: Map<number, string[]>, counter: { n: number }): JsonValue {
+function restore(value: JsonValue, hints: Map<number, (number | string)[]>, counter: { n: number }): JsonValue {
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) value[i] = restore(value[i] as JsonValue, hints, counter);
     return value;
   }
   if (!isJsonObject(value)) return value;
   const id = counter.n++;
+  const entry = hints.get(id);
+  const written = entry ? writtenOrder(value, entry) : null;
   for (const k of orderedKeys(value)) value[k] = restore(value[k] as JsonValue, hints, counter);
-  const written = hints.get(id);
-  if (!written || written.length !== Object.keys(value).length || !written.every((k) => k in value)) return value;
+  if (!written) return value;
   const rebuilt: JsonObject = {};
   for (const k of written) rebuilt[k] = value[k] as JsonValue;
   setKeyOrder(rebuilt, written);
@@ -80,7 +68,14 @@ function restore(value: JsonValue, hints: Map<number, string[]>, counter: { n: n
 }
 
 const isHintList = (v: unknown): v is Hint[] =>
-  Array.isArray(v) && v.every((h) => Array.isArray(h) && typeof h[0] === 'number' && Array.isArray(h[1]) && h[1].every((k: unknown) => typeof k === 'string'));
+  Array.isArray(v) &&
+  v.every(
+    (h) =>
+      Array.isArray(h) &&
+      typeof h[0] === 'number' &&
+      Array.isArray(h[1]) &&
+      (h[1].every((k: unknown) => typeof k === 'string') || h[1].every((k: unknown) => Number.isInteger(k) && (k as number) >= 0)),
+  );
 
 /** A damaged hint is ignored: it could only ever have changed the order of keys. */
 function parseHints(text: string): KeyOrderHints | null {

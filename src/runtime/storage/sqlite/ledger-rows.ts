@@ -5,7 +5,7 @@ import { parseJson } from '../../json/parse';
 import { canonicalJson } from '../../json/py-dumps';
 import { isJsonObject } from '../../json/json-value';
 import { chainRecord } from '../../ledger/record-hash';
-import { applyKeyOrderHint, keyOrderHint } from './key-order';
+import { applyKeyOrderHint, keyOrderHintText, newRecordKeyOrder } from './key-order';
 
 /** What a ledger row holds for one record (besides run_id and seq). */
 export interface EncodedLedgerRecord {
@@ -21,8 +21,9 @@ export interface EncodedLedgerRecord {
  */
 export function encodeLedgerRecord(record: StepRecord, prevHash: string | null): EncodedLedgerRecord {
   const copy = { ...record };
-  const canonical = chainRecord(copy, prevHash);
-  return { canonical, recordHash: copy.recordHash as string, keyOrder: keyOrderHint(record) };
+  const keyOrder = newRecordKeyOrder();
+  const canonical = chainRecord(copy, prevHash, keyOrder);
+  return { canonical, recordHash: copy.recordHash as string, keyOrder: keyOrderHintText(keyOrder) };
 }
 
 /** Rebuilds a StepRecord from its row: values from the hashed text, key order from the hint. */

@@ -31,6 +31,11 @@ const MAX_SEQ = 0xffffffff;
 const HEAD_SQL = `SELECT seq, record_hash FROM ledger WHERE ${RUN_RANGE} ORDER BY id DESC LIMIT 1`;
 const INSERT_RECORD_SQL =
   'INSERT INTO ledger (id, seq, canonical, record_hash, signature, key_order, completed_key, state, spills) VALUES ((? << 32) + ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+// The common row (no signature, no spilled vars) binds seven values, not ten:
+// better-sqlite3 pays ~0.2 µs per bound parameter, NULLs included.
+const INSERT_LEAN_SQL = 'INSERT INTO ledger (id, seq, canonical, record_hash, key_order, completed_key, state) VALUES (?, ?, ?, ?, ?, ?, ?)';
+/** Run keys up to this have rowids (key * 2^32 + seq) below 2^53, exact as JS numbers. */
+const MAX_EXACT_KEY = 0x1fffff;
 const INSERT_STATE_SQL = 'INSERT INTO run_states (run_key, seq, n, state, spills) VALUES (?, ?, ?, ?, ?)';
 const LAST_N_SQL = 'SELECT max(n) FROM run_states WHERE run_key = ? AND seq = ?';
 const RUN_ROW_SQL = 'SELECT workflow_id, status, wait_reason, wait_until, parent_run_id, created_at, updated_at FROM runs WHERE created_seq = ?';
@@ -129,6 +134,7 @@ export class StepWriter {
     if (run) for (let i = records.length - 1; i >= 0 && withState < 0; i--) if ((records[i] as StepRecord).runId === run.runId) withState = i;
     const state = run && withState >= 0 ? this.checkpoints.encode(run) : null;
     const insert = this.db.stmt(INSERT_RECORD_SQL);
+    const insertLean = this.db.stmt(INSERT_LEAN_SQL);
     const out: Chained[] = [];
     for (let i = 0; i < records.length; i++) {
       const record = records[i] as StepRecord;
@@ -139,7 +145,11 @@ export class StepWriter {
       if (seq > MAX_SEQ) throw new InvalidArgumentError(`Run ${record.runId} has 2^32 ledger records, the most a run can hold.`, { runId: record.runId });
       const completedKey = record.status === 'completed' ? record.idempotencyKey : null;
       const s = i === withState ? state : null;
-      insert.run(key, seq, seq, row.canonical, row.recordHash, record.signature, row.keyOrder, completedKey, s?.state ?? null, s?.spills ?? null);
+      if (key <= MAX_EXACT_KEY && record.signature === null && !s?.spills) {
+        insertLean.run(key * 4294967296 + seq, seq, row.canonical, row.recordHash, row.keyOrder, completedKey, s?.state ?? null);
+      } else {
+        insert.run(key, seq, seq, row.canonical, row.recordHash, record.signature, row.keyOrder, completedKey, s?.state ?? null, s?.spills ?? null);
+      }
       this.heads.set(key, { seq, recordHash: row.recordHash });
       out.push({ prevHash: head.recordHash, recordHash: row.recordHash });
     }
