@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { LATEST_SCHEMA_VERSION, migrate, WORKSPACE_APPLICATION_ID } from './migrations';
+import { WalCheckpointer, type WalCheckpointerOptions } from './wal-checkpointer';
 import { WorkspaceDb, type SqliteDatabase } from './workspace-db';
 import { translateSqliteError, WorkspaceCorruptError, WorkspaceInvalidError, WorkspaceTooNewError } from './workspace-errors';
 
@@ -17,6 +18,11 @@ export interface OpenWorkspaceDbOptions {
   checkIntegrity?: boolean;
   /** Checkpoint the WAL after this many pages (default WAL_AUTOCHECKPOINT_PAGES; tests use small values to checkpoint often). */
   walAutocheckpointPages?: number;
+  /**
+   * Copy the WAL back on a worker thread once the connection is busy (default true; see
+   * wal-checkpointer.ts). Off: SQLite checkpoints inside the commit that fills the WAL.
+   */
+  backgroundCheckpoints?: boolean | Omit<WalCheckpointerOptions, 'autocheckpointPages'>;
 }
 
 const SQLITE_HEADER = 'SQLite format 3\u0000';
@@ -102,7 +108,7 @@ function configure(db: SqliteDatabase, path: string, o: OpenWorkspaceDbOptions):
     // WAL: readers never block the writer and a crash never leaves a half-written page.
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${o.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
-    db.pragma(`wal_autocheckpoint = ${Math.max(0, Math.floor(o.walAutocheckpointPages ?? WAL_AUTOCHECKPOINT_PAGES))}`);
+    db.pragma(`wal_autocheckpoint = ${autocheckpointPages(o)}`);
     db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
   }
   db.pragma('cache_size = -16000');
@@ -117,6 +123,10 @@ function configure(db: SqliteDatabase, path: string, o: OpenWorkspaceDbOptions):
     const bad = problems.map((p) => p.quick_check).filter((p) => p !== 'ok');
     if (bad.length > 0) throw new WorkspaceCorruptError(path, bad.slice(0, 5).join('; '));
   }
+}
+
+function autocheckpointPages(o: OpenWorkspaceDbOptions): number {
+  return Math.max(0, Math.floor(o.walAutocheckpointPages ?? WAL_AUTOCHECKPOINT_PAGES));
 }
 
 /** Opens (creating and migrating when allowed) the SQLite file of a workspace. */
@@ -137,5 +147,10 @@ export function openWorkspaceDb(path: string, options: OpenWorkspaceDbOptions = 
     db.close();
     throw translateSqliteError(err, path);
   }
-  return new WorkspaceDb(db, path, readonly);
+  const wdb = new WorkspaceDb(db, path, readonly);
+  const background = options.backgroundCheckpoints ?? true;
+  if (!readonly && background !== false) {
+    wdb.useCheckpointer(new WalCheckpointer(db, path, { ...(background === true ? {} : background), autocheckpointPages: autocheckpointPages(options) }));
+  }
+  return wdb;
 }

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { type WalCheckpointer } from './wal-checkpointer';
 import { translateSqliteError, WorkspaceClosedError, WorkspaceReadOnlyError } from './workspace-errors';
 
 export type SqliteDatabase = Database.Database;
@@ -13,6 +14,8 @@ export class WorkspaceDb {
   private readonly statements = new Map<string, SqliteStatement>();
   private readonly inTx: Database.Transaction<(work: () => unknown) => unknown>;
   private closed = false;
+  /** Copies the WAL back off this thread (writable file connections only); told of every commit. */
+  private checkpointer: WalCheckpointer | null = null;
 
   constructor(
     readonly db: SqliteDatabase,
@@ -21,6 +24,16 @@ export class WorkspaceDb {
   ) {
     // One transaction wrapper for every write: better-sqlite3 turns nested calls into savepoints.
     this.inTx = db.transaction((work: () => unknown) => work());
+  }
+
+  /** Hands WAL checkpointing to `checkpointer` (see wal-checkpointer.ts); set once, right after open. */
+  useCheckpointer(checkpointer: WalCheckpointer): void {
+    this.checkpointer = checkpointer;
+  }
+
+  /** Who copies the WAL back into the file: see WalCheckpointer.mode (`writer` when there is no checkpointer). */
+  get checkpointMode(): 'writer' | 'worker' | 'failed' {
+    return this.checkpointer?.mode ?? 'writer';
   }
 
   get isClosed(): boolean {
@@ -66,8 +79,15 @@ export class WorkspaceDb {
   write<T>(operation: string, work: () => T): T {
     this.assertOpen();
     if (this.readonly) throw new WorkspaceReadOnlyError(this.path, operation);
+    if (this.db.inTransaction) return this.translating(work);
+    const result = this.translating(() => this.inTx.immediate(work) as T);
+    this.checkpointer?.afterCommit();
+    return result;
+  }
+
+  private translating<T>(work: () => T): T {
     try {
-      return (this.db.inTransaction ? work() : this.inTx.immediate(work)) as T;
+      return work();
     } catch (err) {
       throw translateSqliteError(err, this.path);
     }
@@ -77,6 +97,8 @@ export class WorkspaceDb {
     if (this.closed) return;
     this.closed = true;
     this.statements.clear();
+    // The worker's connection closes first, so this one is the last: it checkpoints and removes the WAL.
+    this.checkpointer?.close();
     this.db.close();
   }
 }

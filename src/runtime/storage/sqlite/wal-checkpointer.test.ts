@@ -1,0 +1,112 @@
+import { existsSync, renameSync, statSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeRun } from '../testing/store-contract';
+import { sampleRecord } from './test-support/records';
+import { TempWorkspaces } from './test-support/temp-workspace';
+import { PAGE_SIZE } from './open-workspace-db';
+import { type SqliteWorkspace } from './sqlite-workspace';
+
+const temp = new TempWorkspaces();
+afterEach(() => temp.cleanup());
+
+/** Small thresholds, so a test sees the worker start, copy and let the WAL restart within a few hundred commits. */
+const eager = { startAfterCommits: 10, signalEveryCommits: 20, restartFrames: 60 };
+
+const walFrames = (path: string): number => (existsSync(`${path}-wal`) ? Math.max(0, (statSync(`${path}-wal`).size - 32) / (PAGE_SIZE + 24)) : 0);
+
+/** `n` one-record steps of run `runId` (each its own transaction, as the runtime commits them). */
+async function steps(ws: SqliteWorkspace, runId: string, from: number, n: number): Promise<void> {
+  for (let i = from; i < from + n; i++) {
+    await ws.runs.commitStep(makeRun({ runId, status: 'running', vars: { i } }), [sampleRecord(runId, i)]);
+  }
+}
+
+async function until(what: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await what())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await sleep(10);
+  }
+}
+
+describe('WAL checkpoints on a worker thread', () => {
+  it('takes over from the writer once it is busy, and copies the WAL back off its thread', async () => {
+    const ws = temp.create({ backgroundCheckpoints: eager, walAutocheckpointPages: 1_000_000 });
+    expect(ws.storageSettings().walCheckpoints).toBe('writer');
+    await steps(ws, 'r', 0, 10);
+    await until(async () => {
+      await ws.runs.commitStep(makeRun({ runId: 'w', status: 'running' }), []);
+      return ws.storageSettings().walCheckpoints === 'worker';
+    });
+    // The writer's own autocheckpoint could never run here (a million pages), yet the WAL is copied
+    // back (by the worker, and by the writer's copy of a short tail before each WAL restart): the
+    // file itself grows to hold every page the database has.
+    await steps(ws, 'r', 10, 200);
+    const pages = (): number => {
+      const raw = new Database(ws.path, { readonly: true });
+      try {
+        return raw.pragma('page_count', { simple: true }) as number;
+      } finally {
+        raw.close();
+      }
+    };
+    await until(() => statSync(ws.path).size >= pages() * PAGE_SIZE);
+    expect(await ws.verifyRun('r')).toMatchObject({ ok: true, count: 210 });
+  });
+
+  it('keeps the WAL from growing without bound under a steady stream of commits', async () => {
+    const ws = temp.create({ backgroundCheckpoints: eager, walAutocheckpointPages: 1_000_000 });
+    await steps(ws, 'r', 0, 20);
+    await until(async () => {
+      await ws.runs.commitStep(makeRun({ runId: 'w', status: 'running' }), []);
+      return ws.storageSettings().walCheckpoints === 'worker';
+    });
+    let maxFrames = 0;
+    // One unbroken stream: the worker never catches up on its own, so only the writer's copy of the tail lets the WAL restart.
+    for (let batch = 0; batch < 40; batch++) {
+      await steps(ws, 'r', 20 + batch * 50, 50);
+      maxFrames = Math.max(maxFrames, walFrames(ws.path));
+    }
+    // 2,000 steps write ~3,000 frames; the WAL restarts, so it never holds more than a few restarts' worth.
+    expect(maxFrames).toBeLessThan(1000);
+    expect(await ws.verifyRun('r')).toMatchObject({ ok: true, count: 2020 });
+  });
+
+  it('closes its connection before the writer closes, so the writer removes the WAL and the file reopens clean', async () => {
+    const ws = temp.create({ backgroundCheckpoints: eager });
+    await steps(ws, 'r', 0, 10);
+    await until(async () => {
+      await ws.runs.commitStep(makeRun({ runId: 'w', status: 'running' }), []);
+      return ws.storageSettings().walCheckpoints === 'worker';
+    });
+    await steps(ws, 'r', 10, 100);
+    const path = ws.path;
+    ws.close();
+    expect(existsSync(`${path}-wal`)).toBe(false); // the writer's connection was the last one
+    const again = temp.open(path);
+    expect(await again.verifyRun('r')).toMatchObject({ ok: true, count: 110 });
+  });
+
+  it('hands the work back to the writer when the worker cannot run (here: the file moved before it opened it)', async () => {
+    const ws = temp.create({ backgroundCheckpoints: eager, walAutocheckpointPages: 50 });
+    await steps(ws, 'r', 0, 5);
+    renameSync(ws.path, `${ws.path}.moved`); // our connection keeps its open file; the worker's open fails
+    await until(async () => {
+      await ws.runs.commitStep(makeRun({ runId: 'w', status: 'running' }), []);
+      return ws.storageSettings().walCheckpoints === 'failed';
+    });
+    await steps(ws, 'r', 5, 100);
+    expect(await ws.verifyRun('r')).toMatchObject({ ok: true, count: 105 });
+  });
+
+  it('never starts for a short-lived open, and is off for read-only opens', async () => {
+    const ws = temp.create();
+    await steps(ws, 'r', 0, 50);
+    expect(ws.storageSettings().walCheckpoints).toBe('writer');
+    ws.close();
+    const ro = temp.open(ws.path, { readonly: true });
+    expect(await ro.verifyRun('r')).toMatchObject({ ok: true, count: 50 });
+  });
+});
