@@ -52,7 +52,34 @@ export function isJsonObject(value: unknown): value is JsonObject {
  * undefined, functions, symbols, NaN/Infinity, class instances (Date, Map) or cycles.
  */
 export function assertJsonValue(value: unknown, what: string, path = '$'): asserts value is JsonValue {
-  checkJson(value, what, path, new Set());
+  // Valid values (every call on the hot path) take the walk that builds no path strings; only a
+  // value that fails it is walked again to name the bad part.
+  if (!isPlainJson(value, 0)) checkJson(value, what, path, new Set());
+}
+
+/** True when `value` is a JsonValue; false for anything else, including cycles and absurd depth (the precise walk then says which). */
+function isPlainJson(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+    case 'bigint':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (value === null || value instanceof JsonNumber) return true;
+  if (depth > 1000) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!isPlainJson(value[i], depth + 1)) return false;
+    return true;
+  }
+  if (!isJsonObject(value)) return false;
+  for (const k of Object.keys(value)) if (!isPlainJson((value as JsonObject)[k], depth + 1)) return false;
+  return true;
 }
 
 function checkJson(value: unknown, what: string, path: string, stack: Set<object>): void {
