@@ -29,11 +29,19 @@ export function keyOrderHintText(collected: RecordKeyOrder): string | null {
   const p = collected.payload.found;
   const r = collected.result.found;
   if (p.length === 0 && r.length === 0) return null;
-  const out: KeyOrderHints = {};
-  if (p.length > 0) out.p = p;
-  if (r.length > 0) out.r = r;
-  // Ids and indexes are small integers (keys, in old rows, plain strings): JSON.stringify is lossless here.
-  return JSON.stringify(out);
+  // Written by hand (it runs for most records): ids and indexes are small integers, so this is
+  // exactly JSON.stringify's output.
+  if (r.length === 0) return `{"p":${hintList(p)}}`;
+  return p.length === 0 ? `{"r":${hintList(r)}}` : `{"p":${hintList(p)},"r":${hintList(r)}}`;
+}
+
+function hintList(hints: readonly [number, number[]][]): string {
+  let out = '[';
+  for (let i = 0; i < hints.length; i++) {
+    const [id, order] = hints[i] as [number, number[]];
+    out += `${i > 0 ? ',' : ''}[${id},[${order.join(',')}]]`;
+  }
+  return `${out}]`;
 }
 
 /** The written key order of `value` (its keys in sorted order), from a hint entry, or null when the entry does not fit it. */

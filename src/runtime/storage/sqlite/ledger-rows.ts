@@ -4,7 +4,7 @@ import { CorruptFileError } from '../../errors';
 import { parseJson } from '../../json/parse';
 import { canonicalJson } from '../../json/py-dumps';
 import { isJsonObject } from '../../json/json-value';
-import { chainRecord } from '../../ledger/record-hash';
+import { sha256Hex, stepRecordHashText } from '../../ledger/record-hash';
 import { applyKeyOrderHint, keyOrderHintText, newRecordKeyOrder } from './key-order';
 
 /** What a ledger row holds for one record (besides run_id and seq). */
@@ -16,14 +16,13 @@ export interface EncodedLedgerRecord {
 }
 
 /**
- * Chains a record onto `prevHash` and returns what is stored. Works on a shallow copy, so the
+ * Chains a record onto `prevHash` and returns what is stored. Leaves the record as it is: the
  * caller's record gets its hashes only once the transaction has committed (see StepWriter).
  */
 export function encodeLedgerRecord(record: StepRecord, prevHash: string | null): EncodedLedgerRecord {
-  const copy = { ...record };
   const keyOrder = newRecordKeyOrder();
-  const canonical = chainRecord(copy, prevHash, keyOrder);
-  return { canonical, recordHash: copy.recordHash as string, keyOrder: keyOrderHintText(keyOrder) };
+  const canonical = stepRecordHashText(record, prevHash, keyOrder);
+  return { canonical, recordHash: sha256Hex(canonical), keyOrder: keyOrderHintText(keyOrder) };
 }
 
 /** Rebuilds a StepRecord from its row: values from the hashed text, key order from the hint. */

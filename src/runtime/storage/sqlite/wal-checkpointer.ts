@@ -23,6 +23,16 @@ import { type SqliteDatabase } from './workspace-db';
  * about one short pass of frames instead of one long one. Without the restart the WAL would grow
  * without bound during a long burst.
  *
+ * Presizing: appending a frame past the end of the WAL file costs the writer ~7 µs more than
+ * writing it over an old one (the file system allocates blocks and grows the file on every
+ * write): a 1,000-step loop on a fresh workspace ran at 19.5k steps/s, and at 22.5k once its WAL
+ * had been used and restarted. So the worker, when it starts, grows the WAL file with zeros to
+ * its working size (RESTART_FRAMES plus slack, ~42 MB at 8 KiB pages), as if it had been used.
+ * That is safe: it holds the WAL write lock meanwhile (BEGIN IMMEDIATE), writes only past the
+ * end of the file, and zeros never form a valid frame (SQLite reads frames up to the first one
+ * whose salt and checksum fail, exactly as it ignores the stale frames left after a restart).
+ * SQLite removes the file when the last connection closes, as always.
+ *
  * The worker starts with the connection (or after `startAfterCommits` commits). A short-lived open
  * costs the main thread nothing: closing before the worker has opened the file stops it unopened.
  * Until the worker is ready, and again if it fails, SQLite's own autocheckpoint does the work, so
@@ -38,6 +48,8 @@ export interface WalCheckpointerOptions {
   signalEveryCommits?: number;
   /** Let the WAL start over once it holds this many frames (default RESTART_FRAMES). */
   restartFrames?: number;
+  /** Grow the WAL file to its working size when the worker starts (default true; see the class comment). */
+  presizeWal?: boolean;
 }
 
 /**
@@ -50,6 +62,8 @@ export const SIGNAL_EVERY_COMMITS = 500;
 export const RESTART_FRAMES = 4000;
 /** A worker pass this short leaves a tail the writer can copy in about a millisecond. */
 export const SHORT_PASS_US = 1500;
+/** The WAL holds a little more than RESTART_FRAMES before it restarts (the tail, catch-up passes). */
+const PRESIZE_SLACK_FRAMES = 1024;
 /** At most this many catch-up passes before the writer copies the tail whatever its length. */
 const MAX_CATCH_UP_PASSES = 4;
 /** How long the worker sleeps when nothing wakes it: it then copies back what an idle writer left. */
@@ -82,16 +96,40 @@ const FAILED = 4;
  */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { sqlitePath, dbPath, shared } = workerData;
+const { sqlitePath, dbPath, shared, presizeFrames } = workerData;
+const fs = require('node:fs');
 const ctrl = new Int32Array(shared);
 const [STATE, SIGNAL, WAL_FRAMES, COPIED_FRAMES, BUSY, PASSES, PASS_US] = [${STATE}, ${SIGNAL}, ${WAL_FRAMES}, ${COPIED_FRAMES}, ${BUSY}, ${PASSES}, ${PASS_US}];
 const [STARTING, READY, STOPPING, CLOSED, FAILED] = [${STARTING}, ${READY}, ${STOPPING}, ${CLOSED}, ${FAILED}];
 let db = null;
+// Grows the WAL file with zeros to hold "frames" frames (see WalCheckpointer: presizing). Under
+// BEGIN IMMEDIATE, which holds the WAL write lock, so no connection appends a frame meanwhile;
+// only bytes past the end of the file are written, and zeros are never a valid frame.
+function presizeWal(db, frames) {
+  const pageSize = db.pragma('page_size', { simple: true });
+  const target = 32 + frames * (pageSize + 24);
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const walPath = dbPath + '-wal';
+    const size = fs.existsSync(walPath) ? fs.statSync(walPath).size : -1;
+    if (size < 0 || size >= target) return;
+    const fd = fs.openSync(walPath, 'r+');
+    try {
+      const chunk = Buffer.alloc(1 << 20);
+      for (let at = size; at < target; at += chunk.length) fs.writeSync(fd, chunk, 0, Math.min(chunk.length, target - at), at);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } finally {
+    db.exec('COMMIT');
+  }
+}
 try {
   if (Atomics.load(ctrl, STATE) === STARTING) {
     const Database = require(sqlitePath);
     db = new Database(dbPath, { fileMustExist: true, timeout: 5000 });
     db.pragma('wal_autocheckpoint = 0');
+    if (presizeFrames > 0) presizeWal(db, presizeFrames);
     const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)').raw(true);
     // Ready only if the writer has not asked us to stop meanwhile.
     if (Atomics.compareExchange(ctrl, STATE, STARTING, READY) === STARTING) {
@@ -216,7 +254,8 @@ export class WalCheckpointer {
     let sqlitePath: string;
     try {
       sqlitePath = createRequire(import.meta.url).resolve('better-sqlite3');
-      this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { sqlitePath, dbPath: this.path, shared: this.ctrl.buffer } });
+      const presizeFrames = this.options.presizeWal === false ? 0 : this.restartFrames + PRESIZE_SLACK_FRAMES;
+      this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { sqlitePath, dbPath: this.path, shared: this.ctrl.buffer, presizeFrames } });
     } catch {
       this.stopped = true; // no worker here: SQLite's autocheckpoint keeps doing the work
       return;
