@@ -1,13 +1,16 @@
 /**
- * The floor under durable-loop throughput on this machine: what the cheapest possible per-step
- * transaction costs in SQLite (WAL, synchronous=NORMAL, the workspace's page size, default
- * checkpointing, a file on the normal disk), with nothing of ours in it, and what the runtime costs
- * per step with no storage at all (in-memory stores). Any design that commits each step in its own
- * transaction pays at least their sum, so `1e6 / (runtime_us + commit_us)` bounds its steps/s.
+ * What one small transaction costs in SQLite on this machine (WAL, synchronous=NORMAL, the
+ * workspace's page size, a file on the normal disk), with nothing of ours in it, and what the
+ * runtime costs per step with no storage at all (in-memory stores). `floor_steps_per_s` is
+ * `1e6 / (runtime_us + commit_us)`: what a design committing each step that way could reach.
  *
  *   empty:            BEGIN IMMEDIATE + COMMIT (the locking every transaction does)
- *   one_row:          + one 1.7 KB row appended (a step's two records and its state, in one row)
- *   one_row_plus_key: + one entry in an index of random 32-hex keys (the idempotency lookup)
+ *   one_row:          + one 1.7 KB row appended (a step's two records and its state, in one row),
+ *                     SQLite checkpointing inside the commits and the WAL growing from empty
+ *   one_row_plus_key: + one entry in an index of random 32-hex keys (an idempotency index)
+ *   one_row_wal_reused: one_row with no checkpoint in the commits and a WAL file that already
+ *                     has its size: what the workspace arranges (wal-checkpointer.ts copies the
+ *                     WAL back on a worker thread and presizes the WAL file)
  */
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -17,7 +20,7 @@ import { emit, load1, measureLoop, median, withTempDir } from './durable-loop';
 const COMMITS = 5_000;
 const ROW = 'x'.repeat(1_730);
 
-type Variant = 'empty' | 'one_row' | 'one_row_plus_key';
+type Variant = 'empty' | 'one_row' | 'one_row_plus_key' | 'one_row_wal_reused';
 
 function commitMicros(dir: string, variant: Variant, rep: number): number {
   const db = new Database(join(dir, `floor-${variant}-${rep}.sqlite`));
@@ -26,6 +29,8 @@ function commitMicros(dir: string, variant: Variant, rep: number): number {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL, k TEXT); CREATE INDEX t_k ON t (k) WHERE k IS NOT NULL');
+    const reused = variant === 'one_row_wal_reused';
+    if (reused) db.pragma('wal_autocheckpoint = 0');
     const insert = db.prepare('INSERT INTO t (body, k) VALUES (?, ?)');
     const begin = db.prepare('BEGIN IMMEDIATE');
     const commit = db.prepare('COMMIT');
@@ -34,7 +39,10 @@ function commitMicros(dir: string, variant: Variant, rep: number): number {
       if (variant !== 'empty') insert.run(ROW, variant === 'one_row_plus_key' ? `${(i * 2654435761) % 4294967296}`.padStart(32, '7') : null);
       commit.run();
     };
-    for (let i = 0; i < 500; i++) step(i);
+    // With `reused`, fill the WAL as far as the measurement will, then let it restart: the measured
+    // commits then overwrite frames of a file that already has its size.
+    for (let i = 0; i < (reused ? 500 + COMMITS : 500); i++) step(i);
+    if (reused) db.pragma('wal_checkpoint(RESTART)');
     const t0 = performance.now();
     for (let i = 500; i < 500 + COMMITS; i++) step(i);
     return ((performance.now() - t0) * 1000) / COMMITS;
@@ -53,7 +61,7 @@ export async function run(): Promise<void> {
   const runtime = median(runtimeUs);
   emit({ bench: 'durable_loop_runtime_cost', stores: 'memory', us_per_step: +runtime.toFixed(1), load1: load1() });
   await withTempDir(async (dir) => {
-    const micros: Record<Variant, number[]> = { empty: [], one_row: [], one_row_plus_key: [] };
+    const micros: Record<Variant, number[]> = { empty: [], one_row: [], one_row_plus_key: [], one_row_wal_reused: [] };
     for (let rep = 0; rep < 5; rep++) for (const v of Object.keys(micros) as Variant[]) micros[v].push(commitMicros(dir, v, rep));
     for (const v of Object.keys(micros) as Variant[]) {
       const us = median(micros[v]);

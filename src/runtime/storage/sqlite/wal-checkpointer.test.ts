@@ -1,4 +1,4 @@
-import { existsSync, renameSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, renameSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -115,5 +115,25 @@ describe('WAL checkpoints on a worker thread', () => {
     const ro = temp.open(ws.path, { readonly: true });
     expect(ro.storageSettings().walCheckpoints).toBe('writer');
     expect(await ro.verifyRun('r')).toMatchObject({ ok: true, count: 50 });
+  });
+
+  it('presizes the WAL with zeros, and a copy of the files taken mid-run (as a crash leaves them) recovers every commit', async () => {
+    const ws = temp.create({ backgroundCheckpoints: { restartFrames: 200 } });
+    await until(async () => {
+      await ws.runs.commitStep(makeRun({ runId: 'w', status: 'running' }), []);
+      return ws.storageSettings().walCheckpoints === 'worker';
+    });
+    const presized = walFrames(ws.path);
+    expect(presized).toBeGreaterThanOrEqual(200);
+    await steps(ws, 'r', 0, 30);
+    expect(walFrames(ws.path)).toBe(presized); // the frames went into the presized file, which did not grow
+    // The files as they are now, with the connection still open: what a crash would leave.
+    const copy = temp.newPath();
+    copyFileSync(ws.path, copy);
+    copyFileSync(`${ws.path}-wal`, `${copy}-wal`);
+    const recovered = temp.open(copy, { backgroundCheckpoints: false });
+    expect(await recovered.verifyRun('r')).toMatchObject({ ok: true, count: 30 });
+    expect((await recovered.runs.load('r'))?.vars).toEqual({ i: 29 });
+    expect(await recovered.checkIntegrity({ full: true })).toEqual({ ok: true, problems: [] });
   });
 });
