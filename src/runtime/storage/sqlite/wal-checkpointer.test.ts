@@ -111,7 +111,14 @@ describe('WAL checkpoints on a worker thread', () => {
     await steps(ws, 'r', 0, 50);
     ws.close();
     expect(existsSync(`${ws.path}-wal`)).toBe(false);
-    for (let i = 0; i < 5; i++) temp.open(ws.path).close(); // each close comes before its worker could open the file
+    // Closed at every point of the worker's start (not started, opening and presizing, copying): the
+    // close waits for the worker's connection, so the writer's is the last and removes the WAL.
+    for (const ms of [0, 0, 5, 10, 20, 40, 80]) {
+      const again = temp.open(ws.path);
+      await sleep(ms);
+      again.close();
+      expect(existsSync(`${ws.path}-wal`)).toBe(false);
+    }
     const ro = temp.open(ws.path, { readonly: true });
     expect(ro.storageSettings().walCheckpoints).toBe('writer');
     expect(await ro.verifyRun('r')).toMatchObject({ ok: true, count: 50 });

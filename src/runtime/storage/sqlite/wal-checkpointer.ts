@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { BUSY, CLOSED, COPIED_FRAMES, FAILED, OPENING, PASS_US, PASSES, READY, SIGNAL, SLOTS, STARTING, STATE, STOPPING, WAL_FRAMES, WORKER_SOURCE } from './wal-checkpoint-worker';
 import { type SqliteDatabase } from './workspace-db';
 
 /**
@@ -19,9 +20,10 @@ import { type SqliteDatabase } from './workspace-db';
  * RESTART_FRAMES, the writer copies that tail itself (its next transaction then restarts the WAL),
  * but only after the worker has made the tail short: it runs pass after pass, each covering what
  * was appended during the one before, until a pass takes under SHORT_PASS_US (at most
- * MAX_CATCH_UP_PASSES of them: on a slow disk no pass is short). The writer's copy then covers
- * about one short pass of frames instead of one long one. Without the restart the WAL would grow
- * without bound during a long burst.
+ * MAX_CATCH_UP_PASSES of them: on a slow disk no pass is short). That copy still stalls the
+ * writer for about one fsync of the database file (4-5 ms here), once per RESTART_FRAMES frames
+ * (~2,300 durable-loop steps); a longer tail would add its own fsync time on top. Without the
+ * restart the WAL would grow without bound during a long burst.
  *
  * Presizing: appending a frame past the end of the WAL file costs the writer ~7 µs more than
  * writing it over an old one (the file system allocates blocks and grows the file on every
@@ -60,105 +62,14 @@ export interface WalCheckpointerOptions {
 export const START_AFTER_COMMITS = 0;
 export const SIGNAL_EVERY_COMMITS = 500;
 export const RESTART_FRAMES = 4000;
-/** A worker pass this short leaves a tail the writer can copy in about a millisecond. */
+/** A worker pass this short has left only a short tail (a few dozen frames) for the writer to copy. */
 export const SHORT_PASS_US = 1500;
 /** The WAL holds a little more than RESTART_FRAMES before it restarts (the tail, catch-up passes). */
 const PRESIZE_SLACK_FRAMES = 1024;
 /** At most this many catch-up passes before the writer copies the tail whatever its length. */
 const MAX_CATCH_UP_PASSES = 4;
-/** How long the worker sleeps when nothing wakes it: it then copies back what an idle writer left. */
-const IDLE_CHECKPOINT_MS = 2000;
 /** How long `close` waits for the worker to close its connection before giving up on it. */
 const CLOSE_WAIT_MS = 10_000;
-
-// Slots of the shared Int32Array.
-const STATE = 0;
-const SIGNAL = 1;
-const WAL_FRAMES = 2;
-const COPIED_FRAMES = 3;
-const BUSY = 4;
-/** Passes the worker has finished, and how long the last one took (µs). */
-const PASSES = 5;
-const PASS_US = 6;
-const SLOTS = 7;
-
-// Worker states.
-const STARTING = 0;
-const READY = 1;
-const STOPPING = 2;
-const CLOSED = 3;
-const FAILED = 4;
-
-/**
- * The worker, as CommonJS source run with `eval: true`: no file to locate in a bundle (the
- * Electron main process is one bundled file), and it loads the same better-sqlite3 the writer
- * uses (its path is passed in).
- */
-const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const { sqlitePath, dbPath, shared, presizeFrames } = workerData;
-const fs = require('node:fs');
-const ctrl = new Int32Array(shared);
-const [STATE, SIGNAL, WAL_FRAMES, COPIED_FRAMES, BUSY, PASSES, PASS_US] = [${STATE}, ${SIGNAL}, ${WAL_FRAMES}, ${COPIED_FRAMES}, ${BUSY}, ${PASSES}, ${PASS_US}];
-const [STARTING, READY, STOPPING, CLOSED, FAILED] = [${STARTING}, ${READY}, ${STOPPING}, ${CLOSED}, ${FAILED}];
-let db = null;
-// Grows the WAL file with zeros to hold "frames" frames (see WalCheckpointer: presizing). Under
-// BEGIN IMMEDIATE, which holds the WAL write lock, so no connection appends a frame meanwhile;
-// only bytes past the end of the file are written, and zeros are never a valid frame.
-function presizeWal(db, frames) {
-  const pageSize = db.pragma('page_size', { simple: true });
-  const target = 32 + frames * (pageSize + 24);
-  db.exec('BEGIN IMMEDIATE');
-  try {
-    const walPath = dbPath + '-wal';
-    const size = fs.existsSync(walPath) ? fs.statSync(walPath).size : -1;
-    if (size < 0 || size >= target) return;
-    const fd = fs.openSync(walPath, 'r+');
-    try {
-      const chunk = Buffer.alloc(1 << 20);
-      for (let at = size; at < target; at += chunk.length) fs.writeSync(fd, chunk, 0, Math.min(chunk.length, target - at), at);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } finally {
-    db.exec('COMMIT');
-  }
-}
-try {
-  if (Atomics.load(ctrl, STATE) === STARTING) {
-    const Database = require(sqlitePath);
-    db = new Database(dbPath, { fileMustExist: true, timeout: 5000 });
-    db.pragma('wal_autocheckpoint = 0');
-    if (presizeFrames > 0) presizeWal(db, presizeFrames);
-    const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)').raw(true);
-    // Ready only if the writer has not asked us to stop meanwhile.
-    if (Atomics.compareExchange(ctrl, STATE, STARTING, READY) === STARTING) {
-      let seen = Atomics.load(ctrl, SIGNAL);
-      for (;;) {
-        Atomics.wait(ctrl, SIGNAL, seen, ${IDLE_CHECKPOINT_MS});
-        if (Atomics.load(ctrl, STATE) !== READY) break;
-        seen = Atomics.load(ctrl, SIGNAL);
-        Atomics.store(ctrl, BUSY, 1);
-        const started = performance.now();
-        const [busy, log, copied] = checkpoint.get();
-        if (!busy && log >= 0) {
-          Atomics.store(ctrl, WAL_FRAMES, log);
-          Atomics.store(ctrl, COPIED_FRAMES, copied);
-          Atomics.store(ctrl, PASS_US, Math.min(2147483647, Math.round((performance.now() - started) * 1000)));
-        }
-        Atomics.add(ctrl, PASSES, 1);
-        Atomics.store(ctrl, BUSY, 0);
-      }
-    }
-  }
-  if (db) db.close();
-  Atomics.store(ctrl, STATE, CLOSED);
-} catch (err) {
-  try { if (db) db.close(); } catch {}
-  Atomics.store(ctrl, STATE, FAILED);
-}
-Atomics.notify(ctrl, STATE);
-`;
 
 export class WalCheckpointer {
   private readonly ctrl = new Int32Array(new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT));
@@ -296,7 +207,9 @@ export class WalCheckpointer {
     this.stopped = true;
     this.worker = null;
     if (Atomics.compareExchange(this.ctrl, STATE, STARTING, CLOSED) === STARTING) return; // it never opens the file
-    if (Atomics.compareExchange(this.ctrl, STATE, READY, STOPPING) === READY) this.wake();
+    // Opening (or presizing) or copying: ask it to stop, and wait until its connection is closed.
+    for (const from of [OPENING, READY]) if (Atomics.compareExchange(this.ctrl, STATE, from, STOPPING) === from) break;
+    this.wake();
     const deadline = Date.now() + CLOSE_WAIT_MS;
     for (;;) {
       const state = Atomics.load(this.ctrl, STATE);
