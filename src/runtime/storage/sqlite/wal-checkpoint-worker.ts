@@ -72,7 +72,14 @@ try {
     const Database = require(sqlitePath);
     db = new Database(dbPath, { fileMustExist: true, timeout: 5000 });
     db.pragma('wal_autocheckpoint = 0');
-    if (presizeFrames > 0) presizeWal(db, presizeFrames);
+    if (presizeFrames > 0) {
+      try {
+        presizeWal(db, presizeFrames);
+      } catch {
+        // Only an optimisation (a busy workspace, a full disk): copying the WAL back matters more.
+        try { if (db.inTransaction) db.exec('ROLLBACK'); } catch {}
+      }
+    }
     const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)').raw(true);
     // Ready only if the writer has not asked us to stop meanwhile.
     if (Atomics.compareExchange(ctrl, STATE, OPENING, READY) === OPENING) {
