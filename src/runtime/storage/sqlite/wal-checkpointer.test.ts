@@ -6,6 +6,7 @@ import { makeRun } from '../testing/store-contract';
 import { sampleRecord } from './test-support/records';
 import { TempWorkspaces } from './test-support/temp-workspace';
 import { PAGE_SIZE } from './open-workspace-db';
+import { MAX_WORKERS } from './wal-checkpointer';
 import { type SqliteWorkspace } from './sqlite-workspace';
 
 const temp = new TempWorkspaces();
@@ -142,5 +143,26 @@ describe('WAL checkpoints on a worker thread', () => {
     expect(await recovered.verifyRun('r')).toMatchObject({ ok: true, count: 30 });
     expect((await recovered.runs.load('r'))?.vars).toEqual({ i: 29 });
     expect(await recovered.checkIntegrity({ full: true })).toEqual({ ok: true, problems: [] });
+  });
+
+  it(`runs at most ${MAX_WORKERS} workers per process; another workspace gets one when a worker's workspace closes`, async () => {
+    const opened = Array.from({ length: MAX_WORKERS + 1 }, () => temp.create());
+    const mode = (ws: SqliteWorkspace): string => ws.storageSettings().walCheckpoints;
+    const nudge = async (ws: SqliteWorkspace): Promise<void> => {
+      for (let i = 0; i < 64; i++) await ws.runs.commitStep(makeRun({ runId: 'w', status: 'running' }), []);
+    };
+    await until(async () => {
+      for (const ws of opened.slice(0, MAX_WORKERS)) await nudge(ws);
+      return opened.slice(0, MAX_WORKERS).every((ws) => mode(ws) === 'worker');
+    });
+    const last = opened[MAX_WORKERS] as SqliteWorkspace;
+    await steps(last, 'r', 0, 300);
+    expect(mode(last)).toBe('writer'); // no slot: SQLite checkpoints in its commits, as without a worker
+    opened[0]!.close();
+    await until(async () => {
+      await nudge(last);
+      return mode(last) === 'worker';
+    });
+    expect(await last.verifyRun('r')).toMatchObject({ ok: true, count: 300 });
   });
 });

@@ -68,6 +68,15 @@ export const SHORT_PASS_US = 1500;
 const PRESIZE_SLACK_FRAMES = 1024;
 /** At most this many catch-up passes before the writer copies the tail whatever its length. */
 const MAX_CATCH_UP_PASSES = 4;
+/**
+ * Checkpoint workers per process, at most. Each is a V8 isolate (~10 MB) and presizes its WAL, so
+ * a host with many workspaces open lets the rest checkpoint the usual way (in the commit) until a
+ * worker's workspace closes; they ask again every RETRY_START_COMMITS commits.
+ */
+export const MAX_WORKERS = 4;
+const RETRY_START_COMMITS = 256;
+let liveWorkers = 0;
+
 /** How long `close` waits for the worker to close its connection before giving up on it. */
 const CLOSE_WAIT_MS = 10_000;
 
@@ -115,7 +124,7 @@ export class WalCheckpointer {
     if (this.stopped) return;
     const n = ++this.commits;
     if (this.worker === null) {
-      if (n >= this.startAfter) this.start();
+      if (n === this.startAfter || (n > this.startAfter && n % RETRY_START_COMMITS === 0)) this.start();
       return;
     }
     if (n % this.checkEvery !== 0) return;
@@ -162,6 +171,7 @@ export class WalCheckpointer {
   }
 
   private start(): void {
+    if (liveWorkers >= MAX_WORKERS) return; // SQLite's autocheckpoint meanwhile; afterCommit asks again
     let sqlitePath: string;
     try {
       sqlitePath = createRequire(import.meta.url).resolve('better-sqlite3');
@@ -171,10 +181,12 @@ export class WalCheckpointer {
       this.stopped = true; // no worker here: SQLite's autocheckpoint keeps doing the work
       return;
     }
+    liveWorkers++;
     this.worker.unref();
     // A worker that dies without saying so (out of memory, terminated): fall back on the next commit.
     this.worker.on('error', () => Atomics.store(this.ctrl, STATE, FAILED));
     this.worker.on('exit', () => {
+      liveWorkers--;
       if (Atomics.load(this.ctrl, STATE) !== CLOSED) Atomics.store(this.ctrl, STATE, FAILED);
     });
   }
