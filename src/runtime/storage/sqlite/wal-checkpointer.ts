@@ -60,7 +60,12 @@ export interface WalCheckpointerOptions {
  * runs ~5% faster than with the worker started at the 2,000th commit).
  */
 export const START_AFTER_COMMITS = 0;
-export const SIGNAL_EVERY_COMMITS = 500;
+/**
+ * The worker copies every this many commits (a pass fsyncs the WAL, and while the kernel writes
+ * its metadata the writer's next WAL write waits): 1,500 measured ~3% faster than 500 here, and
+ * larger values no better.
+ */
+export const SIGNAL_EVERY_COMMITS = 1500;
 export const RESTART_FRAMES = 4000;
 /** A worker pass this short has left only a short tail (a few dozen frames) for the writer to copy. */
 export const SHORT_PASS_US = 1500;
