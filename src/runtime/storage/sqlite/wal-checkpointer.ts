@@ -113,11 +113,6 @@ export class WalCheckpointer {
     if (this.startAfter <= 0) this.start();
   }
 
-  /** True once the worker copies the WAL back (and SQLite's autocheckpoint is off for this connection). */
-  get active(): boolean {
-    return this.autocheckpointOff;
-  }
-
   /** What copies the WAL back now: `writer` (SQLite's autocheckpoint, in the commit), `worker`, or `failed` (the worker stopped; the writer does it again). */
   get mode(): 'writer' | 'worker' | 'failed' {
     if (this.autocheckpointOff) return 'worker';
