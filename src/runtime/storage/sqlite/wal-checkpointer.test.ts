@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, renameSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -165,4 +167,22 @@ describe('WAL checkpoints on a worker thread', () => {
     });
     expect(await last.verifyRun('r')).toMatchObject({ ok: true, count: 300 });
   });
+
+  it('keeps every chain whole when three processes write one workspace at once, each with its own checkpoint worker', async () => {
+    const path = temp.newPath();
+    temp.open(path).close(); // create and migrate once, so the writers race only on steps
+    const child = fileURLToPath(new URL('./test-support/loop-writer-child.ts', import.meta.url));
+    const writer = (steps: number): Promise<{ runId: string; status: string; walCheckpoints: string }> =>
+      new Promise((resolve, reject) => {
+        const p = spawn(process.execPath, ['--import', 'tsx', child, path, String(steps)], { stdio: ['ignore', 'pipe', 'inherit'] });
+        let out = '';
+        p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as { runId: string; status: string; walCheckpoints: string }) : reject(new Error(`writer exited ${code}`))));
+      });
+    const results = await Promise.all([writer(1500), writer(1500), writer(1500)]);
+    expect(results.map((r) => [r.status, r.walCheckpoints])).toEqual(Array(3).fill(['completed', 'worker']));
+    const ws = temp.open(path);
+    for (const r of results) expect(await ws.verifyRun(r.runId)).toMatchObject({ ok: true, count: 3001 }); // 2 records a step + completion
+    expect(await ws.checkIntegrity({ full: true })).toEqual({ ok: true, problems: [] });
+  }, 60_000);
 });
