@@ -19,8 +19,8 @@ export interface OpenWorkspaceDbOptions {
   /** Checkpoint the WAL after this many pages (default WAL_AUTOCHECKPOINT_PAGES; tests use small values to checkpoint often). */
   walAutocheckpointPages?: number;
   /**
-   * Copy the WAL back on a worker thread once the connection is busy (default true; see
-   * wal-checkpointer.ts). Off: SQLite checkpoints inside the commit that fills the WAL.
+   * Copy the WAL back on a worker thread (default true; see wal-checkpointer.ts). Off: SQLite
+   * checkpoints inside the commit that fills the WAL.
    */
   backgroundCheckpoints?: boolean | Omit<WalCheckpointerOptions, 'autocheckpointPages'>;
 }
@@ -35,9 +35,10 @@ const SQLITE_HEADER = 'SQLite format 3\u0000';
  */
 export const PAGE_SIZE = 8192;
 /**
- * Checkpoint after this many WAL pages (32 MiB at 8 KiB pages; SQLite's default is 1,000). Each
- * checkpoint costs two fsyncs plus a copy of every page changed since the last one: fewer, larger
- * checkpoints copy a hot page (an index leaf, page 1) once instead of many times.
+ * Checkpoint after this many WAL pages (32 MiB at 8 KiB pages; SQLite's default is 1,000) while
+ * no checkpoint worker runs (see wal-checkpointer.ts). Each checkpoint costs two fsyncs plus a
+ * copy of every page changed since the last one: fewer, larger checkpoints copy a hot page (an
+ * index leaf, page 1) once instead of many times.
  */
 export const WAL_AUTOCHECKPOINT_PAGES = 4000;
 /** After a checkpoint, a WAL that grew past this (a long reader held it back) is cut back to it. */

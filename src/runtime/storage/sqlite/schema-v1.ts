@@ -1,11 +1,11 @@
 /**
  * Schema version 1 of the workspace file. (Migration 3 replaced the ledger's generated columns
- * with the `ledger_records` view: see schema-v3.ts.) It is shaped by one number: what a step's commit writes.
- * In WAL mode every page a transaction changes is appended to the WAL as a whole frame (two write
- * calls, a checksum, and later a copy back into the file), so a step costs roughly its fixed
- * locking work plus ~8 µs per distinct page it touches. The layout keeps a durable-loop step
- * (two records and the new state) to about two and a half pages: the run's ledger leaf, the
- * idempotency index leaf, and a share of the leaf splits.
+ * with the `ledger_records` view: see schema-v3.ts.) It is shaped by one number: what a step's
+ * commit writes. In WAL mode every page a transaction changes is appended to the WAL as a whole
+ * frame (two write calls, a checksum, and later a copy back into the file), so a step costs
+ * roughly its fixed locking work plus ~6-8 µs per distinct page it touches. The layout keeps a
+ * durable-loop step (two records and the new state) to about 1.7 pages: the run's ledger leaf,
+ * and a share of the leaf splits (each also rewrites its parent and page 1).
  *
  * run_keys: a small integer per run id, allocated on the run's first save or first record.
  * ledger: one row per record, keyed `id = (run_key << 32) | seq`, so a run's records are one
