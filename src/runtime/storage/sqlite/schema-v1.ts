@@ -39,7 +39,8 @@
  */
 // Each generated column costs ~0.2 µs per appended record on top of the one parse, so only the
 // columns queries and checks use are here; any other field is one json_extract(canonical, ...) away.
-const PATHS: Record<string, string> = {
+/** The record fields schema 1 made queryable, and where they are in the record text (migration 3 keeps them, as a view). */
+export const LEDGER_FIELD_PATHS: Readonly<Record<string, string>> = {
   run_id: '$.run_id',
   node_id: '$.node_id',
   status: '$.status',
@@ -47,7 +48,7 @@ const PATHS: Record<string, string> = {
   idempotency_key: '$.idempotency_key',
   prev_hash: '$.prev_hash',
 };
-const GENERATED = Object.entries(PATHS)
+const GENERATED = Object.entries(LEDGER_FIELD_PATHS)
   .map(([col, path]) => `  ${col} TEXT GENERATED ALWAYS AS (CASE WHEN is_json THEN canonical ->> '${path}' END) VIRTUAL`)
   .join(',\n');
 

@@ -1,3 +1,4 @@
+import { LEDGER_FIELD_PATHS } from './schema-v1';
 import { type SqliteDatabase } from './workspace-db';
 
 /**
@@ -17,21 +18,13 @@ import { type SqliteDatabase } from './workspace-db';
  *
  * DROP COLUMN of a VIRTUAL column rewrites no row, so this is instant on any workspace.
  */
-const DROPPED = ['run_id', 'node_id', 'status', 'effect_type', 'idempotency_key', 'prev_hash', 'is_json'];
-
-const FIELDS: Record<string, string> = {
-  run_id: '$.run_id',
-  node_id: '$.node_id',
-  status: '$.status',
-  effect_type: '$.effect.type',
-  idempotency_key: '$.idempotency_key',
-  prev_hash: '$.prev_hash',
-};
+// The generated columns, those computed from is_json first.
+const DROPPED = [...Object.keys(LEDGER_FIELD_PATHS), 'is_json'];
 
 const VIEWS = `
 CREATE VIEW ledger_records AS
   SELECT l.id, l.seq, k.run_id AS filed_run_id,
-${Object.entries(FIELDS)
+${Object.entries(LEDGER_FIELD_PATHS)
   .map(([col, path]) => `    CASE WHEN json_valid(l.canonical) THEN l.canonical ->> '${path}' END AS ${col},`)
   .join('\n')}
     l.canonical, l.record_hash, l.signature, l.key_order, l.completed_key, l.state, l.spills
