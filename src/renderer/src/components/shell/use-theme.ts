@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { selectTheme } from '../../stores/ui-store';
 import { useUi } from '../../stores/stores-context';
 
-/** Puts the chosen theme on <html>; "system" removes it so prefers-color-scheme decides. */
+/** Puts the chosen theme on <html>; "system" removes it, so `color-scheme: light dark` (theme.css) follows the system. */
 export function useTheme(): void {
   const theme = useUi(selectTheme);
   useEffect(() => {
