@@ -1,23 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type JsonObject, type JsonValue } from '../json/json-value';
 import { InMemoryLedgerStore } from '../storage/memory/memory-ledger-store';
 import { InMemoryRunStore } from '../storage/memory/memory-run-store';
 import { createHybridRuntime, createRemoteRuntime } from './factories';
 import { createReactAgent } from './react-agent';
-import { chatAnswer, openAiToolCall, startFakeChatServer, type FakeChatServer } from './testing/fake-chat-server';
+import { chatAnswer, openAiToolCall } from './testing/fake-chat-server';
+import { useFakeChatServer } from './testing/use-fake-chat-server';
 import { ApprovalToolExecutor, executeApprovedToolCalls } from './tools/approval-tool-executor';
 import { defineTool, MappingToolExecutor } from './tools/mapping-tool-executor';
 
-let chat: FakeChatServer;
-beforeAll(async () => {
-  chat = await startFakeChatServer();
-});
-afterAll(async () => {
-  await chat.close();
-});
-beforeEach(() => {
-  chat.reset();
-});
+const chat = useFakeChatServer();
 
 const add = defineTool(
   { name: 'add', description: 'Add two numbers', parameters: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } }, required: ['a', 'b'] } },

@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RetryPolicy } from '../../core/policy';
 import { WorkflowSpec } from '../../core/spec';
 import { type JsonObject } from '../../json/json-value';
 import { effectWorkflow, memoryRuntime } from '../../testing/test-workflows';
-import { chatAnswer, startFakeChatServer, type FakeChatServer } from '../testing/fake-chat-server';
+import { chatAnswer } from '../testing/fake-chat-server';
+import { useFakeChatServer } from '../testing/use-fake-chat-server';
 import { makeLlmCallHandler, type LlmCallHandlerOptions } from './llm-call-handler';
 import { RemoteLlmClient } from './openai-compatible-client';
 
-let chat: FakeChatServer;
-beforeAll(async () => {
-  chat = await startFakeChatServer();
-});
-afterAll(async () => {
-  await chat.close();
-});
-beforeEach(() => {
-  chat.reset();
-});
+const chat = useFakeChatServer();
 
 function setup(options: { timeoutS?: number; retry?: boolean; handler?: LlmCallHandlerOptions } = {}) {
   const client = new RemoteLlmClient({ serverBaseUrl: chat.baseUrl, model: 'test-model', timeoutS: options.timeoutS });

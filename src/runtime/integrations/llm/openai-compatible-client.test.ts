@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { type JsonObject } from '../../json/json-value';
 import { LlmRequestError } from '../errors';
-import { chatAnswer, openAiToolCall, startFakeChatServer, type FakeChatServer } from '../testing/fake-chat-server';
+import { chatAnswer, openAiToolCall } from '../testing/fake-chat-server';
+import { useFakeChatServer } from '../testing/use-fake-chat-server';
 import { LocalHttpServer } from '../testing/local-http-server';
 import { RemoteLlmClient } from './openai-compatible-client';
 
-let chat: FakeChatServer;
-beforeAll(async () => {
-  chat = await startFakeChatServer();
-});
-afterAll(async () => {
-  await chat.close();
-});
-beforeEach(() => {
-  chat.reset();
-});
+const chat = useFakeChatServer();
 
 const client = (extra: Partial<ConstructorParameters<typeof RemoteLlmClient>[0]> = {}): RemoteLlmClient =>
   new RemoteLlmClient({ serverBaseUrl: `${chat.baseUrl}/`, model: 'test-model', ...extra });
