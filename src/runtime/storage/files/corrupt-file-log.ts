@@ -5,6 +5,10 @@
  */
 import { CorruptFileError } from '../../errors';
 import { errorCode } from './atomic-write';
+import { mapInOrder, type MatchedFile } from './file-names';
+
+/** Files a scan reads at once. */
+const SCAN_PARALLELISM = 32;
 
 export type CorruptFileHandler = (path: string, error: CorruptFileError) => void;
 
@@ -13,16 +17,26 @@ export class CorruptFileLog {
 
   constructor(private readonly onCorrupt?: CorruptFileHandler) {}
 
-  /** Runs one scan; `skip` records a file it passed over. The list is replaced when the scan ends. */
-  async scan<T>(body: (skip: (path: string, error: unknown) => void) => Promise<T>): Promise<T> {
-    const found: string[] = [];
-    const result = await body((path, error) => {
-      const corrupt = asCorrupt(path, error);
-      found.push(path);
-      this.onCorrupt?.(path, corrupt);
+  /**
+   * One scan: reads `files` a few at a time and returns what `read` made of them, in file order.
+   * A file `read` cannot read or decode is skipped and recorded (see `isSkippableScanError`); a
+   * file gone since the listing (`read` returns null) is just left out. The list of skipped files
+   * is replaced when the scan ends.
+   */
+  async readEach<T>(files: readonly MatchedFile[], read: (file: MatchedFile) => Promise<T | null>): Promise<T[]> {
+    const skipped: string[] = [];
+    const found = await mapInOrder(files, SCAN_PARALLELISM, async (file) => {
+      try {
+        return await read(file);
+      } catch (err) {
+        if (!isSkippableScanError(err)) throw err;
+        skipped.push(file.path);
+        this.onCorrupt?.(file.path, asCorrupt(file.path, err));
+        return null;
+      }
     });
-    this.last = found;
-    return result;
+    this.last = skipped;
+    return found.filter((x): x is T => x !== null);
   }
 
   /** Paths skipped by the last scan, in scan order. */

@@ -23,8 +23,8 @@ import { CorruptFileError } from '../../errors';
 import { pyJsonDumps } from '../../json/py-dumps';
 import { formatIsoTimestamp, systemClock, type Clock } from '../../json/timestamp';
 import { errorCode, writeFileAtomic } from './atomic-write';
-import { CorruptFileLog, isSkippableScanError, type CorruptFileHandler } from './corrupt-file-log';
-import { listMatchingFiles, mapInOrder, type FileNamePattern } from './file-names';
+import { CorruptFileLog, type CorruptFileHandler } from './corrupt-file-log';
+import { listMatchingFiles, type FileNamePattern } from './file-names';
 import { decodeOrCorrupt, parseJsonBytes, readFileOrNull } from './read-json-file';
 import { StoreFolder, type FileStoreOptions } from './store-folder';
 
@@ -36,7 +36,6 @@ export interface FileArtifactStoreOptions extends FileStoreOptions {
 }
 
 const META_FILE: FileNamePattern = { prefix: '', suffix: '.meta' };
-const SCAN_PARALLELISM = 32;
 
 /** The `.meta` file's exact text. */
 export function artifactMetaText(metadata: ArtifactMetadata): string {
@@ -145,18 +144,9 @@ export class FileArtifactStore extends ArtifactStore {
 
   private async scan(): Promise<ArtifactMetadata[]> {
     const files = await listMatchingFiles(this.dir, META_FILE);
-    return this.corrupt.scan(async (skip) => {
-      const metas = await mapInOrder(files, SCAN_PARALLELISM, async (file) => {
-        try {
-          const bytes = await readFileOrNull(file.path);
-          return bytes === null ? null : decodeArtifactMetaFile(bytes, file.path, file.id);
-        } catch (err) {
-          if (!isSkippableScanError(err)) throw err;
-          skip(file.path, err);
-          return null;
-        }
-      });
-      return metas.filter((m): m is ArtifactMetadata => m !== null);
+    return this.corrupt.readEach(files, async (file) => {
+      const bytes = await readFileOrNull(file.path); // deleted since the listing: not corrupt, just gone
+      return bytes === null ? null : decodeArtifactMetaFile(bytes, file.path, file.id);
     });
   }
 }

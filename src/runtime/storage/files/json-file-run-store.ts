@@ -17,8 +17,8 @@ import { pyJsonDumps } from '../../json/py-dumps';
 import { filterChildren, filterDueWaitUntil, filterRuns } from '../run-queries';
 import { type ListRunsQuery, type QueryableRunStore } from '../run-store';
 import { writeFileAtomic } from './atomic-write';
-import { CorruptFileLog, isSkippableScanError, type CorruptFileHandler } from './corrupt-file-log';
-import { filePathFor, listMatchingFiles, mapInOrder, RUN_FILE, type MatchedFile } from './file-names';
+import { CorruptFileLog, type CorruptFileHandler } from './corrupt-file-log';
+import { filePathFor, listMatchingFiles, RUN_FILE, type MatchedFile } from './file-names';
 import { ParsedFileCache } from './parsed-file-cache';
 import { decodeOrCorrupt, parseJsonBytes, readFileOrNull } from './read-json-file';
 import { StoreFolder, type FileStoreOptions } from './store-folder';
@@ -31,7 +31,6 @@ export interface JsonFileRunStoreOptions extends FileStoreOptions {
 }
 
 // Reads in flight during a scan: enough to hide disk latency, few enough for any fd limit.
-const SCAN_PARALLELISM = 32;
 
 /** The run file's exact text: Python's `json.dump(asdict(run), ensure_ascii=False, indent=2)`. */
 export function runFileText(run: RunState): string {
@@ -118,18 +117,7 @@ export class JsonFileRunStore implements QueryableRunStore {
   private async scan(): Promise<RunState[]> {
     const files = await listMatchingFiles(this.dir, RUN_FILE);
     this.cache?.retainOnly(new Set(files.map((f) => f.path)));
-    return this.corrupt.scan(async (skip) => {
-      const runs = await mapInOrder(files, SCAN_PARALLELISM, async (file) => {
-        try {
-          return await this.readForScan(file);
-        } catch (err) {
-          if (!isSkippableScanError(err)) throw err;
-          skip(file.path, err);
-          return null;
-        }
-      });
-      return runs.filter((r): r is RunState => r !== null);
-    });
+    return this.corrupt.readEach(files, (file) => this.readForScan(file));
   }
 
   private async readForScan(file: MatchedFile): Promise<RunState | null> {

@@ -11,8 +11,8 @@ import { pyJsonDumps } from '../../json/py-dumps';
 import { formatIsoTimestamp, systemClock, type Clock } from '../../json/timestamp';
 import { decodeSnapshot, encodeSnapshot, searchSnapshots, type Snapshot, type SnapshotQuery, type SnapshotStore } from '../../snapshots/snapshot';
 import { errorCode, writeFileAtomic } from './atomic-write';
-import { CorruptFileLog, isSkippableScanError, type CorruptFileHandler } from './corrupt-file-log';
-import { filePathFor, listMatchingFiles, mapInOrder, SNAPSHOT_FILE } from './file-names';
+import { CorruptFileLog, type CorruptFileHandler } from './corrupt-file-log';
+import { filePathFor, listMatchingFiles, SNAPSHOT_FILE } from './file-names';
 import { decodeOrCorrupt, parseJsonBytes, readFileOrNull } from './read-json-file';
 import { StoreFolder, type FileStoreOptions } from './store-folder';
 
@@ -23,7 +23,6 @@ export interface JsonSnapshotStoreOptions extends FileStoreOptions {
   onCorrupt?: CorruptFileHandler;
 }
 
-const SCAN_PARALLELISM = 32;
 
 /** The snapshot file's exact text. */
 export function snapshotFileText(snapshot: Snapshot): string {
@@ -101,18 +100,9 @@ export class JsonSnapshotStore implements SnapshotStore {
 
   private async scan(): Promise<Snapshot[]> {
     const files = await listMatchingFiles(this.dir, SNAPSHOT_FILE);
-    return this.corrupt.scan(async (skip) => {
-      const found = await mapInOrder(files, SCAN_PARALLELISM, async (file) => {
-        try {
-          const bytes = await readFileOrNull(file.path);
-          return bytes === null ? null : this.decode(bytes, file.path, file.id);
-        } catch (err) {
-          if (!isSkippableScanError(err)) throw err;
-          skip(file.path, err);
-          return null;
-        }
-      });
-      return found.filter((s): s is Snapshot => s !== null);
+    return this.corrupt.readEach(files, async (file) => {
+      const bytes = await readFileOrNull(file.path); // deleted since the listing: not corrupt, just gone
+      return bytes === null ? null : this.decode(bytes, file.path, file.id);
     });
   }
 }
