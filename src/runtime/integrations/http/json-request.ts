@@ -48,6 +48,15 @@ export interface OpenedResponse {
   fail: (e: unknown) => Error;
 }
 
+/** The whole body as text, read under the request's signal: a server that sends headers and then stalls is a timeout too. */
+export async function readBodyText({ response, fail }: OpenedResponse): Promise<string> {
+  try {
+    return await response.text();
+  } catch (e) {
+    throw fail(e);
+  }
+}
+
 /**
  * Sends the request under a timeout combined with the caller's signal. An error status throws
  * (with a body excerpt); so do no connection, a timeout and cancellation. The body of an OK
@@ -90,14 +99,9 @@ export async function openRequest(init: JsonRequestInit): Promise<OpenedResponse
  * JSON. Each failure throws, so an effect handler using it fails and the retry policy applies.
  */
 export async function requestJson(init: JsonRequestInit): Promise<JsonResponse> {
-  const { response, fail } = await openRequest(init);
-  let text: string;
-  try {
-    // Read under the same signal: a server that sends headers and then stalls is a timeout too.
-    text = await response.text();
-  } catch (e) {
-    throw fail(e);
-  }
+  const opened = await openRequest(init);
+  const { response } = opened;
+  const text = await readBodyText(opened);
   try {
     return { status: response.status, headers: response.headers, body: parseJson(text) };
   } catch (e) {

@@ -1,7 +1,7 @@
 import { isJsonObject, type JsonObject, type JsonValue } from '../../json/json-value';
 import { parseJson } from '../../json/parse';
 import { IntegrationError } from '../errors';
-import { excerpt, openRequest, type FetchLike, type HttpErrorFactory } from '../http/json-request';
+import { excerpt, openRequest, readBodyText, type FetchLike, type HttpErrorFactory } from '../http/json-request';
 import { type ChatStreamDelta, type LlmResult } from './llm-client';
 import { normalizeChatResponse, traceIdFromHeaders } from './normalize-response';
 
@@ -46,12 +46,7 @@ export async function streamChatCompletion(init: StreamInit): Promise<LlmResult>
     init.makeError('malformed_response', `LLM server sent a stream event that is not a chat chunk (${why}): ${excerpt(text, 200)}`, { url: init.url, body_excerpt: excerpt(text) });
   const contentType = response.headers.get('content-type') ?? '';
   if (!contentType.includes('text/event-stream')) {
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (e) {
-      throw fail(e);
-    }
+    const text = await readBodyText({ response, fail });
     try {
       return normalizeChatResponse(parseJson(text), traceId);
     } catch {

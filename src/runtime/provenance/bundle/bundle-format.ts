@@ -7,19 +7,15 @@
  */
 import { isJsonObject, type JsonObject, type JsonValue } from '../../json/json-value';
 import { parseJson } from '../../json/parse';
+import { type ArtifactMetadata } from '../../artifacts/artifact';
 import { canonicalJson } from '../../json/py-dumps';
 import { isHash, sha256Hex } from '../encoding';
 
 export const BUNDLE_TYPE = 'abstractruntime.audit-bundle.v1';
 export const BUNDLE_FILE_SUFFIX = '.arbundle.jsonl';
 
-export interface BundleArtifactEntry {
-  artifactId: string;
-  contentType: string;
-  sizeBytes: number;
-  createdAt: string;
-  runId: string | null;
-  tags: Record<string, string>;
+/** An artifact's metadata as the store keeps it, plus what the bundle needs to check it. */
+export interface BundleArtifactEntry extends ArtifactMetadata {
   /** sha256 hex of the content. */
   sha256: string;
   /** A record of the run refers to it (`{"$artifact": id}`), as opposed to only being stored under the run. */
