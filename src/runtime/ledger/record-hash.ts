@@ -55,9 +55,9 @@ export function stepRecordHashText(r: StepRecord, prevHash: string | null, keyOr
 }
 
 /** Sets `prevHash` and `recordHash` on the record (mutating it, as the reference does) and returns the hashed text. */
-export function chainRecord(record: StepRecord, prevHash: string | null, keyOrder?: RecordKeyOrder): string {
+export function chainRecord(record: StepRecord, prevHash: string | null): string {
   record.prevHash = prevHash;
-  const text = stepRecordHashText(record, prevHash, keyOrder);
+  const text = stepRecordHashText(record, prevHash);
   record.recordHash = sha256Hex(text);
   return text;
 }

@@ -5,7 +5,7 @@
  * The worker is CommonJS source run with `eval: true`: no file to locate in a bundle (the Electron
  * main process is one bundled file), and it loads the same better-sqlite3 the writer uses (its
  * path is passed in). Its loop: wait on SIGNAL (or IDLE_CHECKPOINT_MS), run one PASSIVE
- * checkpoint, publish what it saw (WAL_FRAMES, COPIED_FRAMES, how long it took), repeat until the
+ * checkpoint, publish what it saw (WAL_FRAMES, how long it took), repeat until the
  * writer moves STATE away from READY.
  */
 
@@ -14,14 +14,16 @@ const IDLE_CHECKPOINT_MS = 2000;
 
 /** Slots of the Int32Array the writer and the worker share. */
 export const STATE = 0;
+/** Bumped by the writer to wake the worker. */
 export const SIGNAL = 1;
+/** Frames in the WAL at the worker's last pass (the writer resets it to 0 once it let the WAL restart). */
 export const WAL_FRAMES = 2;
-export const COPIED_FRAMES = 3;
-export const BUSY = 4;
+/** 1 while a pass runs. */
+export const BUSY = 3;
 /** Passes the worker has finished, and how long the last one took (µs). */
-export const PASSES = 5;
-export const PASS_US = 6;
-export const SLOTS = 7;
+export const PASSES = 4;
+export const PASS_US = 5;
+export const SLOTS = 6;
 
 /**
  * Worker states. STARTING: not yet touching the file (the writer may cancel it outright);
@@ -41,7 +43,7 @@ const { workerData } = require('node:worker_threads');
 const { sqlitePath, dbPath, shared, presizeFrames } = workerData;
 const fs = require('node:fs');
 const ctrl = new Int32Array(shared);
-const [STATE, SIGNAL, WAL_FRAMES, COPIED_FRAMES, BUSY, PASSES, PASS_US] = [${STATE}, ${SIGNAL}, ${WAL_FRAMES}, ${COPIED_FRAMES}, ${BUSY}, ${PASSES}, ${PASS_US}];
+const [STATE, SIGNAL, WAL_FRAMES, BUSY, PASSES, PASS_US] = [${STATE}, ${SIGNAL}, ${WAL_FRAMES}, ${BUSY}, ${PASSES}, ${PASS_US}];
 const [STARTING, READY, STOPPING, CLOSED, FAILED, OPENING] = [${STARTING}, ${READY}, ${STOPPING}, ${CLOSED}, ${FAILED}, ${OPENING}];
 let db = null;
 // Grows the WAL file with zeros to hold "frames" frames (see WalCheckpointer: presizing). Under
@@ -90,10 +92,9 @@ try {
         seen = Atomics.load(ctrl, SIGNAL);
         Atomics.store(ctrl, BUSY, 1);
         const started = performance.now();
-        const [busy, log, copied] = checkpoint.get();
+        const [busy, log] = checkpoint.get();
         if (!busy && log >= 0) {
           Atomics.store(ctrl, WAL_FRAMES, log);
-          Atomics.store(ctrl, COPIED_FRAMES, copied);
           Atomics.store(ctrl, PASS_US, Math.min(2147483647, Math.round((performance.now() - started) * 1000)));
         }
         Atomics.add(ctrl, PASSES, 1);

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { BUSY, CLOSED, COPIED_FRAMES, FAILED, OPENING, PASS_US, PASSES, READY, SIGNAL, SLOTS, STARTING, STATE, STOPPING, WAL_FRAMES, WORKER_SOURCE } from './wal-checkpoint-worker';
+import { BUSY, CLOSED, FAILED, OPENING, PASS_US, PASSES, READY, SIGNAL, SLOTS, STARTING, STATE, STOPPING, WAL_FRAMES, WORKER_SOURCE } from './wal-checkpoint-worker';
 import { type SqliteDatabase } from './workspace-db';
 
 /**
@@ -166,7 +166,6 @@ export class WalCheckpointer {
     if (result && !result.busy) {
       // The WAL restarts on our next write (unless a reader still uses its end); the worker reports again after its next pass.
       Atomics.store(this.ctrl, WAL_FRAMES, 0);
-      Atomics.store(this.ctrl, COPIED_FRAMES, 0);
     }
   }
 
