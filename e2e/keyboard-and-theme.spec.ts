@@ -44,4 +44,23 @@ test('drive a run from the keyboard, read the shortcuts, switch to the dark them
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await page.keyboard.press('j');
   await shot(page, '13-dark-theme');
+
+  // Following the system, the colours change with it; a choice made in the Studio wins over it.
+  const body = page.locator('body');
+  const DARK_BG = 'rgb(14, 16, 20)';
+  const LIGHT_BG = 'rgb(246, 247, 249)';
+  await expect(body).toHaveCSS('background-color', DARK_BG);
+  const choose = async (name: string): Promise<void> => {
+    await page.getByRole('button', { name: /^Theme/ }).click();
+    await page.getByRole('menuitemradio', { name }).click();
+  };
+  await choose('Follow system');
+  await expect(page.locator('html')).not.toHaveAttribute('data-theme', /./);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect(body).toHaveCSS('background-color', DARK_BG);
+  await page.emulateMedia({ colorScheme: 'light' });
+  await expect(body).toHaveCSS('background-color', LIGHT_BG);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await choose('Light');
+  await expect(body).toHaveCSS('background-color', LIGHT_BG);
 });
