@@ -2,38 +2,19 @@
  * `studio serve` as a child process: it prints a URL with a token, the contract answers on it
  * (the demo workflows loaded), a request without the token is refused, and Ctrl+C stops it.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { API_PREFIX, TOKEN_HEADER, type WireResult } from '../../shared/contract/wire';
 import { type WorkflowInfo } from '../../shared/contract/domain';
-import { runStudio, STUDIO_BIN, TempDirs } from './test-support';
+import { runStudio, spawnServe, TempDirs, type ServeChild } from './test-support';
 
 const temps = new TempDirs();
-const children: ChildProcessWithoutNullStreams[] = [];
+const children: ServeChild['child'][] = [];
 afterEach(() => {
   for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
   temps.cleanup();
 });
-
-function serve(env: NodeJS.ProcessEnv, args: string[]): { child: ChildProcessWithoutNullStreams; url: Promise<URL>; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, [STUDIO_BIN, 'serve', ...args], { env: { ...process.env, ...env } });
-  children.push(child);
-  let out = '';
-  let err = '';
-  const url = new Promise<URL>((done, fail) => {
-    child.stdout.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = /Open (http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(out);
-      if (m?.[1]) done(new URL(m[1]));
-    });
-    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    child.on('exit', (code) => fail(new Error(`serve exited ${code} before printing a URL: ${out}${err}`)));
-  });
-  const exit = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-  return { child, url, exit };
-}
 
 describe('studio serve', () => {
   it('serves the contract on 127.0.0.1 with the demo workflows, behind the token, until Ctrl+C', async () => {
@@ -41,7 +22,7 @@ describe('studio serve', () => {
     const page = join(root, 'page');
     mkdirSync(page);
     writeFileSync(join(page, 'index.html'), '<!doctype html><title>stub</title>');
-    const { child, url, exit } = serve({ STUDIO_USER_DATA: join(root, 'data'), STUDIO_RENDERER_DIR: page }, ['--workspace', join(root, 'w.studio.sqlite')]);
+    const { child, url, exit } = spawnServe(children, { STUDIO_USER_DATA: join(root, 'data'), STUDIO_RENDERER_DIR: page }, ['--workspace', join(root, 'w.studio.sqlite')]);
     const base = await url;
     const token = base.searchParams.get('token') ?? '';
     expect(token.length).toBeGreaterThan(16);

@@ -24,6 +24,7 @@ export interface WebHost {
 }
 
 const MAX_BODY = 2 * 1024 * 1024;
+const MAX_CLIENT_FRAME = 4 * 1024;
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -72,7 +73,8 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
       } catch {
         return send(res, 400, { ok: false, error: { code: 'BAD_REQUEST', message: 'The request body is not JSON.' } });
       }
-      const op = decodeURIComponent(url.pathname.slice(API_PREFIX.length));
+      const op = decodePath(url.pathname.slice(API_PREFIX.length));
+      if (op === null) return send(res, 400, BAD_ENCODING);
       const result = await o.service.invoke(op, request);
       return send(res, result.ok ? 200 : statusOf(result), result);
     }
@@ -81,11 +83,15 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
   }
 
   async function serveStatic(pathname: string, res: ServerResponse): Promise<void> {
-    const rel = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
+    const decoded = decodePath(pathname);
+    if (decoded === null) return send(res, 400, BAD_ENCODING);
+    const rel = normalize(decoded).replace(/^([/\\])+/, '');
     let file = resolve(join(rendererDir, rel || 'index.html'));
-    if (file !== rendererDir && !file.startsWith(rendererDir + sep)) return send(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: 'Not found.' } });
+    if (file !== rendererDir && !file.startsWith(rendererDir + sep)) return send(res, 404, NOT_FOUND);
+    let folder = false;
     try {
-      if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
+      folder = (await stat(file)).isDirectory();
+      if (folder) file = join(file, 'index.html');
     } catch {
       file = join(rendererDir, 'index.html'); // client-side routes fall back to the app
     }
@@ -93,6 +99,8 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
     try {
       data = await readFile(file);
     } catch {
+      // A folder of the build (say /assets/) has no page of its own: that is not "not built".
+      if (folder && file !== join(rendererDir, 'index.html')) return send(res, 404, NOT_FOUND);
       res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' });
       res.end('The Studio is not built yet: run `npm run build` (or `npm run serve`, which builds first).');
       return;
@@ -107,9 +115,14 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
     res.end(data);
   }
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  // The socket is one-way (events out only), so a client has nothing big to say.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME });
   const sockets = new Set<WebSocket>();
+  // ws reports a bad frame (too big, not UTF-8, unmasked, reserved opcode) as an 'error' event
+  // and closes the socket itself; with no listener, Node would end the whole process instead.
+  wss.on('error', () => undefined);
   server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     const origin = req.headers.origin;
     const originOk = !origin || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
@@ -120,6 +133,7 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
+      ws.on('error', () => ws.terminate());
       ws.on('close', () => sockets.delete(ws));
       ws.on('message', () => undefined); // the socket is one-way: events out only
     });
@@ -147,6 +161,18 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
+}
+
+const NOT_FOUND = { ok: false, error: { code: 'NOT_FOUND', message: 'Not found.' } } as const;
+const BAD_ENCODING = { ok: false, error: { code: 'BAD_REQUEST', message: 'The URL has bad percent-encoding.' } } as const;
+
+/** decodeURIComponent, or null for a malformed escape (which it reports by throwing). */
+function decodePath(path: string): string | null {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return null;
+  }
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
