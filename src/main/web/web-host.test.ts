@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,6 +82,16 @@ describe('web host: the guard at the door', () => {
     expect(await escape.text()).not.toContain('root:');
   });
 
+  it('answers bad percent-encoding with 400 and a folder without a page with 404', async () => {
+    const api = await fetch(`http://127.0.0.1:${h.host.port}/api/runs.%E0%A4%A`, { method: 'POST', headers: { 'X-Studio-Token': h.host.token }, body: '{}' });
+    expect(api.status).toBe(400);
+    expect(await api.json()).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect((await fetch(`http://127.0.0.1:${h.host.port}/%E0%A4%A`)).status).toBe(400);
+    mkdirSync(join(h.dir, 'renderer', 'assets'), { recursive: true });
+    const folder = await fetch(`http://127.0.0.1:${h.host.port}/assets/`);
+    expect(folder.status).toBe(404);
+  });
+
   it('answers unknown operations and invalid requests with typed errors', async () => {
     const unknown = await h.raw('runs.explode', {});
     expect(unknown.status).toBe(400);
@@ -149,6 +159,9 @@ describe('web host: every operation', () => {
     const last = page.total - 1;
     const at = await h.call('ledger.stateAt', { runId: started.runId, seq: last });
     expect(JSON.parse(at.stateJson)).toMatchObject({ status: 'completed' });
+    const past = await h.raw('ledger.stateAt', { runId: started.runId, seq: page.total });
+    expect(past.status).toBe(404);
+    expect(past.body).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     const diff = await h.call('ledger.diff', { runId: started.runId, fromSeq: null, toSeq: last });
     expect(diff.changes.some((c) => c.path.join('.') === 'status')).toBe(true);
     expect(diff.changes.some((c) => c.path[0] === 'vars' && c.kind === 'added')).toBe(true);

@@ -44,6 +44,9 @@ export const verifyLedger: Handler<'ledger.verify'> = async (ctx, req) => {
 
 async function stateText(ctx: ServiceContext, runId: string, seq: number): Promise<{ json: string; value: ReturnType<typeof encodeRunState> }> {
   const s = session(ctx);
+  // The store answers a seq past the end with the latest state, which would claim a record exists.
+  const count = await s.ledgerCount(runId);
+  if (seq >= count) throw new StudioError('NOT_FOUND', `Run ${runId} has ${count} ledger records (seq 0 to ${count - 1}); there is no record ${seq}.`);
   const state = await s.stateAt(runId, seq);
   if (!state) {
     throw new StudioError(
