@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { hasWalSidecars } from './file-access';
 import { LATEST_SCHEMA_VERSION, migrate, WORKSPACE_APPLICATION_ID } from './migrations';
 import { WalCheckpointer, type WalCheckpointerOptions } from './wal-checkpointer';
 import { WorkspaceDb, type SqliteDatabase } from './workspace-db';
@@ -14,7 +15,10 @@ export interface OpenWorkspaceDbOptions {
   create?: boolean;
   /** How long a write waits for another process's transaction (default 5000 ms). */
   busyTimeoutMs?: number;
-  /** Run `PRAGMA quick_check` on open and refuse a damaged file (costs a read of the whole file). */
+  /**
+   * Run `PRAGMA quick_check` on open, before anything is written, and refuse a damaged file with
+   * WORKSPACE_CORRUPT (costs a read of the whole file: see bench/open-integrity.bench.ts).
+   */
   checkIntegrity?: boolean;
   /** Checkpoint the WAL after this many pages (default WAL_AUTOCHECKPOINT_PAGES; tests use small values to checkpoint often). */
   walAutocheckpointPages?: number;
@@ -70,6 +74,18 @@ function checkFile(path: string, mayCreate: boolean): void {
   if (size < 100 || head.toString('latin1') !== SQLITE_HEADER) throw new WorkspaceInvalidError(path, 'it is not a SQLite database');
 }
 
+/**
+ * A new workspace holds the raw signing key when no passphrase seals it: create the file for its
+ * owner only (0600). SQLite gives its `-wal` and `-shm` the mode of the database file.
+ */
+function createPrivate(path: string): void {
+  try {
+    closeSync(openSync(path, 'wx', 0o600));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new WorkspaceInvalidError(path, `it cannot be created (${(err as Error).message})`);
+  }
+}
+
 /** Checks the identity and version of an open file; returns true when it is a brand-new database. */
 function checkIdentity(db: SqliteDatabase, path: string): boolean {
   const appId = db.pragma('application_id', { simple: true }) as number;
@@ -101,7 +117,13 @@ function configure(db: SqliteDatabase, path: string, o: OpenWorkspaceDbOptions):
   const readonly = o.readonly === true;
   const isNew = checkIdentity(db, path);
   if (readonly && isNew) throw new WorkspaceInvalidError(path, 'the database is empty');
+  // An existing empty SQLite database is somebody's file: only `create` may turn it into a workspace.
+  if (isNew && o.create === false && db.pragma('page_count', { simple: true }) !== 0) {
+    throw new WorkspaceInvalidError(path, 'it is an empty SQLite database with no workspace tables; create a workspace instead');
+  }
   if (!isNew) checkPreRelease(db, path);
+  // Before the first write (journal mode, migrations): a damaged file must not be changed at all.
+  if (o.checkIntegrity && !isNew) checkQuick(db, path);
   db.pragma('foreign_keys = ON');
   // Set before the file is first written; fixed for the file's life after that (see PAGE_SIZE).
   if (isNew && !readonly) db.pragma(`page_size = ${PAGE_SIZE}`);
@@ -119,10 +141,31 @@ function configure(db: SqliteDatabase, path: string, o: OpenWorkspaceDbOptions):
     migrate(db);
     checkIdentity(db, path); // another process may have migrated it to a newer version meanwhile
   }
-  if (o.checkIntegrity) {
-    const problems = db.pragma('quick_check', { simple: false }) as { quick_check: string }[];
-    const bad = problems.map((p) => p.quick_check).filter((p) => p !== 'ok');
-    if (bad.length > 0) throw new WorkspaceCorruptError(path, bad.slice(0, 5).join('; '));
+}
+
+function checkQuick(db: SqliteDatabase, path: string): void {
+  const problems = db.pragma('quick_check(5)', { simple: false }) as { quick_check: string }[];
+  const bad = problems.map((p) => p.quick_check).filter((p) => p !== 'ok');
+  if (bad.length > 0) throw new WorkspaceCorruptError(path, bad.join('; '));
+}
+
+/**
+ * A read-only connection cannot remove the `-wal`/`-shm` pair it made SQLite create (only a
+ * writer that finds itself the last connection may). When the pair was not there before, a
+ * writable connection that only reads the schema closes after it: SQLite then removes the pair
+ * if, and only if, no other process still uses it. The WAL is empty, so no page is written; where
+ * the file cannot be opened for writing the pair stays (harmless: empty).
+ */
+function tidyAfterReadOnly(path: string): void {
+  try {
+    const db = new Database(path, { fileMustExist: true });
+    try {
+      db.pragma('schema_version');
+    } finally {
+      db.close();
+    }
+  } catch {
+    // Leaving the pair is harmless; failing the caller's close over it is not.
   }
 }
 
@@ -135,6 +178,8 @@ export function openWorkspaceDb(path: string, options: OpenWorkspaceDbOptions = 
   const readonly = options.readonly === true;
   const mayCreate = !readonly && options.create !== false;
   checkFile(path, mayCreate);
+  if (mayCreate) createPrivate(path);
+  const hadSidecars = readonly && hasWalSidecars(path);
   let db: SqliteDatabase;
   try {
     db = new Database(path, { readonly, fileMustExist: !mayCreate, timeout: options.busyTimeoutMs ?? 5000 });
@@ -149,6 +194,7 @@ export function openWorkspaceDb(path: string, options: OpenWorkspaceDbOptions = 
     throw translateSqliteError(err, path);
   }
   const wdb = new WorkspaceDb(db, path, readonly);
+  if (readonly && !hadSidecars) wdb.whenClosed(() => tidyAfterReadOnly(path));
   const background = options.backgroundCheckpoints ?? true;
   if (!readonly && background !== false) {
     wdb.useCheckpointer(new WalCheckpointer(db, path, { ...(background === true ? {} : background), autocheckpointPages: autocheckpointPages(options) }));

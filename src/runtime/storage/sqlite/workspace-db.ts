@@ -16,6 +16,8 @@ export class WorkspaceDb {
   private closed = false;
   /** Copies the WAL back off this thread (writable file connections only); told of every commit. */
   private checkpointer: WalCheckpointer | null = null;
+  /** Run once the connection is closed (the open path tidies up after a read-only connection). */
+  private readonly afterClose: Array<() => void> = [];
 
   constructor(
     readonly db: SqliteDatabase,
@@ -29,6 +31,11 @@ export class WorkspaceDb {
   /** Hands WAL checkpointing to `checkpointer` (see wal-checkpointer.ts); set once, right after open. */
   useCheckpointer(checkpointer: WalCheckpointer): void {
     this.checkpointer = checkpointer;
+  }
+
+  /** Calls `fn` right after the connection closes. */
+  whenClosed(fn: () => void): void {
+    this.afterClose.push(fn);
   }
 
   /** Who copies the WAL back into the file: see WalCheckpointer.mode (`writer` when there is no checkpointer). */
@@ -100,5 +107,6 @@ export class WorkspaceDb {
     // The worker's connection closes first, so this one is the last: it checkpoints and removes the WAL.
     this.checkpointer?.close();
     this.db.close();
+    for (const fn of this.afterClose.splice(0)) fn();
   }
 }
