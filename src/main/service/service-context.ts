@@ -39,6 +39,7 @@ export function session(ctx: ServiceContext): ReadSession {
 export function control(ctx: ServiceContext): SqliteSession {
   const s = session(ctx);
   if (!(s instanceof SqliteSession)) {
+    if (s.info.readOnlyReason) throw new StudioError('READ_ONLY', `${s.info.path} cannot be changed: ${s.info.readOnlyReason}`);
     const what = s.info.kind === 'bundle' ? 'an audit bundle' : 'a Python data folder';
     throw new StudioError('READ_ONLY', `${s.info.name} is ${what} opened read-only for audit; runs in it cannot be changed. Open a workspace to run workflows.`);
   }

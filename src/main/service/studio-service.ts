@@ -162,7 +162,11 @@ export class StudioService {
     this.unsubscribe?.();
     this.unsubscribe = null;
     this.currentSession = next;
-    if (prev && prev !== next) await prev.close();
+    // The switch is done once `next` is current: a previous session that fails to close (its
+    // file went read-only, a flush failed) is reported, never allowed to undo or hide the switch.
+    if (prev && prev !== next) {
+      await prev.close().catch((e: unknown) => console.warn(`studio: closing ${prev.info.path} failed: ${e instanceof Error ? e.message : String(e)}`));
+    }
     if (next instanceof SqliteSession) {
       this.unsubscribe = next.runtime.onEvent((e) => this.onRuntimeEvent(e));
       await this.remember(next.info.path);

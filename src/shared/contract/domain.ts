@@ -19,6 +19,8 @@ export interface WorkspaceInfo {
   path: string;
   kind: 'sqlite' | 'python-folder' | 'bundle';
   readOnly: boolean;
+  /** Why a Studio workspace is open read-only (a read-only or damaged file, an untrusted workspace). */
+  readOnlyReason?: string | null;
   /** Folders of workflow modules the workspace loads. */
   workflowDirs: string[];
   /** Modules that failed to load, each with its file and error. */

@@ -1,8 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
+import { RuntimeError } from '../../../runtime/errors';
+import { unwritableReason } from '../../../runtime/storage/sqlite/file-access';
 import { type Request, type ResponseMap } from '../../../shared/contract/operations';
 import { StudioError } from '../../../shared/contract/errors';
 import { session, type ServiceContext } from '../service-context';
 import { PythonFolderSession } from '../sessions/python-folder-session';
+import { type ReadSession } from '../sessions/session';
+import { SqliteInspectionSession } from '../sessions/sqlite-inspection-session';
 import { SqliteSession } from '../sessions/sqlite-session';
 
 type Handler<K extends keyof ResponseMap> = (ctx: ServiceContext, req: Request<K>) => Promise<ResponseMap[K]>;
@@ -19,7 +23,23 @@ export const listWorkspaces: Handler<'workspace.list'> = async (ctx) => {
   return infos;
 };
 
-async function openSqlite(ctx: ServiceContext, path: string, create: boolean): Promise<SqliteSession> {
+/**
+ * A Studio workspace file, writable when it may be written and is sound; otherwise open for
+ * inspection, saying why: a file that cannot be written (every write would fail), or one that
+ * SQLite's quick_check finds damaged (writing it could spread the damage).
+ */
+async function openSqlite(ctx: ServiceContext, path: string, create: boolean): Promise<ReadSession> {
+  const unwritable = existsSync(path) ? unwritableReason(path) : null;
+  if (unwritable) return SqliteInspectionSession.open(path, `${unwritable}, so it is open read-only: runs can be read and verified, not changed`);
+  try {
+    return await openWritable(ctx, path, create);
+  } catch (e) {
+    if (!(e instanceof RuntimeError) || e.code !== 'WORKSPACE_CORRUPT') throw e;
+    return SqliteInspectionSession.open(path, `${e.message} It is open read-only and will not be written.`);
+  }
+}
+
+function openWritable(ctx: ServiceContext, path: string, create: boolean): Promise<SqliteSession> {
   return SqliteSession.open({
     path,
     create,

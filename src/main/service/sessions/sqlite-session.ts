@@ -63,7 +63,8 @@ export class SqliteSession implements ReadSession {
   }
 
   static async open(o: SqliteSessionOptions): Promise<SqliteSession> {
-    const ws = SqliteWorkspace.open(o.path, { create: o.create });
+    // quick_check before anything is written: a damaged file is opened for inspection instead.
+    const ws = SqliteWorkspace.open(o.path, { create: o.create, checkIntegrity: true });
     let session: SqliteSession | null = null;
     try {
       const config = await readWorkspaceConfig(o.path);

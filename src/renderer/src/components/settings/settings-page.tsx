@@ -18,6 +18,7 @@ import { ProgressBar } from '../common/progress-bar';
 
 /** Why a workspace's settings cannot be changed, in one line. */
 export function readOnlyReason(ws: WorkspaceInfo): string {
+  if (ws.readOnlyReason) return `${ws.name} cannot be changed: ${ws.readOnlyReason}`;
   const what = ws.kind === 'bundle' ? 'an audit bundle ' : ws.kind === 'python-folder' ? 'a Python data folder ' : '';
   return `${ws.name} is ${what}opened read-only for audit, so its settings cannot be changed. Open a Studio workspace to configure an LLM server and tools.`;
 }

@@ -26,7 +26,11 @@ export function AppHeader() {
         {workspace ? <span className="faint mono ellipsis workspace-path">{workspace.path}</span> : null}
         {workspace?.kind === 'python-folder' ? <span className="tag">Python folder</span> : null}
         {workspace?.kind === 'bundle' ? <span className="tag">audit bundle</span> : null}
-        {workspace?.readOnly ? <span className="tag" title="Opened for audit: runs cannot be changed">read-only</span> : null}
+        {workspace?.readOnly ? (
+          <span className="tag" title={workspace.readOnlyReason ?? 'Opened for audit: runs cannot be changed'} data-testid="read-only-tag">
+            read-only
+          </span>
+        ) : null}
         {workspace && workspace.loadErrors.length > 0 ? (
           <span className="tag" style={{ color: 'var(--st-failed)' }} title={workspace.loadErrors.map((e) => `${e.file}: ${e.message}`).join('\n')}>
             {workspace.kind === 'bundle'

@@ -1,0 +1,84 @@
+import { basename } from 'node:path';
+import { type ChainReport, type RunState, type StepRecord } from '../../../runtime/index';
+import { SqliteWorkspace, type RunIndexQuery, type RunIndexRow } from '../../../runtime/storage/sqlite/index';
+import { type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
+import { verifyInWorker } from '../jobs/job-runner';
+import { type ReadSession } from './session';
+
+/**
+ * A SQLite workspace opened for inspection only: the file cannot or must not be written (it is
+ * read-only, or damaged), or its workflow code is not trusted. Runs, ledgers, states and
+ * artifacts read as usual; no workflow module is loaded, no scheduler runs, nothing is written.
+ */
+export class SqliteInspectionSession implements ReadSession {
+  private constructor(
+    readonly ws: SqliteWorkspace,
+    readonly info: WorkspaceInfo,
+  ) {}
+
+  /** `reason`: why it is read-only, in words the header and the READ_ONLY errors show. */
+  static open(path: string, reason: string, workflowDirs: string[] = []): SqliteInspectionSession {
+    const ws = SqliteWorkspace.open(path, { readonly: true });
+    return new SqliteInspectionSession(ws, {
+      id: path,
+      name: basename(path).replace(/\.studio\.sqlite$|\.sqlite$/, ''),
+      path,
+      kind: 'sqlite',
+      readOnly: true,
+      readOnlyReason: reason,
+      workflowDirs,
+      loadErrors: [],
+    });
+  }
+
+  get artifacts() {
+    return this.ws.artifacts;
+  }
+  get snapshots() {
+    return this.ws.snapshots;
+  }
+  workflows(): WorkflowInfo[] {
+    return [];
+  }
+  async queryRuns(q: RunIndexQuery): Promise<{ items: RunIndexRow[]; total: number }> {
+    return this.ws.runIndex.query(q);
+  }
+  async runRow(runId: string): Promise<RunIndexRow | null> {
+    return this.ws.runIndex.get(runId);
+  }
+  loadRun(runId: string): Promise<RunState | null> {
+    return this.ws.runs.load(runId);
+  }
+  ledgerPage(runId: string, fromSeq: number, limit: number): Promise<Array<{ seq: number; record: StepRecord }>> {
+    return this.ws.ledger.readLedgerPage(runId, { fromSeq, limit });
+  }
+  ledgerCount(runId: string): Promise<number> {
+    return this.ws.ledger.ledgerCount(runId);
+  }
+  verify(runId: string, onProgress: (done: number, total: number) => void): Promise<ChainReport> {
+    return verifyInWorker(this.ws.path, runId, onProgress);
+  }
+  stateAt(runId: string, seq: number): Promise<RunState | null> {
+    return this.ws.stateAt(runId, seq);
+  }
+  readArtifactChunk(artifactId: string, offset: number, length: number): Promise<Uint8Array | null> {
+    return this.ws.artifacts.readArtifactChunk(artifactId, offset, length);
+  }
+  isPaused(): boolean {
+    return false;
+  }
+  breakpointsOf(): string[] {
+    return [];
+  }
+  async forksOf(runId: string): Promise<Array<{ runId: string; seq: number | null; createdAt: string }>> {
+    const out: Array<{ runId: string; seq: number | null; createdAt: string }> = [];
+    for (const id of await this.ws.runs.listForks(runId)) {
+      const row = this.ws.runIndex.get(id);
+      if (row) out.push({ runId: id, seq: row.forkedFromSeq, createdAt: row.createdAt });
+    }
+    return out;
+  }
+  async close(): Promise<void> {
+    this.ws.close();
+  }
+}
