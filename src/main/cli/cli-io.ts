@@ -17,8 +17,8 @@ export const EXIT_USAGE = 2;
 
 /** Bad usage or unusable input: reported in one line (no stack trace) with exit code 2. */
 export class CliUsageError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'CliUsageError';
   }
 }

@@ -27,7 +27,7 @@ export function openWorkspaceReadonly(path: string): SqliteWorkspace {
   try {
     return SqliteWorkspace.open(resolve(path), { readonly: true });
   } catch (err) {
-    if (err instanceof RuntimeError) throw new CliUsageError(err.message);
+    if (err instanceof RuntimeError) throw new CliUsageError(err.message, { cause: err });
     throw err;
   }
 }

@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { verifyDataFolder, verifyLedgerFile, type LedgerFileReport, type LedgerVerificationError } from '../../runtime/storage/files/index';
+import { RuntimeError } from '../../runtime/errors';
 import { type SqliteWorkspace } from '../../runtime/storage/sqlite/index';
 import { explainChainError } from './chain-explain';
 import { CliUsageError, EXIT_FAILED, EXIT_OK, type CliIo } from './cli-io';
@@ -28,6 +29,8 @@ export interface VerifyReport {
   records: number;
   /** Files of a data folder that cannot be read (always empty for a workspace). */
   corruptFiles: string[];
+  /** What SQLite's quick_check found wrong with a workspace file (always empty for a data folder). */
+  integrityProblems: string[];
   runsWithoutLedger: string[];
 }
 
@@ -51,19 +54,43 @@ const withWords = (errors: readonly LedgerVerificationError[]): RunVerification[
   errors.map((e) => ({ ...e, explanation: explainChainError(e) }));
 
 async function verifyWorkspace(path: string, runId: string | null, progress: Progress): Promise<VerifyReport> {
-  const ws = openWorkspaceReadonly(path);
+  const source = { kind: 'sqlite' as const, path };
+  let ws: SqliteWorkspace;
   try {
+    ws = openWorkspaceReadonly(path);
+  } catch (err) {
+    // Too damaged to open: that is a failed verification (exit 1), not a wrong path.
+    if (err instanceof CliUsageError && err.cause instanceof RuntimeError && err.cause.code === 'WORKSPACE_CORRUPT') return finish(source, [], [], [], [err.cause.message]);
+    throw err;
+  }
+  try {
+    // Chains can verify over a damaged page they never read: the file itself is checked first.
+    const integrity = await integrityProblems(ws);
     const ids = runId === null ? await ws.ledger.ledgerRunIds() : [await existingRun(ws, runId)];
     const runs: RunVerification[] = [];
     for (const [i, id] of ids.entries()) {
       const label = `[${i + 1}/${ids.length}] ${id}`;
-      const chain = await ws.verifyRun(id, { onProgress: (done, total) => progress.update(label, done, total) });
-      progress.item(`${label}: ${plural(chain.count, 'record')}, ${chain.ok ? 'verified' : 'BROKEN'}`);
-      runs.push({ runId: id, ok: chain.ok, count: chain.count, headHash: chain.headHash, firstBadIndex: chain.firstBadIndex, errors: withWords(chain.errors) });
+      try {
+        const chain = await ws.verifyRun(id, { onProgress: (done, total) => progress.update(label, done, total) });
+        progress.item(`${label}: ${plural(chain.count, 'record')}, ${chain.ok ? 'verified' : 'BROKEN'}`);
+        runs.push({ runId: id, ok: chain.ok, count: chain.count, headHash: chain.headHash, firstBadIndex: chain.firstBadIndex, errors: withWords(chain.errors) });
+      } catch (err) {
+        if (!(err instanceof RuntimeError) || err.code !== 'WORKSPACE_CORRUPT') throw err;
+        integrity.push(`run ${id}: its ledger cannot be read (${err.message})`);
+      }
     }
-    return finish({ kind: 'sqlite', path }, runs, [], []);
+    return finish(source, runs, [], [], integrity);
   } finally {
     ws.close();
+  }
+}
+
+async function integrityProblems(ws: SqliteWorkspace): Promise<string[]> {
+  try {
+    return (await ws.checkIntegrity()).problems;
+  } catch (err) {
+    if (err instanceof RuntimeError && err.code === 'WORKSPACE_CORRUPT') return [err.message];
+    throw err;
   }
 }
 
@@ -90,9 +117,9 @@ function fromFileReport(r: LedgerFileReport): RunVerification {
   return { runId: r.runId, ok: r.ok, count: r.count, headHash: r.headHash, firstBadIndex: r.firstBadIndex, errors: withWords(r.errors) };
 }
 
-function finish(source: VerifyReport['source'], runs: RunVerification[], corruptFiles: string[], runsWithoutLedger: string[]): VerifyReport {
-  const ok = runs.every((r) => r.ok) && corruptFiles.length === 0;
-  return { ok, source, runs, records: runs.reduce((n, r) => n + r.count, 0), corruptFiles: [...new Set(corruptFiles)], runsWithoutLedger };
+function finish(source: VerifyReport['source'], runs: RunVerification[], corruptFiles: string[], runsWithoutLedger: string[], integrityProblems: string[] = []): VerifyReport {
+  const ok = runs.every((r) => r.ok) && corruptFiles.length === 0 && integrityProblems.length === 0;
+  return { ok, source, runs, records: runs.reduce((n, r) => n + r.count, 0), corruptFiles: [...new Set(corruptFiles)], integrityProblems, runsWithoutLedger };
 }
 
 /** One line per run; a broken run also gets its first bad record and why, in words. */
@@ -109,9 +136,11 @@ export function humanReport(report: VerifyReport): string {
     }
   }
   for (const f of report.corruptFiles) lines.push(`  UNREADABLE  ${f}`);
+  for (const p of report.integrityProblems) lines.push(`  DAMAGED  ${p}`);
   for (const id of report.runsWithoutLedger) lines.push(`  note: run ${id} has a run file but no ledger file`);
   const broken = report.runs.filter((r) => !r.ok).length;
-  if (report.runs.length === 0 && report.corruptFiles.length === 0) lines.push('No ledgers to verify.');
+  if (report.integrityProblems.length > 0) lines.push('The workspace file is damaged (SQLite quick_check failed): restore it from a backup, or export what still reads.');
+  else if (report.runs.length === 0 && report.corruptFiles.length === 0) lines.push('No ledgers to verify.');
   else if (report.ok) lines.push(`${report.runs.length === 1 ? 'The chain' : `All ${report.runs.length} chains`} verified (${plural(report.records, 'record')}).`);
   else {
     const parts = [`${broken} of ${report.runs.length} chains broken`];
