@@ -50,7 +50,7 @@ export class SafeStorageSecretStore implements SecretStore {
     const next = { ...this.encrypted };
     if (value === null) delete next[key];
     else next[key] = this.safe.encryptString(value).toString('base64');
-    await writeFileAtomic(this.file, JSON.stringify(next, null, 2));
+    await writeFileAtomic(this.file, JSON.stringify(next, null, 2), { mode: 0o600 });
     this.encrypted = next;
   }
 }

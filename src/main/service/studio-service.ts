@@ -127,7 +127,8 @@ export class StudioService {
     const service = new StudioService(options);
     await service.loadRecent();
     const path = options.defaultWorkspacePath ?? join(options.userDataDir, 'workspaces', 'default.studio.sqlite');
-    mkdirSync(dirname(path), { recursive: true });
+    // Owner only (0700): the folders hold workspaces and, without a passphrase, raw signing keys.
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     await service.switchTo(await openSqlite(service.ctx, path, true));
     service.statusTimer = setInterval(() => service.events.emit('scheduler.status', schedulerStatus(service.currentSession)), 2000);
     service.statusTimer.unref?.();
@@ -220,8 +221,8 @@ export class StudioService {
 
   private async remember(path: string): Promise<void> {
     this.recent = [path, ...this.recent.filter((p) => p !== path)].slice(0, 20);
-    if (!existsSync(this.options.userDataDir)) mkdirSync(this.options.userDataDir, { recursive: true });
-    await writeFileAtomic(this.recentPath, JSON.stringify(this.recent, null, 2)).catch(() => undefined);
+    if (!existsSync(this.options.userDataDir)) mkdirSync(this.options.userDataDir, { recursive: true, mode: 0o700 });
+    await writeFileAtomic(this.recentPath, JSON.stringify(this.recent, null, 2), { mode: 0o600 }).catch(() => undefined);
   }
 
   /** Waits until no run is being driven in the background (tests and shutdown). */

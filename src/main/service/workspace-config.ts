@@ -67,5 +67,6 @@ export async function readWorkspaceConfig(workspacePath: string): Promise<Worksp
 }
 
 export async function writeWorkspaceConfig(workspacePath: string, config: WorkspaceConfig): Promise<void> {
-  await writeFileAtomic(configPath(workspacePath), JSON.stringify(config, null, 2) + '\n');
+  // Owner only, like the workspace: it names the LLM server and the workspace's code folders.
+  await writeFileAtomic(configPath(workspacePath), JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
 }

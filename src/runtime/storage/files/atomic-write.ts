@@ -13,6 +13,8 @@ export interface AtomicWriteOptions {
    * loss can still surface an empty file on some filesystems, even though the rename is atomic.
    */
   fsync?: boolean;
+  /** Permission bits of a new file (default 0o666, less the umask); 0o600 for files only the owner may read. */
+  mode?: number;
 }
 
 /** Temp files start with "." and end with ".tmp", so no store glob (`run_*.json`, `*.meta`) can match them. */
@@ -29,7 +31,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}${TEMP_FILE_SUFFIX}`);
   let handle: FileHandle | null = null;
   try {
-    handle = await open(temp, 'wx'); // 'x': never reuse a file someone else created under this name
+    handle = await open(temp, 'wx', options.mode ?? 0o666); // 'x': never reuse a file someone else created under this name
     await handle.writeFile(data);
     if (fsync) await handle.sync();
     await handle.close();
