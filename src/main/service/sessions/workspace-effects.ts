@@ -16,6 +16,7 @@ import {
 } from '../../../runtime/index';
 import { type ToolSetting } from '../../../shared/contract/domain';
 import { type SecretStore } from '../secret-store';
+import { redactingHandler } from './redact-secrets';
 import { studioTools } from '../studio-tools';
 import { type WorkspaceConfig } from '../workspace-config';
 import { type LoadedTool } from '../workflow-loader';
@@ -38,8 +39,11 @@ export class WorkspaceEffects {
   private tools: EffectHandler;
   private readonly all: Array<{ fn: ToolFunction; source: string | null }>;
 
-  readonly llmHandler: EffectHandler = (run, effect, next, ctx) => this.llm(run, effect, next, ctx);
-  readonly toolsHandler: EffectHandler = (run, effect, next, ctx) => this.tools(run, effect, next, ctx);
+  /** The secret values the handlers were built with: redacted from every effect error (see redact-secrets.ts). */
+  private secretValues: string[] = [];
+
+  readonly llmHandler: EffectHandler = redactingHandler((run, effect, next, ctx) => this.llm(run, effect, next, ctx), () => this.secretValues);
+  readonly toolsHandler: EffectHandler = redactingHandler((run, effect, next, ctx) => this.tools(run, effect, next, ctx), () => this.secretValues);
 
   constructor(
     artifacts: ArtifactStore,
@@ -76,13 +80,17 @@ export class WorkspaceEffects {
   private async buildLlm(config: WorkspaceConfig): Promise<EffectHandler> {
     const baseUrl = config.llm.baseUrl ?? process.env['STUDIO_LLM_BASE_URL'] ?? null;
     const model = config.llm.model ?? process.env['STUDIO_LLM_MODEL'] ?? null;
-    if (!baseUrl || !model) return notConfigured;
+    const envKey = process.env['STUDIO_LLM_API_KEY'];
+    const secretValues = envKey ? [envKey] : [];
     const headers: Record<string, string> = {};
     for (const h of config.llm.headers) {
       const value = h.secret ? await this.secrets.get(secretKey(this.workspacePath, h.name)) : h.value;
+      if (value && h.secret) secretValues.push(value);
       if (value) headers[h.name] = value;
     }
-    if (!headers['Authorization'] && process.env['STUDIO_LLM_API_KEY']) headers['Authorization'] = `Bearer ${process.env['STUDIO_LLM_API_KEY']}`;
+    this.secretValues = secretValues;
+    if (!baseUrl || !model) return notConfigured;
+    if (!headers['Authorization'] && envKey) headers['Authorization'] = `Bearer ${envKey}`;
     return makeLlmCallHandler(new RemoteLlmClient({ serverBaseUrl: baseUrl, model, headers, timeoutS: config.llm.timeoutS }));
   }
 
