@@ -1,11 +1,11 @@
 /**
- * Secrets through a real Studio backend and a real fake LLM server on 127.0.0.1: an error body
+ * Secrets through a real Studio backend and real fake LLM servers on 127.0.0.1: an error body
  * that echoes the key never reaches the run, the ledger (the workspace file's bytes) or the
- * events.
+ * events; a secret goes only to the origin it was entered for.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeChatServer, type FakeChatServer } from '../../runtime/integrations/testing/fake-chat-server';
+import { chatAnswer, startFakeChatServer, type FakeChatServer } from '../../runtime/integrations/testing/fake-chat-server';
 import { startHarness, type Harness } from '../testing/studio-harness';
 
 const KEY = 'sk-live-7f3a9c2e41d84b6f';
@@ -41,6 +41,59 @@ describe('an LLM error that echoes the key', () => {
     for (const [where, text] of [['run', JSON.stringify(detail)], ['ledger', ledger], ['file', files], ['events', events]] as const) {
       expect(text.includes(KEY), where).toBe(false);
       expect(text.includes('7f3a9c2e41d84b6f'), where).toBe(false);
+    }
+  });
+});
+
+describe('a secret is bound to the origin it was entered for', () => {
+  it('is not sent when only the base URL changes; the new server needs it entered again', async () => {
+    const first = await startFakeChatServer({ body: chatAnswer('ok') });
+    const second = await startFakeChatServer({ body: chatAnswer('ok') });
+    try {
+      await h.call('settings.update', { llm: { baseUrl: first.baseUrl, model: 'm', headers: [{ name: 'Authorization', secret: true, value: 'Bearer first-server-key-123' }] } });
+      expect(await h.call('settings.testLlm', {})).toMatchObject({ ok: true });
+      expect(first.requests.at(-1)!.headers.authorization).toBe('Bearer first-server-key-123');
+
+      const moved = await h.call('settings.update', { llm: { baseUrl: second.baseUrl } });
+      expect(moved.llm.headers).toEqual([{ name: 'Authorization', secret: true, value: null, stored: false }]);
+      await h.call('settings.testLlm', {});
+      expect(second.requests.length).toBe(1);
+      expect(second.requests[0]!.headers.authorization).toBeUndefined();
+
+      await h.call('settings.update', { llm: { headers: [{ name: 'Authorization', secret: true, value: 'Bearer second-server-key-456' }] } });
+      await h.call('settings.testLlm', {});
+      expect(second.requests.at(-1)!.headers.authorization).toBe('Bearer second-server-key-456');
+      // Back to the first server: its own secret, never the second's.
+      await h.call('settings.update', { llm: { baseUrl: first.baseUrl } });
+      await h.call('settings.testLlm', {});
+      expect(first.requests.at(-1)!.headers.authorization).toBe('Bearer first-server-key-123');
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+
+  it('sends STUDIO_LLM_API_KEY only to the origin of STUDIO_LLM_BASE_URL, never to a URL the workspace sets', async () => {
+    const envServer = await startFakeChatServer({ body: chatAnswer('ok') });
+    const other = await startFakeChatServer({ body: chatAnswer('ok') });
+    const saved = { key: process.env['STUDIO_LLM_API_KEY'], base: process.env['STUDIO_LLM_BASE_URL'] };
+    process.env['STUDIO_LLM_API_KEY'] = 'env-key-0123456789';
+    process.env['STUDIO_LLM_BASE_URL'] = envServer.baseUrl;
+    try {
+      await h.call('settings.update', { llm: { baseUrl: other.baseUrl, model: 'm', headers: [] } });
+      await h.call('settings.testLlm', {});
+      expect(other.requests.length).toBe(1);
+      expect(other.requests[0]!.headers.authorization).toBeUndefined();
+      await h.call('settings.update', { llm: { baseUrl: null } }); // falls back to STUDIO_LLM_BASE_URL
+      await h.call('settings.testLlm', {});
+      expect(envServer.requests.at(-1)!.headers.authorization).toBe('Bearer env-key-0123456789');
+    } finally {
+      for (const [k, v] of [['STUDIO_LLM_API_KEY', saved.key], ['STUDIO_LLM_BASE_URL', saved.base]] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      await envServer.close();
+      await other.close();
     }
   });
 });

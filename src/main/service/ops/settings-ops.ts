@@ -3,16 +3,18 @@ import { StudioError } from '../../../shared/contract/errors';
 import { type Request, type ResponseMap } from '../../../shared/contract/operations';
 import { control, type ServiceContext } from '../service-context';
 import { type SqliteSession } from '../sessions/sqlite-session';
-import { secretKey } from '../sessions/workspace-effects';
+import { effectiveBaseUrl, secretKey } from '../sessions/workspace-effects';
 import { type WorkspaceConfig } from '../workspace-config';
 
 type Handler<K extends keyof ResponseMap> = (ctx: ServiceContext, req: Request<K>) => Promise<ResponseMap[K]>;
 
 async function settingsOf(s: SqliteSession): Promise<WorkspaceSettings> {
   const c = s.settings;
+  const base = effectiveBaseUrl(c);
   const headers: LlmHeaderSetting[] = [];
   for (const h of c.llm.headers) {
-    headers.push({ name: h.name, secret: h.secret, value: h.secret ? null : h.value, stored: h.secret ? (await s.secrets.get(secretKey(s.ws.path, h.name))) !== null : h.value !== null });
+    // `stored` is for the current server: a secret entered for another origin does not count.
+    headers.push({ name: h.name, secret: h.secret, value: h.secret ? null : h.value, stored: h.secret ? (await s.secrets.get(secretKey(s.ws.path, h.name, base))) !== null : h.value !== null });
   }
   return {
     llm: { baseUrl: c.llm.baseUrl, model: c.llm.model, timeoutS: c.llm.timeoutS, headers },
@@ -44,10 +46,15 @@ export const updateSettings: Handler<'settings.update'> = async (ctx, req) => {
       }
       // A secret that is dropped, or turned into a plain header, leaves the secret store.
       const stillSecret = new Set(llm.headers.filter((h) => h.secret).map((h) => h.name.toLowerCase()));
-      for (const old of cur.llm.headers) if (old.secret && !stillSecret.has(old.name.toLowerCase())) await s.secrets.set(secretKey(s.ws.path, old.name), null);
+      for (const old of cur.llm.headers) {
+        if (old.secret && !stillSecret.has(old.name.toLowerCase())) {
+          for (const base of new Set([effectiveBaseUrl(cur), effectiveBaseUrl(next)])) await s.secrets.set(secretKey(s.ws.path, old.name, base), null);
+        }
+      }
       next.llm.headers = [];
       for (const h of llm.headers) {
-        if (h.secret && h.value !== undefined) await s.secrets.set(secretKey(s.ws.path, h.name), h.value);
+        // Stored for the server the settings now name (the URL in this same request, if any).
+        if (h.secret && h.value !== undefined) await s.secrets.set(secretKey(s.ws.path, h.name, effectiveBaseUrl(next)), h.value);
         next.llm.headers.push({ name: h.name, secret: h.secret, value: h.secret ? null : (h.value ?? null) });
       }
     }
@@ -62,8 +69,9 @@ export const updateSettings: Handler<'settings.update'> = async (ctx, req) => {
 /** Asks the configured server for a one-word answer, to check URL, model and credentials. */
 export const testLlm: Handler<'settings.testLlm'> = async (ctx) => {
   const s = control(ctx);
-  const model = s.settings.llm.model;
-  if (!s.settings.llm.baseUrl || !model) return { ok: false, message: 'Set a server URL and a model first.', latencyMs: null, model };
+  // What the runs would use: the workspace's settings, else the STUDIO_LLM_* defaults.
+  const model = s.settings.llm.model ?? process.env['STUDIO_LLM_MODEL'] ?? null;
+  if (!effectiveBaseUrl(s.settings) || !model) return { ok: false, message: 'Set a server URL and a model first.', latencyMs: null, model };
   const t0 = Date.now();
   const outcome = await s.effects.llmHandler(
     { runId: 'settings-check', workflowId: 'settings', status: 'running', currentNode: 'check', vars: {}, waiting: null, output: null, error: null, createdAt: '', updatedAt: '', actorId: null, sessionId: null, parentRunId: null },

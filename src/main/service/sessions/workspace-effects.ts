@@ -26,8 +26,31 @@ export interface ModuleTool {
   source: string | null;
 }
 
-/** The key a secret header of a workspace is stored under. */
-export const secretKey = (workspacePath: string, header: string): string => `${workspacePath}#llm-header:${header.toLowerCase()}`;
+/**
+ * The key a secret header of a workspace is stored under: bound to the origin of the server it
+ * was entered for, so pointing the workspace at another server (by hand, or by a sidecar someone
+ * sent) never sends it there; the new server needs the secret entered again.
+ */
+export const secretKey = (workspacePath: string, header: string, baseUrl: string | null): string => `${workspacePath}#llm-header:${header.toLowerCase()}@${originOf(baseUrl)}`;
+
+/** The base URL the workspace's LLM calls go to: its own setting, else STUDIO_LLM_BASE_URL. */
+export const effectiveBaseUrl = (config: WorkspaceConfig): string | null => config.llm.baseUrl ?? process.env['STUDIO_LLM_BASE_URL'] ?? null;
+
+export function originOf(url: string | null): string {
+  if (!url) return 'none';
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'invalid';
+  }
+}
+
+/** STUDIO_LLM_API_KEY, only for the origin of STUDIO_LLM_BASE_URL (never for a URL a workspace chose). */
+function envApiKeyFor(baseUrl: string): string | null {
+  const key = process.env['STUDIO_LLM_API_KEY'];
+  const envBase = process.env['STUDIO_LLM_BASE_URL'];
+  return key && envBase && originOf(envBase) === originOf(baseUrl) ? key : null;
+}
 
 /**
  * The workspace's `llm_call` and `tool_calls` handlers, rebuilt whenever its settings change
@@ -78,13 +101,13 @@ export class WorkspaceEffects {
   }
 
   private async buildLlm(config: WorkspaceConfig): Promise<EffectHandler> {
-    const baseUrl = config.llm.baseUrl ?? process.env['STUDIO_LLM_BASE_URL'] ?? null;
+    const baseUrl = effectiveBaseUrl(config);
     const model = config.llm.model ?? process.env['STUDIO_LLM_MODEL'] ?? null;
-    const envKey = process.env['STUDIO_LLM_API_KEY'];
-    const secretValues = envKey ? [envKey] : [];
+    const envKey = baseUrl ? envApiKeyFor(baseUrl) : null;
+    const secretValues = process.env['STUDIO_LLM_API_KEY'] ? [process.env['STUDIO_LLM_API_KEY']] : [];
     const headers: Record<string, string> = {};
     for (const h of config.llm.headers) {
-      const value = h.secret ? await this.secrets.get(secretKey(this.workspacePath, h.name)) : h.value;
+      const value = h.secret ? await this.secrets.get(secretKey(this.workspacePath, h.name, baseUrl)) : h.value;
       if (value && h.secret) secretValues.push(value);
       if (value) headers[h.name] = value;
     }
