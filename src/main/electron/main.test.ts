@@ -50,12 +50,14 @@ describe('the Electron host, booted against a stand-in for electron', () => {
     expect(started, JSON.stringify(started)).toMatchObject({ ok: true });
     await vi.waitFor(() => expect(win.webContents.sent.some(([channel]) => channel === EVENT_CHANNEL)).toBe(true));
 
-    // Navigation away and new windows are refused; https goes to the OS browser.
+    // Navigation away and new windows are refused; an https link the app does not itself show
+    // (one an LLM answer could carry) is not handed to the OS browser either.
     const nav = { url: 'https://example.com/', preventDefault: vi.fn() };
     win.webContents.emit('will-navigate', nav);
     expect(nav.preventDefault).toHaveBeenCalled();
     expect(win.webContents.windowOpenHandler?.({ url: 'http://example.com/' })).toEqual({ action: 'deny' });
-    expect(fake.shell.opened).toEqual(['https://example.com/']);
+    expect(win.webContents.windowOpenHandler?.({ url: 'https://example.com/' })).toEqual({ action: 'deny' });
+    expect(fake.shell.opened).toEqual([]);
     const denied = vi.fn();
     fake.session.defaultSession.permissionRequest?.({}, 'media', denied);
     expect(denied).toHaveBeenCalledWith(false);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -68,21 +69,35 @@ describe('the IPC sender check', () => {
 });
 
 describe('navigation and new windows', () => {
-  it('keeps the window on the app and sends only https links to the OS browser', () => {
+  it('keeps the window on the app and sends only the app\'s own external links to the OS browser', () => {
+    const own = ['https://docs.example/guide'];
     expect(navigationDecision(`${APP_URL}#runs`, filePage)).toBe('allow');
-    expect(navigationDecision('https://github.com/', filePage)).toBe('open-external');
-    for (const url of ['http://example.com/', 'file:///etc/passwd', 'javascript:alert(1)', 'smb://host/share', 'vscode://x', '']) {
-      expect(navigationDecision(url, filePage)).toBe('block');
+    expect(navigationDecision('https://docs.example/guide#llm', filePage, own)).toBe('open-external');
+    // Any other https link (one an LLM answer or a run's output could carry) is blocked.
+    for (const url of ['https://github.com/', 'https://evil.example/guide', 'https://docs.example/other', 'https://user:pw@docs.example/guide']) {
+      expect(navigationDecision(url, filePage, own)).toBe('block');
+      expect(windowOpenDecision(url, own)).toBe('block');
     }
-    expect(windowOpenDecision('https://docs.example/')).toBe('open-external');
+    for (const url of ['http://example.com/', 'http://docs.example/guide', 'file:///etc/passwd', 'javascript:alert(1)', 'smb://host/share', 'vscode://x', '']) {
+      expect(navigationDecision(url, filePage, own)).toBe('block');
+    }
+    expect(windowOpenDecision('https://docs.example/guide?x=1', own)).toBe('open-external');
+    expect(windowOpenDecision('https://docs.example/')).toBe('block');
     expect(windowOpenDecision(APP_URL)).toBe('block');
-    expect(windowOpenDecision('http://example.com/')).toBe('block');
   });
+
 });
 
 describe('the Content-Security-Policy', () => {
   const directives = (csp: string): Map<string, string[]> =>
     new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name = '', ...values]) => [name, values]));
+
+  it('the page itself (index.html) allows no WebSocket to every local port', () => {
+    const html = readFileSync(join(__dirname, '../../renderer/index.html'), 'utf8');
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1] ?? '';
+    expect(meta).toContain('connect-src');
+    expect(directives(meta).get('connect-src')).toEqual(["'self'"]);
+  });
 
   it('is strict for the built app: own scripts only, no eval, no inline scripts, nothing remote', () => {
     const d = directives(contentSecurityPolicy(filePage));

@@ -75,17 +75,35 @@ export function isTrustedSender(sender: SenderInfo, mainWindow: { webContentsId:
 export type NavigationDecision = 'allow' | 'open-external' | 'block';
 
 /**
- * In-window navigation stays on the app's page; everything else is blocked, and https links are
- * handed to the OS browser (never http, file, javascript: or custom protocols).
+ * The external pages the app itself links to, exactly (query and fragment aside). Only these go
+ * to the OS browser: a rendered string (an LLM answer, a run's output, a tool result) could carry
+ * any https link, and one click would hand it to the browser with no question asked. The app
+ * shows no external link today; add a URL here when it does.
  */
-export function navigationDecision(url: string, page: AppPage): NavigationDecision {
-  if (isAppUrl(url, page)) return 'allow';
-  return parse(url)?.protocol === 'https:' ? 'open-external' : 'block';
+export const APP_EXTERNAL_LINKS: readonly string[] = [];
+
+function isAppExternalLink(url: string, allowed: readonly string[]): boolean {
+  const u = parse(url);
+  if (!u || u.protocol !== 'https:' || u.username || u.password) return false;
+  const bare = `${u.origin}${u.pathname}`;
+  return allowed.some((a) => {
+    const l = parse(a);
+    return l !== null && `${l.origin}${l.pathname}` === bare;
+  });
 }
 
-/** A link that would open a window: https goes to the OS browser, anything else is dropped. */
-export function windowOpenDecision(url: string): 'open-external' | 'block' {
-  return parse(url)?.protocol === 'https:' ? 'open-external' : 'block';
+/**
+ * In-window navigation stays on the app's page; everything else is blocked, and the app's own
+ * external links (APP_EXTERNAL_LINKS, https only) are handed to the OS browser.
+ */
+export function navigationDecision(url: string, page: AppPage, allowed: readonly string[] = APP_EXTERNAL_LINKS): NavigationDecision {
+  if (isAppUrl(url, page)) return 'allow';
+  return isAppExternalLink(url, allowed) ? 'open-external' : 'block';
+}
+
+/** A link that would open a window: one of the app's own external links goes to the OS browser, anything else is dropped. */
+export function windowOpenDecision(url: string, allowed: readonly string[] = APP_EXTERNAL_LINKS): 'open-external' | 'block' {
+  return isAppExternalLink(url, allowed) ? 'open-external' : 'block';
 }
 
 /**
