@@ -7,6 +7,9 @@ import { type ChainSummary, type JobProgress } from '../../../shared/contract/do
 import { StudioError } from '../../../shared/contract/errors';
 import { type ServiceEvents } from '../service-events';
 
+/** Jobs that run at once; the machine the Studio runs on is often a laptop with a few cores. */
+const MAX_RUNNING = 2;
+
 export type JobRecord = JobProgress & { result: ChainSummary | null };
 
 /**
@@ -16,6 +19,10 @@ export type JobRecord = JobProgress & { result: ChainSummary | null };
  */
 export class JobRunner {
   private readonly jobs = new Map<string, JobRecord>();
+  /** The running job of each key (see `start`). */
+  private readonly byKey = new Map<string, string>();
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
 
   constructor(private readonly events: ServiceEvents) {}
 
@@ -25,25 +32,46 @@ export class JobRunner {
     return job;
   }
 
-  /** Starts `work`; returns the job id at once. `work` reports progress through the callback. */
-  start(kind: JobProgress['kind'], work: (progress: (done: number, total: number) => void) => Promise<ChainSummary>): string {
+  /**
+   * Starts `work`; returns the job id at once. `work` reports progress through the callback.
+   * With a `key`, a request identical to one still running gets that job's id instead of a new
+   * job. Jobs run at most MAX_RUNNING at a time (each verification is a worker thread with its
+   * own connection and heap); the rest wait their turn, so other requests stay answered.
+   */
+  start(kind: JobProgress['kind'], work: (progress: (done: number, total: number) => void) => Promise<ChainSummary>, key?: string): string {
+    const shared = key === undefined ? undefined : this.byKey.get(key);
+    if (shared !== undefined) return shared;
     const jobId = randomUUID();
     const job: JobRecord = { jobId, kind, done: 0, total: 0, finished: false, error: null, result: null };
     this.jobs.set(jobId, job);
+    if (key !== undefined) this.byKey.set(key, jobId);
     this.trim();
     const progress = (done: number, total: number): void => {
       job.done = done;
       job.total = total;
       this.events.emit('job.progress', { jobId, kind, done, total, finished: false, error: null });
     };
-    void work(progress).then(
-      (result) => this.finish(job, result, null),
-      (e: unknown) => this.finish(job, null, e instanceof Error ? e.message : String(e)),
+    void this.slot(() => work(progress)).then(
+      (result) => this.finish(job, result, null, key),
+      (e: unknown) => this.finish(job, null, e instanceof Error ? e.message : String(e), key),
     );
     return jobId;
   }
 
-  private finish(job: JobRecord, result: ChainSummary | null, error: string | null): void {
+  /** Runs `work` once fewer than MAX_RUNNING jobs run. */
+  private async slot<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running >= MAX_RUNNING) await new Promise<void>((go) => this.waiting.push(go));
+    this.running++;
+    try {
+      return await work();
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
+  }
+
+  private finish(job: JobRecord, result: ChainSummary | null, error: string | null, key: string | undefined): void {
+    if (key !== undefined && this.byKey.get(key) === job.jobId) this.byKey.delete(key);
     job.finished = true;
     job.result = result;
     job.error = error;

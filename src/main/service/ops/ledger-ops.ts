@@ -35,10 +35,16 @@ export const ledgerPage: Handler<'ledger.page'> = async (ctx, req) => {
 export const verifyLedger: Handler<'ledger.verify'> = async (ctx, req) => {
   const s = session(ctx);
   await loadRunOr404(s, req.runId);
-  const jobId = ctx.jobs.start('verify', async (progress) => {
-    const report = await s.verify(req.runId, progress);
-    return toChainSummary(req.runId, report, formatIsoTimestamp(systemClock.nowMicros()));
-  });
+  // The same run of the same source at the same length: one job answers every such request.
+  const key = JSON.stringify([s.info.id, req.runId, await s.ledgerCount(req.runId)]);
+  const jobId = ctx.jobs.start(
+    'verify',
+    async (progress) => {
+      const report = await s.verify(req.runId, progress);
+      return toChainSummary(req.runId, report, formatIsoTimestamp(systemClock.nowMicros()));
+    },
+    key,
+  );
   return { jobId };
 };
 
