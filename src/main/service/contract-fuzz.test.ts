@@ -74,7 +74,7 @@ function requestArb() {
 
 // Operations that may legitimately change state when they succeed; fuzz them with broken input only.
 const MUTATING = new Set<OperationName>([
-  'workspace.open', 'workspace.create', 'workspace.openPythonFolder', 'runs.start', 'runs.step', 'runs.continue', 'runs.pause',
+  'workspace.open', 'workspace.create', 'workspace.trust', 'workspace.openPythonFolder', 'runs.start', 'runs.step', 'runs.continue', 'runs.pause',
   'runs.setBreakpoint', 'runs.cancel', 'runs.resumeEvent', 'runs.fastForward', 'runs.fork', 'prompts.answer',
   'snapshots.create', 'snapshots.update', 'snapshots.delete', 'snapshots.restore',
 ]);

@@ -7,6 +7,7 @@ import { toRunDetail, toRunSummary, type RunListFacts } from './dto/run-dto';
 import { type JobRunner } from './jobs/job-runner';
 import { type PathGuard } from './path-guard';
 import { type SecretStore } from './secret-store';
+import { type WorkspaceTrust } from './workspace-trust';
 import { type ServiceEvents } from './service-events';
 import { type ReadSession } from './sessions/session';
 import { SqliteSession } from './sessions/sqlite-session';
@@ -24,6 +25,8 @@ export interface ServiceContext {
   readonly keyProtector: KeyProtector;
   readonly demoWorkflowDir: string | null;
   readonly secrets: SecretStore;
+  /** Which workspaces the user trusts to load their workflow folders. */
+  readonly trust: WorkspaceTrust;
   current(): ReadSession | null;
   switchTo(session: ReadSession): Promise<void>;
   recentWorkspaces(): string[];

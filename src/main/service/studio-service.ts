@@ -8,6 +8,7 @@ import { type OperationName, type Request, type ResponseMap } from '../../shared
 import { validateRequest } from '../../shared/contract/validate';
 import { type WireEvent, type WireResult } from '../../shared/contract/wire';
 import { writeFileAtomic } from '../../runtime/storage/files/atomic-write';
+import { WorkspaceTrust } from './workspace-trust';
 import { noneProtector, type KeyProtector } from '../../runtime/provenance/index';
 import { toLedgerEntry } from './dto/ledger-dto';
 import { exportRunBundle, openBundle } from './ops/bundle-ops';
@@ -18,7 +19,7 @@ import { answerPrompt, listPrompts, promptOf } from './ops/prompt-ops';
 import { cancelRun, continueRun, fastForward, forkRun, getRun, pauseRun, queryRuns, resumeEvent, setBreakpoint, startRun, stepRun } from './ops/run-ops';
 import { getSettings, testLlm, updateSettings } from './ops/settings-ops';
 import { createSnapshot, deleteSnapshot, listSnapshots, previewRestore, restoreSnapshot, updateSnapshot } from './ops/snapshot-ops';
-import { createWorkspace, currentWorkspace, listWorkflows, listWorkspaces, openPythonFolder, openSqlite, openWorkspace } from './ops/workspace-ops';
+import { createWorkspace, currentWorkspace, listWorkflows, listWorkspaces, openPythonFolder, openSqlite, openWorkspace, trustWorkspace } from './ops/workspace-ops';
 import { PathGuard } from './path-guard';
 import { MemorySecretStore, type SecretStore } from './secret-store';
 import { Coalescer, ServiceEvents } from './service-events';
@@ -53,6 +54,7 @@ const HANDLERS: Handlers = {
   'workspace.list': listWorkspaces,
   'workspace.open': openWorkspace,
   'workspace.create': createWorkspace,
+  'workspace.trust': trustWorkspace,
   'workspace.openPythonFolder': openPythonFolder,
   'workspace.openBundle': openBundle,
   'workflows.list': listWorkflows,
@@ -117,6 +119,7 @@ export class StudioService {
       keyProtector: options.keyProtector ?? noneProtector(),
       demoWorkflowDir: options.demoWorkflowDir ?? null,
       secrets: options.secrets ?? new MemorySecretStore(),
+      trust: new WorkspaceTrust(join(options.userDataDir, 'trusted-workspaces.json')),
       current: () => this.currentSession,
       switchTo: (s) => this.switchTo(s),
       recentWorkspaces: () => [...this.recent],
@@ -126,6 +129,7 @@ export class StudioService {
   static async create(options: StudioServiceOptions): Promise<StudioService> {
     const service = new StudioService(options);
     await service.loadRecent();
+    await service.ctx.trust.load();
     const path = options.defaultWorkspacePath ?? join(options.userDataDir, 'workspaces', 'default.studio.sqlite');
     // Owner only (0700): the folders hold workspaces and, without a passphrase, raw signing keys.
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });

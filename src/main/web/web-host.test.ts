@@ -90,6 +90,8 @@ describe('web host: the guard at the door', () => {
     mkdirSync(join(h.dir, 'renderer', 'assets'), { recursive: true });
     const folder = await fetch(`http://127.0.0.1:${h.host.port}/assets/`);
     expect(folder.status).toBe(404);
+    // Trust is answered for a workspace that exists (the full story: service/workspace-trust.test.ts).
+    expect((await h.raw('workspace.trust', { path: join(h.dir, 'no-such.studio.sqlite'), trusted: true })).status).toBe(404);
   });
 
   it('answers unknown operations and invalid requests with typed errors', async () => {

@@ -12,6 +12,12 @@ export type NodeKind = 'start' | 'step' | 'effect' | 'subworkflow' | 'terminal';
 /** Verification state of one ledger record, as the hash-chain badge shows it. */
 export type ChainBadge = 'verified' | 'broken' | 'unchecked';
 
+export interface WorkspaceTrustInfo {
+  state: 'trusted' | 'refused' | 'undecided';
+  /** The folders whose modules would be loaded, as the workspace's settings name them. */
+  folders: string[];
+}
+
 export interface WorkspaceInfo {
   /** Stable id of the open workspace (its file path, or the folder of a Python data folder). */
   id: string;
@@ -21,6 +27,11 @@ export interface WorkspaceInfo {
   readOnly: boolean;
   /** Why a Studio workspace is open read-only (a read-only or damaged file, an untrusted workspace). */
   readOnlyReason?: string | null;
+  /**
+   * For a workspace whose settings name workflow folders: whether the user trusts it to load and
+   * run them. Until trusted it is open for inspection only (nothing loaded, nothing run).
+   */
+  trust?: WorkspaceTrustInfo | null;
   /** Folders of workflow modules the workspace loads. */
   workflowDirs: string[];
   /** Modules that failed to load, each with its file and error. */

@@ -40,6 +40,8 @@ export const requestSchemas = {
   'workspace.list': z.object({}).strict(),
   'workspace.open': z.object({ path }).strict(),
   'workspace.create': z.object({ path }).strict(),
+  /** The user's answer to "load the code this workspace names?"; reopens it accordingly. */
+  'workspace.trust': z.object({ path, trusted: z.boolean() }).strict(),
   'workspace.openPythonFolder': z.object({ path }).strict(),
   'workspace.openBundle': z.object({ path }).strict(),
 
@@ -149,6 +151,7 @@ export interface ResponseMap {
   'workspace.list': WorkspaceInfo[];
   'workspace.open': WorkspaceInfo;
   'workspace.create': WorkspaceInfo;
+  'workspace.trust': WorkspaceInfo;
   'workspace.openPythonFolder': WorkspaceInfo;
   /** Opens an audit bundle read-only: its run, ledger and artifacts, with the bundle's verification. */
   'workspace.openBundle': WorkspaceInfo;

@@ -8,6 +8,7 @@ import { PythonFolderSession } from '../sessions/python-folder-session';
 import { type ReadSession } from '../sessions/session';
 import { SqliteInspectionSession } from '../sessions/sqlite-inspection-session';
 import { SqliteSession } from '../sessions/sqlite-session';
+import { readWorkspaceConfig } from '../workspace-config';
 
 type Handler<K extends keyof ResponseMap> = (ctx: ServiceContext, req: Request<K>) => Promise<ResponseMap[K]>;
 
@@ -31,6 +32,8 @@ export const listWorkspaces: Handler<'workspace.list'> = async (ctx) => {
 async function openSqlite(ctx: ServiceContext, path: string, create: boolean): Promise<ReadSession> {
   const unwritable = existsSync(path) ? unwritableReason(path) : null;
   if (unwritable) return SqliteInspectionSession.open(path, `${unwritable}, so it is open read-only: runs can be read and verified, not changed`);
+  const untrusted = existsSync(path) ? await untrustedSession(ctx, path) : null;
+  if (untrusted) return untrusted;
   try {
     return await openWritable(ctx, path, create);
   } catch (e) {
@@ -38,6 +41,34 @@ async function openSqlite(ctx: ServiceContext, path: string, create: boolean): P
     return SqliteInspectionSession.open(path, `${e.message} It is open read-only and will not be written.`);
   }
 }
+
+/**
+ * A workspace whose settings name workflow folders runs their code only once the user trusts it
+ * (with those folders): until then, and after a refusal, it opens for inspection, loading nothing.
+ */
+async function untrustedSession(ctx: ServiceContext, path: string): Promise<SqliteInspectionSession | null> {
+  const folders = (await readWorkspaceConfig(path)).workflowDirs;
+  if (folders.length === 0) return null;
+  const state = ctx.trust.stateOf(path, folders);
+  if (state === 'trusted') return null;
+  const reason =
+    state === 'refused'
+      ? 'you chose not to trust the code this workspace names, so it is open for inspection only: nothing in it is loaded or run'
+      : 'it names workflow folders whose code would run on this computer; until you trust it, it is open for inspection only';
+  const s = SqliteInspectionSession.open(path, reason, folders);
+  s.info.trust = { state, folders };
+  return s;
+}
+
+export const trustWorkspace: Handler<'workspace.trust'> = async (ctx, req) => {
+  const path = ctx.guard.check(req.path);
+  if (!existsSync(path) || !statSync(path).isFile()) throw new StudioError('NOT_FOUND', `There is no workspace file at ${path}.`);
+  // The folders as the sidecar names them now: the answer covers exactly what the user was shown.
+  await ctx.trust.decide(path, (await readWorkspaceConfig(path)).workflowDirs, req.trusted);
+  const s = await openSqlite(ctx, path, false);
+  await ctx.switchTo(s);
+  return s.info;
+};
 
 function openWritable(ctx: ServiceContext, path: string, create: boolean): Promise<SqliteSession> {
   return SqliteSession.open({

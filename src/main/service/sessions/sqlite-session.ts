@@ -78,6 +78,8 @@ export class SqliteSession implements ReadSession {
         readOnly: false,
         workflowDirs: dirs,
         loadErrors: [...loaded.errors],
+        // Opened writable with folders of its own only once trusted (see workspace-ops untrustedSession).
+        trust: config.workflowDirs.length > 0 ? { state: 'trusted', folders: config.workflowDirs } : null,
       };
       const effects = new WorkspaceEffects(ws.artifacts, loaded.modules.flatMap((m) => m.tools.map((fn) => ({ fn, source: m.file }))), o.secrets, o.path);
       await effects.configure(config);

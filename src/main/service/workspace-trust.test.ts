@@ -1,0 +1,48 @@
+/**
+ * Workspace trust through the real web host: a workspace whose sidecar names a folder of modules
+ * loads none of them until the user trusts it; a refusal opens it for inspection and is
+ * remembered; another folder list asks again.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqliteWorkspace } from '../../runtime/storage/sqlite/index';
+import { startHarness, type Harness } from '../testing/studio-harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+}, 60_000);
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('workspace trust', () => {
+  it('loads nothing before the user trusts the workspace, remembers a refusal, and asks again for other folders', async () => {
+    const code = join(h.dir, 'their-code');
+    mkdirSync(code);
+    const marker = join(h.dir, 'code-ran');
+    // Loading this module is running it: it leaves a file behind.
+    writeFileSync(join(code, 'wf.ts'), `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'ran');\nexport const workflows = [];\n`);
+    const path = join(h.dir, 'sent-to-me.studio.sqlite');
+    SqliteWorkspace.open(path).close();
+    writeFileSync(`${path}.studio.json`, JSON.stringify({ workflowDirs: [code] }));
+
+    const asked = await h.call('workspace.open', { path });
+    expect(asked).toMatchObject({ readOnly: true, trust: { state: 'undecided', folders: [code] } });
+    expect(existsSync(marker)).toBe(false);
+    expect((await h.raw('runs.start', { workflowId: 'hello_world' })).body).toMatchObject({ ok: false, error: { code: 'READ_ONLY' } });
+
+    const refused = await h.call('workspace.trust', { path, trusted: false });
+    expect(refused).toMatchObject({ readOnly: true, trust: { state: 'refused' } });
+    expect(await h.call('workspace.open', { path })).toMatchObject({ trust: { state: 'refused' } });
+    expect(existsSync(marker)).toBe(false);
+
+    const trusted = await h.call('workspace.trust', { path, trusted: true });
+    expect(trusted).toMatchObject({ readOnly: false, trust: { state: 'trusted', folders: [code] } });
+    expect(existsSync(marker)).toBe(true);
+
+    writeFileSync(`${path}.studio.json`, JSON.stringify({ workflowDirs: [code, join(h.dir, 'more-code')] }));
+    expect(await h.call('workspace.open', { path })).toMatchObject({ readOnly: true, trust: { state: 'undecided' } });
+  });
+});
