@@ -144,6 +144,12 @@ export type ChainErrorInfo =
 
 export interface ChainSummary {
   runId: string;
+  /**
+   * What was checked: the id of the source (the workspace file, the Python folder, the bundle)
+   * the records were read from. A verdict holds only for its source and, through `count` and
+   * `headHash`, for the head it verified: never for another source's run with the same id.
+   */
+  sourceId: string;
   ok: boolean;
   count: number;
   verifiedCount: number;

@@ -50,12 +50,13 @@ export function explainChainError(e: ChainErrorInfo): string {
 const short = (h: string | null): string => (h ? `${h.slice(0, 12)}…` : 'none');
 
 /** `seqOf(index)`: ledgers are read in order, so the index of a record is its seq unless rows are missing. */
-export function toChainSummary(runId: string, report: SessionChainReport, checkedAt: string, seqOf: (index: number) => number = (i) => i): ChainSummary {
+export function toChainSummary(source: { runId: string; sourceId: string }, report: SessionChainReport, checkedAt: string, seqOf: (index: number) => number = (i) => i): ChainSummary {
   const errors: ChainErrorInfo[] = report.errors.map((e) => ({ ...e, seq: seqOf(e.index) }) as ChainErrorInfo);
   const bad = new Set(errors.map((e) => e.index));
   const first = errors[0] ?? null;
   return {
-    runId,
+    runId: source.runId,
+    sourceId: source.sourceId,
     ok: report.ok,
     count: report.count,
     verifiedCount: report.count - bad.size,

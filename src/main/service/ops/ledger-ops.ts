@@ -37,7 +37,7 @@ export const verifyLedger: Handler<'ledger.verify'> = async (ctx, req) => {
   await loadRunOr404(s, req.runId);
   const jobId = ctx.jobs.start('verify', async (progress) => {
     const report = await s.verify(req.runId, progress);
-    return toChainSummary(req.runId, report, formatIsoTimestamp(systemClock.nowMicros()));
+    return toChainSummary({ runId: req.runId, sourceId: s.info.id }, report, formatIsoTimestamp(systemClock.nowMicros()));
   });
   return { jobId };
 };

@@ -48,6 +48,8 @@ export interface RunViewState {
 export interface RunViewActions {
   open(runId: string | null): Promise<void>;
   reloadDetail(): Promise<void>;
+  /** Re-reads everything shown of the open run (detail and loaded records): its source changed under it. */
+  refresh(): Promise<void>;
   applyDetail(detail: RunDetail): void;
   applyRunChanged(run: RunSummary): void;
   applyLedgerAppended(runId: string, entries: readonly LedgerEntry[]): void;
@@ -192,6 +194,28 @@ export function createRunViewStore(client: StudioClient, ui: UiStoreApi, opts: {
         } catch (err) {
           if (current(runId)) ui.getState().reportError(err, 'Could not refresh the run');
         }
+      },
+
+      refresh: async () => {
+        const runId = get().runId;
+        if (!runId) return;
+        await get().reloadDetail();
+        const pages = [...get().ledger.pages.keys()].sort((a, b) => a - b);
+        if (pages.length > 0) {
+          const hi = (pages.at(-1)! + 1) * LEDGER_PAGE_SIZE;
+          // The loaded span again, 5000 at a time: what a changed row now holds replaces what it held.
+          for (let from = pages[0]! * LEDGER_PAGE_SIZE; from < hi && current(runId); from += 5000) {
+            try {
+              const res = await client.invoke('ledger.page', { runId, fromSeq: from, limit: Math.min(5000, hi - from) });
+              if (current(runId)) set({ ledger: withPage(get().ledger, res) });
+            } catch (err) {
+              if (current(runId)) ui.getState().reportError(err, 'Could not reload ledger records');
+              return;
+            }
+          }
+        }
+        const f = get().filtered;
+        if (f && current(runId)) void loadFiltered(runId, f.filter);
       },
 
       applyDetail: (detail) => {

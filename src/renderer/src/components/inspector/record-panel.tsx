@@ -2,7 +2,7 @@ import { type ReactNode } from 'react';
 import { type LedgerEntry } from '../../../../shared/contract';
 import { badgeForSeq, explainChainError } from '../../lib/chain-badges';
 import { formatDuration, formatTimestamp } from '../../lib/format';
-import { selectChainSummaries } from '../../stores/chain-store';
+import { currentSummary } from '../../stores/chain-store';
 import { selectDiff, selectDiffError, selectDiffSeq, selectDiffStatus } from '../../stores/diff-store';
 import { selectRunId, selectSelectedEntry, selectSelectedSeq } from '../../stores/run-view-store';
 import { useChain, useDiff, useRunView, useStores } from '../../stores/stores-context';
@@ -38,8 +38,7 @@ export function RecordPanel() {
 function RecordDetails({ entry }: { entry: LedgerEntry }) {
   const { runView } = useStores();
   const runId = useRunView(selectRunId);
-  const summaries = useChain(selectChainSummaries);
-  const summary = runId ? (summaries[runId] ?? null) : null;
+  const summary = useChain((s) => currentSummary(s, runId));
   const badge = badgeForSeq(summary, entry.seq);
   const chainErrors = summary?.errors.filter((e) => e.seq === entry.seq) ?? [];
   const openArtifact = useOpenArtifact();

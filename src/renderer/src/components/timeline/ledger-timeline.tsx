@@ -3,7 +3,7 @@ import { useCallback, useEffect, useRef, type KeyboardEvent } from 'react';
 import { type WorkflowInfo } from '../../../../shared/contract';
 import { badgeForSeq } from '../../lib/chain-badges';
 import { entryAt, seqAtRow } from '../../lib/ledger-cache';
-import { selectChainSummaries } from '../../stores/chain-store';
+import { currentSummary } from '../../stores/chain-store';
 import {
   selectFiltered,
   selectLedger,
@@ -31,8 +31,7 @@ export function LedgerTimeline({ workflow }: { workflow: WorkflowInfo | null }) 
   const filtered = useRunView(selectFiltered);
   const selectedSeq = useRunView(selectSelectedSeq);
   const scrollTarget = useRunView(selectScrollTarget);
-  const summaries = useChain(selectChainSummaries);
-  const summary = runId ? (summaries[runId] ?? null) : null;
+  const summary = useChain((s) => currentSummary(s, runId));
   const scroller = useRef<HTMLDivElement>(null);
 
   const count = filtered ? filtered.desc.length : ledger.total;
