@@ -1,4 +1,5 @@
 import { completeAskUserDemo, expect, ledgerRow, test } from './support/fixtures';
+import { ledgerSeqContaining, rewriteLedgerRecord } from './support/tamper';
 import { tamperBundleRecord } from './support/tamper-bundle';
 
 // A verdict belongs to what was checked (issue 12 item 2): the source and the head it verified,
@@ -33,4 +34,27 @@ test('a tampered bundle of a run verified before in the workspace shows broken o
   await expect(page.locator('[data-testid="ledger-row"][data-chain="broken"]')).toHaveCount(1);
   await expect(ledgerRow(page, target)).toHaveAttribute('data-chain', 'broken');
   await expect(ledgerRow(page, target - 1)).toHaveAttribute('data-chain', 'verified');
+});
+
+test('a row changed in the file by another connection turns its badge and the record panel at once, no click', async ({ app: page, studio }) => {
+  const { runId, records } = await completeAskUserDemo(page, 'Ada');
+  const summary = page.getByTestId('chain-summary');
+  await expect(summary).toHaveAttribute('data-ok', 'true');
+  await expect(summary).toContainText(`All ${records} records verified`);
+
+  const seq = ledgerSeqContaining(studio.workspacePath, runId, '"Ada"');
+  await ledgerRow(page, seq).click();
+  await page.getByTestId('inspector-tab-record').click();
+  const result = page.getByRole('tree', { name: 'Result' });
+  await result.getByRole('button', { name: 'Expand payload' }).click();
+  await expect(result).toContainText('"Ada"');
+
+  rewriteLedgerRecord(studio.workspacePath, runId, seq, '"Ada"', '"Eve"');
+
+  await expect(result).toContainText('"Eve"');
+  await expect(result).not.toContainText('"Ada"');
+  await expect(summary).toHaveAttribute('data-ok', 'false');
+  await expect(summary).toContainText(`Record ${seq}`);
+  await expect(ledgerRow(page, seq)).toHaveAttribute('data-chain', 'broken');
+  await expect(page.locator('[data-testid="ledger-row"][data-chain="broken"]')).toHaveCount(1);
 });

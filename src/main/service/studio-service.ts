@@ -22,6 +22,7 @@ import { createWorkspace, currentWorkspace, listWorkflows, listWorkspaces, openP
 import { PathGuard } from './path-guard';
 import { MemorySecretStore, type SecretStore } from './secret-store';
 import { Coalescer, ServiceEvents } from './service-events';
+import { SourceChangeWatch } from './source-change-watch';
 import { summaryOf, type ServiceContext } from './service-context';
 import { type ReadSession } from './sessions/session';
 import { SqliteSession } from './sessions/sqlite-session';
@@ -102,6 +103,7 @@ export class StudioService {
   private recent: string[] = [];
   private readonly recentPath: string;
   private statusTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly sourceWatch = new SourceChangeWatch(this.events);
   private readonly runChanged = new Coalescer<RunState>(100, (_id, run) => void this.emitRunChanged(run));
   private readonly appended = new Coalescer<StepRecord[]>(100, (runId, recs) => void this.emitAppended(runId, recs), (a, b) => [...a, ...b]);
 
@@ -162,7 +164,9 @@ export class StudioService {
     this.unsubscribe?.();
     this.unsubscribe = null;
     this.currentSession = next;
+    this.sourceWatch.stop();
     if (prev && prev !== next) await prev.close();
+    this.sourceWatch.watch(next);
     if (next instanceof SqliteSession) {
       this.unsubscribe = next.runtime.onEvent((e) => this.onRuntimeEvent(e));
       await this.remember(next.info.path);
@@ -230,6 +234,7 @@ export class StudioService {
 
   async close(): Promise<void> {
     if (this.statusTimer) clearInterval(this.statusTimer);
+    this.sourceWatch.stop();
     this.unsubscribe?.();
     this.runChanged.drain();
     this.appended.drain();

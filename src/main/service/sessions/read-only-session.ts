@@ -23,6 +23,11 @@ export abstract class ReadOnlySession implements ReadSession {
     return [];
   }
 
+  /** Read into memory on opening: what is shown is what was read. */
+  externalChangeCounter(): number | null {
+    return null;
+  }
+
   async queryRuns(q: RunIndexQuery): Promise<{ items: RunIndexRow[]; total: number }> {
     const all = await this.allRuns();
     const hits = all.filter((r) => matchesQuery(r, q));

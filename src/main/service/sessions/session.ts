@@ -43,5 +43,10 @@ export interface ReadSession {
   isPaused(runId: string): boolean;
   breakpointsOf(runId: string): string[];
   forksOf(runId: string): Promise<Array<{ runId: string; seq: number | null; createdAt: string }>>;
+  /**
+   * A number that changes when someone else (another connection or process) changed the source's
+   * data, or null for a source that cannot change under the session (an audit bundle, read once).
+   */
+  externalChangeCounter(): number | null;
   close(): Promise<void>;
 }

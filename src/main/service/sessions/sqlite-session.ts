@@ -152,6 +152,10 @@ export class SqliteSession implements ReadSession {
     return out;
   }
 
+  externalChangeCounter(): number | null {
+    return this.ws.closed ? null : this.ws.externalChangeCounter();
+  }
+
   get settings(): WorkspaceConfig {
     return this.config;
   }
