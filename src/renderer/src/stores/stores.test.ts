@@ -4,7 +4,7 @@ import { FakeClient } from '../test-support/fake-client';
 import { chainSummary, prompt, runDetail } from '../test-support/fixtures';
 import { createArtifactsStore } from './artifacts-store';
 import { createChainStore, currentSummary, latestJobOf } from './chain-store';
-import { createPromptsStore, removePrompt, upsertPrompt } from './prompts-store';
+import { createPromptsStore, keepLivePrompts, removePrompt, upsertPrompt } from './prompts-store';
 import { createSnapshotsStore, parseTags } from './snapshots-store';
 import { createUiStore } from './ui-store';
 
@@ -75,6 +75,20 @@ describe('chain verdicts belong to what was checked', () => {
 });
 
 describe('prompts store', () => {
+  it('drops the prompts of a run that stopped waiting by itself (a timer fired, a child finished)', () => {
+    const since = '2026-01-01T00:00:05+00:00';
+    const later = '2026-01-01T00:00:08+00:00';
+    const timer = prompt('a', { kind: 'timer', reason: 'until', waitKey: null, since });
+    const other = prompt('b');
+    expect(keepLivePrompts([timer, other], { runId: 'a', status: 'completed', waitReason: null, updatedAt: later })).toEqual([other]);
+    expect(keepLivePrompts([timer, other], { runId: 'a', status: 'running', waitReason: null, updatedAt: later })).toEqual([other]);
+    expect(keepLivePrompts([timer, other], { runId: 'a', status: 'waiting', waitReason: 'user', updatedAt: later })).toEqual([other]);
+    const same = [timer, other];
+    expect(keepLivePrompts(same, { runId: 'a', status: 'waiting', waitReason: 'until', updatedAt: since })).toBe(same);
+    // The state saved before the wait, arriving late, does not take the prompt away.
+    expect(keepLivePrompts(same, { runId: 'a', status: 'running', waitReason: null, updatedAt: '2026-01-01T00:00:01+00:00' })).toBe(same);
+  });
+
   it('orders prompts oldest first and replaces one for the same wait', () => {
     const a = prompt('a', { since: '2026-01-02T00:00:00Z' });
     const b = prompt('b', { since: '2026-01-01T00:00:00Z' });

@@ -17,6 +17,7 @@ export function wireStores(s: StudioStores): () => void {
     c.subscribe('run.changed', (run) => {
       s.runs.getState().applyRunChanged(run);
       s.runView.getState().applyRunChanged(run);
+      s.prompts.getState().applyRunChanged(run);
     }),
     c.subscribe('ledger.appended', ({ runId, entries }) => s.runView.getState().applyLedgerAppended(runId, entries)),
     c.subscribe('prompt.pending', (p) => s.prompts.getState().applyPending(p)),
