@@ -15,7 +15,7 @@ import { JobRunner } from './jobs/job-runner';
 import { listArtifacts, readArtifact } from './ops/artifact-ops';
 import { getJob, ledgerPage, stateAt, stateDiff, verifyLedger } from './ops/ledger-ops';
 import { answerPrompt, listPrompts, promptOf } from './ops/prompt-ops';
-import { cancelRun, continueRun, fastForward, forkRun, getRun, pauseRun, queryRuns, resumeEvent, setBreakpoint, startRun, stepRun } from './ops/run-ops';
+import { cancelRun, continueRun, fastForward, forkRun, getRun, pauseRun, queryRuns, resumeEvent, runVisits, setBreakpoint, startRun, stepRun } from './ops/run-ops';
 import { getSettings, testLlm, updateSettings } from './ops/settings-ops';
 import { createSnapshot, deleteSnapshot, listSnapshots, previewRestore, restoreSnapshot, updateSnapshot } from './ops/snapshot-ops';
 import { createWorkspace, currentWorkspace, listWorkflows, listWorkspaces, openPythonFolder, openSqlite, openWorkspace } from './ops/workspace-ops';
@@ -59,6 +59,7 @@ const HANDLERS: Handlers = {
   'workflows.list': listWorkflows,
   'runs.query': queryRuns,
   'runs.get': getRun,
+  'runs.visits': runVisits,
   'runs.start': startRun,
   'runs.step': stepRun,
   'runs.continue': continueRun,

@@ -161,6 +161,22 @@ export interface ChainSummary {
   checkedAt: string;
 }
 
+/**
+ * Where a run went, counted from the states the workspace saved after every step (each names the
+ * node to run next), so nodes that ran without an effect, and wrote no ledger record, count too.
+ */
+export interface RunVisits {
+  runId: string;
+  /** Runs of each node, in the order the nodes were first reached. */
+  visits: Array<{ nodeId: string; count: number }>;
+  /** Transitions taken, with how often. */
+  transitions: Array<{ from: string; to: string; count: number }>;
+  /** Saved states read. */
+  states: number;
+  /** False when the run has more saved states than one answer reads (the counts cover the first `states`). */
+  complete: boolean;
+}
+
 export interface StateChange {
   /** Path segments from the root of the run state (`["vars", "answer", "response"]`). */
   path: string[];

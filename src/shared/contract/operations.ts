@@ -16,6 +16,7 @@ import {
   type PendingPrompt,
   type RunDetail,
   type RunSummary,
+  type RunVisits,
   type SchedulerStatus,
   type SnapshotInfo,
   type StateAtStep,
@@ -59,6 +60,7 @@ export const requestSchemas = {
     })
     .strict(),
   'runs.get': z.object({ runId: id }).strict(),
+  'runs.visits': z.object({ runId: id }).strict(),
   'runs.start': z
     .object({ workflowId: id, varsJson: jsonText.nullish(), pausedAtEntry: z.boolean().default(false) })
     .strict(),
@@ -155,6 +157,8 @@ export interface ResponseMap {
   'workflows.list': WorkflowInfo[];
   'runs.query': Page<RunSummary>;
   'runs.get': RunDetail;
+  /** The run's path counted from its saved states, or null when the source keeps none (a Python folder, a bundle). */
+  'runs.visits': RunVisits | null;
   'runs.start': RunDetail;
   'runs.step': RunDetail;
   'runs.continue': RunDetail;

@@ -1,6 +1,6 @@
 import { type ArtifactStore, type ChainError, type ChainReport, type RunState, type SnapshotStore, type StepRecord } from '../../../runtime/index';
 import { type RunIndexQuery, type RunIndexRow } from '../../../runtime/storage/sqlite/index';
-import { type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
+import { type RunVisits, type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
 
 /** A problem found by a provenance verification (an audit bundle's), located on a record. */
 export interface ProvenanceChainError {
@@ -48,5 +48,7 @@ export interface ReadSession {
    * data, or null for a source that cannot change under the session (an audit bundle, read once).
    */
   externalChangeCounter(): number | null;
+  /** The run's path from its per-step saved states, or null when the source keeps none. */
+  visitsOf(runId: string): Promise<RunVisits | null>;
   close(): Promise<void>;
 }

@@ -2,12 +2,13 @@ import { basename } from 'node:path';
 import { Runtime, Scheduler, WorkflowRegistry, type ActorFingerprint, type ChainReport, type RunState, type StepRecord } from '../../../runtime/index';
 import { type KeyProtector } from '../../../runtime/provenance/index';
 import { SqliteWorkspace, type RunIndexQuery, type RunIndexRow } from '../../../runtime/storage/sqlite/index';
-import { type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
+import { type RunVisits, type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
 import { verifyInWorker } from '../jobs/job-runner';
 import { type SecretStore } from '../secret-store';
 import { isKeyUnavailable } from '../signing/actor-signing-key';
 import { SessionSigning } from '../signing/session-signing';
 import { loadWorkflowFolders } from '../workflow-loader';
+import { VisitCounter } from '../run-visits';
 import { WorkspaceEffects } from './workspace-effects';
 import { readWorkspaceConfig, writeWorkspaceConfig, type WorkspaceConfig } from '../workspace-config';
 import { RunDriver } from './run-driver';
@@ -150,6 +151,22 @@ export class SqliteSession implements ReadSession {
       if (row) out.push({ runId: id, seq: row.forkedFromSeq, createdAt: row.createdAt });
     }
     return out;
+  }
+
+  /** Saved states one visits answer reads at most (each is decoded whole). */
+  static readonly MAX_VISIT_STATES = 50_000;
+
+  async visitsOf(runId: string): Promise<RunVisits | null> {
+    const counter = new VisitCounter();
+    let after: { seq: number; n: number } | undefined;
+    for (;;) {
+      const page = await this.ws.listCheckpoints(runId, { after, limit: 1000 });
+      for (const c of page) counter.add(c.state.currentNode);
+      if (page.length < 1000) return counter.result(runId, true);
+      if (counter.states >= SqliteSession.MAX_VISIT_STATES) return counter.result(runId, false);
+      const last = page.at(-1)!;
+      after = { seq: last.seq, n: last.n };
+    }
   }
 
   externalChangeCounter(): number | null {
