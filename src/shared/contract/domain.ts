@@ -117,6 +117,11 @@ export interface LedgerEntry {
   durationMs: number | null;
   actorId: string | null;
   error: string | null;
+  /**
+   * What went wrong in this record, where its status alone does not say it: the error of a failed
+   * record, or of a tool call that failed inside an effect that completed. Null when nothing failed.
+   */
+  failure: string | null;
   idempotencyKey: string | null;
   prevHash: string | null;
   recordHash: string | null;

@@ -1,6 +1,7 @@
 import { encodeRecordedEffect, encodeStepRecord, parseIsoTimestamp, pyJsonDumps, recordKind, type StepRecord } from '../../../runtime/index';
 import { type ChainErrorInfo, type ChainSummary, type LedgerEntry } from '../../../shared/contract/domain';
 import { type SessionChainReport } from '../sessions/session';
+import { recordFailure } from './record-failure';
 
 export function toLedgerEntry(seq: number, r: StepRecord): LedgerEntry {
   const started = parseIsoTimestamp(r.startedAt);
@@ -19,6 +20,7 @@ export function toLedgerEntry(seq: number, r: StepRecord): LedgerEntry {
     durationMs: started !== null && ended !== null ? (ended - started) / 1000 : null,
     actorId: r.actorId,
     error: r.error,
+    failure: recordFailure(r),
     idempotencyKey: r.idempotencyKey,
     prevHash: r.prevHash,
     recordHash: r.recordHash,

@@ -52,7 +52,7 @@ export function traverseLedger(entries: readonly LedgerEntry[]): Traversal {
         edges.set(k, (edges.get(k) ?? 0) + 1);
       }
     }
-    if (e.status === 'failed') failed.add(e.nodeId);
+    if (e.status === 'failed' || e.failure) failed.add(e.nodeId);
     else if (e.status === 'completed') failed.delete(e.nodeId);
     lastSeq.set(e.nodeId, e.seq);
     prev = e;

@@ -47,7 +47,7 @@ function RecordDetails({ entry }: { entry: LedgerEntry }) {
       <header className="panel-head">
         <ChainBadge badge={badge} />
         <strong>Record {entry.seq}</strong>
-        <StatusBadge status={entry.status} />
+        {entry.failure && entry.status !== 'failed' ? <span className="status failed">tool failed</span> : <StatusBadge status={entry.status} />}
         <button type="button" className="link mono" title="Show only this node's records" onClick={() => runView.getState().setFilter({ nodeId: entry.nodeId })}>{entry.nodeId}</button>
       </header>
       {chainErrors.map((e) => (
@@ -65,10 +65,10 @@ function RecordDetails({ entry }: { entry: LedgerEntry }) {
         <Field label="record hash">{entry.recordHash ? <CopyText text={entry.recordHash} display={entry.recordHash.slice(0, 24)} label="record hash" /> : <span className="faint">missing</span>}</Field>
         {entry.signature ? <Field label="signature"><CopyText text={entry.signature} display={entry.signature.slice(0, 24)} label="signature" /></Field> : null}
       </dl>
-      {entry.error ? (
+      {entry.error || entry.failure ? (
         <section className="panel-section">
           <h3 className="section-title">Error</h3>
-          <pre className="error-text">{entry.error}</pre>
+          <pre className="error-text">{entry.error ?? entry.failure}</pre>
         </section>
       ) : null}
       <LlmCallView entry={entry} />

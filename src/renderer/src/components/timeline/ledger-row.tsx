@@ -28,13 +28,15 @@ export const LedgerRow = memo(function LedgerRow({ seq, entry, badge, selected, 
   const effect = entry.effectType ?? KIND_TEXT[entry.kind];
   return (
     <div
-      className={`ledger-row${selected ? ' selected' : ''} st-${entry.status}${badge === 'broken' ? ' broken' : ''}`}
+      className={`ledger-row${selected ? ' selected' : ''} st-${entry.failure ? 'failed' : entry.status}${badge === 'broken' ? ' broken' : ''}`}
       role="row"
       aria-selected={selected}
       tabIndex={selected ? 0 : -1}
       data-testid="ledger-row"
       data-seq={seq}
       data-chain={badge}
+      data-failed={entry.failure ? 'true' : undefined}
+      title={entry.failure ?? undefined}
       onClick={() => onSelect(seq)}
     >
       <span role="cell" className="c-chain"><ChainBadge badge={badge} /></span>
@@ -43,7 +45,10 @@ export const LedgerRow = memo(function LedgerRow({ seq, entry, badge, selected, 
       <span role="cell" className="c-effect ellipsis">
         {effect ? <span className={`effect-tag k-${entry.kind}`}>{effect}</span> : <span className="faint">—</span>}
       </span>
-      <span role="cell" className="c-status"><StatusBadge status={entry.status} /></span>
+      <span role="cell" className="c-status">
+        {/* An effect can complete with its tool calls failed inside: that is a failure to see, not a green "completed". */}
+        {entry.failure && entry.status !== 'failed' ? <span className="status failed">tool failed</span> : <StatusBadge status={entry.status} />}
+      </span>
       <span role="cell" className={`c-attempt mono${entry.attempt > 1 ? ' retry' : ''}`} title={`Attempt ${entry.attempt}`}>{entry.attempt > 1 ? `#${entry.attempt}` : '1'}</span>
       <span role="cell" className="c-duration mono">{formatDuration(entry.durationMs)}</span>
       <span role="cell" className="c-actor mono ellipsis" title={entry.actorId ?? 'no actor recorded'}>{entry.actorId ?? '—'}</span>
