@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { Runtime, Scheduler, WorkflowRegistry, type ActorFingerprint, type ChainReport, type RunState, type StepRecord } from '../../../runtime/index';
+import { Runtime, Scheduler, WorkflowRegistry, type WorkflowSpec, type ActorFingerprint, type ChainReport, type RunState, type StepRecord } from '../../../runtime/index';
 import { type KeyProtector } from '../../../runtime/provenance/index';
 import { SqliteWorkspace, type RunIndexQuery, type RunIndexRow } from '../../../runtime/storage/sqlite/index';
 import { type RunVisits, type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
@@ -25,6 +25,19 @@ export interface SqliteSessionOptions {
   keyProtector: KeyProtector;
   /** The Studio's user, whose key attests the user's answers and cancels. */
   user: ActorFingerprint;
+}
+
+/**
+ * Why a workflow a module defines cannot be run, or null. A missing entry node is refused here,
+ * with its name, rather than starting runs that can only stop on their first step.
+ */
+function workflowProblem(wf: WorkflowSpec, duplicate: boolean): string | null {
+  if (duplicate) return `Workflow '${wf.workflowId}' is defined twice; this copy was ignored.`;
+  if (!Object.hasOwn(wf.nodes, wf.entryNode)) {
+    const nodes = Object.keys(wf.nodes);
+    return `Workflow '${wf.workflowId}' starts at node '${wf.entryNode}', which it does not define (its nodes: ${nodes.length ? nodes.join(', ') : 'none'}); it was not loaded. Fix entryNode or add the node.`;
+  }
+  return null;
 }
 
 /**
@@ -84,7 +97,8 @@ export class SqliteSession implements ReadSession {
       session = new SqliteSession(ws, info, config, effects, o.secrets, o.onDriveError);
       for (const m of loaded.modules) {
         for (const wf of m.workflows) {
-          if (session.registry.has(wf.workflowId)) info.loadErrors.push({ file: m.file, message: `Workflow '${wf.workflowId}' is defined twice; this copy was ignored.` });
+          const problem = workflowProblem(wf, session.registry.has(wf.workflowId));
+          if (problem) info.loadErrors.push({ file: m.file, message: problem });
           else {
             session.registry.register(wf);
             session.sources.set(wf.workflowId, m.file);
