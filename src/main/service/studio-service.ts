@@ -10,6 +10,7 @@ import { type WireEvent, type WireResult } from '../../shared/contract/wire';
 import { writeFileAtomic } from '../../runtime/storage/files/atomic-write';
 import { noneProtector, type KeyProtector } from '../../runtime/provenance/index';
 import { toLedgerEntry } from './dto/ledger-dto';
+import { listActors } from './ops/actor-ops';
 import { exportRunBundle, openBundle } from './ops/bundle-ops';
 import { JobRunner } from './jobs/job-runner';
 import { listArtifacts, readArtifact } from './ops/artifact-ops';
@@ -57,6 +58,7 @@ const HANDLERS: Handlers = {
   'workspace.openPythonFolder': openPythonFolder,
   'workspace.openBundle': openBundle,
   'workflows.list': listWorkflows,
+  'workspace.actors': listActors,
   'runs.query': queryRuns,
   'runs.get': getRun,
   'runs.visits': runVisits,

@@ -249,6 +249,11 @@ describe('web host: every operation', () => {
     await expect(h.call('artifacts.read', { artifactId: 'missing', offset: 0 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
+  it('names the actors it knows, the Studio user among them', async () => {
+    const actors = await h.call('workspace.actors', {});
+    expect(actors).toContainEqual({ actorId: h.service.actorId, kind: 'human', displayName: 'tester' });
+  });
+
   it('counts the visits of nodes that write no ledger record from the saved states', async () => {
     const started = await h.call('runs.start', { workflowId: 'multi_step_demo' });
     const done = await untilStatus(started.runId, 'completed');

@@ -166,6 +166,13 @@ export interface ChainSummary {
   checkedAt: string;
 }
 
+/** An actor the open source knows by name (from its signing keys, or the Studio's own user). */
+export interface ActorName {
+  actorId: string;
+  kind: string;
+  displayName: string;
+}
+
 /**
  * Where a run went, counted from the states the workspace saved after every step (each names the
  * node to run next), so nodes that ran without an effect, and wrote no ledger record, count too.

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import {
+  type ActorName,
   type ArtifactChunk,
   type ArtifactInfo,
   type ChainSummary,
@@ -45,6 +46,7 @@ export const requestSchemas = {
   'workspace.openBundle': z.object({ path }).strict(),
 
   'workflows.list': z.object({}).strict(),
+  'workspace.actors': z.object({}).strict(),
 
   'runs.query': z
     .object({
@@ -155,6 +157,8 @@ export interface ResponseMap {
   /** Opens an audit bundle read-only: its run, ledger and artifacts, with the bundle's verification. */
   'workspace.openBundle': WorkspaceInfo;
   'workflows.list': WorkflowInfo[];
+  /** The actors with a name (who answered, cancelled, restored), so screens show names, not ids. */
+  'workspace.actors': ActorName[];
   'runs.query': Page<RunSummary>;
   'runs.get': RunDetail;
   /** The run's path counted from its saved states, or null when the source keeps none (a Python folder, a bundle). */

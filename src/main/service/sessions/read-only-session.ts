@@ -1,6 +1,6 @@
 import { type ArtifactStore, type RunState, type SnapshotStore, type StepRecord } from '../../../runtime/index';
 import { type RunIndexQuery, type RunIndexRow } from '../../../runtime/storage/sqlite/index';
-import { type RunVisits, type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
+import { type ActorName, type RunVisits, type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
 import { type ReadSession, type SessionChainReport } from './session';
 
 /**
@@ -31,6 +31,10 @@ export abstract class ReadOnlySession implements ReadSession {
   /** Only the final state is kept: the path is read from the ledger. */
   async visitsOf(): Promise<RunVisits | null> {
     return null;
+  }
+
+  async actorNames(): Promise<ActorName[]> {
+    return [];
   }
 
   async queryRuns(q: RunIndexQuery): Promise<{ items: RunIndexRow[]; total: number }> {

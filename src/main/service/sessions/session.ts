@@ -1,6 +1,6 @@
 import { type ArtifactStore, type ChainError, type ChainReport, type RunState, type SnapshotStore, type StepRecord } from '../../../runtime/index';
 import { type RunIndexQuery, type RunIndexRow } from '../../../runtime/storage/sqlite/index';
-import { type RunVisits, type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
+import { type ActorName, type RunVisits, type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
 
 /** A problem found by a provenance verification (an audit bundle's), located on a record. */
 export interface ProvenanceChainError {
@@ -50,5 +50,7 @@ export interface ReadSession {
   externalChangeCounter(): number | null;
   /** The run's path from its per-step saved states, or null when the source keeps none. */
   visitsOf(runId: string): Promise<RunVisits | null>;
+  /** The actors whose keys the source holds, by name. */
+  actorNames(): Promise<ActorName[]>;
   close(): Promise<void>;
 }

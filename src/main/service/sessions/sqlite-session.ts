@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { Runtime, Scheduler, WorkflowRegistry, type WorkflowSpec, type ActorFingerprint, type ChainReport, type RunState, type StepRecord } from '../../../runtime/index';
 import { type KeyProtector } from '../../../runtime/provenance/index';
 import { SqliteWorkspace, type RunIndexQuery, type RunIndexRow } from '../../../runtime/storage/sqlite/index';
-import { type RunVisits, type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
+import { type ActorName, type RunVisits, type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
 import { verifyInWorker } from '../jobs/job-runner';
 import { type SecretStore } from '../secret-store';
 import { isKeyUnavailable } from '../signing/actor-signing-key';
@@ -181,6 +181,11 @@ export class SqliteSession implements ReadSession {
       const last = page.at(-1)!;
       after = { seq: last.seq, n: last.n };
     }
+  }
+
+  async actorNames(): Promise<ActorName[]> {
+    const records = await this.ws.actorKeys.list();
+    return records.flatMap(({ key }) => (key.displayName ? [{ actorId: key.actorId, kind: key.kind, displayName: key.displayName }] : []));
   }
 
   externalChangeCounter(): number | null {

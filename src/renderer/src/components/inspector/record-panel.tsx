@@ -5,7 +5,8 @@ import { formatDuration, formatTimestamp } from '../../lib/format';
 import { currentSummary } from '../../stores/chain-store';
 import { selectDiff, selectDiffError, selectDiffSeq, selectDiffStatus } from '../../stores/diff-store';
 import { selectRunId, selectSelectedEntry, selectSelectedSeq } from '../../stores/run-view-store';
-import { useChain, useDiff, useRunView, useStores } from '../../stores/stores-context';
+import { useChain, useDiff, useRunView, useStores, useWorkspace } from '../../stores/stores-context';
+import { selectActorNames } from '../../stores/workspace-store';
 import { ChainBadge } from '../common/chain-badge';
 import { CopyText } from '../common/copy-text';
 import { JsonTreeView } from '../common/json-tree-view';
@@ -42,6 +43,7 @@ function RecordDetails({ entry }: { entry: LedgerEntry }) {
   const badge = badgeForSeq(summary, entry.seq);
   const chainErrors = summary?.errors.filter((e) => e.seq === entry.seq) ?? [];
   const openArtifact = useOpenArtifact();
+  const actorName = useWorkspace((s) => (entry.actorId ? (selectActorNames(s).get(entry.actorId) ?? null) : null));
   return (
     <div className="record-panel">
       <header className="panel-head">
@@ -58,7 +60,16 @@ function RecordDetails({ entry }: { entry: LedgerEntry }) {
         <Field label="attempt">{entry.attempt}</Field>
         <Field label="started">{formatTimestamp(entry.startedAt)}</Field>
         <Field label="ended">{formatTimestamp(entry.endedAt)} <span className="faint">({formatDuration(entry.durationMs)})</span></Field>
-        <Field label="actor">{entry.actorId ? <CopyText text={entry.actorId} label="actor id" /> : <span className="faint">none recorded</span>}</Field>
+        <Field label="actor">
+          {entry.actorId ? (
+            <>
+              {actorName ? <strong>{actorName} </strong> : null}
+              <CopyText text={entry.actorId} label="actor id" />
+            </>
+          ) : (
+            <span className="faint">none recorded</span>
+          )}
+        </Field>
         <Field label="step id"><CopyText text={entry.stepId} label="step id" /></Field>
         {entry.idempotencyKey ? <Field label="idempotency"><CopyText text={entry.idempotencyKey} label="idempotency key" /></Field> : null}
         <Field label="prev hash">{entry.prevHash ? <CopyText text={entry.prevHash} display={entry.prevHash.slice(0, 24)} label="previous hash" /> : <span className="faint">— (first record)</span>}</Field>

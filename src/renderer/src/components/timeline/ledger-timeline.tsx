@@ -12,7 +12,8 @@ import {
   selectSelectedSeq,
   timelineRowOfSeq,
 } from '../../stores/run-view-store';
-import { useChain, useRunView, useStores } from '../../stores/stores-context';
+import { useChain, useRunView, useStores, useWorkspace } from '../../stores/stores-context';
+import { selectActorNames } from '../../stores/workspace-store';
 import { Icon } from '../common/icon';
 import { ChainSummaryBar } from './chain-summary-bar';
 import { LedgerRow } from './ledger-row';
@@ -32,6 +33,7 @@ export function LedgerTimeline({ workflow }: { workflow: WorkflowInfo | null }) 
   const selectedSeq = useRunView(selectSelectedSeq);
   const scrollTarget = useRunView(selectScrollTarget);
   const summary = useChain((s) => currentSummary(s, runId));
+  const actorNames = useWorkspace(selectActorNames);
   const scroller = useRef<HTMLDivElement>(null);
 
   const count = filtered ? filtered.desc.length : ledger.total;
@@ -84,7 +86,7 @@ export function LedgerTimeline({ workflow }: { workflow: WorkflowInfo | null }) 
             const seq = filtered ? (e?.seq ?? -1) : seqAtRow(ledger.total, vi.index);
             return (
               <div key={vi.key} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW, transform: `translateY(${vi.start}px)` }}>
-                <LedgerRow seq={seq} entry={e} badge={badgeForSeq(summary, seq)} selected={seq === selectedSeq} onSelect={onSelect} />
+                <LedgerRow seq={seq} entry={e} badge={badgeForSeq(summary, seq)} actorName={e?.actorId ? (actorNames.get(e.actorId) ?? null) : null} selected={seq === selectedSeq} onSelect={onSelect} />
               </div>
             );
           })}
