@@ -11,18 +11,20 @@ import { writeFileAtomic } from '../../runtime/storage/files/atomic-write';
 import { WorkspaceTrust } from './workspace-trust';
 import { noneProtector, type KeyProtector } from '../../runtime/provenance/index';
 import { toLedgerEntry } from './dto/ledger-dto';
+import { listActors } from './ops/actor-ops';
 import { exportRunBundle, openBundle } from './ops/bundle-ops';
 import { JobRunner } from './jobs/job-runner';
 import { listArtifacts, readArtifact } from './ops/artifact-ops';
 import { getJob, ledgerPage, stateAt, stateDiff, verifyLedger } from './ops/ledger-ops';
 import { answerPrompt, listPrompts, promptOf } from './ops/prompt-ops';
-import { cancelRun, continueRun, fastForward, forkRun, getRun, pauseRun, queryRuns, resumeEvent, setBreakpoint, startRun, stepRun } from './ops/run-ops';
+import { cancelRun, continueRun, fastForward, forkRun, getRun, pauseRun, queryRuns, resumeEvent, runVisits, setBreakpoint, startRun, stepRun } from './ops/run-ops';
 import { getSettings, testLlm, updateSettings } from './ops/settings-ops';
 import { createSnapshot, deleteSnapshot, listSnapshots, previewRestore, restoreSnapshot, updateSnapshot } from './ops/snapshot-ops';
 import { createWorkspace, currentWorkspace, listWorkflows, listWorkspaces, openPythonFolder, openSqlite, openWorkspace, trustWorkspace } from './ops/workspace-ops';
 import { PathGuard } from './path-guard';
 import { MemorySecretStore, type SecretStore } from './secret-store';
 import { Coalescer, ServiceEvents } from './service-events';
+import { SourceChangeWatch } from './source-change-watch';
 import { summaryOf, type ServiceContext } from './service-context';
 import { type ReadSession } from './sessions/session';
 import { SqliteSession } from './sessions/sqlite-session';
@@ -58,8 +60,10 @@ const HANDLERS: Handlers = {
   'workspace.openPythonFolder': openPythonFolder,
   'workspace.openBundle': openBundle,
   'workflows.list': listWorkflows,
+  'workspace.actors': listActors,
   'runs.query': queryRuns,
   'runs.get': getRun,
+  'runs.visits': runVisits,
   'runs.start': startRun,
   'runs.step': stepRun,
   'runs.continue': continueRun,
@@ -104,6 +108,7 @@ export class StudioService {
   private recent: string[] = [];
   private readonly recentPath: string;
   private statusTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly sourceWatch = new SourceChangeWatch(this.events);
   private readonly runChanged = new Coalescer<RunState>(100, (_id, run) => void this.emitRunChanged(run));
   private readonly appended = new Coalescer<StepRecord[]>(100, (runId, recs) => void this.emitAppended(runId, recs), (a, b) => [...a, ...b]);
 
@@ -167,11 +172,13 @@ export class StudioService {
     this.unsubscribe?.();
     this.unsubscribe = null;
     this.currentSession = next;
+    this.sourceWatch.stop();
     // The switch is done once `next` is current: a previous session that fails to close (its
     // file went read-only, a flush failed) is reported, never allowed to undo or hide the switch.
     if (prev && prev !== next) {
       await prev.close().catch((e: unknown) => console.warn(`studio: closing ${prev.info.path} failed: ${e instanceof Error ? e.message : String(e)}`));
     }
+    this.sourceWatch.watch(next);
     if (next instanceof SqliteSession) {
       this.unsubscribe = next.runtime.onEvent((e) => this.onRuntimeEvent(e));
       await this.remember(next.info.path);
@@ -239,6 +246,7 @@ export class StudioService {
 
   async close(): Promise<void> {
     if (this.statusTimer) clearInterval(this.statusTimer);
+    this.sourceWatch.stop();
     this.unsubscribe?.();
     this.runChanged.drain();
     this.appended.drain();

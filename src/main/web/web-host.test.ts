@@ -264,6 +264,21 @@ describe('web host: every operation', () => {
     await expect(h.call('artifacts.read', { artifactId: 'missing', offset: 0 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
+  it('names the actors it knows, the Studio user among them', async () => {
+    const actors = await h.call('workspace.actors', {});
+    expect(actors).toContainEqual({ actorId: h.service.actorId, kind: 'human', displayName: 'tester' });
+  });
+
+  it('counts the visits of nodes that write no ledger record from the saved states', async () => {
+    const started = await h.call('runs.start', { workflowId: 'multi_step_demo' });
+    const done = await untilStatus(started.runId, 'completed');
+    const visits = await h.call('runs.visits', { runId: done.runId });
+    const count = (id: string) => visits?.visits.find((v) => v.nodeId === id)?.count;
+    expect([count('init'), count('check'), count('process'), count('finish')]).toEqual([1, 6, 5, 1]);
+    expect(visits?.transitions).toContainEqual({ from: 'process', to: 'check', count: 5 });
+    expect(visits?.complete).toBe(true);
+  });
+
   it('queries runs with filters, text, sort and paging', async () => {
     const all = await h.call('runs.query', { limit: 1000 });
     expect(all.total).toBe(all.items.length);

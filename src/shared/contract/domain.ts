@@ -130,6 +130,11 @@ export interface LedgerEntry {
   durationMs: number | null;
   actorId: string | null;
   error: string | null;
+  /**
+   * What went wrong in this record, where its status alone does not say it: the error of a failed
+   * record, or of a tool call that failed inside an effect that completed. Null when nothing failed.
+   */
+  failure: string | null;
   idempotencyKey: string | null;
   prevHash: string | null;
   recordHash: string | null;
@@ -157,6 +162,12 @@ export type ChainErrorInfo =
 
 export interface ChainSummary {
   runId: string;
+  /**
+   * What was checked: the id of the source (the workspace file, the Python folder, the bundle)
+   * the records were read from. A verdict holds only for its source and, through `count` and
+   * `headHash`, for the head it verified: never for another source's run with the same id.
+   */
+  sourceId: string;
   ok: boolean;
   count: number;
   verifiedCount: number;
@@ -166,6 +177,29 @@ export interface ChainSummary {
   explanation: string | null;
   errors: ChainErrorInfo[];
   checkedAt: string;
+}
+
+/** An actor the open source knows by name (from its signing keys, or the Studio's own user). */
+export interface ActorName {
+  actorId: string;
+  kind: string;
+  displayName: string;
+}
+
+/**
+ * Where a run went, counted from the states the workspace saved after every step (each names the
+ * node to run next), so nodes that ran without an effect, and wrote no ledger record, count too.
+ */
+export interface RunVisits {
+  runId: string;
+  /** Runs of each node, in the order the nodes were first reached. */
+  visits: Array<{ nodeId: string; count: number }>;
+  /** Transitions taken, with how often. */
+  transitions: Array<{ from: string; to: string; count: number }>;
+  /** Saved states read. */
+  states: number;
+  /** False when the run has more saved states than one answer reads (the counts cover the first `states`). */
+  complete: boolean;
 }
 
 export interface StateChange {

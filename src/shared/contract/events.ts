@@ -22,6 +22,11 @@ export interface EventMap {
   'job.progress': JobProgress;
   'job.finished': JobProgress & { result: ChainSummary | null };
   'workspace.changed': WorkspaceInfo | null;
+  /**
+   * The open source's data changed behind the Studio's back (another connection or process
+   * committed to the workspace file): verdicts, panels, inbox and run cards must be re-read.
+   */
+  'workspace.dataChanged': { sourceId: string };
 }
 
 export type EventName = keyof EventMap;
@@ -35,6 +40,7 @@ export const eventNames: readonly EventName[] = [
   'job.progress',
   'job.finished',
   'workspace.changed',
+  'workspace.dataChanged',
 ];
 
 export function isEventName(name: unknown): name is EventName {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import {
+  type ActorName,
   type ArtifactChunk,
   type ArtifactInfo,
   type ChainSummary,
@@ -16,6 +17,7 @@ import {
   type PendingPrompt,
   type RunDetail,
   type RunSummary,
+  type RunVisits,
   type SchedulerStatus,
   type SnapshotInfo,
   type StateAtStep,
@@ -46,6 +48,7 @@ export const requestSchemas = {
   'workspace.openBundle': z.object({ path }).strict(),
 
   'workflows.list': z.object({}).strict(),
+  'workspace.actors': z.object({}).strict(),
 
   'runs.query': z
     .object({
@@ -61,6 +64,7 @@ export const requestSchemas = {
     })
     .strict(),
   'runs.get': z.object({ runId: id }).strict(),
+  'runs.visits': z.object({ runId: id }).strict(),
   'runs.start': z
     .object({ workflowId: id, varsJson: jsonText.nullish(), pausedAtEntry: z.boolean().default(false) })
     .strict(),
@@ -156,8 +160,12 @@ export interface ResponseMap {
   /** Opens an audit bundle read-only: its run, ledger and artifacts, with the bundle's verification. */
   'workspace.openBundle': WorkspaceInfo;
   'workflows.list': WorkflowInfo[];
+  /** The actors with a name (who answered, cancelled, restored), so screens show names, not ids. */
+  'workspace.actors': ActorName[];
   'runs.query': Page<RunSummary>;
   'runs.get': RunDetail;
+  /** The run's path counted from its saved states, or null when the source keeps none (a Python folder, a bundle). */
+  'runs.visits': RunVisits | null;
   'runs.start': RunDetail;
   'runs.step': RunDetail;
   'runs.continue': RunDetail;

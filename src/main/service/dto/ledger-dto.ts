@@ -1,6 +1,7 @@
 import { encodeRecordedEffect, encodeStepRecord, parseIsoTimestamp, pyJsonDumps, recordKind, type StepRecord } from '../../../runtime/index';
 import { type ChainErrorInfo, type ChainSummary, type LedgerEntry } from '../../../shared/contract/domain';
 import { type SessionChainReport } from '../sessions/session';
+import { recordFailure } from './record-failure';
 
 export function toLedgerEntry(seq: number, r: StepRecord): LedgerEntry {
   const started = parseIsoTimestamp(r.startedAt);
@@ -19,6 +20,7 @@ export function toLedgerEntry(seq: number, r: StepRecord): LedgerEntry {
     durationMs: started !== null && ended !== null ? (ended - started) / 1000 : null,
     actorId: r.actorId,
     error: r.error,
+    failure: recordFailure(r),
     idempotencyKey: r.idempotencyKey,
     prevHash: r.prevHash,
     recordHash: r.recordHash,
@@ -50,12 +52,13 @@ export function explainChainError(e: ChainErrorInfo): string {
 const short = (h: string | null): string => (h ? `${h.slice(0, 12)}…` : 'none');
 
 /** `seqOf(index)`: ledgers are read in order, so the index of a record is its seq unless rows are missing. */
-export function toChainSummary(runId: string, report: SessionChainReport, checkedAt: string, seqOf: (index: number) => number = (i) => i): ChainSummary {
+export function toChainSummary(source: { runId: string; sourceId: string }, report: SessionChainReport, checkedAt: string, seqOf: (index: number) => number = (i) => i): ChainSummary {
   const errors: ChainErrorInfo[] = report.errors.map((e) => ({ ...e, seq: seqOf(e.index) }) as ChainErrorInfo);
   const bad = new Set(errors.map((e) => e.index));
   const first = errors[0] ?? null;
   return {
-    runId,
+    runId: source.runId,
+    sourceId: source.sourceId,
     ok: report.ok,
     count: report.count,
     verifiedCount: report.count - bad.size,

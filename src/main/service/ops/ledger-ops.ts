@@ -41,7 +41,7 @@ export const verifyLedger: Handler<'ledger.verify'> = async (ctx, req) => {
     'verify',
     async (progress) => {
       const report = await s.verify(req.runId, progress);
-      return toChainSummary(req.runId, report, formatIsoTimestamp(systemClock.nowMicros()));
+      return toChainSummary({ runId: req.runId, sourceId: s.info.id }, report, formatIsoTimestamp(systemClock.nowMicros()));
     },
     key,
   );

@@ -32,6 +32,12 @@ export const queryRuns: Handler<'runs.query'> = async (ctx, req) => {
 
 export const getRun: Handler<'runs.get'> = (ctx, req) => detailOf(session(ctx), req.runId);
 
+export const runVisits: Handler<'runs.visits'> = async (ctx, req) => {
+  const s = session(ctx);
+  await loadRunOr404(s, req.runId);
+  return s.visitsOf(req.runId);
+};
+
 export const startRun: Handler<'runs.start'> = async (ctx, req) => {
   const s = control(ctx);
   const workflow = s.registry.get(req.workflowId);

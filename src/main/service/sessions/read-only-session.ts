@@ -1,6 +1,6 @@
 import { type ArtifactStore, type RunState, type SnapshotStore, type StepRecord } from '../../../runtime/index';
 import { type RunIndexQuery, type RunIndexRow } from '../../../runtime/storage/sqlite/index';
-import { type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
+import { type ActorName, type RunVisits, type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
 import { type ReadSession, type SessionChainReport } from './session';
 
 /**
@@ -20,6 +20,20 @@ export abstract class ReadOnlySession implements ReadSession {
   abstract verify(runId: string, onProgress: (done: number, total: number) => void): Promise<SessionChainReport>;
 
   workflows(): WorkflowInfo[] {
+    return [];
+  }
+
+  /** Read into memory on opening: what is shown is what was read. */
+  externalChangeCounter(): number | null {
+    return null;
+  }
+
+  /** Only the final state is kept: the path is read from the ledger. */
+  async visitsOf(): Promise<RunVisits | null> {
+    return null;
+  }
+
+  async actorNames(): Promise<ActorName[]> {
     return [];
   }
 

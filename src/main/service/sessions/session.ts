@@ -1,6 +1,6 @@
 import { type ArtifactStore, type ChainError, type ChainReport, type RunState, type SnapshotStore, type StepRecord } from '../../../runtime/index';
 import { type RunIndexQuery, type RunIndexRow } from '../../../runtime/storage/sqlite/index';
-import { type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
+import { type ActorName, type RunVisits, type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
 
 /** A problem found by a provenance verification (an audit bundle's), located on a record. */
 export interface ProvenanceChainError {
@@ -43,5 +43,14 @@ export interface ReadSession {
   isPaused(runId: string): boolean;
   breakpointsOf(runId: string): string[];
   forksOf(runId: string): Promise<Array<{ runId: string; seq: number | null; createdAt: string }>>;
+  /**
+   * A number that changes when someone else (another connection or process) changed the source's
+   * data, or null for a source that cannot change under the session (an audit bundle, read once).
+   */
+  externalChangeCounter(): number | null;
+  /** The run's path from its per-step saved states, or null when the source keeps none. */
+  visitsOf(runId: string): Promise<RunVisits | null>;
+  /** The actors whose keys the source holds, by name. */
+  actorNames(): Promise<ActorName[]>;
   close(): Promise<void>;
 }

@@ -1,8 +1,10 @@
 import { basename } from 'node:path';
 import { type ChainReport, type RunState, type StepRecord } from '../../../runtime/index';
 import { SqliteWorkspace, type RunIndexQuery, type RunIndexRow } from '../../../runtime/storage/sqlite/index';
-import { type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
+import { type ActorName, type RunVisits, type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
 import { verifyInWorker } from '../jobs/job-runner';
+import { VisitCounter } from '../run-visits';
+import { SqliteSession } from './sqlite-session';
 import { type ReadSession } from './session';
 
 /**
@@ -77,6 +79,26 @@ export class SqliteInspectionSession implements ReadSession {
       if (row) out.push({ runId: id, seq: row.forkedFromSeq, createdAt: row.createdAt });
     }
     return out;
+  }
+  /** As SqliteSession.visitsOf: the path from the per-step saved states. */
+  async visitsOf(runId: string): Promise<RunVisits | null> {
+    const counter = new VisitCounter();
+    let after: { seq: number; n: number } | undefined;
+    for (;;) {
+      const page = await this.ws.listCheckpoints(runId, { after, limit: 1000 });
+      for (const c of page) counter.add(c.state.currentNode);
+      if (page.length < 1000) return counter.result(runId, true);
+      if (counter.states >= SqliteSession.MAX_VISIT_STATES) return counter.result(runId, false);
+      const last = page.at(-1)!;
+      after = { seq: last.seq, n: last.n };
+    }
+  }
+  async actorNames(): Promise<ActorName[]> {
+    const records = await this.ws.actorKeys.list();
+    return records.flatMap(({ key }) => (key.displayName ? [{ actorId: key.actorId, kind: key.kind, displayName: key.displayName }] : []));
+  }
+  externalChangeCounter(): number | null {
+    return this.ws.closed ? null : this.ws.externalChangeCounter();
   }
   async close(): Promise<void> {
     this.ws.close();

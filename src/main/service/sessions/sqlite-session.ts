@@ -1,13 +1,14 @@
 import { basename } from 'node:path';
-import { Runtime, Scheduler, WorkflowRegistry, type ActorFingerprint, type ChainReport, type RunState, type StepRecord } from '../../../runtime/index';
+import { Runtime, Scheduler, WorkflowRegistry, type WorkflowSpec, type ActorFingerprint, type ChainReport, type RunState, type StepRecord } from '../../../runtime/index';
 import { type KeyProtector } from '../../../runtime/provenance/index';
 import { SqliteWorkspace, type RunIndexQuery, type RunIndexRow } from '../../../runtime/storage/sqlite/index';
-import { type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
+import { type ActorName, type RunVisits, type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
 import { verifyInWorker } from '../jobs/job-runner';
 import { type SecretStore } from '../secret-store';
 import { isKeyUnavailable } from '../signing/actor-signing-key';
 import { SessionSigning } from '../signing/session-signing';
 import { loadWorkflowFolders } from '../workflow-loader';
+import { VisitCounter } from '../run-visits';
 import { WorkspaceEffects } from './workspace-effects';
 import { readWorkspaceConfig, writeWorkspaceConfig, type WorkspaceConfig } from '../workspace-config';
 import { RunDriver } from './run-driver';
@@ -24,6 +25,19 @@ export interface SqliteSessionOptions {
   keyProtector: KeyProtector;
   /** The Studio's user, whose key attests the user's answers and cancels. */
   user: ActorFingerprint;
+}
+
+/**
+ * Why a workflow a module defines cannot be run, or null. A missing entry node is refused here,
+ * with its name, rather than starting runs that can only stop on their first step.
+ */
+function workflowProblem(wf: WorkflowSpec, duplicate: boolean): string | null {
+  if (duplicate) return `Workflow '${wf.workflowId}' is defined twice; this copy was ignored.`;
+  if (!Object.hasOwn(wf.nodes, wf.entryNode)) {
+    const nodes = Object.keys(wf.nodes);
+    return `Workflow '${wf.workflowId}' starts at node '${wf.entryNode}', which it does not define (its nodes: ${nodes.length ? nodes.join(', ') : 'none'}); it was not loaded. Fix entryNode or add the node.`;
+  }
+  return null;
 }
 
 /**
@@ -86,7 +100,8 @@ export class SqliteSession implements ReadSession {
       session = new SqliteSession(ws, info, config, effects, o.secrets, o.onDriveError);
       for (const m of loaded.modules) {
         for (const wf of m.workflows) {
-          if (session.registry.has(wf.workflowId)) info.loadErrors.push({ file: m.file, message: `Workflow '${wf.workflowId}' is defined twice; this copy was ignored.` });
+          const problem = workflowProblem(wf, session.registry.has(wf.workflowId));
+          if (problem) info.loadErrors.push({ file: m.file, message: problem });
           else {
             session.registry.register(wf);
             session.sources.set(wf.workflowId, m.file);
@@ -153,6 +168,31 @@ export class SqliteSession implements ReadSession {
       if (row) out.push({ runId: id, seq: row.forkedFromSeq, createdAt: row.createdAt });
     }
     return out;
+  }
+
+  /** Saved states one visits answer reads at most (each is decoded whole). */
+  static readonly MAX_VISIT_STATES = 50_000;
+
+  async visitsOf(runId: string): Promise<RunVisits | null> {
+    const counter = new VisitCounter();
+    let after: { seq: number; n: number } | undefined;
+    for (;;) {
+      const page = await this.ws.listCheckpoints(runId, { after, limit: 1000 });
+      for (const c of page) counter.add(c.state.currentNode);
+      if (page.length < 1000) return counter.result(runId, true);
+      if (counter.states >= SqliteSession.MAX_VISIT_STATES) return counter.result(runId, false);
+      const last = page.at(-1)!;
+      after = { seq: last.seq, n: last.n };
+    }
+  }
+
+  async actorNames(): Promise<ActorName[]> {
+    const records = await this.ws.actorKeys.list();
+    return records.flatMap(({ key }) => (key.displayName ? [{ actorId: key.actorId, kind: key.kind, displayName: key.displayName }] : []));
+  }
+
+  externalChangeCounter(): number | null {
+    return this.ws.closed ? null : this.ws.externalChangeCounter();
   }
 
   get settings(): WorkspaceConfig {

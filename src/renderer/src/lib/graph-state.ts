@@ -1,4 +1,4 @@
-import { type LedgerEntry, type RunStatus, type WorkflowInfo } from '../../../shared/contract';
+import { type LedgerEntry, type RunStatus, type RunVisits, type WorkflowInfo } from '../../../shared/contract';
 
 export type GraphNodeState = 'current' | 'visited' | 'idle' | 'breakpoint';
 
@@ -52,13 +52,26 @@ export function traverseLedger(entries: readonly LedgerEntry[]): Traversal {
         edges.set(k, (edges.get(k) ?? 0) + 1);
       }
     }
-    if (e.status === 'failed') failed.add(e.nodeId);
+    if (e.status === 'failed' || e.failure) failed.add(e.nodeId);
     else if (e.status === 'completed') failed.delete(e.nodeId);
     lastSeq.set(e.nodeId, e.seq);
     prev = e;
   }
   const first = entries[0];
   return { visits, edges, failed, lastSeq, firstNode: first && first.seq === 0 ? first.nodeId : null, lastNode: entries.at(-1)?.nodeId ?? null };
+}
+
+/**
+ * The ledger's traversal with the visit counts and transitions taken from the run's saved states,
+ * which count the nodes that ran without writing a record. Failures and record positions still
+ * come from the ledger.
+ */
+export function withStateVisits(t: Traversal, v: RunVisits): Traversal {
+  return {
+    ...t,
+    visits: new Map(v.visits.map((x) => [x.nodeId, x.count])),
+    edges: new Map(v.transitions.map((x) => [edgeKey(x.from, x.to), x.count])),
+  };
 }
 
 export interface RunPosition {

@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { type PendingPrompt, type RunDetail, type StudioClient } from '../../../shared/contract';
+import { type PendingPrompt, type RunDetail, type RunSummary, type StudioClient } from '../../../shared/contract';
 import { type UiStoreApi } from './ui-store';
 
 export const promptKey = (p: Pick<PendingPrompt, 'runId' | 'waitKey'>): string => `${p.runId}\u0000${p.waitKey ?? ''}`;
@@ -15,6 +15,8 @@ export interface PromptsActions {
   load(): Promise<void>;
   applyPending(prompt: PendingPrompt): void;
   applyAnswered(runId: string, waitKey: string | null): void;
+  /** A run's saved state: prompts of waits it no longer has (resolved by the scheduler, a child, another process) leave. */
+  applyRunChanged(run: RunFacts): void;
   /** ask_user and approvals: `prompts.answer`. */
   answer(prompt: PendingPrompt, payloadJson: string): Promise<RunDetail | null>;
   /** wait_event: `runs.resumeEvent` with a payload typed by the person. */
@@ -37,6 +39,19 @@ export function upsertPrompt(items: readonly PendingPrompt[], p: PendingPrompt):
 /** A run answers one wait at a time; an answer with a null key clears every prompt of the run. */
 export function removePrompt(items: readonly PendingPrompt[], runId: string, waitKey: string | null): PendingPrompt[] {
   return items.filter((x) => x.runId !== runId || (waitKey !== null && x.waitKey !== waitKey));
+}
+
+type RunFacts = Pick<RunSummary, 'runId' | 'status' | 'waitReason' | 'updatedAt'>;
+
+/**
+ * The prompts still true of a run in its latest state: none unless it waits, and only those of the
+ * kind of wait it is in. Nobody needs to have answered: a timer fires, a child run finishes. A
+ * state older than the prompt (a late event) says nothing about it.
+ */
+export function keepLivePrompts(items: readonly PendingPrompt[], run: RunFacts): readonly PendingPrompt[] {
+  const stale = (x: PendingPrompt) =>
+    x.runId === run.runId && run.updatedAt >= x.since && (run.status !== 'waiting' || x.reason !== run.waitReason);
+  return items.some(stale) ? items.filter((x) => !stale(x)) : items;
 }
 
 export function createPromptsStore(client: StudioClient, ui: UiStoreApi): PromptsStoreApi {
@@ -73,6 +88,10 @@ export function createPromptsStore(client: StudioClient, ui: UiStoreApi): Prompt
       },
       applyPending: (p) => set({ items: upsertPrompt(get().items, p) }),
       applyAnswered: (runId, waitKey) => set({ items: removePrompt(get().items, runId, waitKey) }),
+      applyRunChanged: (run) => {
+        const items = keepLivePrompts(get().items, run);
+        if (items !== get().items) set({ items });
+      },
       answer: (p, payloadJson) => respond(p, 'Sending answer', () => client.invoke('prompts.answer', { runId: p.runId, waitKey: p.waitKey, payloadJson })),
       resumeEvent: (p, payloadJson) =>
         respond(p, 'Resuming with event', () => client.invoke('runs.resumeEvent', { runId: p.runId, waitKey: p.waitKey, payloadJson })),

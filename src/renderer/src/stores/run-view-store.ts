@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { type LedgerEntry, type RunDetail, type RunSummary, type StudioClient } from '../../../shared/contract';
+import { type LedgerEntry, type RunDetail, type RunSummary, type RunVisits, type StudioClient } from '../../../shared/contract';
 import {
   appendOlderWindow,
   filterWindows,
@@ -35,6 +35,8 @@ export interface FilteredTimeline {
 export interface RunViewState {
   runId: string | null;
   detail: RunDetail | null;
+  /** The run's path counted from its saved states (null until read, or when the source keeps none). */
+  visits: RunVisits | null;
   status: 'idle' | 'loading' | 'ready' | 'error';
   error: string | null;
   ledger: LedgerCache;
@@ -48,6 +50,8 @@ export interface RunViewState {
 export interface RunViewActions {
   open(runId: string | null): Promise<void>;
   reloadDetail(): Promise<void>;
+  /** Re-reads everything shown of the open run (detail and loaded records): its source changed under it. */
+  refresh(): Promise<void>;
   applyDetail(detail: RunDetail): void;
   applyRunChanged(run: RunSummary): void;
   applyLedgerAppended(runId: string, entries: readonly LedgerEntry[]): void;
@@ -131,6 +135,20 @@ export function createRunViewStore(client: StudioClient, ui: UiStoreApi, opts: {
       if (current(runId) && f?.filter === filter) set({ filtered: { ...f, done: true } });
     }
 
+    let visitsAt = 0;
+    /** Reads the visits again: at once when the run rests, at most every 2 s while it moves (each read decodes its states). */
+    async function loadVisits(runId: string, force = false): Promise<void> {
+      const moving = get().detail?.status === 'running';
+      if (!force && moving && Date.now() - visitsAt < 2000) return;
+      visitsAt = Date.now();
+      try {
+        const visits = await client.invoke('runs.visits', { runId });
+        if (current(runId)) set({ visits });
+      } catch {
+        // The graph falls back to the ledger's path; the run's own errors are reported by runs.get.
+      }
+    }
+
     function reloadDetailSoon(): void {
       if (detailTimer !== null) return;
       detailTimer = setTimeout(() => {
@@ -149,6 +167,7 @@ export function createRunViewStore(client: StudioClient, ui: UiStoreApi, opts: {
     return {
       runId: null,
       detail: null,
+      visits: null,
       status: 'idle',
       error: null,
       ledger: emptyLedgerCache(),
@@ -158,12 +177,13 @@ export function createRunViewStore(client: StudioClient, ui: UiStoreApi, opts: {
       scrollTarget: null,
 
       open: async (runId) => {
-        set({ runId, detail: null, status: runId ? 'loading' : 'idle', error: null, ledger: emptyLedgerCache(), filter: noLedgerFilter, filtered: null, selectedSeq: null, scrollTarget: null });
+        set({ runId, detail: null, visits: null, status: runId ? 'loading' : 'idle', error: null, ledger: emptyLedgerCache(), filter: noLedgerFilter, filtered: null, selectedSeq: null, scrollTarget: null });
         if (!runId) return;
         try {
           const detail = await client.invoke('runs.get', { runId });
           if (!current(runId)) return;
           set({ detail, status: 'ready', ledger: emptyLedgerCache(detail.ledgerCount) });
+          void loadVisits(runId, true);
           const total = detail.ledgerCount;
           if (total === 0) return;
           // The newest records first, so the timeline shows at once however long the run is…
@@ -188,10 +208,34 @@ export function createRunViewStore(client: StudioClient, ui: UiStoreApi, opts: {
         if (!runId) return;
         try {
           const detail = await client.invoke('runs.get', { runId });
-          if (current(runId)) get().applyDetail(detail);
+          if (!current(runId)) return;
+          get().applyDetail(detail);
+          void loadVisits(runId, detail.status !== 'running');
         } catch (err) {
           if (current(runId)) ui.getState().reportError(err, 'Could not refresh the run');
         }
+      },
+
+      refresh: async () => {
+        const runId = get().runId;
+        if (!runId) return;
+        await get().reloadDetail();
+        const pages = [...get().ledger.pages.keys()].sort((a, b) => a - b);
+        if (pages.length > 0) {
+          const hi = (pages.at(-1)! + 1) * LEDGER_PAGE_SIZE;
+          // The loaded span again, 5000 at a time: what a changed row now holds replaces what it held.
+          for (let from = pages[0]! * LEDGER_PAGE_SIZE; from < hi && current(runId); from += 5000) {
+            try {
+              const res = await client.invoke('ledger.page', { runId, fromSeq: from, limit: Math.min(5000, hi - from) });
+              if (current(runId)) set({ ledger: withPage(get().ledger, res) });
+            } catch (err) {
+              if (current(runId)) ui.getState().reportError(err, 'Could not reload ledger records');
+              return;
+            }
+          }
+        }
+        const f = get().filtered;
+        if (f && current(runId)) void loadFiltered(runId, f.filter);
       },
 
       applyDetail: (detail) => {
@@ -255,6 +299,7 @@ export const selectRunId = (s: RunViewStore) => s.runId;
 export const selectDetail = (s: RunViewStore) => s.detail;
 export const selectRunViewStatus = (s: RunViewStore) => s.status;
 export const selectLedger = (s: RunViewStore) => s.ledger;
+export const selectVisits = (s: RunViewStore) => s.visits;
 export const selectLedgerFilter = (s: RunViewStore) => s.filter;
 export const selectFiltered = (s: RunViewStore) => s.filtered;
 export const selectSelectedSeq = (s: RunViewStore) => s.selectedSeq;

@@ -3,8 +3,8 @@ import { type JobProgress } from '../../../shared/contract';
 import { FakeClient } from '../test-support/fake-client';
 import { chainSummary, prompt, runDetail } from '../test-support/fixtures';
 import { createArtifactsStore } from './artifacts-store';
-import { createChainStore, latestJobOf } from './chain-store';
-import { createPromptsStore, removePrompt, upsertPrompt } from './prompts-store';
+import { createChainStore, currentSummary, latestJobOf } from './chain-store';
+import { createPromptsStore, keepLivePrompts, removePrompt, upsertPrompt } from './prompts-store';
 import { createSnapshotsStore, parseTags } from './snapshots-store';
 import { createUiStore } from './ui-store';
 
@@ -14,17 +14,18 @@ describe('chain store', () => {
   it('shows progress from events and keeps the summary of a finished verification', async () => {
     const client = new FakeClient().on('ledger.verify', () => ({ jobId: 'j1' }));
     const store = createChainStore(client, createUiStore(), { pollMs: 60_000 });
+    store.getState().setSource('ws');
     await store.getState().verify('r1');
     await store.getState().verify('r1');
     expect(client.callsOf('ledger.verify')).toHaveLength(1);
     store.getState().applyProgress(job({ done: 4 }));
-    expect(latestJobOf(store.getState().jobs, 'r1')?.progress.done).toBe(4);
+    expect(latestJobOf(store.getState(), 'r1')?.progress.done).toBe(4);
     store.getState().applyFinished(job({ done: 10, finished: true }), chainSummary({ runId: 'r1', count: 10, verifiedCount: 10 }));
-    expect(store.getState().summaries['r1']?.verifiedCount).toBe(10);
-    expect(latestJobOf(store.getState().jobs, 'r1')?.progress.finished).toBe(true);
+    expect(currentSummary(store.getState(), 'r1')?.verifiedCount).toBe(10);
+    expect(latestJobOf(store.getState(), 'r1')?.progress.finished).toBe(true);
     // A late progress event must not reopen a finished job.
     store.getState().applyProgress(job({ done: 5 }));
-    expect(latestJobOf(store.getState().jobs, 'r1')?.progress.finished).toBe(true);
+    expect(latestJobOf(store.getState(), 'r1')?.progress.finished).toBe(true);
   });
 
   it('finishes by polling when the finished event is missed', async () => {
@@ -32,13 +33,62 @@ describe('chain store', () => {
       .on('ledger.verify', () => ({ jobId: 'j1' }))
       .on('jobs.get', () => ({ ...job({ done: 10, finished: true }), result: chainSummary({ runId: 'r1' }) }));
     const store = createChainStore(client, createUiStore(), { pollMs: 1 });
+    store.getState().setSource('ws');
     await store.getState().verify('r1');
     await new Promise((r) => setTimeout(r, 20));
-    expect(store.getState().summaries['r1']).toBeDefined();
+    expect(currentSummary(store.getState(), 'r1')).toBeDefined();
+  });
+});
+
+describe('chain verdicts belong to what was checked', () => {
+  it('never shows a verdict of another source for a run with the same id', async () => {
+    const client = new FakeClient().on('ledger.verify', () => ({ jobId: 'j1' }));
+    const store = createChainStore(client, createUiStore(), { pollMs: 60_000 });
+    store.getState().setSource('workspace.sqlite');
+    await store.getState().verify('r1');
+    store.getState().applyFinished(job({ done: 10, finished: true }), chainSummary({ runId: 'r1', sourceId: 'workspace.sqlite', count: 10, verifiedCount: 10 }));
+    expect(currentSummary(store.getState(), 'r1')?.ok).toBe(true);
+    store.getState().setSource('r1.arbundle.jsonl');
+    expect(currentSummary(store.getState(), 'r1')).toBeNull();
+    expect(latestJobOf(store.getState(), 'r1')).toBeNull();
+  });
+
+  it('drops the verdicts of a source whose data changed, and ignores a result read before the change', async () => {
+    let n = 0;
+    const client = new FakeClient().on('ledger.verify', () => ({ jobId: `j${++n}` }));
+    const store = createChainStore(client, createUiStore(), { pollMs: 60_000 });
+    store.getState().setSource('ws');
+    await store.getState().verify('r1');
+    store.getState().applyFinished(job({ jobId: 'j1', finished: true }), chainSummary({ runId: 'r1', count: 10, verifiedCount: 10 }));
+    await store.getState().verify('r1');
+    store.getState().invalidateSource('ws');
+    expect(currentSummary(store.getState(), 'r1')).toBeNull();
+    // j2 read the old rows: its green verdict must not come back.
+    store.getState().applyFinished(job({ jobId: 'j2', finished: true }), chainSummary({ runId: 'r1', count: 10, verifiedCount: 10 }));
+    expect(currentSummary(store.getState(), 'r1')).toBeNull();
+    // A verification asked for after the change is not taken for a repeat of the disowned one.
+    await store.getState().verify('r1');
+    expect(client.callsOf('ledger.verify')).toHaveLength(3);
+    store.getState().applyFinished(job({ jobId: 'j3', finished: true }), chainSummary({ runId: 'r1', ok: false, count: 10, verifiedCount: 9, firstBadSeq: 4 }));
+    expect(currentSummary(store.getState(), 'r1')?.firstBadSeq).toBe(4);
   });
 });
 
 describe('prompts store', () => {
+  it('drops the prompts of a run that stopped waiting by itself (a timer fired, a child finished)', () => {
+    const since = '2026-01-01T00:00:05+00:00';
+    const later = '2026-01-01T00:00:08+00:00';
+    const timer = prompt('a', { kind: 'timer', reason: 'until', waitKey: null, since });
+    const other = prompt('b');
+    expect(keepLivePrompts([timer, other], { runId: 'a', status: 'completed', waitReason: null, updatedAt: later })).toEqual([other]);
+    expect(keepLivePrompts([timer, other], { runId: 'a', status: 'running', waitReason: null, updatedAt: later })).toEqual([other]);
+    expect(keepLivePrompts([timer, other], { runId: 'a', status: 'waiting', waitReason: 'user', updatedAt: later })).toEqual([other]);
+    const same = [timer, other];
+    expect(keepLivePrompts(same, { runId: 'a', status: 'waiting', waitReason: 'until', updatedAt: since })).toBe(same);
+    // The state saved before the wait, arriving late, does not take the prompt away.
+    expect(keepLivePrompts(same, { runId: 'a', status: 'running', waitReason: null, updatedAt: '2026-01-01T00:00:01+00:00' })).toBe(same);
+  });
+
   it('orders prompts oldest first and replaces one for the same wait', () => {
     const a = prompt('a', { since: '2026-01-02T00:00:00Z' });
     const b = prompt('b', { since: '2026-01-01T00:00:00Z' });

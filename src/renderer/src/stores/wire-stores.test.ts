@@ -3,6 +3,7 @@ import { runAt } from '../lib/runs-pages';
 import { FakeClient, flush } from '../test-support/fake-client';
 import { chainSummary, entry, prompt, runDetail, runSummary } from '../test-support/fixtures';
 import { createStudioStores } from './studio-stores';
+import { currentSummary } from './chain-store';
 import { wireStores } from './wire-stores';
 
 /** A backend with one run `r1` of three records, as the stores would see it. */
@@ -35,11 +36,12 @@ describe('wireStores', () => {
     const client = backend();
     const s = createStudioStores(client);
     const off = wireStores(s);
+    s.chain.getState().setSource('ws');
     await s.runView.getState().open('r1');
     await flush();
     expect(client.callsOf('ledger.verify')).toEqual([{ runId: 'r1' }]);
     client.emit('job.finished', { jobId: 'j1', kind: 'verify', done: 3, total: 3, finished: true, error: null, result: chainSummary({ runId: 'r1', count: 3, verifiedCount: 3 }) });
-    expect(s.chain.getState().summaries['r1']?.verifiedCount).toBe(3);
+    expect(currentSummary(s.chain.getState(), 'r1')?.verifiedCount).toBe(3);
     off();
   });
 

@@ -1,4 +1,5 @@
 import { hasConnection } from '../client/connection';
+import { currentSummary } from './chain-store';
 import { type StudioStores } from './studio-stores';
 
 /** Runs whose chain is verified automatically when opened; bigger ones wait for a click. */
@@ -16,6 +17,7 @@ export function wireStores(s: StudioStores): () => void {
     c.subscribe('run.changed', (run) => {
       s.runs.getState().applyRunChanged(run);
       s.runView.getState().applyRunChanged(run);
+      s.prompts.getState().applyRunChanged(run);
     }),
     c.subscribe('ledger.appended', ({ runId, entries }) => s.runView.getState().applyLedgerAppended(runId, entries)),
     c.subscribe('prompt.pending', (p) => s.prompts.getState().applyPending(p)),
@@ -24,6 +26,7 @@ export function wireStores(s: StudioStores): () => void {
     c.subscribe('job.progress', (p) => s.chain.getState().applyProgress(p)),
     c.subscribe('job.finished', (p) => s.chain.getState().applyFinished(p, p.result)),
     c.subscribe('workspace.changed', (w) => s.workspace.getState().setWorkspace(w)),
+    c.subscribe('workspace.dataChanged', ({ sourceId }) => onSourceChanged(s, sourceId)),
   );
 
   if (hasConnection(c)) {
@@ -46,14 +49,32 @@ export function wireStores(s: StudioStores): () => void {
     }),
   );
 
-  // A workspace switch invalidates everything shown.
+  // A workspace switch invalidates everything shown, verdicts included: they belong to their source.
+  s.chain.getState().setSource(s.workspace.getState().workspace?.id ?? null);
   offs.push(
     s.workspace.subscribe((now, prev) => {
-      if (now.workspace?.id !== prev.workspace?.id) reloadVisible(s, true);
+      if (now.workspace?.id === prev.workspace?.id) return;
+      s.chain.getState().setSource(now.workspace?.id ?? null);
+      reloadVisible(s, true);
     }),
   );
 
   return () => offs.forEach((off) => off());
+}
+
+/**
+ * Another connection or process wrote to the open source: nothing on screen may outlive the data
+ * it came from. Verdicts are dropped (badges say "not yet verified", and a small run re-verifies
+ * by itself), and the run list, inbox, open run, its records and the shown diff are read again.
+ */
+function onSourceChanged(s: StudioStores, sourceId: string): void {
+  if (sourceId !== s.chain.getState().sourceId) return;
+  s.chain.getState().invalidateSource(sourceId);
+  void s.runs.getState().refresh();
+  void s.prompts.getState().load();
+  const { runId, selectedSeq } = s.runView.getState();
+  if (runId) void s.runView.getState().refresh().then(() => maybeAutoVerify(s));
+  if (runId && selectedSeq !== null) s.diff.getState().show(runId, selectedSeq);
 }
 
 function onRunOpened(s: StudioStores, runId: string | null): void {
@@ -73,7 +94,7 @@ function maybeAutoVerify(s: StudioStores): void {
   if (!runId || !detail || detail.runId !== runId) return;
   const total = Math.max(ledger.total, detail.ledgerCount);
   if (total === 0 || total > AUTO_VERIFY_LIMIT) return;
-  const summary = s.chain.getState().summaries[runId];
+  const summary = currentSummary(s.chain.getState(), runId);
   if (!summary) {
     void s.chain.getState().verify(runId);
     return;

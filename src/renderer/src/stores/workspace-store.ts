@@ -12,6 +12,8 @@ export interface WorkspaceState {
   workspace: WorkspaceInfo | null;
   workflows: readonly WorkflowInfo[];
   workflowsById: ReadonlyMap<string, WorkflowInfo>;
+  /** Names of the actors the source knows (actor id → display name), so screens show names, not ids. */
+  actorNames: ReadonlyMap<string, string>;
   scheduler: SchedulerStatus | null;
   status: 'idle' | 'loading' | 'ready' | 'error';
   error: string | null;
@@ -43,7 +45,10 @@ export function createWorkspaceStore(client: StudioClient, ui: UiStoreApi): Work
           client.invoke('scheduler.status', {}).catch(() => null),
         ]);
         const workflows = workspace ? await client.invoke('workflows.list', {}) : [];
-        set({ workspace, scheduler, workflows, workflowsById: byId(workflows), status: 'ready' });
+        // Names are a nicety: without them the ids still show.
+        const actors = workspace ? await client.invoke('workspace.actors', {}).catch(() => []) : [];
+        const actorNames = new Map(actors.map((a) => [a.actorId, a.displayName]));
+        set({ workspace, scheduler, workflows, workflowsById: byId(workflows), actorNames, status: 'ready' });
       } catch (err) {
         set({ status: 'error', error: err instanceof Error ? err.message : String(err) });
         ui.getState().reportError(err, 'Could not load the workspace');
@@ -66,6 +71,7 @@ export function createWorkspaceStore(client: StudioClient, ui: UiStoreApi): Work
       workspace: null,
       workflows: [],
       workflowsById: new Map(),
+      actorNames: new Map(),
       scheduler: null,
       status: 'idle',
       error: null,
@@ -88,6 +94,7 @@ export function createWorkspaceStore(client: StudioClient, ui: UiStoreApi): Work
 export const selectWorkspace = (s: WorkspaceStore) => s.workspace;
 export const selectWorkflows = (s: WorkspaceStore) => s.workflows;
 export const selectWorkflowsById = (s: WorkspaceStore) => s.workflowsById;
+export const selectActorNames = (s: WorkspaceStore) => s.actorNames;
 export const selectScheduler = (s: WorkspaceStore) => s.scheduler;
 export const selectConnection = (s: WorkspaceStore) => s.connection;
 export const selectWorkspaceStatus = (s: WorkspaceStore) => s.status;

@@ -11,7 +11,7 @@ import {
 export function entry(seq: number, over: Partial<LedgerEntry> = {}): LedgerEntry {
   return {
     seq, runId: 'r1', stepId: `s${seq}`, nodeId: 'n', status: 'completed', effectType: null, kind: 'other', attempt: 1,
-    startedAt: '2026-01-01T00:00:00Z', endedAt: null, durationMs: null, actorId: null, error: null, idempotencyKey: null,
+    startedAt: '2026-01-01T00:00:00Z', endedAt: null, durationMs: null, actorId: null, error: null, failure: null, idempotencyKey: null,
     prevHash: null, recordHash: null, signature: null, effectJson: null, resultJson: null, recordJson: '{}', ...over,
   };
 }
@@ -42,7 +42,7 @@ export function workflow(nodes: string[], edges: Array<[string, string]>, over: 
 
 export function chainSummary(over: Partial<ChainSummary> = {}): ChainSummary {
   return {
-    runId: 'r1', ok: true, count: 0, verifiedCount: 0, headHash: null, firstBadSeq: null, explanation: null,
+    runId: 'r1', sourceId: 'ws', ok: true, count: 0, verifiedCount: 0, headHash: null, firstBadSeq: null, explanation: null,
     errors: [], checkedAt: '2026-01-01T00:00:00Z', ...over,
   };
 }

@@ -127,6 +127,15 @@ export class SqliteWorkspace {
     return this.db.isClosed;
   }
 
+  /**
+   * SQLite's `PRAGMA data_version` on this connection: it changes exactly when another connection
+   * (another process, a manual edit of the file) committed, never for this connection's own
+   * writes. Cheap enough to poll, so a host can notice data changed behind its back.
+   */
+  externalChangeCounter(): number {
+    return this.db.stmt('PRAGMA data_version', 'pluck').get() as number;
+  }
+
   get schemaVersion(): number {
     return this.db.read(() => this.db.db.pragma('user_version', { simple: true }) as number);
   }

@@ -1,9 +1,9 @@
 import { MarkerType, Position, type Edge, type NodeHandle } from '@xyflow/react';
 import { useDeferredValue, useMemo } from 'react';
-import { type RunDetail, type WorkflowInfo } from '../../../../shared/contract';
+import { type RunDetail, type RunVisits, type WorkflowInfo } from '../../../../shared/contract';
 import { NODE_HEIGHT, NODE_WIDTH, layoutForPane } from '../../lib/graph-layout';
 import { fillSilentNodes } from '../../lib/graph-paths';
-import { graphModel, nodeState, traverseLedger, type Traversal } from '../../lib/graph-state';
+import { graphModel, nodeState, traverseLedger, withStateVisits, type Traversal } from '../../lib/graph-state';
 import { loadedCount, loadedEntries, type LedgerCache } from '../../lib/ledger-cache';
 import { type StepNode } from './graph-node';
 
@@ -29,6 +29,8 @@ interface Inputs {
   workflow: WorkflowInfo;
   detail: RunDetail | null;
   ledger: LedgerCache;
+  /** The run's path from its saved states, when the source keeps them: it counts what the ledger cannot. */
+  visits: RunVisits | null;
   nodeFilter: string | null;
   canBreak: boolean;
   onToggleBreakpoint(nodeId: string): void;
@@ -42,10 +44,15 @@ interface Inputs {
  * shape (cached); the run's state only restyles nodes, so stepping never re-lays out. The ledger
  * is deferred so a burst of appended records cannot block input.
  */
-export function useGraphElements({ workflow, detail, ledger, nodeFilter, canBreak, onToggleBreakpoint, onOpenRun, pane }: Inputs): GraphElements {
+export function useGraphElements({ workflow, detail, ledger, visits, nodeFilter, canBreak, onToggleBreakpoint, onOpenRun, pane }: Inputs): GraphElements {
   const deferredLedger = useDeferredValue(ledger);
   const current = detail?.currentNode ?? null;
-  const traversal = useMemo(() => fillSilentNodes(workflow, traverseLedger(loadedEntries(deferredLedger)), current), [workflow, deferredLedger, current]);
+  const ofRun = visits && detail && visits.runId === detail.runId ? visits : null;
+  const traversal = useMemo(() => {
+    const fromLedger = traverseLedger(loadedEntries(deferredLedger));
+    // The saved states say what ran; without them, the shortest declared path is a guess.
+    return ofRun ? withStateVisits(fromLedger, ofRun) : fillSilentNodes(workflow, fromLedger, current);
+  }, [workflow, deferredLedger, current, ofRun]);
   const model = useMemo(() => graphModel(workflow, traversal), [workflow, traversal]);
   const layout = useMemo(() => layoutForPane({ nodeIds: model.nodeIds, edges: model.edges }, pane.width, pane.height), [model, pane]);
   const byId = useMemo(() => new Map(workflow.nodes.map((n) => [n.id, n])), [workflow]);

@@ -3,7 +3,7 @@ import '@xyflow/react/dist/style.css';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { type WorkflowInfo } from '../../../../shared/contract';
 import { formatCount } from '../../lib/format';
-import { selectDetail, selectLedger, selectLedgerFilter } from '../../stores/run-view-store';
+import { selectDetail, selectLedger, selectLedgerFilter, selectVisits } from '../../stores/run-view-store';
 import { selectReadOnly } from '../../stores/workspace-store';
 import { useRunView, useStores, useWorkspace } from '../../stores/stores-context';
 import { Icon } from '../common/icon';
@@ -27,6 +27,7 @@ function GraphCanvas({ workflow, fromLedger }: { workflow: WorkflowInfo; fromLed
   const detail = useRunView(selectDetail);
   const ledger = useRunView(selectLedger);
   const filter = useRunView(selectLedgerFilter);
+  const visits = useRunView(selectVisits);
   const readOnly = useWorkspace(selectReadOnly);
   const finished = detail ? ['completed', 'failed', 'cancelled'].includes(detail.status) : true;
   const onToggleBreakpoint = useCallback((nodeId: string) => void stores.control.getState().toggleBreakpoint(nodeId), [stores]);
@@ -38,7 +39,7 @@ function GraphCanvas({ workflow, fromLedger }: { workflow: WorkflowInfo; fromLed
     if (r && r.width > 0) setPane({ width: r.width, height: r.height });
   }, [workflow.workflowId]);
   const onOpenRun = useCallback((runId: string) => void stores.runView.getState().open(runId), [stores]);
-  const { nodes, edges, basis } = useGraphElements({ workflow, detail, ledger, nodeFilter: filter.nodeId, canBreak: !readOnly && !finished, onToggleBreakpoint, onOpenRun, pane });
+  const { nodes, edges, basis } = useGraphElements({ workflow, detail, ledger, visits, nodeFilter: filter.nodeId, canBreak: !readOnly && !finished, onToggleBreakpoint, onOpenRun, pane });
   const { onMoveStart, fitAll } = useAutoFit(paneRef, workflow.workflowId, nodes, detail?.currentNode ?? workflow.entryNode);
 
   const onNodeClick: NodeMouseHandler<StepNode> = useCallback(

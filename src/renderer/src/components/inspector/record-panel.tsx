@@ -2,10 +2,11 @@ import { type ReactNode } from 'react';
 import { type LedgerEntry } from '../../../../shared/contract';
 import { badgeForSeq, explainChainError } from '../../lib/chain-badges';
 import { formatDuration, formatTimestamp } from '../../lib/format';
-import { selectChainSummaries } from '../../stores/chain-store';
+import { currentSummary } from '../../stores/chain-store';
 import { selectDiff, selectDiffError, selectDiffSeq, selectDiffStatus } from '../../stores/diff-store';
 import { selectRunId, selectSelectedEntry, selectSelectedSeq } from '../../stores/run-view-store';
-import { useChain, useDiff, useRunView, useStores } from '../../stores/stores-context';
+import { useChain, useDiff, useRunView, useStores, useWorkspace } from '../../stores/stores-context';
+import { selectActorNames } from '../../stores/workspace-store';
 import { ChainBadge } from '../common/chain-badge';
 import { CopyText } from '../common/copy-text';
 import { JsonTreeView } from '../common/json-tree-view';
@@ -38,17 +39,17 @@ export function RecordPanel() {
 function RecordDetails({ entry }: { entry: LedgerEntry }) {
   const { runView } = useStores();
   const runId = useRunView(selectRunId);
-  const summaries = useChain(selectChainSummaries);
-  const summary = runId ? (summaries[runId] ?? null) : null;
+  const summary = useChain((s) => currentSummary(s, runId));
   const badge = badgeForSeq(summary, entry.seq);
   const chainErrors = summary?.errors.filter((e) => e.seq === entry.seq) ?? [];
   const openArtifact = useOpenArtifact();
+  const actorName = useWorkspace((s) => (entry.actorId ? (selectActorNames(s).get(entry.actorId) ?? null) : null));
   return (
     <div className="record-panel">
       <header className="panel-head">
         <ChainBadge badge={badge} />
         <strong>Record {entry.seq}</strong>
-        <StatusBadge status={entry.status} />
+        {entry.failure && entry.status !== 'failed' ? <span className="status failed">tool failed</span> : <StatusBadge status={entry.status} />}
         <button type="button" className="link mono" title="Show only this node's records" onClick={() => runView.getState().setFilter({ nodeId: entry.nodeId })}>{entry.nodeId}</button>
       </header>
       {chainErrors.map((e) => (
@@ -59,17 +60,26 @@ function RecordDetails({ entry }: { entry: LedgerEntry }) {
         <Field label="attempt">{entry.attempt}</Field>
         <Field label="started">{formatTimestamp(entry.startedAt)}</Field>
         <Field label="ended">{formatTimestamp(entry.endedAt)} <span className="faint">({formatDuration(entry.durationMs)})</span></Field>
-        <Field label="actor">{entry.actorId ? <CopyText text={entry.actorId} label="actor id" /> : <span className="faint">none recorded</span>}</Field>
+        <Field label="actor">
+          {entry.actorId ? (
+            <>
+              {actorName ? <strong>{actorName} </strong> : null}
+              <CopyText text={entry.actorId} label="actor id" />
+            </>
+          ) : (
+            <span className="faint">none recorded</span>
+          )}
+        </Field>
         <Field label="step id"><CopyText text={entry.stepId} label="step id" /></Field>
         {entry.idempotencyKey ? <Field label="idempotency"><CopyText text={entry.idempotencyKey} label="idempotency key" /></Field> : null}
         <Field label="prev hash">{entry.prevHash ? <CopyText text={entry.prevHash} display={entry.prevHash.slice(0, 24)} label="previous hash" /> : <span className="faint">— (first record)</span>}</Field>
         <Field label="record hash">{entry.recordHash ? <CopyText text={entry.recordHash} display={entry.recordHash.slice(0, 24)} label="record hash" /> : <span className="faint">missing</span>}</Field>
         {entry.signature ? <Field label="signature"><CopyText text={entry.signature} display={entry.signature.slice(0, 24)} label="signature" /></Field> : null}
       </dl>
-      {entry.error ? (
+      {entry.error || entry.failure ? (
         <section className="panel-section">
           <h3 className="section-title">Error</h3>
-          <pre className="error-text">{entry.error}</pre>
+          <pre className="error-text">{entry.error ?? entry.failure}</pre>
         </section>
       ) : null}
       <LlmCallView entry={entry} />

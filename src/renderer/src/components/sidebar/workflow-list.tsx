@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { selectRunFilters } from '../../stores/runs-store';
-import { selectReadOnly, selectWorkflows } from '../../stores/workspace-store';
+import { selectReadOnly, selectWorkflows, selectWorkspace } from '../../stores/workspace-store';
 import { useRuns, useStores, useWorkspace } from '../../stores/stores-context';
 import { StartRunDialog } from './start-run-dialog';
 
@@ -8,6 +8,9 @@ import { StartRunDialog } from './start-run-dialog';
 export function WorkflowList() {
   const workflows = useWorkspace(selectWorkflows);
   const readOnly = useWorkspace(selectReadOnly);
+  const workspace = useWorkspace(selectWorkspace);
+  // A bundle's load errors are its verification findings, shown with its verdict instead.
+  const loadErrors = workspace?.kind === 'sqlite' ? workspace.loadErrors : [];
   const filters = useRuns(selectRunFilters);
   const { runs } = useStores();
   const [starting, setStarting] = useState<string | null>(null);
@@ -22,6 +25,13 @@ export function WorkflowList() {
       {open ? (
         <ul className="workflow-list">
           {workflows.length === 0 ? <li className="faint pad">No workflows loaded.</li> : null}
+          {/* A module that failed to load says why where its workflows would be, not in a tooltip. */}
+          {loadErrors.map((e) => (
+            <li key={`${e.file}\u0000${e.message}`} className="workflow-load-error" data-testid="workflow-load-error" role="alert">
+              <span className="mono ellipsis" title={e.file}>{e.file.split(/[\\/]/).pop()}</span>
+              <span className="field-error">{e.message}</span>
+            </li>
+          ))}
           {workflows.map((w) => {
             const active = filters.workflowId === w.workflowId;
             return (

@@ -1,6 +1,6 @@
 import { chainHeadline } from '../../lib/chain-badges';
 import { formatCount, formatTimestamp, shortHash } from '../../lib/format';
-import { latestJobOf, selectChainSummaries, selectVerifyJobs } from '../../stores/chain-store';
+import { currentSummary, latestJobOf } from '../../stores/chain-store';
 import { selectLedger, selectRunId } from '../../stores/run-view-store';
 import { useChain, useRunView, useStores } from '../../stores/stores-context';
 import { CopyText } from '../common/copy-text';
@@ -14,10 +14,8 @@ export function ChainSummaryBar() {
   const stores = useStores();
   const runId = useRunView(selectRunId);
   const ledger = useRunView(selectLedger);
-  const summaries = useChain(selectChainSummaries);
-  const jobs = useChain(selectVerifyJobs);
-  const summary = runId ? (summaries[runId] ?? null) : null;
-  const job = latestJobOf(jobs, runId);
+  const summary = useChain((s) => currentSummary(s, runId));
+  const job = useChain((s) => latestJobOf(s, runId));
   const running = job !== null && !job.progress.finished;
   const head = chainHeadline(summary, ledger.total);
   return (

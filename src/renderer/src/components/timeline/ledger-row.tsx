@@ -8,6 +8,8 @@ interface LedgerRowProps {
   seq: number;
   entry: LedgerEntry | undefined;
   badge: Badge;
+  /** The display name of the record's actor, when the source knows it. */
+  actorName?: string | null;
   selected: boolean;
   onSelect(seq: number): void;
 }
@@ -15,7 +17,7 @@ interface LedgerRowProps {
 const KIND_TEXT: Record<LedgerEntry['kind'], string> = { effect: '', completion: 'completion', resume: 'resume', cancel: 'cancel', restore: 'restore', fork: 'fork', other: '' };
 
 /** One ledger record: chain badge, seq, node, effect, status, attempt, duration, actor, time. */
-export const LedgerRow = memo(function LedgerRow({ seq, entry, badge, selected, onSelect }: LedgerRowProps) {
+export const LedgerRow = memo(function LedgerRow({ seq, entry, badge, actorName = null, selected, onSelect }: LedgerRowProps) {
   if (!entry) {
     return (
       <div className="ledger-row loading" role="row" data-testid="ledger-row" data-seq={seq} data-chain={badge} aria-label={`Record ${seq}, loading`}>
@@ -28,13 +30,15 @@ export const LedgerRow = memo(function LedgerRow({ seq, entry, badge, selected, 
   const effect = entry.effectType ?? KIND_TEXT[entry.kind];
   return (
     <div
-      className={`ledger-row${selected ? ' selected' : ''} st-${entry.status}${badge === 'broken' ? ' broken' : ''}`}
+      className={`ledger-row${selected ? ' selected' : ''} st-${entry.failure ? 'failed' : entry.status}${badge === 'broken' ? ' broken' : ''}`}
       role="row"
       aria-selected={selected}
       tabIndex={selected ? 0 : -1}
       data-testid="ledger-row"
       data-seq={seq}
       data-chain={badge}
+      data-failed={entry.failure ? 'true' : undefined}
+      title={entry.failure ?? undefined}
       onClick={() => onSelect(seq)}
     >
       <span role="cell" className="c-chain"><ChainBadge badge={badge} /></span>
@@ -43,10 +47,13 @@ export const LedgerRow = memo(function LedgerRow({ seq, entry, badge, selected, 
       <span role="cell" className="c-effect ellipsis">
         {effect ? <span className={`effect-tag k-${entry.kind}`}>{effect}</span> : <span className="faint">—</span>}
       </span>
-      <span role="cell" className="c-status"><StatusBadge status={entry.status} /></span>
+      <span role="cell" className="c-status">
+        {/* An effect can complete with its tool calls failed inside: that is a failure to see, not a green "completed". */}
+        {entry.failure && entry.status !== 'failed' ? <span className="status failed">tool failed</span> : <StatusBadge status={entry.status} />}
+      </span>
       <span role="cell" className={`c-attempt mono${entry.attempt > 1 ? ' retry' : ''}`} title={`Attempt ${entry.attempt}`}>{entry.attempt > 1 ? `#${entry.attempt}` : '1'}</span>
       <span role="cell" className="c-duration mono">{formatDuration(entry.durationMs)}</span>
-      <span role="cell" className="c-actor mono ellipsis" title={entry.actorId ?? 'no actor recorded'}>{entry.actorId ?? '—'}</span>
+      <span role="cell" className={`c-actor ellipsis${actorName ? '' : ' mono'}`} title={entry.actorId ?? 'no actor recorded'}>{actorName ?? entry.actorId ?? '—'}</span>
       <span role="cell" className="c-time mono faint">{formatTimestamp(entry.startedAt).slice(11)}</span>
     </div>
   );

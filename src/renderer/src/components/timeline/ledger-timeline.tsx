@@ -3,7 +3,7 @@ import { useCallback, useEffect, useRef, type KeyboardEvent } from 'react';
 import { type WorkflowInfo } from '../../../../shared/contract';
 import { badgeForSeq } from '../../lib/chain-badges';
 import { entryAt, seqAtRow } from '../../lib/ledger-cache';
-import { selectChainSummaries } from '../../stores/chain-store';
+import { currentSummary } from '../../stores/chain-store';
 import {
   selectFiltered,
   selectLedger,
@@ -12,7 +12,8 @@ import {
   selectSelectedSeq,
   timelineRowOfSeq,
 } from '../../stores/run-view-store';
-import { useChain, useRunView, useStores } from '../../stores/stores-context';
+import { useChain, useRunView, useStores, useWorkspace } from '../../stores/stores-context';
+import { selectActorNames } from '../../stores/workspace-store';
 import { Icon } from '../common/icon';
 import { ChainSummaryBar } from './chain-summary-bar';
 import { LedgerRow } from './ledger-row';
@@ -31,8 +32,8 @@ export function LedgerTimeline({ workflow }: { workflow: WorkflowInfo | null }) 
   const filtered = useRunView(selectFiltered);
   const selectedSeq = useRunView(selectSelectedSeq);
   const scrollTarget = useRunView(selectScrollTarget);
-  const summaries = useChain(selectChainSummaries);
-  const summary = runId ? (summaries[runId] ?? null) : null;
+  const summary = useChain((s) => currentSummary(s, runId));
+  const actorNames = useWorkspace(selectActorNames);
   const scroller = useRef<HTMLDivElement>(null);
 
   const count = filtered ? filtered.desc.length : ledger.total;
@@ -85,7 +86,7 @@ export function LedgerTimeline({ workflow }: { workflow: WorkflowInfo | null }) 
             const seq = filtered ? (e?.seq ?? -1) : seqAtRow(ledger.total, vi.index);
             return (
               <div key={vi.key} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW, transform: `translateY(${vi.start}px)` }}>
-                <LedgerRow seq={seq} entry={e} badge={badgeForSeq(summary, seq)} selected={seq === selectedSeq} onSelect={onSelect} />
+                <LedgerRow seq={seq} entry={e} badge={badgeForSeq(summary, seq)} actorName={e?.actorId ? (actorNames.get(e.actorId) ?? null) : null} selected={seq === selectedSeq} onSelect={onSelect} />
               </div>
             );
           })}
