@@ -24,6 +24,10 @@ interface Segment {
   span: Span;
   context: Context;
   nextSeq: number | null;
+  /** The first record's seq, asked for at its commit (the store may be closed by emission time). */
+  firstSeq: Promise<number | null> | null;
+  /** Known from the first commit that carries the run (write-ahead commits carry records only). */
+  workflowId: string | null;
 }
 
 /**
@@ -56,13 +60,17 @@ export class RunTracing {
     const runId = run?.runId ?? records[0]!.runId;
     const seg = this.segments.get(runId) ?? this.open(tracer, runId, run, records);
     if (!seg) return;
-    if (run) seg.span.updateName(`run ${run.workflowId}`).setAttribute(ATTR.WORKFLOW_ID, run.workflowId);
+    if (run && seg.workflowId === null) {
+      seg.workflowId = run.workflowId;
+      seg.span.updateName(`run ${run.workflowId}`).setAttribute(ATTR.WORKFLOW_ID, run.workflowId);
+    }
     const batch = records.map((r) => ({ ...r }));
+    if (seg.nextSeq === null && seg.firstSeq === null && batch.length > 0) seg.firstSeq = this.seqOf(runId, batch[0]!).catch(() => null);
     const ended = run && run.status !== RunStatus.RUNNING ? { ...run } : null;
     if (ended) this.segments.delete(runId);
     if (ended && ended.status !== RunStatus.WAITING) this.roots.delete(runId);
     this.chain = this.chain
-      .then(() => this.emit(tracer, seg, runId, batch, run?.workflowId ?? null))
+      .then(() => this.emit(tracer, seg, batch))
       .then(() => {
         if (ended) endRunSpan(seg.span, ended);
       })
@@ -75,18 +83,21 @@ export class RunTracing {
     if (!span.isRecording()) return null;
     const ctx = trace.setSpan(parent, span);
     if (!this.roots.has(runId)) this.roots.set(runId, ctx);
-    const seg: Segment = { span, context: ctx, nextSeq: null };
+    const seg: Segment = { span, context: ctx, nextSeq: null, firstSeq: null, workflowId: null };
     this.segments.set(runId, seg);
     return seg;
   }
 
-  private async emit(tracer: Tracer, seg: Segment, runId: string, batch: StepRecord[], workflowId: string | null): Promise<void> {
+  private async emit(tracer: Tracer, seg: Segment, batch: StepRecord[]): Promise<void> {
     if (batch.length === 0) return;
-    if (seg.nextSeq === null) seg.nextSeq = await this.seqOf(runId, batch[0]!);
+    if (seg.firstSeq) {
+      seg.nextSeq = await seg.firstSeq;
+      seg.firstSeq = null;
+    }
     for (const record of batch) {
       const seq = seg.nextSeq;
       if (seg.nextSeq !== null) seg.nextSeq += 1;
-      const link = emitRecordSpans(tracer, seg.context, record, seq, workflowId);
+      const link = emitRecordSpans(tracer, seg.context, record, seq, seg.workflowId);
       if (link) this.options.onLink?.(record, seq, link);
     }
   }
