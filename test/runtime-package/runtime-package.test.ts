@@ -5,6 +5,7 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import ts from 'typescript';
+import { OtlpReceiver } from '../../src/runtime/telemetry/testing/otlp-receiver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -43,17 +44,21 @@ async function filesUnder(dir: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }
 
-/** The app of the README's "Use the runtime in your app", exactly as a reader copies it. */
-async function readmeApp(): Promise<string> {
-  const block = /```ts\n([\s\S]*?)```/.exec(await readFile(PACKAGE_README, 'utf8'));
-  if (!block) throw new Error('packages/runtime/README.md has no ts block');
+/** The first `lang` block under a heading of packages/runtime/README.md, exactly as a reader copies it. */
+async function readmeBlock(heading: string, lang: 'ts' | 'sh'): Promise<string> {
+  const text = await readFile(PACKAGE_README, 'utf8');
+  const at = text.indexOf(`## ${heading}\n`);
+  const block = at < 0 ? null : new RegExp('```' + lang + '\\n([\\s\\S]*?)```').exec(text.slice(at));
+  if (!block) throw new Error(`packages/runtime/README.md has no ${lang} block under "${heading}"`);
   return block[1]!;
 }
+const readmeApp = (): Promise<string> => readmeBlock('Use the runtime in your app', 'ts');
+const TRACING = 'See it in your tracing tool';
 
 /** Strict, nodenext, and the published declarations checked too (skipLibCheck off). */
 const TSCONFIG = {
   compilerOptions: { target: 'ES2023', module: 'nodenext', moduleResolution: 'nodenext', strict: true, skipLibCheck: false, types: ['node'], noEmit: true },
-  files: ['app.ts', 'agent.ts'],
+  files: ['app.ts', 'agent.ts', 'tracing.ts'],
 };
 
 /** The integrations entry, type-checked only (an agent needs an LLM). */
@@ -90,6 +95,11 @@ beforeAll(async () => {
   rootImport = await node(['--input-type=module', '-e', "const m = await import('abstractruntime'); console.log(typeof m.Runtime, typeof m.WorkflowSpec)"], project);
   sqliteWithoutDriver = await node(['--input-type=module', '-e', "import('abstractruntime/sqlite').then(() => console.log('loaded'), (e) => console.log(e.code, e.message))"], project);
   await sh('npm', ['install', await rootRange('better-sqlite3'), await rootRange('@types/better-sqlite3'), ...NPM_FLAGS], project);
+  // The README's tracing set-up: its `npm install` line as written, and its tracing.ts.
+  const otelInstall = (await readmeBlock(TRACING, 'sh')).trim().split(/\s+/);
+  expect(otelInstall.slice(0, 2)).toEqual(['npm', 'install']);
+  await sh('npm', [...otelInstall.slice(1), ...NPM_FLAGS], project);
+  await writeFile(join(project, 'tracing.ts'), await readmeBlock(TRACING, 'ts'));
   await writeFile(join(project, 'app.ts'), await readmeApp());
   await writeFile(join(project, 'agent.ts'), AGENT_TS);
   await writeFile(join(project, 'tsconfig.json'), JSON.stringify(TSCONFIG));
@@ -130,13 +140,34 @@ describe('the runtime package', () => {
     expect(sqliteWithoutDriver).toMatch(/^ERR_MODULE_NOT_FOUND .*better-sqlite3/);
   });
 
-  it("shows the same app in the repository's README", async () => {
-    expect(await readFile(join(REPO, 'README.md'), 'utf8')).toContain('```ts\n' + (await readmeApp()) + '```');
+  it("shows the same app and tracing set-up in the repository's README", async () => {
+    const readme = await readFile(join(REPO, 'README.md'), 'utf8');
+    expect(readme).toContain('```ts\n' + (await readmeApp()) + '```');
+    expect(readme).toContain('```ts\n' + (await readmeBlock(TRACING, 'ts')) + '```');
+    expect(readme).toContain('```sh\n' + (await readmeBlock(TRACING, 'sh')) + '```');
   });
 
   it("type-checks the README's app and an agent against the published types, and runs the app on SQLite", async () => {
     await node([join(project, 'node_modules/typescript/bin/tsc'), '-p', '.'], project);
     const out = await node(['app.ts'], project);
     expect(out).toBe("Your name?\n{ message: 'Hello, Ada' } true\n");
-  }, 120_000); // a full tsc run over the package's and Node's declarations
+  }, 120_000);
+
+  it("sends the app's spans to a tracing tool with the README's tracing.ts", async () => {
+    const receiver = await OtlpReceiver.start();
+    try {
+      const endpoint = receiver.url.replace(/\/v1\/traces$/, '');
+      const out = (await run(process.execPath, ['--import', './tracing.ts', 'app.ts'], { cwd: project, env: { ...cleanEnv(), OTEL_EXPORTER_OTLP_ENDPOINT: endpoint } })).stdout;
+      expect(out).toBe("Your name?\n{ message: 'Hello, Ada' } true\n");
+      const spans = receiver.spans();
+      const runs = spans.filter((s) => s.name === 'run ask_name');
+      expect(runs.map((r) => r.attributes['abstractruntime.run.status'])).toEqual(['waiting', 'completed']);
+      const steps = spans.filter((s) => s.name.startsWith('step '));
+      expect(steps.map((s) => s.name)).toEqual(['step ask', 'step ask', 'step greet']);
+      expect(steps.every((s) => typeof s.attributes['abstractruntime.ledger.record_hash'] === 'string' && typeof s.attributes['abstractruntime.ledger.seq'] === 'number')).toBe(true);
+      expect(new Set(spans.map((s) => s.traceId)).size).toBe(1);
+    } finally {
+      await receiver.close();
+    }
+  }); // a full tsc run over the package's and Node's declarations
 });
