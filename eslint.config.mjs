@@ -11,6 +11,7 @@ const layer = (files, forbidden, message) => ({
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'out/**', 'dist/**', 'coverage/**', 'test-results/**', 'playwright-report/**'] },
+  { ignores: ['packages/*/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -41,3 +41,4 @@ export * from './scheduler/workflow-registry';
 export * from './scheduler/scheduler';
 export * from './scheduler/scheduled-runtime';
 export * from './integrations/index';
+export * from './telemetry/index';

@@ -11,6 +11,7 @@ import { CliUsageError, EXIT_OK, EXIT_USAGE, processIo, type CliIo } from './cli
 import { bundleExportCommand } from './bundle-export-command';
 import { bundleVerifyCommand } from './bundle-verify-command';
 import { exportCommand } from './export-command';
+import { otlpExportCommand } from './otlp-export-command';
 import { keysCommand } from './keys-command';
 import { runsCommand } from './runs-command';
 import { serveCommand } from './serve-command';
@@ -38,7 +39,7 @@ const COMMANDS: Record<string, { options: Options; positionals: number; names: s
     positionals: 1,
     names: ['a workspace file or a Python data folder'],
   },
-  export: { options: { out: { type: 'string' }, bundle: { type: 'boolean' }, 'no-artifacts': { type: 'boolean' } }, positionals: 2, names: ['a workspace file', 'a run id'] },
+  export: { options: { out: { type: 'string' }, bundle: { type: 'boolean' }, 'no-artifacts': { type: 'boolean' }, otlp: { type: 'string' } }, positionals: 2, names: ['a workspace file', 'a run id'] },
   keys: { options: { json: { type: 'boolean' } }, positionals: 1, names: ['a workspace file'] },
 };
 
@@ -93,6 +94,12 @@ function refuseBundleOnly(command: keyof typeof BUNDLE_ONLY, values: Values, wha
   if (given.length > 0) throw new CliUsageError(`${command}: --${given.join(', --')} ${given.length === 1 ? 'applies' : 'apply'} to ${what} only.`);
 }
 
+function exportOtlp(values: Values, path: string, runId: string, io: CliIo): Promise<number> {
+  const mixed = ['out', 'bundle', 'no-artifacts'].filter((o) => values[o] !== undefined);
+  if (mixed.length > 0) throw new CliUsageError(`export --otlp sends spans and writes no file: drop --${mixed.join(', --')}.`);
+  return otlpExportCommand(io, { path, runId, url: text(values['otlp']) ?? '' });
+}
+
 /** A bundle is told by its first line (a folder or a missing path is left to the other checks). */
 async function isBundle(path: string): Promise<boolean> {
   const full = resolve(path);
@@ -126,6 +133,7 @@ function dispatch(command: string, values: Values, positionals: string[], io: Cl
         json: values['json'] === true,
       });
     case 'export':
+      if (values['otlp'] !== undefined) return exportOtlp(values, first, second, io);
       if (values['bundle'] === true) return bundleExportCommand(io, { path: first, runId: second, out: text(values['out']), includeArtifacts: values['no-artifacts'] !== true });
       refuseBundleOnly('export', values, 'export --bundle');
       return exportCommand(io, { path: first, runId: second, out: text(values['out']) });

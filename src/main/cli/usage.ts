@@ -26,6 +26,10 @@ Commands:
       sealed with a signing key first; prints its path and sha256. --no-artifacts: hashes only.
       Environment: STUDIO_KEY_PASSPHRASE (the passphrase that protects the CLI's signing key;
       without it, only a key the workspace keeps unprotected can sign, else nothing new is signed).
+  export <workspace.sqlite> <run-id> --otlp <url>
+      Send a run to a tracing tool as OTLP/HTTP (e.g. --otlp http://127.0.0.1:4318/v1/traces): a
+      run span, a span per finished ledger record (node, status, attempt, seq, record hash) and
+      effect spans under them (LLM calls with model and tokens). Exit 1 when it is not taken.
   keys <workspace.sqlite> [--json]
       List the workspace's public signing keys; --json writes what "verify --trusted" reads.
 

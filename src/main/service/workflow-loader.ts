@@ -4,6 +4,9 @@ import { extname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import * as runtime from '../../runtime/index';
 import { WorkflowSpec } from '../../runtime/index';
+import * as integrations from '../../runtime/integrations/index';
+import * as provenance from '../../runtime/provenance/index';
+import * as sqlite from '../../runtime/storage/sqlite/index';
 
 /** A tool function a workflow module exports (see the integrations' MappingToolExecutor). */
 export type LoadedTool = ((...args: never[]) => unknown) & { toolDefinition?: { name?: string; requiresApproval?: boolean } };
@@ -20,8 +23,18 @@ export interface LoadResult {
 }
 
 const MODULE_EXTENSIONS = new Set(['.ts', '.mts', '.js', '.mjs', '.cjs']);
-/** The specifier workflow modules import the runtime by; it resolves to this process's runtime. */
+/** The specifier workflow modules import the runtime by: the published package's name. */
 export const RUNTIME_SPECIFIER = 'abstractruntime';
+/**
+ * Each entry of the published package (packages/runtime/package.json `exports`), mapped to this
+ * process's own copy, so a module written against the package runs in the Studio unchanged.
+ */
+const RUNTIME_ENTRIES: Readonly<Record<string, unknown>> = {
+  [RUNTIME_SPECIFIER]: runtime,
+  [`${RUNTIME_SPECIFIER}/sqlite`]: sqlite,
+  [`${RUNTIME_SPECIFIER}/integrations`]: integrations,
+  [`${RUNTIME_SPECIFIER}/provenance`]: provenance,
+};
 
 /**
  * Loads every workflow module of the given folders. Each module is bundled with esbuild (so it may
@@ -59,7 +72,7 @@ export async function loadWorkflowModule(file: string): Promise<LoadedModule> {
     platform: 'node',
     format: 'cjs',
     target: 'node22',
-    external: [RUNTIME_SPECIFIER],
+    external: Object.keys(RUNTIME_ENTRIES),
     logLevel: 'silent',
   });
   const code = out.outputFiles[0]?.text ?? '';
@@ -69,7 +82,7 @@ export async function loadWorkflowModule(file: string): Promise<LoadedModule> {
 
 function evaluate(code: string, file: string): Record<string, unknown> {
   const nodeRequire = createRequire(file);
-  const requireShim = (specifier: string): unknown => (specifier === RUNTIME_SPECIFIER ? runtime : nodeRequire(specifier));
+  const requireShim = (specifier: string): unknown => RUNTIME_ENTRIES[specifier] ?? nodeRequire(specifier);
   const module = { exports: {} as Record<string, unknown> };
   // A module is trusted code of the workspace, as a Python workflow file is for the reference.
   const fn = new Function('require', 'module', 'exports', '__filename', '__dirname', code) as (...a: unknown[]) => void;

@@ -1,3 +1,5 @@
+import { type TracerProvider } from '@opentelemetry/api';
+import { type TraceLinkListener } from '../telemetry/run-tracing';
 import { type ArtifactStore } from '../artifacts/artifact-store';
 import { type JsonObject } from '../json/json-value';
 import { type Clock } from '../json/timestamp';
@@ -34,6 +36,12 @@ export interface RuntimeOptions {
    * times faster; an attempt cut short by a crash then leaves no `started` record.
    */
   writeAhead?: boolean;
+  /**
+   * OpenTelemetry: spans go to this provider, else to the app's global one; with neither set,
+   * tracing costs one check per commit. `onTraceLink` hears where each finished record landed.
+   */
+  tracerProvider?: TracerProvider | null;
+  onTraceLink?: TraceLinkListener | null;
 }
 
 export interface StartOptions {

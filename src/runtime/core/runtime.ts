@@ -18,6 +18,7 @@ import { DefaultEffectPolicy, type EffectPolicy } from './policy';
 import { withRunLock } from './run-lock';
 
 import { RuntimeEvents, type RuntimeListener } from './runtime-events';
+import { RunTracing } from '../telemetry/run-tracing';
 import { type RunContext, type WorkflowSpec } from './spec';
 import { completionRecord, interventionRecord } from './step-records';
 import { setNested } from './vars';
@@ -45,6 +46,8 @@ export class Runtime {
   readonly config: RuntimeConfig;
   readonly clock: Clock;
   readonly events = new RuntimeEvents();
+  /** OpenTelemetry spans of what each commit made durable (see telemetry/run-tracing). */
+  readonly tracing: RunTracing;
   private _workflowRegistry: WorkflowRegistry | null;
   private _artifactStore: ArtifactStore | null;
   private _effectPolicy: EffectPolicy;
@@ -67,6 +70,7 @@ export class Runtime {
     this._workflowRegistry = options.workflowRegistry ?? null;
     this._artifactStore = options.artifactStore ?? null;
     this._effectPolicy = options.effectPolicy ?? new DefaultEffectPolicy();
+    this.tracing = new RunTracing({ tracerProvider: options.tracerProvider, ledgerStore: options.ledgerStore, onLink: options.onTraceLink });
     const currentArtifactStore = (): ArtifactStore | null => this._artifactStore;
     this.ctx = options.context ?? {
       nowIso: () => this.nowIso(),
@@ -310,6 +314,7 @@ export class Runtime {
       for (const r of records) await this.ledgerStore.append(r);
       if (run) await this.runStore.save(run);
     }
+    this.tracing.committed(run, records);
     if (this.events.size === 0) return; // nobody listens: skip the copies (hot path)
     if (records.length > 0) this.events.emit({ type: 'records-appended', runId: records[0]!.runId, records: records.map((r) => ({ ...r })) });
     if (run) this.events.emit({ type: 'run-saved', run: cloneRunState(run) });
