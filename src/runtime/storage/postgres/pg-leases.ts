@@ -17,15 +17,16 @@ const ACQUIRE_SQL = `INSERT INTO $S.leases AS l (run_id, owner_id, holder, token
   WHERE l.owner_id = excluded.owner_id OR l.expires_at <= clock_timestamp()
   RETURNING l.token`;
 const RENEW_SQL = `UPDATE $S.leases SET expires_at = clock_timestamp() + $2 * interval '1 millisecond'
-  WHERE owner_id = $1 AND run_id = ANY($3::text[]) RETURNING run_id, token`;
+  WHERE owner_id = $1 AND run_id = ANY($3::text[]) AND expires_at > clock_timestamp() RETURNING run_id, token`;
 // FOR SHARE: a takeover (an UPDATE of the row) waits until this commit is done, so no step can
 // commit after its writer's lease was taken.
 const FENCE_SQL = `SELECT owner_id, holder, token, expires_at > clock_timestamp() AS live FROM $S.leases WHERE run_id = $1 FOR SHARE`;
 
 /**
  * Leases of runs with an expiry and a fencing token. A holder renews its leases every third of
- * the TTL; a holder that dies stops renewing, and once its leases expire anyone may take them
- * (the token grows by one). Every commit checks, inside its transaction, that its writer still
+ * the TTL; a holder that dies (or stalls) stops renewing, and once its leases expire anyone may
+ * take them (the token grows by one). An expired lease is never renewed: its holder has lost it
+ * for good, whether or not someone took the run yet. Every commit checks, inside its transaction, that its writer still
  * holds the run under the token it was given (see `fence`).
  */
 export class PgLeases {
@@ -109,7 +110,7 @@ export class PgLeases {
     const kept = new Map(rows.map((r) => [r.run_id, Number(r.token)]));
     for (const id of ids) {
       const h = this.held.get(id);
-      if (h && h.lost === null && kept.get(id) !== h.token) h.lost = 'another worker took it over (found on renewal)';
+      if (h && h.lost === null && kept.get(id) !== h.token) h.lost = 'it expired or was taken over before it could be renewed';
     }
   }
 
