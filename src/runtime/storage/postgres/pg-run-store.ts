@@ -31,6 +31,13 @@ const DUE_SQL = `SELECT run_id, state FROM $S.runs WHERE status = 'waiting' AND 
 const UNTIL_TIMES_SQL = `SELECT run_id, wait_until FROM $S.runs WHERE status = 'waiting' AND wait_reason = 'until' AND wait_until IS NOT NULL
   ORDER BY wait_until, created_seq LIMIT $1`;
 
+// Runs a worker may take: running, or waiting for a time that has come; of a workflow it knows;
+// with no lease or an expired one. Oldest first, so no run starves.
+const CLAIMABLE_SQL = `SELECT r.run_id FROM $S.runs r LEFT JOIN $S.leases l ON l.run_id = r.run_id
+  WHERE (r.status = 'running' OR (r.status = 'waiting' AND r.wait_reason = 'until' AND r.wait_until IS NOT NULL AND r.wait_until <= $1))
+    AND r.workflow_id = ANY($2::text[]) AND (l.run_id IS NULL OR l.expires_at <= clock_timestamp()) AND NOT (r.run_id = ANY($3::text[]))
+  ORDER BY r.created_seq LIMIT $4`;
+
 /**
  * Runs of a PostgreSQL workspace, answered from indexes (see pg-migrations.ts) with the
  * reference's semantics (run-queries.ts): newest first, ties in creation order. The row's
@@ -87,6 +94,15 @@ export class PgRunStore implements QueryableRunStore, AtomicStepStore, LeasingRu
       ? await this.db.query<StateRow>('SELECT run_id, state FROM $S.runs WHERE parent_run_id = $1 AND status = $2 ORDER BY created_seq', [query.parentRunId, query.status])
       : await this.db.query<StateRow>('SELECT run_id, state FROM $S.runs WHERE parent_run_id = $1 ORDER BY created_seq', [query.parentRunId]);
     return rows.map((r) => this.decode(r));
+  }
+
+  /**
+   * Ids of runs a worker could drive now (running, or due `wait_until`) of the given workflows,
+   * not leased by a live holder and not in `skip`. Only a hint: the lease decides who gets one.
+   */
+  async listClaimable(query: { nowIso: string; workflowIds: readonly string[]; skip?: readonly string[]; limit: number }): Promise<string[]> {
+    const rows = await this.db.query<{ run_id: string }>(CLAIMABLE_SQL, [query.nowIso, query.workflowIds, query.skip ?? [], Math.max(0, query.limit)]);
+    return rows.map((r) => r.run_id);
   }
 
   /** How many runs the workspace holds. */
