@@ -3,7 +3,7 @@ import { RunStatus, WaitReason } from '../core/enums';
 import { type RunState } from '../core/models';
 import { Runtime } from '../core/runtime';
 import { RuntimeError } from '../errors';
-import { type Clock } from '../json/timestamp';
+import { parseIsoTimestamp, type Clock } from '../json/timestamp';
 import { type WorkflowRegistry } from '../scheduler/workflow-registry';
 import { type PostgresWorkspace } from '../storage/postgres/postgres-workspace';
 
@@ -44,6 +44,8 @@ export class PostgresWorker {
   private running = false;
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly options: PostgresWorkerOptions) {
     const ws = options.workspace;
@@ -63,6 +65,31 @@ export class PostgresWorker {
     if (this.running) return;
     this.running = true;
     this.loop = this.run();
+    // Live, not polled: a commit anywhere that leaves a run runnable wakes us at once, and a
+    // run that now waits for a time arms a timer for it. The poll stays as the fallback.
+    this.options.workspace
+      .onRunChange((c) => {
+        if (c.status === RunStatus.RUNNING) this.wake();
+        else if (c.until) this.wakeAt(c.until);
+      })
+      .then((off) => {
+        if (this.running) this.unsubscribe = off;
+        else off();
+      })
+      .catch((err: unknown) => this.options.onError?.('(listen)', err));
+  }
+
+  private wakeAt(untilIso: string): void {
+    const micros = parseIsoTimestamp(untilIso);
+    if (micros === null) return;
+    const ms = Math.max(0, micros / 1000 - Date.now());
+    if (ms > 2 ** 31 - 1) return; // far away: the poll will see it
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      this.wake();
+    }, ms + 1);
+    t.unref();
+    this.timers.add(t);
   }
 
   /** Looks for work now (a notification arrived) instead of at the next poll. */
@@ -73,6 +100,9 @@ export class PostgresWorker {
   /** Stops claiming, waits for the runs in hand to reach a step boundary and gives their leases back. */
   async stop(): Promise<void> {
     this.running = false;
+    this.unsubscribe?.();
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
     this.wake();
     await this.loop;
     await Promise.all(this.active.values());

@@ -3,6 +3,7 @@ import { type RunState, type StepRecord } from '../../core/models';
 import { encodeLedgerRecord } from '../sqlite/ledger-rows';
 import { type PgDb, type PgQuery } from './pg-db';
 import { type PgLeases } from './pg-leases';
+import { type RunChange } from './pg-notifications';
 import { encodeRunStateText } from './pg-state-codec';
 
 /** Where a forked run came from; written once, when the run is created. */
@@ -47,6 +48,8 @@ export class PgStepWriter {
     private readonly db: PgDb,
     private readonly leases: PgLeases,
     private readonly writerName: string,
+    /** The NOTIFY channel each commit announces its runs on (see pg-notifications.ts). */
+    private readonly channel: string,
   ) {}
 
   async commit(run: RunState | null, records: readonly StepRecord[], origin: PgForkOrigin | null = null): Promise<void> {
@@ -100,6 +103,13 @@ export class PgStepWriter {
         encodeRunStateText(run), origin?.runId ?? null, origin?.seq ?? null, origin?.headHash ?? null,
       ]);
     }
+    // Delivered on commit only; one statement for every run the step touched.
+    const changes = runIds.map((id): RunChange => {
+      const mine = run && run.runId === id ? run : null;
+      const until = mine?.status === 'waiting' && mine.waiting?.reason === 'until' ? mine.waiting.until : null;
+      return { runId: id, status: mine?.status ?? null, until, headSeq: heads.get(id)!.seq };
+    });
+    await q.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [this.channel, changes.map((c) => JSON.stringify(c))]);
     return out;
   }
 }

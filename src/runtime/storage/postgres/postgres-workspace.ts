@@ -6,6 +6,7 @@ import { PgArtifactStore } from './pg-artifact-store';
 import { PgDb } from './pg-db';
 import { PgWorkspaceInvalidError, PgWorkspaceTooNewError, redactUrl, translatePgError } from './pg-errors';
 import { PgLeases } from './pg-leases';
+import { changeChannel, PgNotifications, type RunChange } from './pg-notifications';
 import { PgLedgerStore } from './pg-ledger-store';
 import { migrate, PG_LATEST_SCHEMA_VERSION } from './pg-migrations';
 import { PgRunStore } from './pg-run-store';
@@ -64,6 +65,7 @@ export class PostgresWorkspace {
   readonly writer: string;
   readonly leases: PgLeases;
   private readonly steps: PgStepWriter;
+  private readonly notifications: PgNotifications;
 
   private constructor(
     private readonly db: PgDb,
@@ -73,7 +75,9 @@ export class PostgresWorkspace {
     this.ownerId = newId();
     this.writer = options.writer ?? defaultWriterName();
     this.leases = new PgLeases(db, this.ownerId, this.writer, options.leaseTtlMs ?? 30_000);
-    this.steps = new PgStepWriter(db, this.leases, this.writer);
+    const channel = changeChannel(db.schema);
+    this.steps = new PgStepWriter(db, this.leases, this.writer, channel);
+    this.notifications = new PgNotifications(db.pool.options, channel);
     this.ledger = new PgLedgerStore(db, this.steps);
     this.runs = new PgRunStore(db, this.steps, this.leases, this.ledger);
     this.artifacts = new PgArtifactStore(db, options.clock ?? systemClock);
@@ -125,6 +129,15 @@ export class PostgresWorkspace {
     return verifyLedgerChain(await this.ledger.list(runId));
   }
 
+  /**
+   * Calls `listener` after every commit (by any process) that changed a run: LISTEN/NOTIFY over a
+   * connection of its own. A hint, not a log: after a lost connection some are missed, so keep a
+   * slow poll too. Returns the unsubscribe function.
+   */
+  onRunChange(listener: (change: RunChange) => void): Promise<() => void> {
+    return this.notifications.subscribe(listener);
+  }
+
   /** Who holds the lease of a run (live or expired), or null. */
   async leaseHolder(runId: string): Promise<{ holder: string; token: number; expiresAt: Date; live: boolean } | null> {
     const [row] = await this.db.query<{ holder: string; token: string; expires_at: Date; live: boolean }>(
@@ -138,6 +151,7 @@ export class PostgresWorkspace {
   async close(): Promise<void> {
     if (this.db.isClosed) return;
     try {
+      await this.notifications.close();
       await this.leases.releaseAll();
     } finally {
       await this.db.close();
