@@ -26,7 +26,8 @@ export type RuntimeErrorCode =
   | 'WORKSPACE_CORRUPT'
   | 'WORKSPACE_CLOSED'
   | 'READ_ONLY'
-  | 'STORE_ERROR';
+  | 'STORE_ERROR'
+  | 'LEASE_LOST';
 
 export class RuntimeError extends Error {
   readonly code: RuntimeErrorCode;

@@ -17,6 +17,7 @@ import { runsCommand } from './runs-command';
 import { serveCommand } from './serve-command';
 import { USAGE } from './usage';
 import { verifyCommand } from './verify-command';
+import { workerCommand } from './worker-command';
 
 export interface CliContext {
   /** The package root (where out/renderer and resources/ are). */
@@ -41,6 +42,7 @@ const COMMANDS: Record<string, { options: Options; positionals: number; names: s
   },
   export: { options: { out: { type: 'string' }, bundle: { type: 'boolean' }, 'no-artifacts': { type: 'boolean' }, otlp: { type: 'string' } }, positionals: 2, names: ['a workspace file', 'a run id'] },
   keys: { options: { json: { type: 'boolean' } }, positionals: 1, names: ['a workspace file'] },
+  worker: { options: { workspace: { type: 'string' }, workflows: { type: 'string' }, concurrency: { type: 'string' }, id: { type: 'string' } }, positionals: 0, names: [] },
 };
 
 export async function runCli(argv: readonly string[], context: CliContext): Promise<number> {
@@ -137,6 +139,13 @@ function dispatch(command: string, values: Values, positionals: string[], io: Cl
       if (values['bundle'] === true) return bundleExportCommand(io, { path: first, runId: second, out: text(values['out']), includeArtifacts: values['no-artifacts'] !== true });
       refuseBundleOnly('export', values, 'export --bundle');
       return exportCommand(io, { path: first, runId: second, out: text(values['out']) });
+    case 'worker':
+      return workerCommand(io, {
+        workspace: text(values['workspace']),
+        workflows: text(values['workflows']),
+        concurrency: positiveInt('concurrency', values['concurrency'], 4, 256),
+        id: text(values['id']),
+      });
     default:
       return serveCommand(io, {
         port: values['port'] === undefined ? 0 : positiveInt('port', values['port'], 0, 65535, 0), // 0: any free port

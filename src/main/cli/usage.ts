@@ -32,6 +32,12 @@ Commands:
       effect spans under them (LLM calls with model and tokens). Exit 1 when it is not taken.
   keys <workspace.sqlite> [--json]
       List the workspace's public signing keys; --json writes what "verify --trusted" reads.
+  worker --workspace postgres://user:password@host:port/db[?schema=name] --workflows <folder>
+         [--concurrency N] [--id NAME]
+      Drive the runs of a PostgreSQL workspace with the workflow modules of a folder, until
+      SIGINT or SIGTERM. Start any number, on any machines: each run is leased to one worker at
+      a time, and a dead worker's runs are taken over when its leases expire (30 s). Records
+      say which worker wrote them (NAME@host; NAME defaults to worker-<pid>).
 
 Options:
   -h, --help     Show this help.

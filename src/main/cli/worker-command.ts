@@ -1,0 +1,60 @@
+/** `studio worker --workspace postgres://… --workflows <dir> [--concurrency N] [--id NAME]`. */
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { WorkflowRegistry } from '../../runtime/scheduler/workflow-registry';
+import { PostgresWorkspace } from '../../runtime/storage/postgres/postgres-workspace';
+import { PostgresWorker } from '../../runtime/worker/postgres-worker';
+import { loadWorkflowFolders } from '../service/workflow-loader';
+import { CliUsageError, EXIT_OK, type CliIo } from './cli-io';
+
+export interface WorkerOptions {
+  workspace: string | null;
+  workflows: string | null;
+  concurrency: number;
+  /** The worker's stable id (default `worker-<pid>`); records say `<id>@<host>`. */
+  id: string | null;
+  /** Ends the worker (default: SIGINT or SIGTERM). */
+  signal?: AbortSignal;
+}
+
+function untilSignal(signal: AbortSignal | undefined): Promise<void> {
+  if (signal) return signal.aborted ? Promise.resolve() : new Promise((r) => signal.addEventListener('abort', () => r(), { once: true }));
+  return new Promise((r) => {
+    process.once('SIGINT', () => r());
+    process.once('SIGTERM', () => r());
+  });
+}
+
+/**
+ * Drives the runs of a PostgreSQL workspace with the workflows of a folder until stopped, then
+ * finishes the steps in hand and gives its leases back. Run it on as many machines as you like.
+ */
+export async function workerCommand(io: CliIo, options: WorkerOptions): Promise<number> {
+  if (!options.workspace || !/^postgres(ql)?:\/\//.test(options.workspace)) {
+    throw new CliUsageError('worker needs --workspace postgres://user:password@host:port/database (a PostgreSQL workspace).');
+  }
+  if (!options.workflows) throw new CliUsageError('worker needs --workflows <folder> (the workflow modules it may run).');
+  const loaded = await loadWorkflowFolders([resolve(options.workflows)]);
+  for (const e of loaded.errors) io.err(`studio worker: ${e.file}: ${e.message}\n`);
+  const registry = new WorkflowRegistry();
+  for (const wf of loaded.modules.flatMap((m) => m.workflows)) if (!registry.has(wf.workflowId)) registry.register(wf);
+  if (registry.size === 0) throw new CliUsageError(`no workflows found in ${resolve(options.workflows)}.`);
+  const writer = `${options.id ?? `worker-${process.pid}`}@${hostname()}`;
+  const ws = await PostgresWorkspace.open(options.workspace, { writer, poolSize: options.concurrency + 2 });
+  const worker = new PostgresWorker({
+    workspace: ws,
+    registry,
+    concurrency: options.concurrency,
+    onError: (runId, err) => io.err(`studio worker: run ${runId}: ${err instanceof Error ? err.message : String(err)}\n`),
+  });
+  worker.start();
+  io.out(`studio worker ${writer} on ${ws.name}: ${registry.listIds().join(', ')} (concurrency ${options.concurrency})\n`);
+  try {
+    await untilSignal(options.signal);
+    await worker.stop();
+  } finally {
+    await ws.close();
+  }
+  io.out(`studio worker ${writer} stopped: ${worker.stats.runsDriven} runs driven, ${worker.stats.leasesLost} leases lost.\n`);
+  return EXIT_OK;
+}

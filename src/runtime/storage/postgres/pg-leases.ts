@@ -1,0 +1,137 @@
+import { RunLockedError } from '../../errors';
+import { type RunLease } from '../run-store';
+import { type PgDb, type PgQuery } from './pg-db';
+import { LeaseLostError } from './pg-errors';
+
+interface Held {
+  token: number;
+  /** Nested acquisitions (a worker's claim, then the runtime's own lease for a tick). */
+  count: number;
+  /** Set when a renewal found the lease gone: every later commit under it fails. */
+  lost: string | null;
+}
+
+const ACQUIRE_SQL = `INSERT INTO $S.leases AS l (run_id, owner_id, holder, token, expires_at)
+  VALUES ($1, $2, $3, 1, clock_timestamp() + $4 * interval '1 millisecond')
+  ON CONFLICT (run_id) DO UPDATE SET owner_id = excluded.owner_id, holder = excluded.holder, token = l.token + 1, expires_at = excluded.expires_at
+  WHERE l.owner_id = excluded.owner_id OR l.expires_at <= clock_timestamp()
+  RETURNING l.token`;
+const RENEW_SQL = `UPDATE $S.leases SET expires_at = clock_timestamp() + $2 * interval '1 millisecond'
+  WHERE owner_id = $1 AND run_id = ANY($3::text[]) AND expires_at > clock_timestamp() RETURNING run_id, token`;
+// FOR SHARE: a takeover (an UPDATE of the row) waits until this commit is done, so no step can
+// commit after its writer's lease was taken.
+const FENCE_SQL = `SELECT owner_id, holder, token, expires_at > clock_timestamp() AS live FROM $S.leases WHERE run_id = $1 FOR SHARE`;
+
+/**
+ * Leases of runs with an expiry and a fencing token. A holder renews its leases every third of
+ * the TTL; a holder that dies (or stalls) stops renewing, and once its leases expire anyone may
+ * take them (the token grows by one). An expired lease is never renewed: its holder has lost it
+ * for good, whether or not someone took the run yet. Every commit checks, inside its transaction, that its writer still
+ * holds the run under the token it was given (see `fence`).
+ */
+export class PgLeases {
+  private readonly held = new Map<string, Held>();
+  private renewTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly db: PgDb,
+    readonly ownerId: string,
+    readonly holder: string,
+    readonly ttlMs: number,
+  ) {}
+
+  /** The fencing token this open holds on a run, or null. */
+  tokenOf(runId: string): number | null {
+    return this.held.get(runId)?.token ?? null;
+  }
+
+  heldRunIds(): string[] {
+    return [...this.held.keys()];
+  }
+
+  /** Takes the run's lease (or nests in the one held); throws RUN_LOCKED when another live holder has it. */
+  async acquire(runId: string): Promise<RunLease> {
+    const mine = this.held.get(runId);
+    if (mine) {
+      mine.count++;
+    } else {
+      const rows = await this.db.query<{ token: string }>(ACQUIRE_SQL, [runId, this.ownerId, this.holder, this.ttlMs]);
+      if (rows.length === 0) {
+        const h = await this.db.query<{ holder: string }>('SELECT holder FROM $S.leases WHERE run_id = $1', [runId]);
+        throw new RunLockedError(runId, h[0]?.holder ?? 'another worker');
+      }
+      this.held.set(runId, { token: Number(rows[0]!.token), count: 1, lost: null });
+      this.armRenewal();
+    }
+    let released = false;
+    return {
+      release: async () => {
+        if (released) return;
+        released = true;
+        await this.releaseOne(runId);
+      },
+    };
+  }
+
+  private async releaseOne(runId: string): Promise<void> {
+    const h = this.held.get(runId);
+    if (!h || --h.count > 0) return;
+    this.held.delete(runId);
+    if (this.held.size === 0) this.disarmRenewal();
+    if (this.db.isClosed) return;
+    await this.db.query('DELETE FROM $S.leases WHERE run_id = $1 AND owner_id = $2 AND token = $3', [runId, this.ownerId, h.token]);
+  }
+
+  /**
+   * Inside a commit's transaction: throws LEASE_LOST when this open held the run but no longer
+   * does under its token (taken over, or expired), and RUN_LOCKED when it never held it and
+   * another live holder does.
+   */
+  async fence(q: PgQuery, runId: string): Promise<void> {
+    const rows = await q.query<{ owner_id: string; holder: string; token: string; live: boolean }>(FENCE_SQL, [runId]);
+    const row = rows[0];
+    const mine = this.held.get(runId);
+    if (mine) {
+      if (mine.lost !== null) throw new LeaseLostError(runId, mine.token, mine.lost);
+      if (!row || row.owner_id !== this.ownerId || Number(row.token) !== mine.token) {
+        throw new LeaseLostError(runId, mine.token, row ? `${row.holder} holds it now (token ${row.token})` : 'its lease row is gone');
+      }
+      if (!row.live) throw new LeaseLostError(runId, mine.token, 'it expired before this step could commit');
+    } else if (row && row.live && row.owner_id !== this.ownerId) {
+      throw new RunLockedError(runId, row.holder);
+    }
+  }
+
+  /** Pushes the expiry of every lease held; marks the ones found lost, so no commit goes through under them. */
+  async renew(): Promise<void> {
+    const ids = this.heldRunIds();
+    if (ids.length === 0 || this.db.isClosed) return;
+    const rows = await this.db.query<{ run_id: string; token: string }>(RENEW_SQL, [this.ownerId, this.ttlMs, ids]);
+    const kept = new Map(rows.map((r) => [r.run_id, Number(r.token)]));
+    for (const id of ids) {
+      const h = this.held.get(id);
+      if (h && h.lost === null && kept.get(id) !== h.token) h.lost = 'it expired or was taken over before it could be renewed';
+    }
+  }
+
+  private armRenewal(): void {
+    if (this.renewTimer) return;
+    this.renewTimer = setInterval(() => {
+      this.renew().catch(() => undefined); // a missed renewal is retried; a lost lease shows at commit
+    }, Math.max(50, Math.floor(this.ttlMs / 3)));
+    this.renewTimer.unref();
+  }
+
+  private disarmRenewal(): void {
+    if (this.renewTimer) clearInterval(this.renewTimer);
+    this.renewTimer = null;
+  }
+
+  /** Gives back every lease of this open (on close). */
+  async releaseAll(): Promise<void> {
+    this.disarmRenewal();
+    const ids = this.heldRunIds();
+    this.held.clear();
+    if (ids.length > 0 && !this.db.isClosed) await this.db.query('DELETE FROM $S.leases WHERE owner_id = $1 AND run_id = ANY($2::text[])', [this.ownerId, ids]);
+  }
+}

@@ -1,0 +1,156 @@
+import { type PoolClient } from 'pg';
+
+/**
+ * Numbered migrations of a PostgreSQL workspace, each applied once, in order, in one transaction
+ * with its row in `schema_migrations`, under an advisory lock on the schema so two processes
+ * opening a new workspace at once do not race. `$S` is the workspace's (quoted) schema.
+ *
+ * Text columns that are sorted or compared use COLLATE "C", so the order is JavaScript's string
+ * order (the reference's) whatever the database's locale.
+ */
+export interface PgMigration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const PG_MIGRATIONS: readonly PgMigration[] = [
+  {
+    version: 1,
+    name: 'runs, chain heads, ledger, artifacts, snapshots, leases',
+    sql: `
+CREATE TABLE $S.runs (
+  run_id text COLLATE "C" PRIMARY KEY,
+  created_seq bigserial NOT NULL UNIQUE,
+  workflow_id text COLLATE "C" NOT NULL,
+  status text COLLATE "C" NOT NULL,
+  wait_reason text COLLATE "C",
+  wait_until text COLLATE "C",
+  parent_run_id text COLLATE "C",
+  created_at text COLLATE "C" NOT NULL,
+  updated_at text COLLATE "C" NOT NULL,
+  state text NOT NULL,
+  forked_from_run_id text COLLATE "C",
+  forked_from_seq integer,
+  forked_from_head_hash text
+);
+CREATE INDEX runs_updated ON $S.runs (updated_at DESC, created_seq);
+CREATE INDEX runs_status_updated ON $S.runs (status, updated_at DESC, created_seq);
+CREATE INDEX runs_workflow_updated ON $S.runs (workflow_id, updated_at DESC, created_seq);
+CREATE INDEX runs_reason_updated ON $S.runs (wait_reason, updated_at DESC, created_seq) WHERE wait_reason IS NOT NULL;
+CREATE INDEX runs_due_until ON $S.runs (wait_until, created_seq) WHERE status = 'waiting' AND wait_reason = 'until' AND wait_until IS NOT NULL;
+CREATE INDEX runs_parent ON $S.runs (parent_run_id, created_seq) WHERE parent_run_id IS NOT NULL;
+CREATE INDEX runs_runnable ON $S.runs (created_seq) WHERE status = 'running';
+CREATE INDEX runs_forked_from ON $S.runs (forked_from_run_id, created_seq) WHERE forked_from_run_id IS NOT NULL;
+
+-- One row per run with records: its chain head. A commit locks it (the row lock serialises the
+-- writers of one run), reads the head, appends after it and advances it, all in one transaction.
+CREATE TABLE $S.heads (
+  run_id text COLLATE "C" PRIMARY KEY,
+  seq integer NOT NULL,
+  record_hash text
+);
+
+CREATE TABLE $S.ledger (
+  run_id text COLLATE "C" NOT NULL,
+  seq integer NOT NULL,
+  canonical text NOT NULL,
+  record_hash text NOT NULL,
+  signature text,
+  key_order text,
+  completed_key text,
+  written_by text,
+  PRIMARY KEY (run_id, seq)
+);
+
+CREATE TABLE $S.blobs (
+  sha256 text PRIMARY KEY,
+  size bigint NOT NULL,
+  chunk_size integer NOT NULL
+);
+CREATE TABLE $S.blob_chunks (
+  sha256 text NOT NULL REFERENCES $S.blobs ON DELETE CASCADE,
+  idx integer NOT NULL,
+  data bytea NOT NULL,
+  PRIMARY KEY (sha256, idx)
+);
+CREATE TABLE $S.artifacts (
+  artifact_id text COLLATE "C" PRIMARY KEY,
+  ord bigserial NOT NULL,
+  sha256 text NOT NULL REFERENCES $S.blobs,
+  content_type text NOT NULL,
+  size_bytes bigint NOT NULL,
+  created_at text COLLATE "C" NOT NULL,
+  run_id text COLLATE "C",
+  tags text NOT NULL
+);
+CREATE INDEX artifacts_run ON $S.artifacts (run_id, ord);
+CREATE INDEX artifacts_created ON $S.artifacts (created_at DESC, ord);
+
+CREATE TABLE $S.snapshots (
+  snapshot_id text COLLATE "C" PRIMARY KEY,
+  ord bigserial NOT NULL,
+  run_id text COLLATE "C" NOT NULL,
+  step_id text,
+  name text NOT NULL,
+  description text,
+  tags text NOT NULL,
+  created_at text COLLATE "C" NOT NULL,
+  updated_at text COLLATE "C" NOT NULL,
+  run_state text NOT NULL
+);
+CREATE INDEX snapshots_run ON $S.snapshots (run_id, ord);
+
+-- Who may write a run: owner (one open workspace), holder (worker id @ host, for people), and a
+-- fencing token that grows by one on every change of owner. A step commits only while its
+-- writer's token is the row's and the lease has not expired.
+CREATE TABLE $S.leases (
+  run_id text COLLATE "C" PRIMARY KEY,
+  owner_id text NOT NULL,
+  holder text NOT NULL,
+  token bigint NOT NULL,
+  expires_at timestamptz NOT NULL
+);
+CREATE INDEX leases_expiry ON $S.leases (expires_at);
+`,
+  },
+];
+
+export const PG_LATEST_SCHEMA_VERSION = PG_MIGRATIONS.at(-1)?.version ?? 0;
+
+/** The schema's version (0 for a new or empty schema). Call inside a transaction holding the schema's advisory lock. */
+async function currentVersion(client: PoolClient, schema: string): Promise<number> {
+  const exists = await client.query<{ ok: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'schema_migrations') AS ok`,
+    [schema],
+  );
+  if (!exists.rows[0]?.ok) return 0;
+  const v = await client.query<{ v: number | null }>(`SELECT max(version) AS v FROM "${schema}".schema_migrations`);
+  return v.rows[0]?.v ?? 0;
+}
+
+/** Brings the schema up to date; returns its version before. Throws via `tooNew` for a newer schema. */
+export async function migrate(client: PoolClient, schema: string, tooNew: (version: number) => Error): Promise<number> {
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`abstractruntime:${schema}`]);
+    const before = await currentVersion(client, schema);
+    if (before > PG_LATEST_SCHEMA_VERSION) throw tooNew(before);
+    if (before === 0) {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS "${schema}".schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+      );
+    }
+    for (const m of PG_MIGRATIONS) {
+      if (m.version <= before) continue;
+      await client.query(m.sql.replaceAll('$S', `"${schema}"`));
+      await client.query(`INSERT INTO "${schema}".schema_migrations (version, name) VALUES ($1, $2)`, [m.version, m.name]);
+    }
+    await client.query('COMMIT');
+    return before;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+}

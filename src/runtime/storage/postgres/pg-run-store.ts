@@ -1,0 +1,116 @@
+import { type RunStatus } from '../../core/enums';
+import { type RunState, type StepRecord } from '../../core/models';
+import { type AtomicStepStore, type LeasingRunStore, type ListRunsQuery, type QueryableRunStore, type RunLease, type WaitUntilTimes } from '../run-store';
+import { type PgDb } from './pg-db';
+import { type PgLeases } from './pg-leases';
+import { decodeRunStateText } from './pg-state-codec';
+import { type PgStepWriter } from './pg-step-writer';
+
+interface StateRow {
+  run_id: string;
+  state: string;
+}
+
+/** The SQL of `listRuns` for the filters present; the LIMIT is the last parameter. */
+export function pgListRunsSql(query: ListRunsQuery): { sql: string; params: unknown[] } {
+  const filters: [string, string | null | undefined][] = [
+    ['status', query.status],
+    ['wait_reason', query.waitReason],
+    ['workflow_id', query.workflowId],
+  ];
+  const used = filters.filter(([, v]) => v); // empty or null means "any", as in the reference
+  const where = used.length ? `WHERE ${used.map(([col], i) => `${col} = $${i + 1}`).join(' AND ')}` : '';
+  return {
+    sql: `SELECT run_id, state FROM $S.runs ${where} ORDER BY updated_at DESC, created_seq LIMIT $${used.length + 1}`,
+    params: used.map(([, v]) => v),
+  };
+}
+
+const DUE_SQL = `SELECT run_id, state FROM $S.runs WHERE status = 'waiting' AND wait_reason = 'until' AND wait_until IS NOT NULL
+  AND wait_until <= $1 ORDER BY wait_until, created_seq LIMIT $2`;
+const UNTIL_TIMES_SQL = `SELECT run_id, wait_until FROM $S.runs WHERE status = 'waiting' AND wait_reason = 'until' AND wait_until IS NOT NULL
+  ORDER BY wait_until, created_seq LIMIT $1`;
+
+// Runs a worker may take: running, or waiting for a time that has come; of a workflow it knows;
+// with no lease or an expired one. Oldest first, so no run starves.
+const CLAIMABLE_SQL = `SELECT r.run_id FROM $S.runs r LEFT JOIN $S.leases l ON l.run_id = r.run_id
+  WHERE (r.status = 'running' OR (r.status = 'waiting' AND r.wait_reason = 'until' AND r.wait_until IS NOT NULL AND r.wait_until <= $1))
+    AND r.workflow_id = ANY($2::text[]) AND (l.run_id IS NULL OR l.expires_at <= clock_timestamp()) AND NOT (r.run_id = ANY($3::text[]))
+  ORDER BY r.created_seq LIMIT $4`;
+
+/**
+ * Runs of a PostgreSQL workspace, answered from indexes (see pg-migrations.ts) with the
+ * reference's semantics (run-queries.ts): newest first, ties in creation order. The row's
+ * indexed columns are written with the state in the same statement, so they never lag it.
+ */
+export class PgRunStore implements QueryableRunStore, AtomicStepStore, LeasingRunStore, WaitUntilTimes {
+  constructor(
+    private readonly db: PgDb,
+    private readonly writer: PgStepWriter,
+    private readonly leases: PgLeases,
+    private readonly ledger: object,
+  ) {}
+
+  async save(run: RunState): Promise<void> {
+    await this.writer.commit(run, []);
+  }
+
+  async load(runId: string): Promise<RunState | null> {
+    const rows = await this.db.query<StateRow>('SELECT run_id, state FROM $S.runs WHERE run_id = $1', [runId]);
+    return rows[0] ? this.decode(rows[0]) : null;
+  }
+
+  async commitStep(run: RunState | null, records: readonly StepRecord[]): Promise<void> {
+    await this.writer.commit(run, records);
+  }
+
+  /** True for this workspace's own ledger store: only then can a step commit in one transaction. */
+  ownsLedger(ledger: unknown): boolean {
+    return ledger === this.ledger;
+  }
+
+  async acquireRunLease(runId: string): Promise<RunLease> {
+    return this.leases.acquire(runId);
+  }
+
+  async listRuns(query: ListRunsQuery = {}): Promise<RunState[]> {
+    const limit = Math.max(0, query.limit ?? 100);
+    if (limit === 0) return [];
+    const { sql, params } = pgListRunsSql(query);
+    return (await this.db.query<StateRow>(sql, [...params, limit])).map((r) => this.decode(r));
+  }
+
+  async listDueWaitUntil(query: { nowIso: string; limit?: number }): Promise<RunState[]> {
+    return (await this.db.query<StateRow>(DUE_SQL, [query.nowIso, Math.max(0, query.limit ?? 100)])).map((r) => this.decode(r));
+  }
+
+  async listWaitUntilTimes(query: { limit?: number } = {}): Promise<Array<{ runId: string; until: string }>> {
+    const rows = await this.db.query<{ run_id: string; wait_until: string }>(UNTIL_TIMES_SQL, [Math.max(0, query.limit ?? 100)]);
+    return rows.map((r) => ({ runId: r.run_id, until: r.wait_until }));
+  }
+
+  async listChildren(query: { parentRunId: string; status?: RunStatus | null }): Promise<RunState[]> {
+    const rows = query.status
+      ? await this.db.query<StateRow>('SELECT run_id, state FROM $S.runs WHERE parent_run_id = $1 AND status = $2 ORDER BY created_seq', [query.parentRunId, query.status])
+      : await this.db.query<StateRow>('SELECT run_id, state FROM $S.runs WHERE parent_run_id = $1 ORDER BY created_seq', [query.parentRunId]);
+    return rows.map((r) => this.decode(r));
+  }
+
+  /**
+   * Ids of runs a worker could drive now (running, or due `wait_until`) of the given workflows,
+   * not leased by a live holder and not in `skip`. Only a hint: the lease decides who gets one.
+   */
+  async listClaimable(query: { nowIso: string; workflowIds: readonly string[]; skip?: readonly string[]; limit: number }): Promise<string[]> {
+    const rows = await this.db.query<{ run_id: string }>(CLAIMABLE_SQL, [query.nowIso, query.workflowIds, query.skip ?? [], Math.max(0, query.limit)]);
+    return rows.map((r) => r.run_id);
+  }
+
+  /** How many runs the workspace holds. */
+  async count(): Promise<number> {
+    return (await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM $S.runs'))[0]?.n ?? 0;
+  }
+
+  private decode(row: StateRow): RunState {
+    return decodeRunStateText(row.state, `${this.db.name} run ${row.run_id}`);
+  }
+}

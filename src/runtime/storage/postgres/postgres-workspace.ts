@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { systemClock, type Clock } from '../../json/timestamp';
+import { verifyLedgerChain, type ChainReport } from '../../ledger/chain-verifier';
+import { PgArtifactStore } from './pg-artifact-store';
+import { PgDb } from './pg-db';
+import { PgWorkspaceInvalidError, PgWorkspaceTooNewError, redactUrl, translatePgError } from './pg-errors';
+import { PgLeases } from './pg-leases';
+import { changeChannel, PgNotifications, type RunChange } from './pg-notifications';
+import { PgLedgerStore } from './pg-ledger-store';
+import { migrate, PG_LATEST_SCHEMA_VERSION } from './pg-migrations';
+import { PgRunStore } from './pg-run-store';
+import { PgSnapshotStore } from './pg-snapshot-store';
+import { defaultWriterName, PgStepWriter } from './pg-step-writer';
+
+export interface PostgresWorkspaceOptions {
+  /** The workspace's schema (one database holds many workspaces); else the URL's `?schema=`, else "abstractruntime". */
+  schema?: string;
+  /** Who writes: `worker-id@host`, stored with every ledger record (default `pid-<pid>@<host>`). */
+  writer?: string;
+  /** How long a lease lasts without renewal (default 30 s; renewed every third of it). */
+  leaseTtlMs?: number;
+  /** Connections in the pool (default 4). */
+  poolSize?: number;
+  clock?: Clock;
+  newId?: () => string;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+export const DEFAULT_PG_SCHEMA = 'abstractruntime';
+
+/** Splits `?schema=` off the URL (the driver must not see it) and checks the URL is PostgreSQL's. */
+function parseWorkspaceUrl(url: string, schemaOption: string | undefined): { connectionString: string; schema: string; password: string | null; name: string } {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new PgWorkspaceInvalidError(redactUrl(url), 'it is not a URL (expected postgres://user:password@host:port/database)');
+  }
+  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
+    throw new PgWorkspaceInvalidError(redactUrl(url), `the scheme is ${u.protocol} (expected postgres:)`);
+  }
+  const schema = schemaOption ?? u.searchParams.get('schema') ?? DEFAULT_PG_SCHEMA;
+  u.searchParams.delete('schema');
+  const password = u.password ? decodeURIComponent(u.password) : null;
+  const name = redactUrl(url);
+  if (!SCHEMA_NAME.test(schema)) throw new PgWorkspaceInvalidError(name, `the schema name "${schema}" is not lower-case letters, digits and _ (at most 63)`);
+  return { connectionString: u.toString(), schema, password, name };
+}
+
+/**
+ * A workspace in a PostgreSQL schema: runs, ledger, artifacts and snapshots behind the same store
+ * interfaces as the SQLite workspace, for many processes on many machines. Give `runs` and
+ * `ledger` to a Runtime: each step commits in one transaction with the chain head advanced
+ * inside it, and each run is leased (with a fencing token) while a process works on it.
+ */
+export class PostgresWorkspace {
+  readonly runs: PgRunStore;
+  readonly ledger: PgLedgerStore;
+  readonly artifacts: PgArtifactStore;
+  readonly snapshots: PgSnapshotStore;
+  /** This open's lease owner id. */
+  readonly ownerId: string;
+  /** What this open writes into every ledger row's `written_by`. */
+  readonly writer: string;
+  readonly leases: PgLeases;
+  private readonly steps: PgStepWriter;
+  private readonly notifications: PgNotifications;
+
+  private constructor(
+    private readonly db: PgDb,
+    options: PostgresWorkspaceOptions,
+  ) {
+    const newId = options.newId ?? randomUUID;
+    this.ownerId = newId();
+    this.writer = options.writer ?? defaultWriterName();
+    this.leases = new PgLeases(db, this.ownerId, this.writer, options.leaseTtlMs ?? 30_000);
+    const channel = changeChannel(db.schema);
+    this.steps = new PgStepWriter(db, this.leases, this.writer, channel);
+    this.notifications = new PgNotifications(db.pool.options, channel);
+    this.ledger = new PgLedgerStore(db, this.steps);
+    this.runs = new PgRunStore(db, this.steps, this.leases, this.ledger);
+    this.artifacts = new PgArtifactStore(db, options.clock ?? systemClock);
+    this.snapshots = new PgSnapshotStore(db, options.clock ?? systemClock);
+  }
+
+  /**
+   * Connects, creates the schema if needed and applies any missing migrations. Throws
+   * WORKSPACE_INVALID (bad URL or schema name), WORKSPACE_TOO_NEW, or STORE_ERROR (server
+   * unreachable, bad credentials), never with the password in the message.
+   */
+  static async open(url: string, options: PostgresWorkspaceOptions = {}): Promise<PostgresWorkspace> {
+    const { connectionString, schema, password, name } = parseWorkspaceUrl(url, options.schema);
+    const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 4 });
+    const db = new PgDb(pool, schema, `${name} (schema ${schema})`, password);
+    try {
+      const client = await pool.connect();
+      try {
+        await migrate(client, schema, (v) => new PgWorkspaceTooNewError(db.name, v, PG_LATEST_SCHEMA_VERSION));
+      } finally {
+        client.release();
+      }
+    } catch (err) {
+      await pool.end().catch(() => undefined);
+      throw translatePgError(err, db.name, password);
+    }
+    return new PostgresWorkspace(db, options);
+  }
+
+  /** The URL without its password, and the schema. */
+  get name(): string {
+    return this.db.name;
+  }
+
+  get schema(): string {
+    return this.db.schema;
+  }
+
+  get closed(): boolean {
+    return this.db.isClosed;
+  }
+
+  async schemaVersion(): Promise<number> {
+    return (await this.db.query<{ v: number }>('SELECT max(version) AS v FROM $S.schema_migrations'))[0]?.v ?? 0;
+  }
+
+  /** Verifies a run's hash chain as stored. */
+  async verifyRun(runId: string): Promise<ChainReport> {
+    return verifyLedgerChain(await this.ledger.list(runId));
+  }
+
+  /**
+   * Calls `listener` after every commit (by any process) that changed a run: LISTEN/NOTIFY over a
+   * connection of its own. A hint, not a log: after a lost connection some are missed, so keep a
+   * slow poll too. Returns the unsubscribe function.
+   */
+  onRunChange(listener: (change: RunChange) => void): Promise<() => void> {
+    return this.notifications.subscribe(listener);
+  }
+
+  /** Who holds the lease of a run (live or expired), or null. */
+  async leaseHolder(runId: string): Promise<{ holder: string; token: number; expiresAt: Date; live: boolean } | null> {
+    const [row] = await this.db.query<{ holder: string; token: string; expires_at: Date; live: boolean }>(
+      'SELECT holder, token, expires_at, expires_at > clock_timestamp() AS live FROM $S.leases WHERE run_id = $1',
+      [runId],
+    );
+    return row ? { holder: row.holder, token: Number(row.token), expiresAt: row.expires_at, live: row.live } : null;
+  }
+
+  /** Gives back this open's leases and closes its connections. Any later call throws WORKSPACE_CLOSED. */
+  async close(): Promise<void> {
+    if (this.db.isClosed) return;
+    try {
+      await this.notifications.close();
+      await this.leases.releaseAll();
+    } finally {
+      await this.db.close();
+    }
+  }
+}
