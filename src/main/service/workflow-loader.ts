@@ -6,6 +6,7 @@ import * as runtime from '../../runtime/index';
 import { WorkflowSpec } from '../../runtime/index';
 import * as integrations from '../../runtime/integrations/index';
 import * as provenance from '../../runtime/provenance/index';
+import * as postgres from '../../runtime/storage/postgres/index';
 import * as sqlite from '../../runtime/storage/sqlite/index';
 
 /** A tool function a workflow module exports (see the integrations' MappingToolExecutor). */
@@ -32,6 +33,7 @@ export const RUNTIME_SPECIFIER = 'abstractruntime';
 const RUNTIME_ENTRIES: Readonly<Record<string, unknown>> = {
   [RUNTIME_SPECIFIER]: runtime,
   [`${RUNTIME_SPECIFIER}/sqlite`]: sqlite,
+  [`${RUNTIME_SPECIFIER}/postgres`]: postgres,
   [`${RUNTIME_SPECIFIER}/integrations`]: integrations,
   [`${RUNTIME_SPECIFIER}/provenance`]: provenance,
 };
