@@ -21,6 +21,12 @@ const KILLS = Number(process.env['CRASH_KILLS'] ?? 20);
 const RUNS = 30;
 const STEPS = 12;
 const TTL_MS = 1500;
+/**
+ * Every third step waits this long (plus up to 1 s): the runs must outlast the kills, or later
+ * kills hit idle workers and prove nothing (on a quiet machine 150 ms let every run finish
+ * before the tenth kill). The test checks that work was left after the last kill.
+ */
+const WAIT_MS = 3000;
 const alive = new Set<ChildProcess>();
 
 afterAll(() => {
@@ -56,7 +62,7 @@ describe('PostgreSQL workers: crash test', () => {
     await sql.query(EFFECT_LOG_SQL(schema));
     const rt = new Runtime({ runStore: ws.runs, ledgerStore: ws.ledger });
     const runIds: string[] = [];
-    for (let i = 0; i < RUNS; i++) runIds.push(await rt.start({ workflow: crashWorkflow, vars: { i: 0, steps: STEPS, wait_ms: 150 + (i % 5) * 100 } }));
+    for (let i = 0; i < RUNS; i++) runIds.push(await rt.start({ workflow: crashWorkflow, vars: { i: 0, steps: STEPS, wait_ms: WAIT_MS + (i % 5) * 250 } }));
 
     let n = 0;
     const workers = [0, 1, 2].map(() => startWorker(schema, `w${n++}`));
@@ -72,6 +78,8 @@ describe('PostgreSQL workers: crash test', () => {
       if (owner) dead.add(owner);
       workers.push(startWorker(schema, `w${n++}`));
     }
+    const openAfterKills = Number((await sql.query(`SELECT count(*) AS n FROM "${schema}".runs WHERE status <> 'completed'`)).rows[0].n);
+    expect(openAfterKills, 'every kill must land while runs are still being driven').toBeGreaterThan(0);
 
     const deadline = Date.now() + 120_000;
     let open = RUNS;
