@@ -35,8 +35,9 @@ export const ledgerPage: Handler<'ledger.page'> = async (ctx, req) => {
 export const verifyLedger: Handler<'ledger.verify'> = async (ctx, req) => {
   const s = session(ctx);
   await loadRunOr404(s, req.runId);
-  // The same run of the same source at the same length: one job answers every such request.
-  const key = JSON.stringify([s.info.id, req.runId, await s.ledgerCount(req.runId)]);
+  // The same run of the same source at the same length, with nobody else's write in between (a
+  // changed row keeps the length): one job answers every such request.
+  const key = JSON.stringify([s.info.id, req.runId, await s.ledgerCount(req.runId), s.externalChangeCounter()]);
   const jobId = ctx.jobs.start(
     'verify',
     async (progress) => {

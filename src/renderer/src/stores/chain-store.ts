@@ -85,8 +85,12 @@ export function createChainStore(client: StudioClient, ui: UiStoreApi, opts: { p
         try {
           const { jobId } = await client.invoke('ledger.verify', { runId });
           const progress: JobProgress = { jobId, kind: 'verify', done: 0, total: 0, finished: false, error: null };
-          // An event can arrive before this line: keep whatever it already recorded.
-          if (!jobFor(jobId)) set({ jobs: { ...get().jobs, [jobId]: { jobId, runId, sourceId, generation, progress } } });
+          // An event can arrive before this line: keep whatever it already recorded. A job we know
+          // already was shared by the backend because nothing changed since it started: its
+          // verdict holds for the data as it is now.
+          const known = jobFor(jobId);
+          if (!known) set({ jobs: { ...get().jobs, [jobId]: { jobId, runId, sourceId, generation, progress } } });
+          else if (known.generation < generation) set({ jobs: { ...get().jobs, [jobId]: { ...known, generation } } });
           void poll(jobId);
         } catch (err) {
           busy.delete(key);

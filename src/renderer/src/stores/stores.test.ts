@@ -72,6 +72,18 @@ describe('chain verdicts belong to what was checked', () => {
     store.getState().applyFinished(job({ jobId: 'j3', finished: true }), chainSummary({ runId: 'r1', ok: false, count: 10, verifiedCount: 9, firstBadSeq: 4 }));
     expect(currentSummary(store.getState(), 'r1')?.firstBadSeq).toBe(4);
   });
+
+  it('shows the verdict of a job the backend shared after the change: it read the data as it is now', async () => {
+    // The backend answers a request for the same data with the job already running on it.
+    const client = new FakeClient().on('ledger.verify', () => ({ jobId: 'j1' }));
+    const store = createChainStore(client, createUiStore(), { pollMs: 60_000 });
+    store.getState().setSource('ws');
+    await store.getState().verify('r1'); // asked right after a write behind the Studio, before its event
+    store.getState().invalidateSource('ws');
+    await store.getState().verify('r1'); // the re-verification the change asks for: the same job
+    store.getState().applyFinished(job({ jobId: 'j1', finished: true }), chainSummary({ runId: 'r1', ok: false, count: 10, verifiedCount: 9, firstBadSeq: 5 }));
+    expect(currentSummary(store.getState(), 'r1')?.firstBadSeq).toBe(5);
+  });
 });
 
 describe('prompts store', () => {
