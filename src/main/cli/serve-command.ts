@@ -39,8 +39,11 @@ export async function serveCommand(io: CliIo, options: ServeOptions): Promise<nu
     keyProtector: keyProtectorFromEnv(process.env),
   });
   const host = await startWebHost({ service, port: options.port, rendererDir });
+  // Listen before announcing: stdout to a pipe is written synchronously, so whoever reads the URL
+  // can signal before the next line runs (and a signal with no listener kills the process at once).
+  const stopped = untilSignal();
   io.out(`Studio serving ${workspacePath}\nOpen ${host.url}\nPress Ctrl+C to stop.\n`);
-  await untilSignal();
+  await stopped;
   await host.close();
   await service.close();
   return EXIT_OK;
