@@ -34,19 +34,37 @@ export interface ArrayPatch {
   '+'?: JsonValue[];
 }
 
-/** Deep equality of two JsonValues as their text would show it: number lexemes, key order and all. */
+type Ordered = JsonObject & { [KEY_ORDER]?: readonly string[] };
+
+/**
+ * Deep equality of two JsonValues as their text would show it: number lexemes, key order and all.
+ * It runs on every item of every list of the state on every save, so it allocates nothing but
+ * the two key lists of each object (no symbol-order merge unless an object has a recorded order).
+ */
 export function jsonEqual(a: JsonValue, b: JsonValue): boolean {
-  if (a === b) return typeof a !== 'number' || !Object.is(a, -0) === !Object.is(b, -0);
+  if (a === b) return typeof a !== 'number' || a !== 0 || Object.is(a, b);
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (a instanceof JsonNumber || b instanceof JsonNumber) return a instanceof JsonNumber && b instanceof JsonNumber && a.lexeme === b.lexeme;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+  const arrayA = Array.isArray(a);
+  if (arrayA || Array.isArray(b)) {
+    if (!arrayA || !Array.isArray(b) || a.length !== b.length) return false;
     for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i] as JsonValue, b[i] as JsonValue)) return false;
     return true;
   }
+  if (a instanceof JsonNumber || b instanceof JsonNumber) return a instanceof JsonNumber && b instanceof JsonNumber && a.lexeme === b.lexeme;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  if ((a as Ordered)[KEY_ORDER] !== undefined || (b as Ordered)[KEY_ORDER] !== undefined) return orderedEqual(a as JsonObject, b as JsonObject);
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i] as string;
+    if (k !== kb[i] || !jsonEqual((a as JsonObject)[k] as JsonValue, (b as JsonObject)[k] as JsonValue)) return false;
+  }
+  return true;
+}
+
+function orderedEqual(a: JsonObject, b: JsonObject): boolean {
   const ka = orderedKeys(a);
   const kb = orderedKeys(b);
-  if (ka.length !== kb.length) return false;
   for (let i = 0; i < ka.length; i++) {
     const k = ka[i] as string;
     if (k !== kb[i] || !jsonEqual(a[k] as JsonValue, b[k] as JsonValue)) return false;
@@ -60,7 +78,8 @@ export function jsonEqual(a: JsonValue, b: JsonValue): boolean {
  * may keep applying it to its own copy of `prev` while the user goes on mutating `next`.
  */
 export function diffJson(prev: JsonValue, next: JsonValue): JsonPatch | null {
-  // One walk: each level says whether anything under it changed (no equality pass per level).
+  // One walk: each object level says whether anything under it changed, and array items (the
+  // long lists: a transcript) are compared with the allocation-free jsonEqual first.
   if (Array.isArray(prev) && Array.isArray(next)) return diffArray(prev, next);
   if (isJsonObject(prev) && isJsonObject(next)) return diffObject(prev, next);
   return jsonEqual(prev, next) ? null : { '=': cloneJson(next) };
@@ -70,8 +89,10 @@ function diffArray(prev: JsonValue[], next: JsonValue[]): JsonPatch | null {
   const keep = Math.min(prev.length, next.length);
   let edits: { [index: string]: JsonPatch } | null = null;
   for (let i = 0; i < keep; i++) {
-    const sub = diffJson(prev[i] as JsonValue, next[i] as JsonValue);
-    if (sub) (edits ??= {})[String(i)] = sub;
+    const p = prev[i] as JsonValue;
+    const n = next[i] as JsonValue;
+    if (jsonEqual(p, n)) continue;
+    (edits ??= {})[String(i)] = diffJson(p, n) ?? { '=': cloneJson(n) };
   }
   if (!edits && prev.length === next.length) return null;
   const patch: ArrayPatch = { a: keep };
@@ -83,29 +104,29 @@ function diffArray(prev: JsonValue[], next: JsonValue[]): JsonPatch | null {
 function diffObject(prev: JsonObject, next: JsonObject): JsonPatch | null {
   const before = orderedKeys(prev);
   const after = orderedKeys(next);
-  const o: { [key: string]: JsonPatch } = {};
-  let edited = false;
-  const added: string[] = [];
+  let o: { [key: string]: JsonPatch } | null = null;
+  let added: string[] | null = null;
   for (const k of after) {
     if (!Object.hasOwn(prev, k)) {
-      o[k] = { '=': cloneJson(next[k] as JsonValue) };
-      added.push(k);
-      edited = true;
+      (o ??= {})[k] = { '=': cloneJson(next[k] as JsonValue) };
+      (added ??= []).push(k);
     } else {
       const sub = diffJson(prev[k] as JsonValue, next[k] as JsonValue);
-      if (sub) {
-        o[k] = sub;
-        edited = true;
-      }
+      if (sub) (o ??= {})[k] = sub;
     }
   }
-  const removed = before.length + added.length === after.length ? [] : before.filter((k) => !Object.hasOwn(next, k));
-  const gone = new Set(removed);
-  const implied = removed.length === 0 && added.length === 0 ? before : [...before.filter((k) => !gone.has(k)), ...added];
+  const addedCount = added?.length ?? 0;
+  const removed = before.length + addedCount === after.length ? null : before.filter((k) => !Object.hasOwn(next, k));
+  let implied = before;
+  if (removed || added) {
+    const gone = new Set(removed ?? []);
+    implied = [...before.filter((k) => !gone.has(k)), ...(added ?? [])];
+  }
   const reordered = !sameList(implied, after);
-  if (!edited && removed.length === 0 && !reordered) return null;
-  const patch: ObjectPatch = { o: withOrder(o, orderOf(o, after)) };
-  if (removed.length > 0) patch['-'] = removed;
+  if (!o && !removed && !reordered) return null;
+  const edits = o ?? {};
+  const patch: ObjectPatch = { o: withOrder(edits, orderOf(edits, after)) };
+  if (removed) patch['-'] = removed;
   if (reordered) patch.k = after;
   return patch;
 }
