@@ -22,7 +22,7 @@ const FILLER = 'x'.repeat(1000);
 /** The workload (shared with the LangGraph reference): message `i` of the transcript, ~1 KB. */
 export const message = (i: number): JsonObject => ({ role: i % 2 ? 'assistant' : 'user', content: `${i} ${FILLER}` });
 
-function growingWorkflow(steps: number, stamps: bigint[]): WorkflowSpec {
+export function growingWorkflow(steps: number, stamps: bigint[]): WorkflowSpec {
   return new WorkflowSpec({
     workflowId: 'bench_growing',
     entryNode: 'turn',
@@ -38,7 +38,7 @@ function growingWorkflow(steps: number, stamps: bigint[]): WorkflowSpec {
   });
 }
 
-const stubLlm = () => EffectOutcome.completed({ content: 'ok', usage: { total_tokens: 12 } });
+export const stubLlm = () => EffectOutcome.completed({ content: 'ok', usage: { total_tokens: 12 } });
 
 const usPerStep = (stamps: readonly bigint[], from: number, to: number): number => Number((stamps[to] as bigint) - (stamps[from] as bigint)) / 1000 / (to - from);
 
