@@ -47,10 +47,16 @@ export function stateText(run: RunState): string {
   );
 }
 
+/** A full state as written: the row, and the length of the state's whole text (spilled values included). */
+export interface EncodedState extends CheckpointState {
+  bytes: number;
+}
+
 /** `store(sha, text)` must keep the text under that sha (insert-or-ignore). */
-export function encodeCheckpointState(run: RunState, store: (sha256: string, text: string) => void): CheckpointState {
+export function encodeCheckpointState(run: RunState, store: (sha256: string, text: string) => void): EncodedState {
   const full = stateText(run);
-  if (full.length < SPILL_BYTES) return { state: full, spills: null };
+  const bytes = full.length;
+  if (bytes < SPILL_BYTES) return { state: full, spills: null, bytes };
   const keys = orderedKeys(run.vars);
   const kept: JsonObject = {};
   const spills: Record<string, string> = {};
@@ -68,9 +74,9 @@ export function encodeCheckpointState(run: RunState, store: (sha256: string, tex
       kept[k] = value;
     }
   }
-  if (!spilled) return { state: full, spills: null };
+  if (!spilled) return { state: full, spills: null, bytes };
   setKeyOrder(kept, keys);
-  return { state: stateText({ ...run, vars: kept }), spills: JSON.stringify(spills) };
+  return { state: stateText({ ...run, vars: kept }), spills: JSON.stringify(spills), bytes };
 }
 
 export function decodeCheckpointState(row: CheckpointState, load: (sha256: string) => string | null, source: string): RunState {

@@ -1,6 +1,11 @@
+import { encodeRunState, decodeRunState } from '../../core/codecs';
 import { type RunState } from '../../core/models';
-import { decodeCheckpointState, encodeCheckpointState, type CheckpointState } from './checkpoint-state';
+import { CorruptFileError } from '../../errors';
+import { cloneJson, type JsonObject } from '../../json/json-value';
+import { applyStateDelta, isStateDeltaText, rebuildState } from '../state-delta/state-delta';
+import { decodeCheckpointState, encodeCheckpointState, type EncodedState } from './checkpoint-state';
 import { type RunKeys } from './run-keys';
+import { readStateChain, type StateRow } from './state-chain';
 import { type WorkspaceDb } from './workspace-db';
 
 /** One saved state of a run: what `stateAt` and the Studio's step diff read. */
@@ -18,10 +23,7 @@ export interface CheckpointCursor {
   n: number;
 }
 
-interface Found extends CheckpointState {
-  seq: number;
-  n: number;
-}
+type Found = StateRow;
 
 // Max seq of a rowid range (`id = (run_key << 32) | seq`).
 const MAX_SEQ = 0xffffffff;
@@ -36,7 +38,8 @@ const PAGE_IN_RUN_STATES = 'SELECT seq, n, state, spills FROM run_states WHERE r
 /**
  * The run states saved after every commit (time travel), wherever they live (see schema-v1): in
  * the `state` column of the last record a commit appended, or in run_states for a save without
- * records. Both are append-only.
+ * records. Both are append-only. Since migration 4 most rows hold a delta from the state saved
+ * before (see schema-v4.ts): a state is rebuilt from the nearest full one at or before it.
  */
 export class Checkpoints {
   constructor(
@@ -45,13 +48,22 @@ export class Checkpoints {
   ) {}
 
   /** Encodes a state for storing; large vars go to state_values (call inside the commit's transaction). */
-  encode(run: RunState): CheckpointState {
+  encode(run: RunState): EncodedState {
     return encodeCheckpointState(run, (sha, text) => {
       this.db.stmt('INSERT OR IGNORE INTO state_values (sha256, text) VALUES (?, ?)').run(sha, text);
     });
   }
 
-  decode(row: CheckpointState, source: string): RunState {
+  /** The state saved in row `found` of the run with key `runKey`: decoded, or rebuilt from its keyframe. */
+  decode(runKey: number, found: Found, source: string): RunState {
+    if (!isStateDeltaText(found.state)) return this.decodeFull(found, source);
+    const chain = readStateChain(this.db, runKey, found.seq, found.n);
+    if (!chain) throw new CorruptFileError(this.db.path, `${source} is a state delta with no full state before it`);
+    const keyframe = this.decodeFull(chain.keyframe, `${source}, keyframe (${chain.keyframe.seq}, ${chain.keyframe.n})`);
+    return rebuildState(keyframe, chain.deltas.map((d) => d.state), source);
+  }
+
+  private decodeFull(row: Found, source: string): RunState {
     return decodeCheckpointState(row, (sha) => this.valueText(sha), source);
   }
 
@@ -77,7 +89,7 @@ export class Checkpoints {
     return this.db.read(() => {
       const key = this.keys.find(runId);
       const found = key === null ? null : this.find(key, seq);
-      return found ? this.decode(found, `checkpoint (${found.seq}, ${found.n}) of run ${runId}`) : null;
+      return key !== null && found ? this.decode(key, found, `checkpoint (${found.seq}, ${found.n}) of run ${runId}`) : null;
     });
   }
 
@@ -86,7 +98,7 @@ export class Checkpoints {
     return this.db.read(() => {
       const key = this.keys.find(runId);
       const found = key === null ? null : this.find(key, MAX_SEQ);
-      return found ? { seq: found.seq, n: found.n, state: this.decode(found, `checkpoint (${found.seq}, ${found.n}) of run ${runId}`) } : null;
+      return key !== null && found ? { seq: found.seq, n: found.n, state: this.decode(key, found, `checkpoint (${found.seq}, ${found.n}) of run ${runId}`) } : null;
     });
   }
 
@@ -102,7 +114,29 @@ export class Checkpoints {
       const a = (this.db.stmt(PAGE_IN_LEDGER).all(key, fromSeq, key, limit) as Omit<Found, 'n'>[]).map((r) => ({ ...r, n: 0 }));
       const b = this.db.stmt(PAGE_IN_RUN_STATES).all(key, after.seq, after.n, limit) as Found[];
       const merged = [...a, ...b].sort((x, y) => x.seq - y.seq || x.n - y.n).slice(0, limit);
-      return merged.map((r) => ({ seq: r.seq, n: r.n, state: this.decode(r, `checkpoint (${r.seq}, ${r.n}) of run ${runId}`) }));
+      return this.decodeInOrder(key, merged, runId);
     });
+  }
+
+  /**
+   * States of consecutive rows (save order, nothing skipped): the first is rebuilt, each delta
+   * after it is applied to the one before, so a page costs one rebuild plus its deltas.
+   */
+  private decodeInOrder(key: number, rows: readonly Found[], runId: string): CheckpointInfo[] {
+    const out: CheckpointInfo[] = [];
+    let dict: JsonObject | null = null;
+    for (const r of rows) {
+      const source = `checkpoint (${r.seq}, ${r.n}) of run ${runId}`;
+      let state: RunState;
+      if (dict && isStateDeltaText(r.state)) {
+        dict = applyStateDelta(dict, r.state, source);
+        state = decodeRunState(cloneJson(dict), source);
+      } else {
+        state = this.decode(key, r, source);
+        dict = cloneJson(encodeRunState(state));
+      }
+      out.push({ seq: r.seq, n: r.n, state });
+    }
+    return out;
   }
 }

@@ -2,6 +2,7 @@ import { formatIsoTimestamp, systemClock } from '../../json/timestamp';
 import { provenanceMigration } from '../../provenance/sqlite/provenance-schema';
 import { SCHEMA_V1 } from './schema-v1';
 import { ledgerFieldsAsView } from './schema-v3';
+import { statesAsDeltas } from './schema-v4';
 import { type SqliteDatabase } from './workspace-db';
 
 /**
@@ -31,6 +32,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 3,
     name: 'ledger fields as a view (ledger_records), not generated columns: appends stop parsing every record',
     up: ledgerFieldsAsView,
+  },
+  {
+    version: 4,
+    name: 'run states as deltas from the state saved before, with a full keyframe now and then',
+    up: statesAsDeltas,
   },
 ];
 

@@ -45,12 +45,15 @@ const ROW_SELECT = `SELECT r.run_id, r.workflow_id, r.status, r.wait_reason, r.w
   (SELECT count(*) FROM runs k WHERE k.parent_run_id = r.run_id) AS child_count,
   coalesce((SELECT l.seq + 1 FROM ledger l WHERE l.id >= (r.created_seq << 32) AND l.id < ((r.created_seq + 1) << 32) ORDER BY l.id DESC LIMIT 1), 0) AS ledger_count`;
 
-// The text of the run's latest saved state (see Checkpoints.find: with its last record, or in run_states).
-const LATEST_STATE = `(SELECT state FROM (
-    SELECT * FROM (SELECT l.seq, 0 AS n, l.state FROM ledger l WHERE l.id >= (r.created_seq << 32) AND l.id < ((r.created_seq + 1) << 32) AND l.state IS NOT NULL ORDER BY l.id DESC LIMIT 1)
-    UNION ALL
-    SELECT * FROM (SELECT s.seq, s.n, s.state FROM run_states s WHERE s.run_key = r.created_seq ORDER BY s.seq DESC, s.n DESC LIMIT 1)
-  ) ORDER BY seq DESC, n DESC LIMIT 1)`;
+// The run's current state as stored (see Checkpoints and schema-v4): its latest full state and the
+// deltas saved after it. A text found in any of them is (or was, until a later delta) in the state.
+const NOT_DELTA = (col: string): string => `substr(${col}, 1, 11) <> '{"$delta":1'`;
+const RUN_ROWS = 'l.id >= (r.created_seq << 32) AND l.id < ((r.created_seq + 1) << 32) AND l.state IS NOT NULL';
+const KEYFRAME_SEQ = `max(
+    coalesce((SELECT l.seq FROM ledger l WHERE ${RUN_ROWS} AND ${NOT_DELTA('l.state')} ORDER BY l.id DESC LIMIT 1), -1),
+    coalesce((SELECT max(s.seq) FROM run_states s WHERE s.run_key = r.created_seq AND ${NOT_DELTA('s.state')}), -1))`;
+const STATE_HAS_TEXT = `(EXISTS (SELECT 1 FROM ledger l WHERE ${RUN_ROWS} AND l.id >= (r.created_seq << 32) + max(${KEYFRAME_SEQ}, 0) AND instr(l.state, ?) > 0)
+    OR EXISTS (SELECT 1 FROM run_states s WHERE s.run_key = r.created_seq AND s.seq >= ${KEYFRAME_SEQ} AND instr(s.state, ?) > 0))`;
 
 type Row = [string, string, RunStatus, WaitReason | null, string | null, string | null, string, string, string | null, number | null, string | null, number, number];
 
@@ -82,8 +85,8 @@ export class RunIndex {
     }
     const from = 'FROM runs r';
     if (q.text) {
-      where.push(`(instr(r.run_id, ?) > 0 OR instr(r.workflow_id, ?) > 0 OR instr(${LATEST_STATE}, ?) > 0)`);
-      params.push(q.text, q.text, q.text);
+      where.push(`(instr(r.run_id, ?) > 0 OR instr(r.workflow_id, ?) > 0 OR ${STATE_HAS_TEXT})`);
+      params.push(q.text, q.text, q.text, q.text);
     }
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     return this.db.read(() => {

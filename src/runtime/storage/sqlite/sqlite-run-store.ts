@@ -164,6 +164,6 @@ export class SqliteRunStore implements QueryableRunStore, AtomicStepStore, Leasi
   private stateOf(key: number, runId: string): RunState {
     const found = this.checkpoints.find(key, Number.MAX_SAFE_INTEGER);
     if (!found) throw new CorruptFileError(this.db.path, `run ${runId} has a row but no saved state`);
-    return this.checkpoints.decode(found, `run ${runId}`);
+    return this.checkpoints.decode(key, found, `run ${runId}`);
   }
 }

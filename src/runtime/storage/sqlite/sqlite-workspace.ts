@@ -16,6 +16,7 @@ import { SqliteRunStore } from './sqlite-run-store';
 import { SqliteSnapshotStore } from './sqlite-snapshot-store';
 import { StepWriter } from './step-writer';
 import { verifyRunChain, type VerifyRunOptions } from './verify-run';
+import { type WalWriterCopies } from './wal-checkpointer';
 import { type WorkspaceDb } from './workspace-db';
 import { uncheckpointedHeads, WorkspaceCheckpointStore, WorkspaceKeyRecordStore, WorkspaceRecordSignatureSink } from './workspace-provenance';
 
@@ -151,6 +152,11 @@ export class SqliteWorkspace {
         walCheckpoints: this.db.checkpointMode,
       };
     });
+  }
+
+  /** How often the committing thread copied the WAL tail itself since open (null without a checkpoint worker): what the benchmarks print. */
+  walWriterCopies(): WalWriterCopies | null {
+    return this.db.walWriterCopies;
   }
 
   migrations(): AppliedMigration[] {

@@ -1,5 +1,6 @@
 import { type RunState, type StepRecord } from '../../core/models';
 import { InvalidArgumentError } from '../../errors';
+import { StateDeltaTracker } from '../state-delta/state-delta';
 import { type Checkpoints } from './checkpoints';
 import { type CheckpointState } from './checkpoint-state';
 import { encodeLedgerRecord } from './ledger-rows';
@@ -73,6 +74,8 @@ export class StepWriter {
   private readonly heads = new Map<number, LedgerHead>();
   private readonly rows = new Map<number, RunRowValues | null>();
   private readonly lastN = new Map<number, { seq: number; n: number }>();
+  /** The last state saved of each run (by key), to store the next save as a delta (see schema-v4). */
+  private readonly deltas = new StateDeltaTracker<number>();
   private dataVersion = -1;
 
   constructor(
@@ -132,7 +135,6 @@ export class StepWriter {
     this.checkCache();
     let withState = -1;
     if (run) for (let i = records.length - 1; i >= 0 && withState < 0; i--) if ((records[i] as StepRecord).runId === run.runId) withState = i;
-    const state = run && withState >= 0 ? this.checkpoints.encode(run) : null;
     const insert = this.db.stmt(INSERT_RECORD_SQL);
     const insertLean = this.db.stmt(INSERT_LEAN_SQL);
     const out: Chained[] = [];
@@ -144,7 +146,7 @@ export class StepWriter {
       const seq = head.seq + 1;
       if (seq > MAX_SEQ) throw new InvalidArgumentError(`Run ${record.runId} has 2^32 ledger records, the most a run can hold.`, { runId: record.runId });
       const completedKey = record.status === 'completed' ? record.idempotencyKey : null;
-      const s = i === withState ? state : null;
+      const s = i === withState && run ? this.encodeSave(key, run) : null;
       if (key <= MAX_EXACT_KEY && record.signature === null && !s?.spills) {
         insertLean.run(key * 4294967296 + seq, seq, row.canonical, row.recordHash, row.keyOrder, completedKey, s?.state ?? null);
       } else {
@@ -155,7 +157,7 @@ export class StepWriter {
     }
     if (run) {
       const key = this.keys.ensure(run.runId);
-      if (withState < 0) this.saveWithoutRecord(key, this.checkpoints.encode(run));
+      if (withState < 0) this.saveWithoutRecord(key, this.encodeSave(key, run));
       this.saveRunRow(key, run, origin);
     }
     return out;
@@ -172,6 +174,16 @@ export class StepWriter {
     this.heads.clear();
     this.rows.clear();
     this.lastN.clear();
+    this.deltas.forget();
+  }
+
+  /** The row to store for this save of the run: a delta from its last save, or a full keyframe. */
+  private encodeSave(key: number, run: RunState): CheckpointState {
+    const next = this.deltas.next(key, run);
+    if (next.kind === 'delta') return { state: next.text, spills: null };
+    const full = this.checkpoints.encode(run);
+    this.deltas.keyframeSaved(key, run, full.bytes);
+    return { state: full.state, spills: full.spills };
   }
 
   private saveWithoutRecord(key: number, state: CheckpointState): void {

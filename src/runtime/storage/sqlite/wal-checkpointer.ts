@@ -85,7 +85,19 @@ let liveWorkers = 0;
 /** How long `close` waits for the worker to close its connection before giving up on it. */
 const CLOSE_WAIT_MS = 10_000;
 
+/** How often the committing thread copied the WAL tail itself (issue 15: it should not, in steady state). */
+export interface WalWriterCopies {
+  /** Commits this connection made since it opened. */
+  commits: number;
+  /** Times the writer copied the WAL tail itself to let the WAL restart. */
+  tailCopies: number;
+  /** Time those copies took on the writer's thread, in ms. */
+  tailCopyMs: number;
+}
+
 export class WalCheckpointer {
+  private tailCopies = 0;
+  private tailCopyMs = 0;
   private readonly ctrl = new Int32Array(new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT));
   private worker: Worker | null = null;
   private commits = 0;
@@ -117,6 +129,10 @@ export class WalCheckpointer {
   get mode(): 'writer' | 'worker' | 'failed' {
     if (this.autocheckpointOff) return 'worker';
     return this.failed ? 'failed' : 'writer';
+  }
+
+  get writerCopies(): WalWriterCopies {
+    return { commits: this.commits, tailCopies: this.tailCopies, tailCopyMs: +this.tailCopyMs.toFixed(3) };
   }
 
   /** Call after each committed write transaction of the connection. Cheap: a counter, and a few atomics every `checkEvery` commits. */
@@ -162,7 +178,10 @@ export class WalCheckpointer {
       return;
     }
     this.catchUpPasses = 0;
+    const t0 = performance.now();
     const [result] = this.db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+    this.tailCopies++;
+    this.tailCopyMs += performance.now() - t0;
     if (result && !result.busy) {
       // The WAL restarts on our next write (unless a reader still uses its end); the worker reports again after its next pass.
       Atomics.store(this.ctrl, WAL_FRAMES, 0);

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { type WalCheckpointer } from './wal-checkpointer';
+import { type WalCheckpointer, type WalWriterCopies } from './wal-checkpointer';
 import { translateSqliteError, WorkspaceClosedError, WorkspaceReadOnlyError } from './workspace-errors';
 
 export type SqliteDatabase = Database.Database;
@@ -41,6 +41,11 @@ export class WorkspaceDb {
   /** Who copies the WAL back into the file: see WalCheckpointer.mode (`writer` when there is no checkpointer). */
   get checkpointMode(): 'writer' | 'worker' | 'failed' {
     return this.checkpointer?.mode ?? 'writer';
+  }
+
+  /** How often the committing thread copied the WAL tail itself (null without a checkpoint worker). */
+  get walWriterCopies(): WalWriterCopies | null {
+    return this.checkpointer?.writerCopies ?? null;
   }
 
   get isClosed(): boolean {
