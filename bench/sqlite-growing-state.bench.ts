@@ -16,7 +16,7 @@ import { stateText } from '../src/runtime/storage/sqlite/checkpoint-state';
 import { SqliteWorkspace } from '../src/runtime/storage/sqlite/index';
 import { emit, load1, percentile, withTempDir } from './durable-loop';
 
-export const STEPS = Number(process.env.STEPS ?? 5000);
+export const STEPS = Number(process.env['GROWING_STATE_STEPS'] ?? 5000);
 const FILLER = 'x'.repeat(1000);
 
 /** The workload (shared with the LangGraph reference): message `i` of the transcript, ~1 KB. */
