@@ -18,8 +18,11 @@ export {
   type PythonDataFolder,
 } from './python-data-folder';
 export {
+  auditLedger,
+  chainTotals,
   verifyDataFolder,
   verifyLedgerFile,
+  type LedgerRow,
   type DataFolderVerification,
   type LedgerAnchor,
   type LedgerFileReport,
