@@ -10,14 +10,20 @@ export type WaitReason = 'event' | 'until' | 'user' | 'job' | 'subworkflow';
 export type StepStatus = 'started' | 'completed' | 'waiting' | 'failed';
 export type NodeKind = 'start' | 'step' | 'effect' | 'subworkflow' | 'terminal';
 /** Verification state of one ledger record, as the hash-chain badge shows it. */
-export type ChainBadge = 'verified' | 'broken' | 'unchecked';
+/** `unchained`: the run's records carry no hashes (Python 0.4's default): nothing to check, nothing wrong. */
+export type ChainBadge = 'verified' | 'broken' | 'unchecked' | 'unchained';
+
+/** The verdict on a run's ledger: verified, broken (first bad record), or unchained (no hashes at all). */
+export type ChainState = 'verified' | 'broken' | 'unchained';
 
 export interface WorkspaceInfo {
   /** Stable id of the open workspace (its file path, or the folder of a Python data folder). */
   id: string;
   name: string;
   path: string;
-  kind: 'sqlite' | 'python-folder' | 'bundle';
+  kind: 'sqlite' | 'python-folder' | 'python-sqlite' | 'bundle';
+  /** What was opened, in words, for read-only sources ("Python AbstractRuntime 0.4 SQLite store"). */
+  layout?: string;
   readOnly: boolean;
   /** Folders of workflow modules the workspace loads. */
   workflowDirs: string[];
@@ -144,7 +150,9 @@ export type ChainErrorInfo =
 
 export interface ChainSummary {
   runId: string;
+  /** False only when broken: an unchained ledger is ok (there is nothing to check). */
   ok: boolean;
+  chain: ChainState;
   count: number;
   verifiedCount: number;
   headHash: string | null;

@@ -57,8 +57,9 @@ export function toChainSummary(runId: string, report: SessionChainReport, checke
   return {
     runId,
     ok: report.ok,
+    chain: report.chain,
     count: report.count,
-    verifiedCount: report.count - bad.size,
+    verifiedCount: report.chain === 'unchained' ? 0 : report.count - bad.size,
     headHash: report.headHash,
     firstBadSeq: first ? first.seq : null,
     explanation: report.explanation ?? (first ? explainChainError(first) : null),
