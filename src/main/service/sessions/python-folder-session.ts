@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import {
   ChainVerifier,
@@ -26,7 +27,7 @@ export class PythonFolderSession extends ReadOnlySession {
 
   static async open(dir: string): Promise<PythonFolderSession> {
     const folder = await openPythonDataFolder(dir, { readOnly: true });
-    const info: WorkspaceInfo = { id: dir, name: basename(dir), path: dir, kind: 'python-folder', readOnly: true, workflowDirs: [], loadErrors: [] };
+    const info: WorkspaceInfo = { id: dir, name: basename(dir), path: dir, kind: 'python-folder', layout: layoutOf(dir), readOnly: true, workflowDirs: [], loadErrors: [] };
     const session = new PythonFolderSession(folder, info);
     for (const path of folder.corruptFiles()) info.loadErrors.push({ file: path, message: 'This file could not be read and was skipped.' });
     return session;
@@ -72,4 +73,10 @@ export class PythonFolderSession extends ReadOnlySession {
     const last = dicts.at(-1);
     return v.report(typeof last?.['record_hash'] === 'string' ? last['record_hash'] : null);
   }
+}
+
+/** 0.4 is told by its v1 artifact layout (blobs by sha256, refs, a catalog); 0.2 and 0.4 share the rest. */
+function layoutOf(dir: string): string {
+  const v1 = ['blobs', 'refs', 'artifact_catalog.sqlite3'].some((name) => existsSync(join(dir, 'artifacts', name)));
+  return v1 ? 'Python AbstractRuntime 0.4 data folder' : 'Python AbstractRuntime data folder (0.2 layout)';
 }
