@@ -18,6 +18,7 @@ export * from './core/effect-handler';
 export * from './core/runtime-events';
 export * from './core/step-records';
 export * from './core/run-control';
+export * from './core/system-records';
 export { Runtime, type RuntimeOptions, type StartOptions, type ResumeOptions } from './core/runtime';
 
 export * from './ledger/record-hash';

@@ -115,7 +115,9 @@ export interface LedgerEntry {
   status: StepStatus;
   effectType: string | null;
   /** What the record stands for: an effect attempt, the completion, a resume, a cancel. */
-  kind: 'effect' | 'completion' | 'resume' | 'cancel' | 'restore' | 'fork' | 'other';
+  kind: 'effect' | 'completion' | 'resume' | 'cancel' | 'restore' | 'fork' | 'status' | 'other';
+  /** For a system record of Python 0.4, what it did in words ("resumed user:…:confirm with {…}", "run ended: completed"). */
+  systemText?: string | null;
   attempt: number;
   startedAt: string;
   endedAt: string | null;

@@ -1,4 +1,4 @@
-import { encodeRecordedEffect, encodeStepRecord, parseIsoTimestamp, pyJsonDumps, recordKind, type StepRecord } from '../../../runtime/index';
+import { encodeRecordedEffect, encodeStepRecord, parseIsoTimestamp, pyJsonDumps, recordKind, systemRecordText, type StepRecord } from '../../../runtime/index';
 import { type ChainErrorInfo, type ChainSummary, type LedgerEntry } from '../../../shared/contract/domain';
 import { type SessionChainReport } from '../sessions/session';
 
@@ -13,6 +13,7 @@ export function toLedgerEntry(seq: number, r: StepRecord): LedgerEntry {
     status: r.status,
     effectType: r.effect?.type ?? null,
     kind: recordKind(r),
+    systemText: systemRecordText(r),
     attempt: r.attempt,
     startedAt: r.startedAt,
     endedAt: r.endedAt,

@@ -12,7 +12,7 @@ interface LedgerRowProps {
   onSelect(seq: number): void;
 }
 
-const KIND_TEXT: Record<LedgerEntry['kind'], string> = { effect: '', completion: 'completion', resume: 'resume', cancel: 'cancel', restore: 'restore', fork: 'fork', other: '' };
+const KIND_TEXT: Record<LedgerEntry['kind'], string> = { effect: '', completion: 'completion', resume: 'resume', cancel: 'cancel', restore: 'restore', fork: 'fork', status: 'status', other: '' };
 
 /** One ledger record: chain badge, seq, node, effect, status, attempt, duration, actor, time. */
 export const LedgerRow = memo(function LedgerRow({ seq, entry, badge, selected, onSelect }: LedgerRowProps) {
@@ -25,7 +25,7 @@ export const LedgerRow = memo(function LedgerRow({ seq, entry, badge, selected, 
       </div>
     );
   }
-  const effect = entry.effectType ?? KIND_TEXT[entry.kind];
+  const effect = entry.systemText ?? entry.effectType ?? KIND_TEXT[entry.kind];
   return (
     <div
       className={`ledger-row${selected ? ' selected' : ''} st-${entry.status}${badge === 'broken' ? ' broken' : ''}`}
@@ -41,7 +41,7 @@ export const LedgerRow = memo(function LedgerRow({ seq, entry, badge, selected, 
       <span role="cell" className="c-seq mono">{seq}</span>
       <span role="cell" className="c-node mono ellipsis" title={entry.nodeId}>{entry.nodeId}</span>
       <span role="cell" className="c-effect ellipsis">
-        {effect ? <span className={`effect-tag k-${entry.kind}`}>{effect}</span> : <span className="faint">—</span>}
+        {effect ? <span className={`effect-tag k-${entry.kind}`} title={effect}>{effect}</span> : <span className="faint">—</span>}
       </span>
       <span role="cell" className="c-status"><StatusBadge status={entry.status} /></span>
       <span role="cell" className={`c-attempt mono${entry.attempt > 1 ? ' retry' : ''}`} title={`Attempt ${entry.attempt}`}>{entry.attempt > 1 ? `#${entry.attempt}` : '1'}</span>
