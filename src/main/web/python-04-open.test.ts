@@ -4,7 +4,7 @@
  * paused one paused), page every ledger (system records included), and verify each run as
  * verified or unchained, never broken. The SQLite file is left byte for byte as it was.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../testing/studio-harness';
@@ -60,5 +60,31 @@ describe.each([
       expect(readFileSync(path).equals(before)).toBe(true);
       expect(existsSync(`${path}-wal`) || existsSync(`${path}-shm`)).toBe(false);
     }
+  });
+});
+
+describe('offloaded values of the Python 0.4 folder (artifacts in the v1 layout)', () => {
+  it('lists the offloaded run’s artifacts with size and type, and reads the offloaded prompt', async () => {
+    await h.call('workspace.openPythonFolder', { path: join(fixture(), 'folder') });
+    const runId = manifest()['folder_unchained']!['offloaded']!;
+    const list = await h.call('artifacts.list', { runId });
+    expect(list.map((a) => a.artifactId).sort()).toEqual(['6627de0d6b6d16058520735bb7ccd81c', '66dfafd6d11153a371fc980d0767467b', 'ea62774f8c390a4e2e87cd045b7bd705']);
+    const prompt = list.find((a) => a.artifactId === '6627de0d6b6d16058520735bb7ccd81c')!;
+    expect(prompt).toMatchObject({ contentType: 'text/plain', sizeBytes: 10020, tags: { path: 'vars._runtime.node_traces.digest.steps[0].effect.payload.prompt' } });
+    expect(prompt.tags['studio.integrity']).toBeUndefined();
+    const chunk = await h.call('artifacts.read', { artifactId: prompt.artifactId, offset: 0, length: 64 });
+    expect(Buffer.from(chunk.base64, 'base64').toString('utf8')).toMatch(/^Digest these mails: mail mail/);
+  });
+
+  it('flags a missing blob and a blob whose sha256 differs from its name', async () => {
+    const copy = join(h.dir, 'py04-damaged');
+    cpSync(join(fixture(), 'folder'), copy, { recursive: true });
+    const blobs = join(copy, 'artifacts', 'blobs');
+    rmSync(join(blobs, 'e765e2eebad2bafe0230f29569ff9ce3c0d431913cbc489232c0329042477ca9.bin'));
+    writeFileSync(join(blobs, 'dddf790b5543bc24d97d0db6f0a69098e126b2737cc4098be99c7f30f53ca703.bin'), 'digest: changed');
+    await h.call('workspace.openPythonFolder', { path: copy });
+    const list = await h.call('artifacts.list', { runId: manifest()['folder_unchained']!['offloaded']! });
+    const integrity = Object.fromEntries(list.map((a) => [a.artifactId, a.tags['studio.integrity'] ?? 'ok']));
+    expect(integrity).toEqual({ '6627de0d6b6d16058520735bb7ccd81c': 'blob missing', '66dfafd6d11153a371fc980d0767467b': 'sha256 mismatch', ea62774f8c390a4e2e87cd045b7bd705: 'ok' });
   });
 });

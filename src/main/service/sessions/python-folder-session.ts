@@ -4,6 +4,8 @@ import {
   ChainVerifier,
   decodeStepRecord,
   openPythonDataFolder,
+  V1ArtifactStore,
+  type ArtifactStore,
   type ChainReport,
   type PythonDataFolder,
   type RunState,
@@ -18,11 +20,15 @@ import { ReadOnlySession } from './read-only-session';
  * no checkpoints, so the state at a step is only known at the end of the run.
  */
 export class PythonFolderSession extends ReadOnlySession {
+  /** 0.4's v1 layout (refs + blobs by sha256) with the 0.2 layout beside it; 0.2 alone otherwise. */
+  readonly artifacts: ArtifactStore;
+
   private constructor(
     private readonly folder: PythonDataFolder,
     readonly info: WorkspaceInfo,
   ) {
     super();
+    this.artifacts = hasV1Artifacts(folder.dir) ? new V1ArtifactStore(folder.dir, folder.artifactStore) : folder.artifactStore;
   }
 
   static async open(dir: string): Promise<PythonFolderSession> {
@@ -33,9 +39,6 @@ export class PythonFolderSession extends ReadOnlySession {
     return session;
   }
 
-  get artifacts() {
-    return this.folder.artifactStore;
-  }
   get snapshots() {
     return this.folder.snapshotStore;
   }
@@ -76,7 +79,8 @@ export class PythonFolderSession extends ReadOnlySession {
 }
 
 /** 0.4 is told by its v1 artifact layout (blobs by sha256, refs, a catalog); 0.2 and 0.4 share the rest. */
+const hasV1Artifacts = (dir: string): boolean => ['blobs', 'refs', 'artifact_catalog.sqlite3'].some((name) => existsSync(join(dir, 'artifacts', name)));
+
 function layoutOf(dir: string): string {
-  const v1 = ['blobs', 'refs', 'artifact_catalog.sqlite3'].some((name) => existsSync(join(dir, 'artifacts', name)));
-  return v1 ? 'Python AbstractRuntime 0.4 data folder' : 'Python AbstractRuntime data folder (0.2 layout)';
+  return hasV1Artifacts(dir) ? 'Python AbstractRuntime 0.4 data folder' : 'Python AbstractRuntime data folder (0.2 layout)';
 }
