@@ -17,7 +17,7 @@ import { ChainVerifier, type ChainError, type ChainState } from '../../ledger/ch
 import { type JsonObject } from '../../json/json-value';
 import { CorruptLedgerLineError } from './file-store-errors';
 import { readJsonlLines } from './jsonl-lines';
-import { parseLedgerLine } from './jsonl-ledger-store';
+import { parseLedgerLineRecords } from './jsonl-ledger-store';
 import { openPythonDataFolder } from './python-data-folder';
 
 export type LedgerVerificationError =
@@ -118,12 +118,15 @@ export async function verifyLedgerFile(path: string, runId: string, anchor?: Led
 
 async function* fileRows(path: string): AsyncGenerator<LedgerRow> {
   for await (const line of readJsonlLines(path)) {
+    let dicts;
     try {
-      yield { line: line.line, dict: parseLedgerLine(line, path) };
+      dicts = parseLedgerLineRecords(line, path);
     } catch (err) {
       if (!(err instanceof CorruptLedgerLineError)) throw err;
       yield { line: line.line, reason: err.reason };
+      continue;
     }
+    for (const dict of dicts) yield { line: line.line, dict };
   }
 }
 
