@@ -26,6 +26,7 @@ export type RuntimeErrorCode =
   | 'WORKSPACE_CORRUPT'
   | 'WORKSPACE_CLOSED'
   | 'READ_ONLY'
+  | 'PYTHON_STORE_INVALID'
   | 'STORE_ERROR'
   | 'LEASE_LOST';
 

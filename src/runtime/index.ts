@@ -17,6 +17,8 @@ export * from './core/policy';
 export * from './core/effect-handler';
 export * from './core/runtime-events';
 export * from './core/step-records';
+export * from './core/run-control';
+export * from './core/system-records';
 export { Runtime, type RuntimeOptions, type StartOptions, type ResumeOptions } from './core/runtime';
 
 export * from './ledger/record-hash';

@@ -80,7 +80,7 @@ describe('studio verify <python data folder>', () => {
 
 describe('studio: bad usage and unreadable input exit 2 with one clear message', () => {
   it.each([
-    [['verify'], 'verify takes a workspace file, a Python data folder or an audit bundle (got 0 arguments)'],
+    [['verify'], 'verify takes a workspace file, a Python data folder or SQLite store, or an audit bundle (got 0 arguments)'],
     [['verify', '/no/such/place'], '/no/such/place does not exist'],
     [['verify', '.', '--bogus'], "Unknown option '--bogus'"],
     [['frobnicate'], 'unknown command "frobnicate"'],

@@ -31,14 +31,14 @@ type Values = Record<string, string | boolean | undefined>;
 const COMMANDS: Record<string, { options: Options; positionals: number; names: string[] }> = {
   serve: { options: { port: { type: 'string' }, workspace: { type: 'string' } }, positionals: 0, names: [] },
   verify: {
-    options: { run: { type: 'string' }, json: { type: 'boolean' }, trusted: { type: 'string' }, 'require-seal': { type: 'boolean' }, 'allow-unsigned': { type: 'boolean' } },
+    options: { run: { type: 'string' }, json: { type: 'boolean' }, 'require-chain': { type: 'boolean' }, trusted: { type: 'string' }, 'require-seal': { type: 'boolean' }, 'allow-unsigned': { type: 'boolean' } },
     positionals: 1,
-    names: ['a workspace file, a Python data folder or an audit bundle'],
+    names: ['a workspace file, a Python data folder or SQLite store, or an audit bundle'],
   },
   runs: {
     options: { status: { type: 'string' }, workflow: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
     positionals: 1,
-    names: ['a workspace file or a Python data folder'],
+    names: ['a workspace file, a Python data folder or a Python SQLite store'],
   },
   export: { options: { out: { type: 'string' }, bundle: { type: 'boolean' }, 'no-artifacts': { type: 'boolean' }, otlp: { type: 'string' } }, positionals: 2, names: ['a workspace file', 'a run id'] },
   keys: { options: { json: { type: 'boolean' } }, positionals: 1, names: ['a workspace file'] },
@@ -112,11 +112,12 @@ async function verifyAny(values: Values, path: string, io: CliIo): Promise<numbe
   // Before the file-or-folder detection, which takes any file for a SQLite workspace.
   if (await isBundle(path)) {
     if (values['run'] !== undefined) throw new CliUsageError('verify: --run does not apply to an audit bundle (it holds one run).');
+    if (values['require-chain'] !== undefined) throw new CliUsageError('verify: --require-chain does not apply to an audit bundle (its chain is always checked).');
     const flag = (name: string): boolean => values[name] === true;
     return bundleVerifyCommand(io, { path, trusted: text(values['trusted']), requireSeal: flag('require-seal'), allowUnsigned: flag('allow-unsigned'), json: flag('json') });
   }
   refuseBundleOnly('verify', values, 'an audit bundle');
-  return verifyCommand(io, { path, runId: text(values['run']), json: values['json'] === true });
+  return verifyCommand(io, { path, runId: text(values['run']), json: values['json'] === true, requireChain: values['require-chain'] === true });
 }
 
 function dispatch(command: string, values: Values, positionals: string[], io: CliIo, context: CliContext): Promise<number> {

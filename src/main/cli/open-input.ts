@@ -1,15 +1,17 @@
 /**
- * What a CLI path argument names: a SQLite workspace file or a Python data folder. Opened
- * read-only in both cases: the CLI audits, it never changes what it reads.
+ * What a CLI path argument names: a SQLite workspace file, a Python data folder (0.2 or 0.4), or
+ * a Python 0.4 SQLite store (told from a workspace by its content). Opened read-only in every
+ * case: the CLI audits, it never changes what it reads.
  */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { RuntimeError } from '../../runtime/errors';
 import { openPythonDataFolder, type PythonDataFolder } from '../../runtime/storage/files/index';
+import { isPythonSqliteStore, PythonSqliteStore } from '../../runtime/storage/python-sqlite/index';
 import { SqliteWorkspace } from '../../runtime/storage/sqlite/index';
 import { CliUsageError } from './cli-io';
 
-export type InputKind = 'sqlite' | 'python-folder';
+export type InputKind = 'sqlite' | 'python-folder' | 'python-sqlite';
 
 export function inputKind(path: string): InputKind {
   let isDir: boolean;
@@ -19,7 +21,25 @@ export function inputKind(path: string): InputKind {
     const code = (err as NodeJS.ErrnoException).code;
     throw new CliUsageError(code === 'ENOENT' ? `${path} does not exist.` : `cannot read ${path}: ${(err as Error).message}`);
   }
-  return isDir ? 'python-folder' : 'sqlite';
+  if (isDir) return 'python-folder';
+  return isPythonSqliteStore(path) ? 'python-sqlite' : 'sqlite';
+}
+
+/** How a report names the source. */
+export const INPUT_LABEL: Readonly<Record<InputKind, string>> = {
+  sqlite: 'SQLite workspace',
+  'python-folder': 'Python AbstractRuntime data folder',
+  'python-sqlite': 'Python AbstractRuntime 0.4 SQLite store',
+};
+
+/** Opens a Python 0.4 SQLite store for reading (in memory when it has no pending WAL). */
+export function openPythonSqliteReadonly(path: string): PythonSqliteStore {
+  try {
+    return new PythonSqliteStore(resolve(path));
+  } catch (err) {
+    if (err instanceof RuntimeError) throw new CliUsageError(err.message);
+    throw err;
+  }
 }
 
 /** Opens a workspace for reading; a file that is not a workspace is a usage error (exit 2). */

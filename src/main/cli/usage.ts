@@ -7,10 +7,13 @@ Commands:
       Environment: STUDIO_USER_DATA (user data folder), STUDIO_RENDERER_DIR (built page),
       STUDIO_KEY_PASSPHRASE (protects the Studio's signing keys; without it they are stored
       unprotected in the workspace file).
-  verify <workspace.sqlite | python-data-folder> [--run ID] [--json]
-      Re-hash every ledger chain (or one run's). Exit 0 when all verify, 1 when any fails,
-      2 for bad usage or input that cannot be read.
-  runs <workspace.sqlite | python-data-folder> [--status S] [--workflow W] [--limit N] [--json]
+  verify <workspace.sqlite | python-data-folder | python-store.sqlite3> [--run ID] [--require-chain] [--json]
+      Re-hash every ledger chain (or one run's): each run is verified, BROKEN, or not chained
+      (no record carries a hash, as Python AbstractRuntime 0.4 writes by default). Exit 0 when
+      nothing is broken, 1 when a chain is broken or a file damaged, 2 for bad usage, input
+      that cannot be read, or nothing found to verify. --require-chain: unchained runs fail.
+      Python data folders of 0.2 and 0.4 and 0.4 SQLite stores are read, never written.
+  runs <workspace.sqlite | python-data-folder | python-store.sqlite3> [--status S] [--workflow W] [--limit N] [--json]
       List runs, most recently updated first (default limit 100).
   verify <bundle.arbundle.jsonl> [--trusted keys.json] [--require-seal] [--allow-unsigned] [--json]
       Check an audit bundle offline: the hash chain, the signed checkpoints, the keys, the seal

@@ -1,21 +1,28 @@
 /**
- * `studio verify <workspace.sqlite | python-folder> [--run id] [--json]`: re-hashes every ledger
- * chain. Exit 0 only when every chain verifies (and, for a data folder, every file reads);
- * 1 when anything fails; 2 for bad usage or input that cannot be opened.
+ * `studio verify <workspace.sqlite | python-folder | python-0.4.sqlite> [--run id] [--require-chain] [--json]`:
+ * re-hashes every ledger chain. Each run is verified, broken or unchained (no record carries a
+ * hash: Python 0.4 writes such ledgers by default; no tamper evidence, but nothing wrong).
+ * Exit 0 when nothing is broken (and, for a data folder, every file reads); 1 when a chain is
+ * broken, a file damaged, or (with --require-chain) a run unchained; 2 for bad usage, input that
+ * cannot be opened, or a path where no ledger was found (a wrong path must not pass a CI gate).
  */
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
-import { verifyDataFolder, verifyLedgerFile, type LedgerFileReport, type LedgerVerificationError } from '../../runtime/storage/files/index';
+import { type ChainState } from '../../runtime/ledger/chain-verifier';
+import { chainTotals, verifyDataFolder, verifyLedgerFile, type LedgerFileReport, type LedgerVerificationError } from '../../runtime/storage/files/index';
+import { verifyPythonSqliteStore } from '../../runtime/storage/python-sqlite/index';
 import { RuntimeError } from '../../runtime/errors';
 import { type SqliteWorkspace } from '../../runtime/storage/sqlite/index';
 import { explainChainError } from './chain-explain';
 import { CliUsageError, EXIT_FAILED, EXIT_OK, type CliIo } from './cli-io';
-import { inputKind, openFolderReadonly, openWorkspaceReadonly, type InputKind } from './open-input';
+import { INPUT_LABEL, inputKind, openFolderReadonly, openPythonSqliteReadonly, openWorkspaceReadonly, type InputKind } from './open-input';
 import { stderrProgress, type Progress } from './progress';
 
 export interface RunVerification {
   runId: string;
+  /** False only when the chain is broken (an unchained run is ok unless --require-chain). */
   ok: boolean;
+  chain: ChainState;
   count: number;
   headHash: string | null;
   firstBadIndex: number | null;
@@ -26,6 +33,10 @@ export interface VerifyReport {
   ok: boolean;
   source: { kind: InputKind; path: string };
   runs: RunVerification[];
+  /** Runs per chain state. */
+  totals: Record<ChainState, number>;
+  /** --require-chain: unchained runs fail the verification. */
+  requireChain: boolean;
   records: number;
   /** Files of a data folder that cannot be read (always empty for a workspace). */
   corruptFiles: string[];
@@ -38,29 +49,45 @@ export interface VerifyOptions {
   path: string;
   runId: string | null;
   json: boolean;
+  requireChain?: boolean;
 }
 
 export async function verifyCommand(io: CliIo, options: VerifyOptions): Promise<number> {
   const path = resolve(options.path);
   const kind = inputKind(path);
   const progress = stderrProgress(io);
-  const report = kind === 'sqlite' ? await verifyWorkspace(path, options.runId, progress) : await verifyFolder(path, options.runId, io);
+  const found = await verifySource(kind, path, options.runId, io, progress);
   progress.end();
+  if (found.runs.length === 0 && found.corruptFiles.length === 0 && found.integrityProblems.length === 0) {
+    throw new CliUsageError(`nothing to verify was found in ${path}: no ledger of a workspace, a Python data folder or a Python SQLite store. Check the path.`);
+  }
+  const report = finish(found, options.requireChain ?? false);
   io.out(options.json ? `${JSON.stringify(report, null, 2)}\n` : humanReport(report));
   return report.ok ? EXIT_OK : EXIT_FAILED;
+}
+
+/** What was checked, before the verdict. */
+type Found = Pick<VerifyReport, 'source' | 'runs' | 'corruptFiles' | 'integrityProblems' | 'runsWithoutLedger'>;
+
+function verifySource(kind: InputKind, path: string, runId: string | null, io: CliIo, progress: Progress): Promise<Found> {
+  if (kind === 'sqlite') return verifyWorkspace(path, runId, progress);
+  if (kind === 'python-sqlite') return verifyPythonSqlite(path, runId);
+  return verifyFolder(path, runId, io);
 }
 
 const withWords = (errors: readonly LedgerVerificationError[]): RunVerification['errors'] =>
   errors.map((e) => ({ ...e, explanation: explainChainError(e) }));
 
-async function verifyWorkspace(path: string, runId: string | null, progress: Progress): Promise<VerifyReport> {
+async function verifyWorkspace(path: string, runId: string | null, progress: Progress): Promise<Found> {
   const source = { kind: 'sqlite' as const, path };
   let ws: SqliteWorkspace;
   try {
     ws = openWorkspaceReadonly(path);
   } catch (err) {
     // Too damaged to open: that is a failed verification (exit 1), not a wrong path.
-    if (err instanceof CliUsageError && err.cause instanceof RuntimeError && err.cause.code === 'WORKSPACE_CORRUPT') return finish(source, [], [], [], [err.cause.message]);
+    if (err instanceof CliUsageError && err.cause instanceof RuntimeError && err.cause.code === 'WORKSPACE_CORRUPT') {
+      return { source, runs: [], corruptFiles: [], integrityProblems: [err.cause.message], runsWithoutLedger: [] };
+    }
     throw err;
   }
   try {
@@ -72,14 +99,14 @@ async function verifyWorkspace(path: string, runId: string | null, progress: Pro
       const label = `[${i + 1}/${ids.length}] ${id}`;
       try {
         const chain = await ws.verifyRun(id, { onProgress: (done, total) => progress.update(label, done, total) });
-        progress.item(`${label}: ${plural(chain.count, 'record')}, ${chain.ok ? 'verified' : 'BROKEN'}`);
-        runs.push({ runId: id, ok: chain.ok, count: chain.count, headHash: chain.headHash, firstBadIndex: chain.firstBadIndex, errors: withWords(chain.errors) });
+        progress.item(`${label}: ${plural(chain.count, 'record')}, ${STATE_WORD[chain.chain].trim()}`);
+        runs.push({ runId: id, ok: chain.ok, chain: chain.chain, count: chain.count, headHash: chain.headHash, firstBadIndex: chain.firstBadIndex, errors: withWords(chain.errors) });
       } catch (err) {
         if (!(err instanceof RuntimeError) || err.code !== 'WORKSPACE_CORRUPT') throw err;
         integrity.push(`run ${id}: its ledger cannot be read (${err.message})`);
       }
     }
-    return finish(source, runs, [], [], integrity);
+    return { source, runs, corruptFiles: [], integrityProblems: integrity, runsWithoutLedger: [] };
   } finally {
     ws.close();
   }
@@ -99,55 +126,75 @@ async function existingRun(ws: SqliteWorkspace, runId: string): Promise<string> 
   throw new CliUsageError(`There is no run ${runId} in ${ws.path}. List the runs with: studio runs ${ws.path}`);
 }
 
-async function verifyFolder(path: string, runId: string | null, io: CliIo): Promise<VerifyReport> {
+async function verifyFolder(path: string, runId: string | null, io: CliIo): Promise<Found> {
   const source = { kind: 'python-folder' as const, path };
   if (runId !== null) {
     const folder = await openFolderReadonly(path);
     const file = folder.ledgerFiles.pathFor(runId);
     if (!existsSync(file)) throw new CliUsageError(`There is no ledger file for run ${runId} in ${path} (looked for ${file}).`);
-    return finish(source, [fromFileReport(await verifyLedgerFile(file, runId))], [], []);
+    return { source, runs: [fromFileReport(await verifyLedgerFile(file, runId))], corruptFiles: [], integrityProblems: [], runsWithoutLedger: [] };
   }
   await openFolderReadonly(path); // a clear usage error for a folder that cannot be opened
   io.err(`verifying the ledgers of ${path}\n`);
   const result = await verifyDataFolder(path);
-  return finish(source, result.reports.map(fromFileReport), result.corruptFiles, result.runsWithoutLedger);
+  return { source, runs: result.reports.map(fromFileReport), corruptFiles: result.corruptFiles, integrityProblems: [], runsWithoutLedger: result.runsWithoutLedger };
+}
+
+async function verifyPythonSqlite(path: string, runId: string | null): Promise<Found> {
+  if (runId !== null) {
+    const store = openPythonSqliteReadonly(path);
+    const known = store.ledgerCount(runId) > 0 || store.loadRun(runId) !== null;
+    store.close();
+    if (!known) throw new CliUsageError(`There is no run ${runId} in ${path}. List the runs with: studio runs ${path}`);
+  }
+  openPythonSqliteReadonly(path).close(); // a clear usage error for a store that cannot be opened
+  const result = await verifyPythonSqliteStore(path, runId === null ? undefined : [runId]);
+  return { source: { kind: 'python-sqlite', path }, runs: result.reports.map(fromFileReport), corruptFiles: result.corruptFiles, integrityProblems: [], runsWithoutLedger: result.runsWithoutLedger };
 }
 
 function fromFileReport(r: LedgerFileReport): RunVerification {
-  return { runId: r.runId, ok: r.ok, count: r.count, headHash: r.headHash, firstBadIndex: r.firstBadIndex, errors: withWords(r.errors) };
+  return { runId: r.runId, ok: r.ok, chain: r.chain, count: r.count, headHash: r.headHash, firstBadIndex: r.firstBadIndex, errors: withWords(r.errors) };
 }
 
-function finish(source: VerifyReport['source'], runs: RunVerification[], corruptFiles: string[], runsWithoutLedger: string[], integrityProblems: string[] = []): VerifyReport {
-  const ok = runs.every((r) => r.ok) && corruptFiles.length === 0 && integrityProblems.length === 0;
-  return { ok, source, runs, records: runs.reduce((n, r) => n + r.count, 0), corruptFiles: [...new Set(corruptFiles)], integrityProblems, runsWithoutLedger };
+function finish(found: Found, requireChain: boolean): VerifyReport {
+  const { runs, corruptFiles } = found;
+  const totals = chainTotals(runs);
+  const ok = totals.broken === 0 && corruptFiles.length === 0 && found.integrityProblems.length === 0 && (!requireChain || totals.unchained === 0);
+  return { ok, ...found, totals, requireChain, records: runs.reduce((n, r) => n + r.count, 0), corruptFiles: [...new Set(corruptFiles)] };
 }
+
+/** The word of each state in the report, padded to one width. */
+const STATE_WORD: Readonly<Record<ChainState, string>> = { verified: 'verified   ', broken: 'BROKEN     ', unchained: 'not chained' };
 
 /** One line per run; a broken run also gets its first bad record and why, in words. */
 export function humanReport(report: VerifyReport): string {
-  const what = report.source.kind === 'sqlite' ? 'SQLite workspace' : 'Python data folder';
-  const lines = [`${what} ${report.source.path}`];
+  const lines = [`${INPUT_LABEL[report.source.kind]} ${report.source.path}`];
   for (const r of report.runs) {
-    const head = r.headHash ? `  head ${r.headHash.slice(0, 12)}…` : '';
-    lines.push(`  ${r.ok ? 'verified' : 'BROKEN  '}  run ${r.runId}  ${plural(r.count, 'record')}${r.ok ? head : ''}`);
+    const head = r.headHash && r.chain === 'verified' ? `  head ${r.headHash.slice(0, 12)}…` : '';
+    lines.push(`  ${STATE_WORD[r.chain]}  run ${r.runId}  ${plural(r.count, 'record')}${head}`);
     const first = r.errors[0];
     if (!r.ok && first) {
-      lines.push(`            first bad record: index ${first.index}: ${first.explanation}`);
-      if (r.errors.length > 1) lines.push(`            (and ${plural(r.errors.length - 1, 'more problem')} after it)`);
+      lines.push(`               first bad record: index ${first.index}: ${first.explanation}`);
+      if (r.errors.length > 1) lines.push(`               (and ${plural(r.errors.length - 1, 'more problem')} after it)`);
     }
   }
-  for (const f of report.corruptFiles) lines.push(`  UNREADABLE  ${f}`);
-  for (const p of report.integrityProblems) lines.push(`  DAMAGED  ${p}`);
+  for (const f of report.corruptFiles) lines.push(`  UNREADABLE   ${f}`);
+  for (const p of report.integrityProblems) lines.push(`  DAMAGED      ${p}`);
   for (const id of report.runsWithoutLedger) lines.push(`  note: run ${id} has a run file but no ledger file`);
-  const broken = report.runs.filter((r) => !r.ok).length;
-  if (report.integrityProblems.length > 0) lines.push('The workspace file is damaged (SQLite quick_check failed): restore it from a backup, or export what still reads.');
-  else if (report.runs.length === 0 && report.corruptFiles.length === 0) lines.push('No ledgers to verify.');
-  else if (report.ok) lines.push(`${report.runs.length === 1 ? 'The chain' : `All ${report.runs.length} chains`} verified (${plural(report.records, 'record')}).`);
-  else {
-    const parts = [`${broken} of ${report.runs.length} chains broken`];
-    if (report.corruptFiles.length > 0) parts.push(plural(report.corruptFiles.length, 'unreadable file'));
-    lines.push(`${parts.join(', ')}.`);
+  lines.push(verdictLine(report));
+  if (report.requireChain && report.totals.unchained > 0) {
+    lines.push(`${plural(report.totals.unchained, 'run')} ${report.totals.unchained === 1 ? 'is' : 'are'} not chained and --require-chain was given.`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+function verdictLine(report: VerifyReport): string {
+  if (report.integrityProblems.length > 0) return 'The workspace file is damaged (SQLite quick_check failed): restore it from a backup, or export what still reads.';
+  const { verified, broken, unchained } = report.totals;
+  const damaged = report.corruptFiles.length > 0 ? `, ${plural(report.corruptFiles.length, 'unreadable file')}` : '';
+  if (unchained > 0) return `${plural(verified, 'chain')} verified, ${unchained} not chained (no hashes: nothing to check), ${broken} broken${damaged}.`;
+  if (broken === 0 && damaged === '') return `${report.runs.length === 1 ? 'The chain' : `All ${report.runs.length} chains`} verified (${plural(report.records, 'record')}).`;
+  return `${broken} of ${report.runs.length} chains broken${damaged}.`;
 }
 
 const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;

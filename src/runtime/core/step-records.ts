@@ -1,3 +1,4 @@
+import { isStatusEvent, RESUME_EFFECT } from './system-records';
 import { type JsonObject } from '../json/json-value';
 import { StepStatus } from './enums';
 import { encodeWaitState } from './codecs';
@@ -68,9 +69,12 @@ export function finishFailure(rec: StepRecord, error: string, endedAt: string): 
 }
 
 /** What a record stands for, for readers (the Studio, audits). */
-export type RecordKind = 'effect' | 'completion' | 'resume' | 'cancel' | 'restore' | 'fork' | 'other';
+export type RecordKind = 'effect' | 'completion' | 'resume' | 'cancel' | 'restore' | 'fork' | 'status' | 'other';
 
 export function recordKind(rec: Pick<StepRecord, 'effect' | 'result'>): RecordKind {
+  // Python 0.4's system records (system-records.ts): a resume and the run's terminal status event.
+  if (rec.effect?.type === RESUME_EFFECT) return 'resume';
+  if (isStatusEvent(rec)) return 'status';
   if (rec.effect) return 'effect';
   const r = rec.result;
   if (!r) return 'other';

@@ -49,6 +49,14 @@ export function parseJson(text: string, options: ParseJsonOptions = {}): JsonVal
   return new Parser(text, options.source).parseDocument();
 }
 
+/**
+ * Parse JSON values written back to back (`{…}{…}`, or separated by whitespace), as Python's
+ * AbstractRuntime 0.4 reads a JSONL line that holds several records. One value gives one item.
+ */
+export function parseJsonSequence(text: string, options: ParseJsonOptions = {}): JsonValue[] {
+  return new Parser(text, options.source).parseSequence();
+}
+
 // Deep enough for any real document; stops a hostile one before the JS stack overflows.
 const MAX_DEPTH = 2000;
 
@@ -83,6 +91,16 @@ class Parser {
     this.skipWs();
     if (this.pos < this.text.length) this.fail('unexpected data after the JSON value');
     return value;
+  }
+
+  parseSequence(): JsonValue[] {
+    const out: JsonValue[] = [];
+    this.skipWs();
+    while (this.pos < this.text.length) {
+      out.push(this.parseValue());
+      this.skipWs();
+    }
+    return out;
   }
 
   private fail(reason: string, at = this.pos): never {

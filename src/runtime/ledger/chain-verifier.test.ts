@@ -21,8 +21,8 @@ async function chained(n: number): Promise<StepRecord[]> {
 describe('hash chain (test_ledger_chain.py)', () => {
   it('verifies a chained ledger', async () => {
     const list = await chained(2);
-    expect(verifyLedgerChain(list)).toEqual({ ok: true, count: 2, errors: [], firstBadIndex: null, headHash: list[1]!.recordHash, computedHeadHash: list[1]!.recordHash });
-    expect(verifyLedgerChain([])).toEqual({ ok: true, count: 0, errors: [], firstBadIndex: null, headHash: null, computedHeadHash: null });
+    expect(verifyLedgerChain(list)).toEqual({ ok: true, chain: 'verified', count: 2, errors: [], firstBadIndex: null, headHash: list[1]!.recordHash, computedHeadHash: list[1]!.recordHash });
+    expect(verifyLedgerChain([])).toEqual({ ok: true, chain: 'verified', count: 0, errors: [], firstBadIndex: null, headHash: null, computedHeadHash: null });
   });
 
   it('detects a changed result at its index', async () => {
@@ -34,10 +34,25 @@ describe('hash chain (test_ledger_chain.py)', () => {
     expect(report.errors).toEqual([expect.objectContaining({ index: 1, type: 'record_hash_mismatch' })]);
   });
 
-  it('reports missing hashes and stops there', async () => {
+  it('calls a ledger without any hash unchained, not broken (Python 0.4 writes them)', async () => {
     const report = verifyLedgerChain([rec(0), rec(1)]);
-    expect(report.ok).toBe(false);
-    expect(report.errors).toEqual([{ index: 0, type: 'missing_record_hash' }]);
+    expect(report).toEqual({ ok: true, chain: 'unchained', count: 2, errors: [], firstBadIndex: null, headHash: null, computedHeadHash: null });
+  });
+
+  it('breaks a chain whose records carry hashes and then stop, at the first record without one', async () => {
+    const list = [...(await chained(2)), rec(2), rec(3)];
+    const report = verifyLedgerChain(list);
+    expect(report).toMatchObject({ ok: false, chain: 'broken', firstBadIndex: 2 });
+    expect(report.errors).toContainEqual({ index: 2, type: 'missing_record_hash' });
+  });
+
+  it('breaks a ledger whose first records lost their hashes while later ones keep theirs', async () => {
+    const list = await chained(3);
+    list[0]!.recordHash = null;
+    list[1]!.recordHash = null;
+    list[1]!.prevHash = null;
+    const report = verifyLedgerChain(list);
+    expect(report).toMatchObject({ ok: false, chain: 'broken', firstBadIndex: 0 });
   });
 
   it('names record 0 as the first bad one even when later records are bad too (the reference reported 3)', async () => {

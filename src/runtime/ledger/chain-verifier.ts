@@ -8,8 +8,16 @@ export type ChainError =
   | { index: number; type: 'missing_record_hash' }
   | { index: number; type: 'record_hash_mismatch'; stored: string; computed: string };
 
+/**
+ * What a ledger's hash chain says about it. `unchained`: no record carries a hash (Python 0.4's
+ * factories and gateway write ledgers without the chain): no tamper evidence, and nothing wrong.
+ */
+export type ChainState = 'verified' | 'broken' | 'unchained';
+
 export interface ChainReport {
+  /** False only when the chain is broken: an unchained ledger is `ok` with `chain: 'unchained'`. */
   ok: boolean;
+  chain: ChainState;
   count: number;
   errors: ChainError[];
   /** The first record that is wrong (index 0 included; the reference's `or` dropped it). */
@@ -23,12 +31,16 @@ export interface ChainReport {
  * The reference's `verify_ledger_chain`, incremental so a million records verify in bounded
  * memory. `prev` follows the *stored* hashes, so a tampered record flags only its own index and a
  * deleted record flags the next one. After a missing hash the walk stops, like the reference.
+ * A ledger where no record carries `record_hash` or `prev_hash` is unchained, not broken; one whose
+ * records carry hashes and then stop is broken at the first record without one.
  */
 export class ChainVerifier {
   private prev: string | null = null;
   private index = 0;
   private stopped = false;
   private lastStored: string | null = null;
+  /** Whether any record so far carried a record_hash or a prev_hash. */
+  private sawHash = false;
   readonly errors: ChainError[] = [];
   /** Keeps at most this many errors in memory; `errorCount` still counts all. */
   errorCount = 0;
@@ -48,6 +60,7 @@ export class ChainVerifier {
   }
 
   private pushParts(prevHash: string | null, stored: string | null, compute: () => string): void {
+    if (stored || prevHash) this.sawHash = true;
     if (this.stopped) {
       this.index++;
       return;
@@ -71,8 +84,13 @@ export class ChainVerifier {
   }
 
   report(headHash: string | null): ChainReport {
+    // Without any hash, the only error the walk can have found is the missing hash of record 0.
+    if (!this.sawHash && this.index > 0) {
+      return { ok: true, chain: 'unchained', count: this.index, errors: [], firstBadIndex: null, headHash: null, computedHeadHash: null };
+    }
     return {
       ok: this.errorCount === 0,
+      chain: this.errorCount === 0 ? 'verified' : 'broken',
       count: this.index,
       errors: [...this.errors],
       firstBadIndex: this.errors[0]?.index ?? null,

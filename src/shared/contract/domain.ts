@@ -10,7 +10,11 @@ export type WaitReason = 'event' | 'until' | 'user' | 'job' | 'subworkflow';
 export type StepStatus = 'started' | 'completed' | 'waiting' | 'failed';
 export type NodeKind = 'start' | 'step' | 'effect' | 'subworkflow' | 'terminal';
 /** Verification state of one ledger record, as the hash-chain badge shows it. */
-export type ChainBadge = 'verified' | 'broken' | 'unchecked';
+/** `unchained`: the run's records carry no hashes (Python 0.4's default): nothing to check, nothing wrong. */
+export type ChainBadge = 'verified' | 'broken' | 'unchecked' | 'unchained';
+
+/** The verdict on a run's ledger: verified, broken (first bad record), or unchained (no hashes at all). */
+export type ChainState = 'verified' | 'broken' | 'unchained';
 
 export interface WorkspaceTrustInfo {
   state: 'trusted' | 'refused' | 'undecided';
@@ -23,7 +27,9 @@ export interface WorkspaceInfo {
   id: string;
   name: string;
   path: string;
-  kind: 'sqlite' | 'python-folder' | 'bundle';
+  kind: 'sqlite' | 'python-folder' | 'python-sqlite' | 'bundle';
+  /** What was opened, in words, for read-only sources ("Python AbstractRuntime 0.4 SQLite store"). */
+  layout?: string;
   readOnly: boolean;
   /** Why a Studio workspace is open read-only (a read-only or damaged file, an untrusted workspace). */
   readOnlyReason?: string | null;
@@ -122,7 +128,9 @@ export interface LedgerEntry {
   status: StepStatus;
   effectType: string | null;
   /** What the record stands for: an effect attempt, the completion, a resume, a cancel. */
-  kind: 'effect' | 'completion' | 'resume' | 'cancel' | 'restore' | 'fork' | 'other';
+  kind: 'effect' | 'completion' | 'resume' | 'cancel' | 'restore' | 'fork' | 'status' | 'other';
+  /** For a system record of Python 0.4, what it did in words ("resumed user:…:confirm with {…}", "run ended: completed"). */
+  systemText?: string | null;
   attempt: number;
   startedAt: string;
   endedAt: string | null;
@@ -168,7 +176,9 @@ export interface ChainSummary {
    * `headHash`, for the head it verified: never for another source's run with the same id.
    */
   sourceId: string;
+  /** False only when broken: an unchained ledger is ok (there is nothing to check). */
   ok: boolean;
+  chain: ChainState;
   count: number;
   verifiedCount: number;
   headHash: string | null;

@@ -1,4 +1,4 @@
-import { encodeRecordedEffect, encodeStepRecord, parseIsoTimestamp, pyJsonDumps, recordKind, type StepRecord } from '../../../runtime/index';
+import { encodeRecordedEffect, encodeStepRecord, parseIsoTimestamp, pyJsonDumps, recordKind, systemRecordText, type StepRecord } from '../../../runtime/index';
 import { type ChainErrorInfo, type ChainSummary, type LedgerEntry } from '../../../shared/contract/domain';
 import { type SessionChainReport } from '../sessions/session';
 import { recordFailure } from './record-failure';
@@ -14,6 +14,7 @@ export function toLedgerEntry(seq: number, r: StepRecord): LedgerEntry {
     status: r.status,
     effectType: r.effect?.type ?? null,
     kind: recordKind(r),
+    systemText: systemRecordText(r),
     attempt: r.attempt,
     startedAt: r.startedAt,
     endedAt: r.endedAt,
@@ -60,8 +61,9 @@ export function toChainSummary(source: { runId: string; sourceId: string }, repo
     runId: source.runId,
     sourceId: source.sourceId,
     ok: report.ok,
+    chain: report.chain,
     count: report.count,
-    verifiedCount: report.count - bad.size,
+    verifiedCount: report.chain === 'unchained' ? 0 : report.count - bad.size,
     headHash: report.headHash,
     firstBadSeq: first ? first.seq : null,
     explanation: report.explanation ?? (first ? explainChainError(first) : null),

@@ -4,9 +4,11 @@ import { unwritableReason } from '../../../runtime/storage/sqlite/file-access';
 import { type Request, type ResponseMap } from '../../../shared/contract/operations';
 import { StudioError } from '../../../shared/contract/errors';
 import { session, type ServiceContext } from '../service-context';
+import { isPythonSqliteStore } from '../../../runtime/storage/python-sqlite/index';
 import { PythonFolderSession } from '../sessions/python-folder-session';
 import { type ReadSession } from '../sessions/session';
 import { SqliteInspectionSession } from '../sessions/sqlite-inspection-session';
+import { PythonSqliteSession } from '../sessions/python-sqlite-session';
 import { SqliteSession } from '../sessions/sqlite-session';
 import { readWorkspaceConfig } from '../workspace-config';
 
@@ -89,7 +91,8 @@ export const openWorkspace: Handler<'workspace.open'> = async (ctx, req) => {
   if (!existsSync(path) || !statSync(path).isFile()) {
     throw new StudioError('NOT_FOUND', `There is no workspace file at ${path}. Create a workspace there, or pick an existing .sqlite file.`);
   }
-  const s = await openSqlite(ctx, path, false);
+  // A Python 0.4 SQLite store is told by its content and opened read-only, never as a workspace.
+  const s = isPythonSqliteStore(path) ? PythonSqliteSession.open(path) : await openSqlite(ctx, path, false);
   await ctx.switchTo(s);
   return s.info;
 };
@@ -102,8 +105,15 @@ export const createWorkspace: Handler<'workspace.create'> = async (ctx, req) => 
   return s.info;
 };
 
+/** A Python data folder (0.2 or 0.4), or a Python 0.4 SQLite store file: both read-only. */
 export const openPythonFolder: Handler<'workspace.openPythonFolder'> = async (ctx, req) => {
   const path = ctx.guard.check(req.path);
+  if (existsSync(path) && statSync(path).isFile()) {
+    if (!isPythonSqliteStore(path)) throw new StudioError('BAD_REQUEST', `${path} is a file but not a Python AbstractRuntime SQLite store. Pick a Python data folder or a 0.4 SQLite file.`);
+    const store = PythonSqliteSession.open(path);
+    await ctx.switchTo(store);
+    return store.info;
+  }
   if (!existsSync(path) || !statSync(path).isDirectory()) throw new StudioError('NOT_FOUND', `There is no folder at ${path}.`);
   const s = await PythonFolderSession.open(path);
   await ctx.switchTo(s);

@@ -41,6 +41,7 @@ export function bundleChainReport(r: BundleReport): SessionChainReport {
   const more = failures.length > 1 ? ` (${failures.length - 1} more problem${failures.length > 2 ? 's' : ''} in the bundle's report)` : '';
   return {
     ok: r.ok,
+    chain: r.ok ? 'verified' : 'broken',
     count,
     errors,
     firstBadIndex: errors[0]?.index ?? null,

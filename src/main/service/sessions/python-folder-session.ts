@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import {
   ChainVerifier,
   decodeStepRecord,
   openPythonDataFolder,
+  V1ArtifactStore,
+  type ArtifactStore,
   type ChainReport,
   type PythonDataFolder,
   type RunState,
@@ -17,24 +20,25 @@ import { ReadOnlySession } from './read-only-session';
  * no checkpoints, so the state at a step is only known at the end of the run.
  */
 export class PythonFolderSession extends ReadOnlySession {
+  /** 0.4's v1 layout (refs + blobs by sha256) with the 0.2 layout beside it; 0.2 alone otherwise. */
+  readonly artifacts: ArtifactStore;
+
   private constructor(
     private readonly folder: PythonDataFolder,
     readonly info: WorkspaceInfo,
   ) {
     super();
+    this.artifacts = hasV1Artifacts(folder.dir) ? new V1ArtifactStore(folder.dir, folder.artifactStore) : folder.artifactStore;
   }
 
   static async open(dir: string): Promise<PythonFolderSession> {
     const folder = await openPythonDataFolder(dir, { readOnly: true });
-    const info: WorkspaceInfo = { id: dir, name: basename(dir), path: dir, kind: 'python-folder', readOnly: true, workflowDirs: [], loadErrors: [] };
+    const info: WorkspaceInfo = { id: dir, name: basename(dir), path: dir, kind: 'python-folder', layout: layoutOf(dir), readOnly: true, workflowDirs: [], loadErrors: [] };
     const session = new PythonFolderSession(folder, info);
     for (const path of folder.corruptFiles()) info.loadErrors.push({ file: path, message: 'This file could not be read and was skipped.' });
     return session;
   }
 
-  get artifacts() {
-    return this.folder.artifactStore;
-  }
   get snapshots() {
     return this.folder.snapshotStore;
   }
@@ -72,4 +76,11 @@ export class PythonFolderSession extends ReadOnlySession {
     const last = dicts.at(-1);
     return v.report(typeof last?.['record_hash'] === 'string' ? last['record_hash'] : null);
   }
+}
+
+/** 0.4 is told by its v1 artifact layout (blobs by sha256, refs, a catalog); 0.2 and 0.4 share the rest. */
+const hasV1Artifacts = (dir: string): boolean => ['blobs', 'refs', 'artifact_catalog.sqlite3'].some((name) => existsSync(join(dir, 'artifacts', name)));
+
+function layoutOf(dir: string): string {
+  return hasV1Artifacts(dir) ? 'Python AbstractRuntime 0.4 data folder' : 'Python AbstractRuntime data folder (0.2 layout)';
 }

@@ -1,4 +1,4 @@
-import { type ArtifactStore, type RunState, type SnapshotStore, type StepRecord } from '../../../runtime/index';
+import { pauseOf, type ArtifactStore, type RunState, type SnapshotStore, type StepRecord } from '../../../runtime/index';
 import { type RunIndexQuery, type RunIndexRow } from '../../../runtime/storage/sqlite/index';
 import { type ActorName, type RunVisits, type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
 import { type ReadSession, type SessionChainReport } from './session';
@@ -10,6 +10,8 @@ import { type ReadSession, type SessionChainReport } from './session';
  */
 export abstract class ReadOnlySession implements ReadSession {
   abstract readonly info: WorkspaceInfo;
+  /** Runs Python 0.4 paused (`vars._runtime.control`), seen by the last listing: `isPaused` is synchronous. */
+  private readonly pausedIds = new Set<string>();
   abstract readonly artifacts: ArtifactStore;
   abstract readonly snapshots: SnapshotStore;
   /** Every run, in no particular order. */
@@ -66,8 +68,9 @@ export abstract class ReadOnlySession implements ReadSession {
     return a ? a.content.subarray(offset, offset + length) : null;
   }
 
-  isPaused(): boolean {
-    return false;
+  /** Read-only: nothing is paused by the Studio, but a run Python paused reads paused. */
+  isPaused(runId: string): boolean {
+    return this.pausedIds.has(runId);
   }
   breakpointsOf(): string[] {
     return [];
@@ -80,6 +83,8 @@ export abstract class ReadOnlySession implements ReadSession {
   }
 
   private async rowOf(r: RunState, children: ReadonlyMap<string, number>): Promise<RunIndexRow> {
+    if (pauseOf(r)) this.pausedIds.add(r.runId);
+    else this.pausedIds.delete(r.runId);
     return {
       runId: r.runId,
       workflowId: r.workflowId,

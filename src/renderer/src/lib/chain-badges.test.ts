@@ -4,10 +4,20 @@ import { badgeForSeq, chainHeadline, explainChainError } from './chain-badges';
 
 function summary(over: Partial<ChainSummary>): ChainSummary {
   return {
-    runId: 'r1', sourceId: 'ws', ok: true, count: 10, verifiedCount: 10, headHash: 'h', firstBadSeq: null,
+    runId: 'r1', sourceId: 'ws', ok: true, chain: 'verified', count: 10, verifiedCount: 10, headHash: 'h', firstBadSeq: null,
     explanation: null, errors: [], checkedAt: '2026-01-01T00:00:00Z', ...over,
   };
 }
+
+describe('an unchained ledger (no record carries a hash)', () => {
+  it('badges its records "unchained", never broken, and says so calmly', () => {
+    const s = summary({ chain: 'unchained', verifiedCount: 0, headHash: null });
+    expect(badgeForSeq(s, 0)).toBe('unchained');
+    expect(badgeForSeq(s, 9)).toBe('unchained');
+    expect(badgeForSeq(s, 10)).toBe('unchecked');
+    expect(chainHeadline(s, 10)).toMatchObject({ tone: 'unchained', text: expect.stringContaining('Not chained') });
+  });
+});
 
 describe('badgeForSeq', () => {
   it('is unchecked until the run was verified', () => {

@@ -30,6 +30,7 @@ function badgeIndex(summary: ChainSummary): BadgeIndex {
  */
 export function badgeForSeq(summary: ChainSummary | null, seq: number): ChainBadge {
   if (!summary) return 'unchecked';
+  if (summary.chain === 'unchained') return seq < summary.count ? 'unchained' : 'unchecked';
   const idx = badgeIndex(summary);
   if (idx.broken.has(seq)) return 'broken';
   if (seq >= idx.uncheckedFrom) return 'unchecked';
@@ -53,13 +54,16 @@ export function explainChainError(e: ChainErrorInfo): string {
 }
 
 export interface ChainHeadline {
-  tone: 'ok' | 'broken' | 'unchecked' | 'partial';
+  tone: 'ok' | 'broken' | 'unchecked' | 'partial' | 'unchained';
   text: string;
 }
 
 /** The one-line verdict of the chain summary bar. */
 export function chainHeadline(summary: ChainSummary | null, ledgerTotal: number): ChainHeadline {
   if (!summary) return { tone: 'unchecked', text: `${formatCount(ledgerTotal)} records, not verified yet.` };
+  if (summary.chain === 'unchained') {
+    return { tone: 'unchained', text: `Not chained: these ${formatCount(summary.count)} records carry no hashes, so there is nothing to verify and no tamper evidence (Python AbstractRuntime 0.4 writes ledgers this way unless the chain is turned on).` };
+  }
   if (!summary.ok) {
     const first = summary.errors[0];
     const words = summary.explanation ?? (first ? explainChainError(first) : 'The chain does not verify.');

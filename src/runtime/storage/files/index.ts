@@ -10,6 +10,7 @@ export { type FileStoreOptions } from './store-folder';
 export { JsonFileRunStore, decodeRunFile, runFileText, type JsonFileRunStoreOptions } from './json-file-run-store';
 export { JsonlLedgerStore, ledgerLineText, type JsonlLedgerStoreOptions } from './jsonl-ledger-store';
 export { FileArtifactStore, artifactMetaText, type FileArtifactStoreOptions } from './file-artifact-store';
+export { INTEGRITY_TAG, V1ArtifactStore } from './v1-artifact-store';
 export { JsonSnapshotStore, snapshotFileText, type JsonSnapshotStoreOptions } from './json-snapshot-store';
 export {
   DataFolderNotFoundError,
@@ -18,8 +19,11 @@ export {
   type PythonDataFolder,
 } from './python-data-folder';
 export {
+  auditLedger,
+  chainTotals,
   verifyDataFolder,
   verifyLedgerFile,
+  type LedgerRow,
   type DataFolderVerification,
   type LedgerAnchor,
   type LedgerFileReport,

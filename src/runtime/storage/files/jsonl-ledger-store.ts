@@ -15,7 +15,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { decodeStepRecord, encodeStepRecord } from '../../core/codecs';
 import { type StepRecord } from '../../core/models';
-import { JsonParseError, parseJson } from '../../json/parse';
+import { JsonParseError, parseJsonSequence } from '../../json/parse';
 import { pyJsonDumps } from '../../json/py-dumps';
 import { isJsonObject, type JsonObject } from '../../json/json-value';
 import { type LedgerStore } from '../ledger-store';
@@ -35,17 +35,31 @@ export function ledgerLineText(record: StepRecord): string {
 
 /** One ledger line as the snake_case dict it holds (unknown keys kept, numbers lossless). */
 export function parseLedgerLine(line: JsonlLine, path: string): JsonObject {
+  const records = parseLedgerLineRecords(line, path);
+  if (records.length !== 1) throw new CorruptLedgerLineError(path, line.line, `a ledger line must hold one JSON object (it holds ${records.length})`);
+  return records[0]!;
+}
+
+/**
+ * The records of one line: usually one object, but Python 0.4 reads a line holding several
+ * objects written back to back, so a reader of its folders does too.
+ */
+export function parseLedgerLineRecords(line: JsonlLine, path: string): JsonObject[] {
   if (line.undecodable) throw new CorruptLedgerLineError(path, line.line, 'the bytes are not valid UTF-8');
-  let value;
+  let values;
   try {
-    value = parseJson(line.text);
+    values = parseJsonSequence(line.text);
   } catch (err) {
     if (!(err instanceof JsonParseError)) throw err;
     const cut = line.terminated ? '' : ' (the file ends inside this line: a write cut short?)';
     throw new CorruptLedgerLineError(path, line.line, `invalid JSON at column ${err.column}: ${err.reason}${cut}`);
   }
-  if (!isJsonObject(value)) throw new CorruptLedgerLineError(path, line.line, 'a ledger line must hold a JSON object');
-  return value;
+  const objects: JsonObject[] = [];
+  for (const v of values) {
+    if (!isJsonObject(v)) throw new CorruptLedgerLineError(path, line.line, 'a ledger line must hold a JSON object');
+    objects.push(v);
+  }
+  return objects;
 }
 
 export function decodeLedgerDict(dict: JsonObject, path: string, line: number): StepRecord {
@@ -93,7 +107,7 @@ export class JsonlLedgerStore implements LedgerStore {
     const path = this.pathFor(runId);
     return this.queue.run(runId, async () => {
       const out: StepRecord[] = [];
-      for await (const line of readJsonlLines(path)) out.push(decodeLedgerDict(parseLedgerLine(line, path), path, line.line));
+      for await (const line of readJsonlLines(path)) for (const d of parseLedgerLineRecords(line, path)) out.push(decodeLedgerDict(d, path, line.line));
       return out;
     });
   }
@@ -106,7 +120,7 @@ export class JsonlLedgerStore implements LedgerStore {
     const path = this.pathFor(runId);
     return this.queue.run(runId, async () => {
       const out: JsonObject[] = [];
-      for await (const line of readJsonlLines(path)) out.push(parseLedgerLine(line, path));
+      for await (const line of readJsonlLines(path)) out.push(...parseLedgerLineRecords(line, path));
       return out;
     });
   }
@@ -118,7 +132,8 @@ export class JsonlLedgerStore implements LedgerStore {
       const tail = await readLastLine(path);
       if (!tail) return null;
       try {
-        const dict = parseLedgerLine({ line: 0, ...tail }, path);
+        const dict = parseLedgerLineRecords({ line: 0, ...tail }, path).at(-1);
+        if (!dict) throw new CorruptLedgerLineError(path, 0, 'the line holds no record');
         return decodeLedgerDict(dict, path, 0);
       } catch (err) {
         // Numbering the line needs a pass over the file: only done when there is an error to report.

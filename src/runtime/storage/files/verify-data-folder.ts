@@ -13,11 +13,11 @@
  *   cannot see a truncation.
  * Streams each file, so memory stays bounded for any ledger size.
  */
-import { ChainVerifier, type ChainError } from '../../ledger/chain-verifier';
+import { ChainVerifier, type ChainError, type ChainState } from '../../ledger/chain-verifier';
 import { type JsonObject } from '../../json/json-value';
 import { CorruptLedgerLineError } from './file-store-errors';
 import { readJsonlLines } from './jsonl-lines';
-import { parseLedgerLine } from './jsonl-ledger-store';
+import { parseLedgerLineRecords } from './jsonl-ledger-store';
 import { openPythonDataFolder } from './python-data-folder';
 
 export type LedgerVerificationError =
@@ -37,6 +37,8 @@ export interface LedgerFileReport {
   runId: string;
   path: string;
   ok: boolean;
+  /** `unchained`: no record carries a hash (nothing broken, but no tamper evidence either). */
+  chain: ChainState;
   /** Non-blank lines in the file, readable or not. */
   count: number;
   errors: LedgerVerificationError[];
@@ -52,6 +54,8 @@ export interface DataFolderVerification {
   ok: boolean;
   /** Ledgers (runs with a ledger file) verified. */
   runs: number;
+  /** Ledgers per chain state. */
+  totals: Record<ChainState, number>;
   /** Records verified across all ledgers. */
   records: number;
   /** One report per ledger file, by run id. */
@@ -89,6 +93,7 @@ export async function verifyDataFolder(dir: string, options: VerifyDataFolderOpt
   return {
     ok: failures.length === 0 && corruptFiles.length === 0,
     runs: reports.length,
+    totals: chainTotals(reports),
     records: reports.reduce((n, r) => n + r.count, 0),
     reports,
     failures,
@@ -97,28 +102,57 @@ export async function verifyDataFolder(dir: string, options: VerifyDataFolderOpt
   };
 }
 
+/** How many ledgers are in each chain state. */
+export function chainTotals(reports: readonly { chain: ChainState }[]): Record<ChainState, number> {
+  const totals: Record<ChainState, number> = { verified: 0, broken: 0, unchained: 0 };
+  for (const r of reports) totals[r.chain]++;
+  return totals;
+}
+
 const storedHash = (d: JsonObject): string | null => (typeof d['record_hash'] === 'string' && d['record_hash'] ? d['record_hash'] : null);
 
 /** Verifies one JSONL ledger file of run `runId`, streaming it. */
 export async function verifyLedgerFile(path: string, runId: string, anchor?: LedgerAnchor): Promise<LedgerFileReport> {
+  return auditLedger(runId, path, fileRows(path), anchor);
+}
+
+async function* fileRows(path: string): AsyncGenerator<LedgerRow> {
+  for await (const line of readJsonlLines(path)) {
+    let dicts;
+    try {
+      dicts = parseLedgerLineRecords(line, path);
+    } catch (err) {
+      if (!(err instanceof CorruptLedgerLineError)) throw err;
+      yield { line: line.line, reason: err.reason };
+      continue;
+    }
+    for (const dict of dicts) yield { line: line.line, dict };
+  }
+}
+
+/** One stored record of a ledger, parsed, or why it cannot be; `line` locates it in its source. */
+export type LedgerRow = { line: number; dict: JsonObject } | { line: number; reason: string };
+
+/**
+ * The audit of one ledger from its rows in order (a JSONL file's lines, a SQLite store's rows):
+ * the chain, unreadable rows, records of another run, and the anchor.
+ */
+export async function auditLedger(runId: string, path: string, rows: AsyncIterable<LedgerRow> | Iterable<LedgerRow>, anchor?: LedgerAnchor): Promise<LedgerFileReport> {
   const verifier = new ChainVerifier();
   const extra: LedgerVerificationError[] = [];
   let count = 0;
   let stopped = false;
   let head: string | null = null;
   let hashAtAnchor: string | null = null;
-  for await (const line of readJsonlLines(path)) {
+  for await (const row of rows) {
     const index = count++;
-    let dict: JsonObject;
-    try {
-      dict = parseLedgerLine(line, path);
-    } catch (err) {
-      if (!(err instanceof CorruptLedgerLineError)) throw err;
-      if (!stopped) extra.push({ index, type: 'unreadable_record', line: line.line, reason: err.reason });
+    if (!('dict' in row)) {
+      if (!stopped) extra.push({ index, type: 'unreadable_record', line: row.line, reason: row.reason });
       stopped = true; // the chain cannot be followed past a record we cannot read
       head = null;
       continue;
     }
+    const dict = row.dict;
     head = storedHash(dict);
     if (anchor && index === anchor.count - 1) hashAtAnchor = head;
     if (stopped) continue;
@@ -136,6 +170,7 @@ export async function verifyLedgerFile(path: string, runId: string, anchor?: Led
     runId,
     path,
     ok: errors.length === 0,
+    chain: errors.length > 0 ? 'broken' : chain.chain,
     count,
     errors,
     firstBadIndex: errors[0]?.index ?? null,

@@ -6,5 +6,9 @@ export function StatusBadge({ status, paused = false }: { status: RunStatus | St
   if (paused && status === 'running') {
     return <span className="status paused">paused</span>;
   }
+  // Still waiting (that is what a person acts on), but held: Python 0.4's pause_run keeps runs waiting.
+  if (paused && status === 'waiting') {
+    return <span className="status waiting" title="Waiting, and paused: it does not resume until it is continued">waiting · paused</span>;
+  }
   return <span className={`status ${status}`}>{status}</span>;
 }

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { type LedgerEntry } from '../../../../shared/contract';
+import { type ChainSummary, type LedgerEntry } from '../../../../shared/contract';
 import { explainChainError } from '../../lib/chain-badges';
 import { formatCount, formatTimestamp } from '../../lib/format';
 import { loadedCount, loadedEntries } from '../../lib/ledger-cache';
@@ -28,6 +28,13 @@ function actorsOf(entries: readonly LedgerEntry[]): ActorStat[] {
 }
 
 /** A run's audit: chain verification, who acted, who answered which prompt. */
+/** The verdict on the chain in one sentence; unchained is calm: nothing is wrong, there is just nothing to check. */
+const VERDICT: Record<ChainSummary['chain'], (count: number, verified: number) => string> = {
+  verified: (_count, verified) => `The chain verifies: all ${formatCount(verified)} records are as written.`,
+  broken: () => 'The chain is broken.',
+  unchained: (count) => `Not chained: these ${formatCount(count)} records carry no hashes, so there is no tamper evidence to check.`,
+};
+
 export function ProvenancePanel() {
   const stores = useStores();
   const runId = useRunView(selectRunId);
@@ -54,8 +61,8 @@ export function ProvenancePanel() {
           </div>
         ) : null}
         {summary ? (
-          <div className={`verdict ${summary.ok ? 'ok' : 'broken'}`} data-testid="provenance-verdict">
-            <strong>{summary.ok ? `The chain verifies: all ${formatCount(summary.verifiedCount)} records are as written.` : 'The chain is broken.'}</strong>
+          <div className={`verdict ${summary.chain === 'unchained' ? 'unchained' : summary.ok ? 'ok' : 'broken'}`} data-testid="provenance-verdict" data-chain={summary.chain}>
+            <strong>{VERDICT[summary.chain](summary.count, summary.verifiedCount)}</strong>
             {!summary.ok ? (
               <ul className="chain-errors">
                 {summary.errors.slice(0, 20).map((e) => (

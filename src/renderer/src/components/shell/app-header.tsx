@@ -24,7 +24,7 @@ export function AppHeader() {
       <div className="workspace-name" title={workspace?.path}>
         <strong>{workspace?.name ?? 'No workspace'}</strong>
         {workspace ? <span className="faint mono ellipsis workspace-path">{workspace.path}</span> : null}
-        {workspace?.kind === 'python-folder' ? <span className="tag">Python folder</span> : null}
+        {workspace?.layout ? <span className="tag" data-testid="workspace-layout">{workspace.layout}</span> : workspace?.kind === 'python-folder' ? <span className="tag">Python folder</span> : null}
         {workspace?.kind === 'bundle' ? <span className="tag">audit bundle</span> : null}
         {workspace?.readOnly ? (
           <span className="tag" title={workspace.readOnlyReason ?? 'Opened for audit: runs cannot be changed'} data-testid="read-only-tag">
@@ -48,7 +48,7 @@ export function AppHeader() {
         <Menu.Portal>
           <Menu.Content className="menu" align="end" sideOffset={4}>
             <Menu.Item className="menu-item" onSelect={() => setFolder('workspace')}>Open workspace…</Menu.Item>
-            <Menu.Item className="menu-item" onSelect={() => setFolder('python')}>Open Python data folder (read-only)…</Menu.Item>
+            <Menu.Item className="menu-item" onSelect={() => setFolder('python')}>Open Python data folder or SQLite store (read-only)…</Menu.Item>
             <Menu.Item className="menu-item" onSelect={() => setFolder('bundle')}>Open audit bundle (read-only)…</Menu.Item>
           </Menu.Content>
         </Menu.Portal>

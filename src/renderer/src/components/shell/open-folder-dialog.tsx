@@ -6,8 +6,8 @@ export type FolderKind = 'python' | 'workspace' | 'bundle';
 
 const TEXT: Record<FolderKind, { title: string; description: string; placeholder: string; action: string }> = {
   python: {
-    title: 'Open Python data folder',
-    description: 'A folder written by the Python AbstractRuntime (run_<id>.json, ledger_<id>.jsonl, artifacts/, snapshots/). Its runs open read-only, with the same hash-chain badges.',
+    title: 'Open Python data folder or SQLite store',
+    description: 'A folder written by the Python AbstractRuntime 0.2 or 0.4 (run_<id>.json, ledger_<id>.jsonl, artifacts/, snapshots/), or the SQLite file of its 0.4 SqliteDatabase. Its runs open read-only, with the same hash-chain badges; nothing is written into it.',
     placeholder: '/path/to/python/data',
     action: 'Open read-only',
   },

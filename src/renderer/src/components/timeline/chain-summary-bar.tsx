@@ -7,7 +7,7 @@ import { CopyText } from '../common/copy-text';
 import { Hint } from '../common/hint';
 import { ProgressBar } from '../common/progress-bar';
 
-const ICON = { ok: '✓', broken: '!', partial: '✓', unchecked: '○' } as const;
+const ICON = { ok: '✓', broken: '!', partial: '✓', unchecked: '○', unchained: '–' } as const;
 
 /** The verdict on the run's hash chain, in words, with the first broken record one click away. */
 export function ChainSummaryBar() {
@@ -19,7 +19,7 @@ export function ChainSummaryBar() {
   const running = job !== null && !job.progress.finished;
   const head = chainHeadline(summary, ledger.total);
   return (
-    <div className={`chain-bar tone-${head.tone}`} data-testid="chain-summary" data-ok={summary ? String(summary.ok) : 'unknown'} role="region" aria-label="Hash-chain summary">
+    <div className={`chain-bar tone-${head.tone}`} data-testid="chain-summary" data-ok={summary ? String(summary.ok) : 'unknown'} data-chain={summary?.chain ?? 'unknown'} role="region" aria-label="Hash-chain summary">
       <span className={`chain-bar-icon tone-${head.tone}`} aria-hidden="true">{ICON[head.tone]}</span>
       <div className="chain-bar-text">
         <span className="chain-headline">{head.text}</span>

@@ -14,7 +14,7 @@ interface LedgerRowProps {
   onSelect(seq: number): void;
 }
 
-const KIND_TEXT: Record<LedgerEntry['kind'], string> = { effect: '', completion: 'completion', resume: 'resume', cancel: 'cancel', restore: 'restore', fork: 'fork', other: '' };
+const KIND_TEXT: Record<LedgerEntry['kind'], string> = { effect: '', completion: 'completion', resume: 'resume', cancel: 'cancel', restore: 'restore', fork: 'fork', status: 'status', other: '' };
 
 /** One ledger record: chain badge, seq, node, effect, status, attempt, duration, actor, time. */
 export const LedgerRow = memo(function LedgerRow({ seq, entry, badge, actorName = null, selected, onSelect }: LedgerRowProps) {
@@ -27,7 +27,7 @@ export const LedgerRow = memo(function LedgerRow({ seq, entry, badge, actorName 
       </div>
     );
   }
-  const effect = entry.effectType ?? KIND_TEXT[entry.kind];
+  const effect = entry.systemText ?? entry.effectType ?? KIND_TEXT[entry.kind];
   return (
     <div
       className={`ledger-row${selected ? ' selected' : ''} st-${entry.failure ? 'failed' : entry.status}${badge === 'broken' ? ' broken' : ''}`}
@@ -45,7 +45,7 @@ export const LedgerRow = memo(function LedgerRow({ seq, entry, badge, actorName 
       <span role="cell" className="c-seq mono">{seq}</span>
       <span role="cell" className="c-node mono ellipsis" title={entry.nodeId}>{entry.nodeId}</span>
       <span role="cell" className="c-effect ellipsis">
-        {effect ? <span className={`effect-tag k-${entry.kind}`}>{effect}</span> : <span className="faint">—</span>}
+        {effect ? <span className={`effect-tag k-${entry.kind}`} title={effect}>{effect}</span> : <span className="faint">—</span>}
       </span>
       <span role="cell" className="c-status">
         {/* An effect can complete with its tool calls failed inside: that is a failure to see, not a green "completed". */}
