@@ -120,7 +120,7 @@ describe('the runtime package', () => {
     expect(packed.filter((p) => /(\.test\.|\/testing\/|\/test-support\/|\/crash\/|(^|\/)(main|renderer|preload|shared)\/)/.test(p))).toEqual([]);
   });
 
-  it('imports nothing but Node built-ins and its peers, and better-sqlite3 only in the SQLite stores, pg only in the PostgreSQL store', async () => {
+  it('imports nothing but Node built-ins and its peers, and better-sqlite3 only in the SQLite stores (ours and the Python 0.4 reader), pg only in the PostgreSQL store', async () => {
     const root = join(project, 'node_modules/abstractruntime');
     const offenders: string[] = [];
     for (const file of await filesUnder(join(root, 'dist'))) {
@@ -128,7 +128,7 @@ describe('the runtime package', () => {
       const text = await readFile(file, 'utf8');
       for (const { fileName: spec } of ts.preProcessFile(text, true, true).importedFiles) {
         if (spec.startsWith('.') || spec.startsWith('node:') || spec === '@opentelemetry/api') continue;
-        if (spec === 'better-sqlite3' && /^dist\/(storage|provenance)\/sqlite\//.test(rel)) continue;
+        if (spec === 'better-sqlite3' && /^dist\/((storage|provenance)\/sqlite|storage\/python-sqlite)\//.test(rel)) continue;
         if (spec === 'pg' && /^dist\/storage\/postgres\//.test(rel)) continue;
         offenders.push(`${rel} imports ${spec}`);
       }

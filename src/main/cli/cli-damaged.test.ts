@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteWorkspace } from '../../runtime/storage/sqlite/index';
 import { damageLeafPage } from '../../runtime/storage/sqlite/test-support/damage-page';
-import { makeRun } from '../../runtime/storage/testing/store-contract';
+import { makeRun, sampleRecord } from '../../runtime/storage/testing/store-contract';
 import { runStudio, TempDirs } from './test-support';
 
 const temps = new TempDirs();
@@ -18,6 +18,8 @@ beforeEach(async () => {
   wsPath = join(temps.make('damaged'), 'w.studio.sqlite');
   const ws = SqliteWorkspace.open(wsPath);
   for (let i = 0; i < 40; i++) await ws.runs.save(makeRun({ runId: `run-${i}`, vars: { filler: 'x'.repeat(400), i } }));
+  // A ledger to verify: without one, `verify` answers "nothing to verify" (exit 2).
+  for (let i = 0; i < 3; i++) await ws.ledger.append(sampleRecord('run-0', i));
   ws.close();
 });
 afterEach(() => temps.cleanup());
