@@ -19,7 +19,7 @@ export * from './core/runtime-events';
 export * from './core/step-records';
 export * from './core/run-control';
 export * from './core/system-records';
-export { Runtime, type RuntimeOptions, type StartOptions, type ResumeOptions } from './core/runtime';
+export { Runtime, type RuntimeOptions, type StartOptions, type ResumeOptions, type StopPredicate, type TickOptions } from './core/runtime';
 
 export * from './ledger/record-hash';
 export * from './ledger/chain-verifier';

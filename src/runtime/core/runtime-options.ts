@@ -10,6 +10,7 @@ import { type RuntimeConfig } from './config';
 import { type EffectHandler } from './effect-handler';
 import { type EffectType } from './enums';
 import { type EffectPolicy } from './policy';
+import { type RunState } from './models';
 import { type RunContext, type WorkflowSpec } from './spec';
 
 /** What a Runtime is built from, and what `start` and `resume` take. */
@@ -61,4 +62,20 @@ export interface ResumeOptions {
   /** Who answered; recorded in the ledger (defaults to the run's actor). */
   actorId?: string | null;
   maxSteps?: number;
+  /** As in `TickOptions`: asked before each node run after the resume. */
+  shouldStop?: StopPredicate;
+}
+
+/**
+ * Asked before each node of a tick with the state about to run; true ends the tick before that
+ * node. A promise lets the host yield between nodes while the run stays leased to it.
+ */
+export type StopPredicate = (run: Readonly<RunState>) => boolean | Promise<boolean>;
+
+export interface TickOptions {
+  workflow: WorkflowSpec;
+  runId: string;
+  /** Nodes at most in this tick (default 100). */
+  maxSteps?: number;
+  shouldStop?: StopPredicate;
 }

@@ -22,9 +22,9 @@ import { RunTracing } from '../telemetry/run-tracing';
 import { type RunContext, type WorkflowSpec } from './spec';
 import { completionRecord, interventionRecord } from './step-records';
 import { setNested } from './vars';
-import { type ResumeOptions, type RuntimeOptions, type StartOptions } from './runtime-options';
+import { type ResumeOptions, type RuntimeOptions, type StartOptions, type StopPredicate, type TickOptions } from './runtime-options';
 
-export type { ResumeOptions, RuntimeOptions, StartOptions };
+export type { ResumeOptions, RuntimeOptions, StartOptions, StopPredicate, TickOptions };
 
 const defaultSleep = (seconds: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 
@@ -185,13 +185,21 @@ export class Runtime {
     return this.ledgerStore.list(runId);
   }
 
-  tick(options: { workflow: WorkflowSpec; runId: string; maxSteps?: number }): Promise<RunState> {
-    return this.exclusive(options.runId, () => this.tickUnlocked(options.workflow, options.runId, options.maxSteps ?? 100));
+  /**
+   * Advances a run by up to `maxSteps` nodes under one lease. `shouldStop`, when given, is asked
+   * before every node (the first included) with the state about to run: true ends the tick there,
+   * with that node not run, so a host can stop exactly before a node it names (a breakpoint) or
+   * when a person pauses. It may return a promise, which lets a host yield to its event loop
+   * between nodes without giving up the run.
+   */
+  tick(options: TickOptions): Promise<RunState> {
+    return this.exclusive(options.runId, () => this.tickUnlocked(options.workflow, options.runId, options.maxSteps ?? 100, options.shouldStop));
   }
 
-  private async tickUnlocked(workflow: WorkflowSpec, runId: string, maxSteps: number): Promise<RunState> {
+  private async tickUnlocked(workflow: WorkflowSpec, runId: string, maxSteps: number, shouldStop?: StopPredicate): Promise<RunState> {
     const run = await this.getState(runId);
     if (TERMINAL_STATUSES.has(run.status)) return run;
+    let unblocked = false;
     if (run.status === RunStatus.WAITING) {
       const w = run.waiting;
       // Auto-unblock a due wait_until. Not saved yet, and result_key is not written (reference behaviour).
@@ -199,15 +207,17 @@ export class Runtime {
       run.status = RunStatus.RUNNING;
       run.waiting = null;
       if (w.resumeToNode) run.currentNode = w.resumeToNode;
-      // The reference saves only at the next step; with maxSteps 0 (a host that steps runs one
-      // node at a time) the unblocked state must not be lost, so save it now.
-      if (maxSteps <= 0) await this.saveMoved(run, []);
       this.moved.add(runId);
+      unblocked = true;
     }
     for (let steps = 0; steps < maxSteps; steps++) {
-      const done = await this.step(workflow, run);
-      if (done) return run;
+      if (shouldStop && (await shouldStop(run))) break;
+      unblocked = false;
+      if (await this.step(workflow, run)) return run;
     }
+    // The reference saves an unblocked run only at its next step; when no step ran (maxSteps 0,
+    // or the host stopped before the first node) the unblocked state must not be lost.
+    if (unblocked) await this.saveMoved(run, []);
     return run;
   }
 
@@ -340,7 +350,7 @@ export class Runtime {
       run.updatedAt = this.nowIso();
       await this.commit(run, [rec]);
       this.moved.add(run.runId);
-      return this.tickUnlocked(options.workflow, options.runId, options.maxSteps ?? 100);
+      return this.tickUnlocked(options.workflow, options.runId, options.maxSteps ?? 100, options.shouldStop);
     });
   }
 

@@ -93,6 +93,37 @@ describe('Scheduler (test_scheduler.py)', () => {
     expect(scheduler.stats.lastPollAt).not.toBeNull();
   });
 
+  it('with a host drive, hands a due wait_until run over instead of ticking it', async () => {
+    const clock = new ManualClock(Date.UTC(2025, 11, 17, 8, 30) * 1000);
+    const registry = new WorkflowRegistry();
+    const runtime = new Runtime({ runStore: new InMemoryRunStore(), ledgerStore: new InMemoryLedgerStore(), workflowRegistry: registry, clock });
+    const handed: string[] = [];
+    const scheduler = new Scheduler({ runtime, registry, pollIntervalS: 0.05, drive: (id) => void handed.push(id) });
+    const wf = untilWf(() => formatIsoTimestamp(clock.peekMicros() + 60_000_000));
+    registry.register(wf);
+    const runId = await runtime.start({ workflow: wf });
+    await runtime.tick({ workflow: wf, runId });
+    clock.advance(61_000_000);
+    expect(await scheduler.pollOnce()).toBe(1);
+    expect(handed).toEqual([runId]);
+    // Not one node ran here: the host's tick wakes it, so its breakpoints and pause hold.
+    expect(await runtime.getState(runId)).toMatchObject({ status: 'waiting', currentNode: 'wait' });
+  });
+
+  it('with a host drive, resumes an event or a parent without running a node and hands it over', async () => {
+    const registry = new WorkflowRegistry();
+    const runtime = new Runtime({ runStore: new InMemoryRunStore(), ledgerStore: new InMemoryLedgerStore(), workflowRegistry: registry });
+    const handed: string[] = [];
+    const scheduler = new Scheduler({ runtime, registry, drive: (id) => void handed.push(id) });
+    registry.register(eventWf);
+    const runId = await runtime.start({ workflow: eventWf });
+    await runtime.tick({ workflow: eventWf, runId });
+    const resumed = await scheduler.resumeEvent({ runId, waitKey: 'evt:go', payload: { x: 1 } });
+    expect(resumed).toMatchObject({ status: 'running', currentNode: 'done' });
+    expect(await runtime.getState(runId)).toMatchObject({ status: 'running', currentNode: 'done', vars: { event_data: { x: 1 } } });
+    expect(handed).toEqual([runId]);
+  });
+
   it('survives store errors in a poll cycle: recorded, never thrown, and later cycles still run', async () => {
     const { runtime, scheduler } = setup();
     const store = runtime.runStore as InMemoryRunStore;

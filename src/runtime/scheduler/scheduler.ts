@@ -33,6 +33,14 @@ export interface SchedulerOptions {
   autoResumeParents?: boolean;
   /** Runs the host holds (e.g. paused in a debugger): the scheduler never advances them. */
   isHeld?: (runId: string) => boolean;
+  /**
+   * A host that drives runs itself (a debugger honouring breakpoints and pause): a woken run is
+   * handed to it instead of ticked here. For a due `wait_until` the run is handed over still
+   * waiting (the host's tick wakes it); a parent whose child completed, or a run resumed by an
+   * event, is resumed without running a node and then handed over. Awaited, so it should return
+   * once the drive is under way, not when it ends. With it, the Scheduler never ticks a run.
+   */
+  drive?: (runId: string) => void | Promise<void>;
 }
 
 /**
@@ -126,6 +134,11 @@ export class Scheduler {
     if (this.opts.isHeld?.(due.runId)) return false;
     try {
       const workflow = this.registry.getOrRaise(due.workflowId);
+      if (this.opts.drive) {
+        await this.opts.drive(due.runId);
+        this._stats.runsResumed++;
+        return true;
+      }
       const state = await this.runtime.tick({ workflow, runId: due.runId });
       this._stats.runsResumed++;
       safeCall(() => this.opts.onRunResumed?.(state));
@@ -203,7 +216,15 @@ export class Scheduler {
     if (run.status !== RunStatus.WAITING) throw new RunNotWaitingError(args.runId, `Run '${args.runId}' is not waiting (status=${run.status})`);
     if (!run.waiting) throw new RunNotWaitingError(args.runId, `Run '${args.runId}' has no waiting state`);
     const workflow = this.registry.getOrRaise(run.workflowId);
-    return this.runtime.resume({ workflow, runId: args.runId, waitKey: args.waitKey, payload: args.payload, actorId: args.actorId ?? null });
+    return this.resumeAndDrive({ workflow, runId: args.runId, waitKey: args.waitKey, payload: args.payload, actorId: args.actorId ?? null });
+  }
+
+  /** Resumes a run; with a host `drive`, runs no node here and hands the run over. */
+  private async resumeAndDrive(options: Parameters<Runtime['resume']>[0]): Promise<RunState> {
+    if (!this.opts.drive) return this.runtime.resume(options);
+    const state = await this.runtime.resume({ ...options, maxSteps: 0 });
+    await this.opts.drive(options.runId);
+    return state;
   }
 
   findWaitingRuns(args: { waitReason?: WaitReason | null; workflowId?: string | null; limit?: number } = {}): Promise<RunState[]> {
@@ -225,7 +246,7 @@ export class Scheduler {
     if (!parent || this.opts.isHeld?.(parent.runId)) return null;
     const workflow = this.registry.getOrRaise(parent.workflowId);
     const payload: JsonObject = { sub_run_id: args.childRunId, output: args.childOutput };
-    return this.runtime.resume({ workflow, runId: parent.runId, waitKey: parent.waiting?.waitKey ?? null, payload, actorId: args.actorId ?? null });
+    return this.resumeAndDrive({ workflow, runId: parent.runId, waitKey: parent.waiting?.waitKey ?? null, payload, actorId: args.actorId ?? null });
   }
 
   /**
