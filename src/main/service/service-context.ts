@@ -4,6 +4,7 @@ import { type RunIndexRow } from '../../runtime/storage/sqlite/index';
 import { type RunDetail, type RunSummary } from '../../shared/contract/domain';
 import { StudioError } from '../../shared/contract/errors';
 import { toRunDetail, toRunSummary, type RunListFacts } from './dto/run-dto';
+import { runStopOf } from './dto/run-stop-of';
 import { type JobRunner } from './jobs/job-runner';
 import { type PathGuard } from './path-guard';
 import { type SecretStore } from './secret-store';
@@ -55,17 +56,20 @@ export async function loadRunOr404(s: ReadSession, runId: string): Promise<RunSt
   return run;
 }
 
-export function factsOf(s: ReadSession, row: RunIndexRow | null, runId: string): RunListFacts {
+export function factsOf(s: ReadSession, row: RunIndexRow | null, run: RunState): RunListFacts {
+  const runId = run.runId;
+  const paused = s.isPaused(runId);
   return {
     childCount: row?.childCount ?? 0,
     ledgerCount: row?.ledgerCount ?? 0,
-    paused: s.isPaused(runId),
+    paused,
+    stop: s.stopOf ? s.stopOf(run) : runStopOf(run, { paused, recorded: null, driving: false }),
     forkedFrom: row?.forkedFromRunId ? { runId: row.forkedFromRunId, seq: row.forkedFromSeq, headHash: row.forkedFromHeadHash, snapshotId: null } : null,
   };
 }
 
 export async function summaryOf(s: ReadSession, run: RunState): Promise<RunSummary> {
-  return toRunSummary(run, factsOf(s, await s.runRow(run.runId), run.runId));
+  return toRunSummary(run, factsOf(s, await s.runRow(run.runId), run));
 }
 
 export async function detailOf(s: ReadSession, runId: string): Promise<RunDetail> {
@@ -74,7 +78,7 @@ export async function detailOf(s: ReadSession, runId: string): Promise<RunDetail
   const children = await childrenOf(s, runId);
   const count = row?.ledgerCount ?? (await s.ledgerCount(runId));
   const last = count > 0 ? (await s.ledgerPage(runId, count - 1, 1))[0] : undefined;
-  return toRunDetail(run, factsOf(s, row, runId), {
+  return toRunDetail(run, factsOf(s, row, run), {
     breakpoints: s.breakpointsOf(runId),
     forks: await s.forksOf(runId),
     children,

@@ -180,7 +180,13 @@ export class StudioService {
     }
     this.sourceWatch.watch(next);
     if (next instanceof SqliteSession) {
-      this.unsubscribe = next.runtime.onEvent((e) => this.onRuntimeEvent(e));
+      const offRuntime = next.runtime.onEvent((e) => this.onRuntimeEvent(e));
+      // A drive that stops before a node saves nothing: its stop is announced as a change of the run.
+      const offStop = next.driver.onStop((runId) => void this.announceStop(next, runId));
+      this.unsubscribe = () => {
+        offRuntime();
+        offStop();
+      };
       await this.remember(next.info.path);
     }
     this.events.emit('workspace.changed', next.info);
@@ -197,6 +203,11 @@ export class StudioService {
     } else {
       this.appended.push(e.runId, e.records);
     }
+  }
+
+  private async announceStop(s: SqliteSession, runId: string): Promise<void> {
+    const run = await s.loadRun(runId).catch(() => null);
+    if (run && this.currentSession === s) this.runChanged.push(runId, run);
   }
 
   private async emitRunChanged(run: RunState): Promise<void> {

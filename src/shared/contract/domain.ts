@@ -1,3 +1,4 @@
+import { type RunStop } from './run-stop';
 /**
  * The shapes the Studio's backend sends to the renderer. Plain data only (they cross IPC and
  * WebSocket). User data (vars, payloads, results, outputs) travels as JSON *text* written the
@@ -102,6 +103,8 @@ export interface RunSummary {
   /** True while the run is held for debugging: the scheduler does not advance it. */
   paused: boolean;
   forkedFrom: ForkOrigin | null;
+  /** Why the run stands still, as its driver last stated; null while it is being driven. */
+  stop: RunStop | null;
 }
 
 export interface RunDetail extends RunSummary {

@@ -12,6 +12,8 @@ export type StudioErrorCode =
   | 'CONFLICT'
   | 'UNAUTHORIZED'
   | 'INTERNAL'
+  /** A Step named where the run stood, and it has moved on since: nothing was stepped. */
+  | 'RUN_MOVED_ON'
   | (string & {});
 
 export interface StudioErrorData {

@@ -19,6 +19,8 @@ export interface EventMap {
   /** A waiting run was answered or stopped waiting. */
   'prompt.answered': { runId: string; waitKey: string | null; actorId: string | null };
   'scheduler.status': SchedulerStatus;
+  /** Driving a run threw: the run stands where the error left it (its stop says so too). */
+  'run.driveError': { runId: string; message: string; code: string | null };
   'job.progress': JobProgress;
   'job.finished': JobProgress & { result: ChainSummary | null };
   'workspace.changed': WorkspaceInfo | null;
@@ -37,6 +39,7 @@ export const eventNames: readonly EventName[] = [
   'prompt.pending',
   'prompt.answered',
   'scheduler.status',
+  'run.driveError',
   'job.progress',
   'job.finished',
   'workspace.changed',

@@ -1,4 +1,5 @@
 export * from './domain';
+export * from './run-stop';
 export * from './operations';
 export * from './events';
 export * from './errors';

@@ -68,7 +68,11 @@ export const requestSchemas = {
   'runs.start': z
     .object({ workflowId: id, varsJson: jsonText.nullish(), pausedAtEntry: z.boolean().default(false) })
     .strict(),
-  'runs.step': z.object({ runId: id }).strict(),
+  /**
+   * `expect` is where the person saw the run when they pressed Step: if it has moved on since
+   * (another drive, a timer, another window), the step is refused with RUN_MOVED_ON.
+   */
+  'runs.step': z.object({ runId: id, expect: z.object({ currentNode: id, updatedAt: z.string().max(100) }).strict().optional() }).strict(),
   'runs.continue': z.object({ runId: id }).strict(),
   'runs.pause': z.object({ runId: id }).strict(),
   'runs.setBreakpoint': z.object({ runId: id, nodeId: id, enabled: z.boolean() }).strict(),

@@ -1,5 +1,6 @@
 import { encodeRunState, pyJsonDumps, type RunState, type WaitState } from '../../../runtime/index';
 import { type ForkOrigin, type RunDetail, type RunSummary, type WaitInfo } from '../../../shared/contract/domain';
+import { type RunStop } from '../../../shared/contract/run-stop';
 
 /** What the runs list needs beyond the state: counts and origin, from the store's index. */
 export interface RunListFacts {
@@ -7,6 +8,7 @@ export interface RunListFacts {
   ledgerCount: number;
   paused: boolean;
   forkedFrom: ForkOrigin | null;
+  stop: RunStop | null;
 }
 
 export function waitLabel(w: WaitState | null): string | null {
@@ -53,6 +55,7 @@ export function toRunSummary(run: RunState, facts: RunListFacts): RunSummary {
     ledgerCount: facts.ledgerCount,
     paused: facts.paused,
     forkedFrom: facts.forkedFrom,
+    stop: facts.stop,
   };
 }
 

@@ -25,7 +25,7 @@ export const queryRuns: Handler<'runs.query'> = async (ctx, req) => {
   const out: RunSummary[] = [];
   for (const row of items) {
     const run = await s.loadRun(row.runId);
-    if (run) out.push(toRunSummary(run, factsOf(s, row, row.runId)));
+    if (run) out.push(toRunSummary(run, factsOf(s, row, run)));
   }
   return { items: out, total, offset: req.offset } satisfies Page<RunSummary>;
 };
@@ -51,7 +51,7 @@ export const startRun: Handler<'runs.start'> = async (ctx, req) => {
 
 export const stepRun: Handler<'runs.step'> = async (ctx, req) => {
   const s = control(ctx);
-  await s.driver.step(req.runId);
+  await s.driver.step(req.runId, req.expect);
   return detailOf(s, req.runId);
 };
 
@@ -84,9 +84,10 @@ export const cancelRun: Handler<'runs.cancel'> = async (ctx, req) => {
   const s = control(ctx);
   const run = await loadRunOr404(s, req.runId);
   const options = { reason: req.reason ?? 'Cancelled in the Studio', actorId: ctx.actorId };
-  const cancelled = req.withChildren ? await s.scheduler.cancelWithChildren(run.runId, options) : [await s.runtime.cancelRun(run.runId, options)];
+  // A drive holds its run until its next stop: the cancel waits for the drives to stand still.
+  const cancelled = await s.driver.whileHalted(async () => (req.withChildren ? s.scheduler.cancelWithChildren(run.runId, options) : [await s.runtime.cancelRun(run.runId, options)]));
   const out: RunSummary[] = [];
-  for (const r of cancelled) out.push(toRunSummary(r, factsOf(s, await s.runRow(r.runId), r.runId)));
+  for (const r of cancelled) out.push(toRunSummary(r, factsOf(s, await s.runRow(r.runId), r)));
   return out;
 };
 
@@ -99,9 +100,8 @@ export async function resumeWith(ctx: ServiceContext, runId: string, waitKey: st
   }
   const workflow = s.registry.get(run.workflowId);
   if (!workflow) throw new StudioError('NOT_FOUND', `Workflow '${run.workflowId}' is not loaded, so run ${runId} cannot go on.`);
-  const resumed = await s.runtime.resume({ workflow, runId, waitKey, payload, actorId: ctx.actorId, maxSteps: 0 });
+  const resumed = await s.driver.resume({ workflow, runId, waitKey, payload, actorId: ctx.actorId });
   ctx.events.emit('prompt.answered', { runId, waitKey: run.waiting.waitKey, actorId: ctx.actorId });
-  s.driver.kick(runId);
   return resumed;
 }
 

@@ -66,7 +66,6 @@ export const restoreSnapshot: Handler<'snapshots.restore'> = async (ctx, req) =>
   const snap = await loadSnapshot(ctx, req.snapshotId);
   await loadRunOr404(s, snap.runId);
   const state = decodeRunState(snap.runState, `snapshot ${snap.snapshotId}`);
-  s.driver.pause(snap.runId);
-  await s.runtime.restoreState(snap.runId, state, { actorId: ctx.actorId, origin: { snapshot_id: snap.snapshotId, snapshot_name: snap.name } });
+  await s.driver.restore(snap.runId, state, { actorId: ctx.actorId, origin: { snapshot_id: snap.snapshotId, snapshot_name: snap.name } });
   return detailOf(s, snap.runId);
 };

@@ -3,6 +3,7 @@ import { RuntimeError } from '../../../runtime/errors';
 import { unwritableReason } from '../../../runtime/storage/sqlite/file-access';
 import { type Request, type ResponseMap } from '../../../shared/contract/operations';
 import { StudioError } from '../../../shared/contract/errors';
+import { type EventMap } from '../../../shared/contract/events';
 import { session, type ServiceContext } from '../service-context';
 import { isPythonSqliteStore } from '../../../runtime/storage/python-sqlite/index';
 import { PythonFolderSession } from '../sessions/python-folder-session';
@@ -80,11 +81,15 @@ function openWritable(ctx: ServiceContext, path: string, create: boolean): Promi
     extraWorkflowDirs: ctx.demoWorkflowDir ? [ctx.demoWorkflowDir] : [],
     keyProtector: ctx.keyProtector,
     user: ctx.user,
-    onDriveError: (runId, e) => ctx.events.emit('scheduler.status', { ...schedulerIdle(), lastError: `Run ${runId}: ${e instanceof Error ? e.message : String(e)}` }),
+    onDriveError: (runId, e) => ctx.events.emit('run.driveError', driveErrorOf(runId, e)),
   });
 }
 
-const schedulerIdle = () => ({ running: false, runsResumed: 0, runsFailed: 0, pollCycles: 0, lastPollAt: null, lastError: null, nextWakeAt: null });
+/** A drive that threw, as its own event on that run (the run's stop says the same). */
+function driveErrorOf(runId: string, e: unknown): EventMap['run.driveError'] {
+  const code = typeof (e as { code?: unknown } | null)?.code === 'string' ? (e as { code: string }).code : null;
+  return { runId, message: e instanceof Error ? e.message : String(e), code };
+}
 
 export const openWorkspace: Handler<'workspace.open'> = async (ctx, req) => {
   const path = ctx.guard.check(req.path);

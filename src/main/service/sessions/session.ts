@@ -1,6 +1,7 @@
 import { type ArtifactStore, type ChainError, type ChainReport, type RunState, type SnapshotStore, type StepRecord } from '../../../runtime/index';
 import { type RunIndexQuery, type RunIndexRow } from '../../../runtime/storage/sqlite/index';
 import { type ActorName, type RunVisits, type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
+import { type RunStop } from '../../../shared/contract/run-stop';
 
 /** A problem found by a provenance verification (an audit bundle's), located on a record. */
 export interface ProvenanceChainError {
@@ -42,6 +43,8 @@ export interface ReadSession {
   readArtifactChunk(artifactId: string, offset: number, length: number): Promise<Uint8Array | null>;
   isPaused(runId: string): boolean;
   breakpointsOf(runId: string): string[];
+  /** Why the run stands still, for a source that drives runs; others show what the state says. */
+  stopOf?(run: RunState): RunStop | null;
   forksOf(runId: string): Promise<Array<{ runId: string; seq: number | null; createdAt: string }>>;
   /**
    * A number that changes when someone else (another connection or process) changed the source's

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { Runtime, Scheduler, WorkflowRegistry, type WorkflowSpec, type ActorFingerprint, type ChainReport, type RunState, type StepRecord } from '../../../runtime/index';
 import { type KeyProtector } from '../../../runtime/provenance/index';
 import { SqliteWorkspace, type RunIndexQuery, type RunIndexRow } from '../../../runtime/storage/sqlite/index';
+import { type RunStop } from '../../../shared/contract/run-stop';
 import { type ActorName, type RunVisits, type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
 import { verifyInWorker } from '../jobs/job-runner';
 import { type SecretStore } from '../secret-store';
@@ -73,7 +74,8 @@ export class SqliteSession implements ReadSession {
       effectHandlers: { llm_call: effects.llmHandler, tool_calls: effects.toolsHandler },
     });
     this.driver = new RunDriver(this.runtime, this.registry, config, (s) => this.persistDriver(s), onDriveError);
-    this.scheduler = new Scheduler({ runtime: this.runtime, registry: this.registry, pollIntervalS: 1, isHeld: (id) => this.driver.isPaused(id) });
+    // Woken runs are handed to the driver, so breakpoints and pause hold for timers and children too.
+    this.scheduler = new Scheduler({ runtime: this.runtime, registry: this.registry, pollIntervalS: 1, isHeld: (id) => this.driver.isPaused(id), drive: (id) => this.driver.kick(id) });
   }
 
   static async open(o: SqliteSessionOptions): Promise<SqliteSession> {
@@ -159,6 +161,9 @@ export class SqliteSession implements ReadSession {
   }
   breakpointsOf(runId: string): string[] {
     return this.driver.breakpointsOf(runId);
+  }
+  stopOf(run: RunState): RunStop | null {
+    return this.driver.stopOf(run);
   }
   async forksOf(runId: string): Promise<Array<{ runId: string; seq: number | null; createdAt: string }>> {
     const ids = await this.ws.runs.listForks(runId);

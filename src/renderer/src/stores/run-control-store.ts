@@ -9,6 +9,8 @@ export type RunCommand = 'start' | 'step' | 'continue' | 'pause' | 'cancel' | 'f
 export interface RunControlState {
   /** The command in flight (its button shows progress; the others wait). */
   pending: RunCommand | null;
+  /** The last drive error of each run, as the backend pushed it (`run.driveError`). */
+  driveErrors: Record<string, string>;
 }
 
 export interface RunControlActions {
@@ -20,6 +22,7 @@ export interface RunControlActions {
   toggleBreakpoint(nodeId: string): Promise<void>;
   /** Forks the selected run at a record (or its current state), or a snapshot. */
   fork(from: { seq?: number; snapshotId?: string }): Promise<RunDetail | null>;
+  applyDriveError(runId: string, message: string): void;
 }
 
 export type RunControlStore = RunControlState & RunControlActions;
@@ -61,6 +64,12 @@ export function createRunControlStore({ client, ui, runView, runs }: RunControlD
 
     const selected = () => runView.getState().runId;
 
+    function clearDriveError(runId: string): void {
+      if (!(runId in get().driveErrors)) return;
+      const { [runId]: _gone, ...rest } = get().driveErrors;
+      set({ driveErrors: rest });
+    }
+
     async function onSelected(cmd: RunCommand, call: (runId: string) => Promise<RunDetail>): Promise<void> {
       const runId = selected();
       if (!runId) return;
@@ -78,12 +87,27 @@ export function createRunControlStore({ client, ui, runView, runs }: RunControlD
 
     return {
       pending: null,
+      driveErrors: {},
 
       start: async (workflowId, varsJson, pausedAtEntry) =>
         openNew(await run('start', () => client.invoke('runs.start', { workflowId, varsJson, pausedAtEntry }))),
 
-      step: () => onSelected('step', (runId) => client.invoke('runs.step', { runId })),
-      continueRun: () => onSelected('continue', (runId) => client.invoke('runs.continue', { runId })),
+      // Where the person saw the run goes along: a run that moved on since is refused, not stepped.
+      step: async () => {
+        const runId = selected();
+        if (!runId) return;
+        const d = runView.getState().detail;
+        const expect = d?.runId === runId ? { currentNode: d.currentNode, updatedAt: d.updatedAt } : undefined;
+        const detail = await run('step', () => client.invoke('runs.step', { runId, expect }));
+        if (detail) runView.getState().applyDetail(detail);
+        // Refused (it moved on, or stopped running): show where it stands now.
+        else await runView.getState().reloadDetail();
+      },
+      continueRun: async () => {
+        const runId = selected();
+        if (runId) clearDriveError(runId);
+        await onSelected('continue', (id) => client.invoke('runs.continue', { runId: id }));
+      },
       pause: () => onSelected('pause', (runId) => client.invoke('runs.pause', { runId })),
 
       cancel: async (reason) => {
@@ -110,6 +134,11 @@ export function createRunControlStore({ client, ui, runView, runs }: RunControlD
         const detail = await openNew(await run('fork', () => client.invoke('runs.fork', request)));
         if (detail) ui.getState().notify({ tone: 'success', title: 'Fork created', message: `Run ${detail.runId} starts from ${detail.forkedFrom?.snapshotId ? 'the snapshot' : `record ${detail.forkedFrom?.seq ?? 'head'}`}, paused.` });
         return detail;
+      },
+
+      applyDriveError: (runId, message) => {
+        set({ driveErrors: { ...get().driveErrors, [runId]: message } });
+        if (selected() === runId) void runView.getState().reloadDetail();
       },
     };
   });

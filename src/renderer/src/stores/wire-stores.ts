@@ -23,6 +23,7 @@ export function wireStores(s: StudioStores): () => void {
     c.subscribe('prompt.pending', (p) => s.prompts.getState().applyPending(p)),
     c.subscribe('prompt.answered', ({ runId, waitKey }) => s.prompts.getState().applyAnswered(runId, waitKey)),
     c.subscribe('scheduler.status', (st) => s.workspace.getState().setScheduler(st)),
+    c.subscribe('run.driveError', ({ runId, message }) => s.control.getState().applyDriveError(runId, message)),
     c.subscribe('job.progress', (p) => s.chain.getState().applyProgress(p)),
     c.subscribe('job.finished', (p) => s.chain.getState().applyFinished(p, p.result)),
     c.subscribe('workspace.changed', (w) => s.workspace.getState().setWorkspace(w)),

@@ -20,7 +20,7 @@ export function runSummary(runId: string, over: Partial<RunSummary> = {}): RunSu
   return {
     runId, workflowId: 'wf', status: 'running', currentNode: 'start', waitReason: null, waitLabel: null, error: null,
     createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', parentRunId: null, childCount: 0,
-    ledgerCount: 0, paused: false, forkedFrom: null, ...over,
+    ledgerCount: 0, paused: false, forkedFrom: null, stop: null, ...over,
   };
 }
 

@@ -1,5 +1,6 @@
 import { type ReactNode } from 'react';
-import { type RunDetail } from '../../../../shared/contract';
+import { useStore } from 'zustand';
+import { describeRunStop, type RunDetail } from '../../../../shared/contract';
 import { formatCount, formatTimestamp, shortId } from '../../lib/format';
 import { useStores } from '../../stores/stores-context';
 import { CopyText } from '../common/copy-text';
@@ -12,6 +13,31 @@ function RunLink({ runId, children }: { runId: string; children: ReactNode }) {
     <button type="button" className="link mono" aria-label={`Open run ${runId}`} onClick={() => void runView.getState().open(runId)}>
       {children}
     </button>
+  );
+}
+
+/** Why the run stands still, in words ("paused at breakpoint `woke_up`"), and a drive error on it. */
+function RunStopLine({ detail }: { detail: RunDetail }) {
+  const { control } = useStores();
+  const driveError = useStore(control, (st) => st.driveErrors[detail.runId] ?? null);
+  const stop = detail.stop;
+  const shown = stop && stop.kind !== 'finished' && stop.kind !== 'waiting' ? stop : null;
+  if (!shown && !driveError) return null;
+  return (
+    <div className="run-stop">
+      {shown ? (
+        <span data-testid="run-stop" data-stop={shown.kind} className={shown.kind === 'error' ? 'run-error' : undefined}>
+          {describeRunStop(shown)
+            .split('`')
+            .map((part, i) => (i % 2 === 1 ? <code key={i} className="mono">{part}</code> : part))}
+        </span>
+      ) : null}
+      {driveError && shown?.kind !== 'error' ? (
+        <span data-testid="drive-error" className="run-error">
+          driving this run failed: {driveError}
+        </span>
+      ) : null}
+    </div>
   );
 }
 
@@ -71,6 +97,7 @@ export function RunHeader({ detail }: { detail: RunDetail }) {
         ) : null}
         {detail.error ? <span className="run-error">error: {detail.error}</span> : null}
       </div>
+      <RunStopLine detail={detail} />
       <RunControls detail={detail} />
     </header>
   );
