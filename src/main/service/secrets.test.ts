@@ -34,7 +34,9 @@ describe('an LLM error that echoes the key', () => {
     expect(llm.requests.at(-1)!.headers.authorization).toBe(`Bearer ${KEY}`); // it was sent, to the server it was entered for
     expect(detail.status).toBe('failed');
     expect(detail.error).toContain('[REDACTED]');
-    const ledger = JSON.stringify(await h.call('ledger.page', { runId: run.runId }));
+    const page = await h.call('ledger.page', { runId: run.runId });
+    const records = await Promise.all(page.entries.map((e) => h.call('ledger.record', { runId: run.runId, seq: e.seq })));
+    const ledger = JSON.stringify([page, records]);
     const ws = (await h.call('workspace.current', {}))!.path;
     const files = [ws, `${ws}-wal`].map((f) => { try { return readFileSync(f).toString('latin1'); } catch { return ''; } }).join('');
     const events = JSON.stringify(h.events);

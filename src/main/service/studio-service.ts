@@ -10,12 +10,11 @@ import { type WireEvent, type WireResult } from '../../shared/contract/wire';
 import { writeFileAtomic } from '../../runtime/storage/files/atomic-write';
 import { WorkspaceTrust } from './workspace-trust';
 import { noneProtector, type KeyProtector } from '../../runtime/provenance/index';
-import { toLedgerEntry } from './dto/ledger-dto';
 import { listActors } from './ops/actor-ops';
 import { exportRunBundle, openBundle } from './ops/bundle-ops';
 import { JobRunner } from './jobs/job-runner';
 import { listArtifacts, readArtifact } from './ops/artifact-ops';
-import { getJob, ledgerPage, stateAt, stateDiff, verifyLedger } from './ops/ledger-ops';
+import { getJob, ledgerPage, ledgerRecord, stateAt, stateDiff, verifyLedger } from './ops/ledger-ops';
 import { answerPrompt, listPrompts, promptOf } from './ops/prompt-ops';
 import { cancelRun, continueRun, fastForward, forkRun, getRun, pauseRun, queryRuns, resumeEvent, runVisits, setBreakpoint, startRun, stepRun } from './ops/run-ops';
 import { getSettings, testLlm, updateSettings } from './ops/settings-ops';
@@ -23,7 +22,8 @@ import { createSnapshot, deleteSnapshot, listSnapshots, previewRestore, restoreS
 import { createWorkspace, currentWorkspace, listWorkflows, listWorkspaces, openPythonFolder, openSqlite, openWorkspace, trustWorkspace } from './ops/workspace-ops';
 import { PathGuard } from './path-guard';
 import { MemorySecretStore, type SecretStore } from './secret-store';
-import { Coalescer, ServiceEvents } from './service-events';
+import { RunEventBatch } from './run-event-batch';
+import { ServiceEvents } from './service-events';
 import { SourceChangeWatch } from './source-change-watch';
 import { summaryOf, type ServiceContext } from './service-context';
 import { type ReadSession } from './sessions/session';
@@ -75,6 +75,7 @@ const HANDLERS: Handlers = {
   'runs.fork': forkRun,
   'runs.exportBundle': exportRunBundle,
   'ledger.page': ledgerPage,
+  'ledger.record': ledgerRecord,
   'ledger.verify': verifyLedger,
   'ledger.stateAt': stateAt,
   'ledger.diff': stateDiff,
@@ -109,8 +110,15 @@ export class StudioService {
   private readonly recentPath: string;
   private statusTimer: ReturnType<typeof setInterval> | null = null;
   private readonly sourceWatch = new SourceChangeWatch(this.events);
-  private readonly runChanged = new Coalescer<RunState>(100, (_id, run) => void this.emitRunChanged(run));
-  private readonly appended = new Coalescer<StepRecord[]>(100, (runId, recs) => void this.emitAppended(runId, recs), (a, b) => [...a, ...b]);
+  /** Live updates of driven runs, at most every 50 ms: fast enough to watch, few enough to keep up with. */
+  private readonly batch = new RunEventBatch(50, {
+    appended: (e) => this.events.emit('ledger.appended', e),
+    saved: (run) => void this.emitRunChanged(run),
+    headSeq: async (runId) => {
+      const s = this.currentSession;
+      return s instanceof SqliteSession ? ((await s.ws.ledger.ledgerHead(runId))?.seq ?? null) : null;
+    },
+  });
 
   private constructor(private readonly options: StudioServiceOptions) {
     this.recentPath = join(options.userDataDir, 'recent-workspaces.json');
@@ -157,7 +165,10 @@ export class StudioService {
     try {
       const valid = validateRequest(op, request);
       const handler = HANDLERS[valid.op] as (ctx: ServiceContext, req: unknown) => Promise<unknown>;
-      return { ok: true, result: await handler(this.ctx, valid.request) };
+      const result = await handler(this.ctx, valid.request);
+      // What the answer shows is announced first, so a screen never holds an answer ahead of its events.
+      this.batch.drain();
+      return { ok: true, result };
     } catch (e) {
       return { ok: false, error: toErrorData(e) };
     }
@@ -169,6 +180,7 @@ export class StudioService {
 
   private async switchTo(next: ReadSession): Promise<void> {
     const prev = this.currentSession;
+    this.batch.drain(); // the old source's news goes out while it is still the current one
     this.unsubscribe?.();
     this.unsubscribe = null;
     this.currentSession = next;
@@ -194,14 +206,34 @@ export class StudioService {
 
   private onRuntimeEvent(e: RuntimeEvent): void {
     if (e.type === 'run-saved') {
-      this.runChanged.push(e.run.runId, e.run);
+      this.batch.saved(e.run);
       // A child started with `async: true` is left running for the host to drive.
       const s = this.currentSession;
       if (s instanceof SqliteSession && e.run.status === 'running' && e.run.parentRunId) s.driver.kick(e.run.runId);
       const prompt = promptOf(e.run);
       if (prompt) this.events.emit('prompt.pending', prompt);
     } else {
-      this.appended.push(e.runId, e.records);
+      this.recordsLanded(e.records);
+    }
+  }
+
+  /**
+   * Records of one commit, by run, with the seqs the writer gave them: it knows its heads right
+   * after the commit (no count, no query). A head that is not the last record's is someone else's
+   * (another connection wrote since): those seqs are left to the batch to place.
+   */
+  private recordsLanded(records: readonly StepRecord[]): void {
+    const s = this.currentSession;
+    const byRun = new Map<string, StepRecord[]>();
+    for (const r of records) {
+      const list = byRun.get(r.runId);
+      if (list) list.push(r);
+      else byRun.set(r.runId, [r]);
+    }
+    for (const [runId, list] of byRun) {
+      const head = s instanceof SqliteSession ? s.ws.ledger.writtenHead(runId) : null;
+      const ours = head !== null && head.recordHash === list.at(-1)!.recordHash;
+      this.batch.landed(runId, list, ours ? head.seq : null);
     }
   }
 
@@ -217,18 +249,6 @@ export class StudioService {
       this.events.emit('run.changed', await summaryOf(s, run));
     } catch {
       // The workspace closed in between: nothing to announce.
-    }
-  }
-
-  private async emitAppended(runId: string, records: StepRecord[]): Promise<void> {
-    const s = this.currentSession;
-    if (!s) return;
-    try {
-      const count = await s.ledgerCount(runId);
-      const first = count - records.length;
-      this.events.emit('ledger.appended', { runId, entries: records.map((r, i) => toLedgerEntry(first + i, r)) });
-    } catch {
-      // As above.
     }
   }
 
@@ -251,16 +271,14 @@ export class StudioService {
   async idle(): Promise<void> {
     const s = this.currentSession;
     if (s instanceof SqliteSession) await s.driver.idle();
-    this.runChanged.drain();
-    this.appended.drain();
+    this.batch.drain();
   }
 
   async close(): Promise<void> {
     if (this.statusTimer) clearInterval(this.statusTimer);
     this.sourceWatch.stop();
     this.unsubscribe?.();
-    this.runChanged.drain();
-    this.appended.drain();
+    this.batch.drain();
     await this.currentSession?.close();
     this.currentSession = null;
   }

@@ -148,7 +148,8 @@ describe('web host: every operation', () => {
     const resumes = page.entries.filter((e) => e.kind === 'resume');
     expect(resumes).toHaveLength(2);
     expect(resumes[0]!.actorId).toBe(h.service.actorId);
-    expect(JSON.parse(resumes[0]!.resultJson!)).toMatchObject({ resume: { payload: { response: 'Ada' } } });
+    const answered = await h.call('ledger.record', { runId: started.runId, seq: resumes[0]!.seq });
+    expect(JSON.parse(answered.resultJson!)).toMatchObject({ resume: { payload: { response: 'Ada' } } });
     expect(page.total).toBe(page.entries.length);
     const waiting = await h.call('ledger.page', { runId: started.runId, status: 'waiting' });
     expect(waiting.entries.every((e) => e.status === 'waiting')).toBe(true);
@@ -360,7 +361,7 @@ describe('web host: every operation', () => {
       expect(agentDone.outputJson).toContain('Saved the note.');
       const resume = (await h.call('ledger.page', { runId: agent.runId, limit: 1000 })).entries.find((e) => e.kind === 'resume')!;
       expect(resume.actorId).toBe(h.service.actorId);
-      expect(resume.resultJson).toContain('"final"');
+      expect((await h.call('ledger.record', { runId: agent.runId, seq: resume.seq })).resultJson).toContain('"final"');
 
       await expect(h.call('settings.update', { toolApproval: { no_such_tool: true } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
       await expect(h.call('settings.update', { llm: { baseUrl: 'ftp://x' } })).rejects.toMatchObject({ code: 'BAD_REQUEST' });

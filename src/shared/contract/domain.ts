@@ -122,11 +122,13 @@ export interface RunDetail extends RunSummary {
   ledgerHead: string | null;
 }
 
-/** One ledger record with its sequence number. */
+/**
+ * One ledger record as the timeline shows it: what it was, where, how it went, who, when, and the
+ * hashes its chain badge stands on. The record's JSON texts (effect, result, the raw line: most of
+ * a record's bytes) are not here: `ledger.record` answers them for the record a person selects.
+ */
 export interface LedgerEntry {
   seq: number;
-  runId: string;
-  stepId: string;
   nodeId: string;
   status: StepStatus;
   effectType: string | null;
@@ -140,15 +142,25 @@ export interface LedgerEntry {
   /** ended - started in milliseconds, when both are known. */
   durationMs: number | null;
   actorId: string | null;
-  error: string | null;
   /**
    * What went wrong in this record, where its status alone does not say it: the error of a failed
    * record, or of a tool call that failed inside an effect that completed. Null when nothing failed.
+   * Shortened to LEDGER_FAILURE_PREVIEW characters; the record in full has all of it.
    */
   failure: string | null;
-  idempotencyKey: string | null;
   prevHash: string | null;
   recordHash: string | null;
+}
+
+/** How much of a failure a timeline row carries (its tooltip); `ledger.record` has the whole text. */
+export const LEDGER_FAILURE_PREVIEW = 300;
+
+/** One ledger record in full, as the record panel shows it (`ledger.record`). */
+export interface LedgerRecord extends LedgerEntry {
+  runId: string;
+  stepId: string;
+  error: string | null;
+  idempotencyKey: string | null;
   signature: string | null;
   effectJson: string | null;
   resultJson: string | null;

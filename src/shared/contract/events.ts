@@ -12,8 +12,12 @@ import {
 export interface EventMap {
   /** A run's state was saved (started, stepped, waiting, completed, …). */
   'run.changed': RunSummary;
-  /** Records were appended to a run's ledger. */
-  'ledger.appended': { runId: string; entries: LedgerEntry[] };
+  /**
+   * Records were appended to a run's ledger: `count` records, seqs `firstSeq` to `lastSeq` (one
+   * event per consecutive span), so the run's ledger now reaches at least `lastSeq`. `entries` are their timeline rows, the newest LEDGER_EVENT_ENTRIES at most: a
+   * screen that wants older ones asks `ledger.page`.
+   */
+  'ledger.appended': { runId: string; firstSeq: number; lastSeq: number; count: number; entries: LedgerEntry[] };
   /** A run started waiting for a person or an event. */
   'prompt.pending': PendingPrompt;
   /** A waiting run was answered or stopped waiting. */
@@ -32,6 +36,9 @@ export interface EventMap {
 }
 
 export type EventName = keyof EventMap;
+
+/** The most timeline rows one `ledger.appended` carries (a burst of a fast loop announces its newest). */
+export const LEDGER_EVENT_ENTRIES = 1000;
 
 export const eventNames: readonly EventName[] = [
   'run.changed',

@@ -13,6 +13,7 @@ import {
   type JobProgress,
   type LlmCheck,
   type LedgerPage,
+  type LedgerRecord,
   type Page,
   type PendingPrompt,
   type RunDetail,
@@ -90,6 +91,8 @@ export const requestSchemas = {
       nodeId: id.nullish(),
     })
     .strict(),
+  /** One record in full (effect, result, the raw line), for the record a person selected. */
+  'ledger.record': z.object({ runId: id, seq }).strict(),
   'ledger.verify': z.object({ runId: id }).strict(),
   'ledger.stateAt': z.object({ runId: id, seq }).strict(),
   'ledger.diff': z.object({ runId: id, fromSeq: seq.nullable(), toSeq: seq }).strict(),
@@ -179,6 +182,7 @@ export interface ResponseMap {
   'runs.resumeEvent': RunDetail;
   'runs.fastForward': RunDetail;
   'ledger.page': LedgerPage;
+  'ledger.record': LedgerRecord;
   /** Starts a verification job; progress and the result arrive as events, and from `jobs.get`. */
   'ledger.verify': { jobId: string };
   'ledger.stateAt': StateAtStep;

@@ -1,15 +1,33 @@
 import { encodeRecordedEffect, encodeStepRecord, parseIsoTimestamp, pyJsonDumps, recordKind, systemRecordText, type StepRecord } from '../../../runtime/index';
-import { type ChainErrorInfo, type ChainSummary, type LedgerEntry } from '../../../shared/contract/domain';
+import { LEDGER_FAILURE_PREVIEW, type ChainErrorInfo, type ChainSummary, type LedgerEntry, type LedgerRecord } from '../../../shared/contract/domain';
 import { type SessionChainReport } from '../sessions/session';
 import { recordFailure } from './record-failure';
 
+/** The timeline row of a record: no JSON texts, the failure shortened (see LedgerEntry). */
 export function toLedgerEntry(seq: number, r: StepRecord): LedgerEntry {
+  return summaryOf(seq, r, preview(recordFailure(r)));
+}
+
+/** A record in full, for the record panel (`ledger.record`). */
+export function toLedgerRecord(seq: number, r: StepRecord): LedgerRecord {
+  return {
+    ...summaryOf(seq, r, recordFailure(r)),
+    runId: r.runId,
+    stepId: r.stepId,
+    error: r.error,
+    idempotencyKey: r.idempotencyKey,
+    signature: r.signature,
+    effectJson: r.effect ? pyJsonDumps(encodeRecordedEffect(r.effect), { indent: 2 }) : null,
+    resultJson: r.result ? pyJsonDumps(r.result, { indent: 2 }) : null,
+    recordJson: pyJsonDumps(encodeStepRecord(r)),
+  };
+}
+
+function summaryOf(seq: number, r: StepRecord, failure: string | null): LedgerEntry {
   const started = parseIsoTimestamp(r.startedAt);
   const ended = r.endedAt ? parseIsoTimestamp(r.endedAt) : null;
   return {
     seq,
-    runId: r.runId,
-    stepId: r.stepId,
     nodeId: r.nodeId,
     status: r.status,
     effectType: r.effect?.type ?? null,
@@ -20,16 +38,14 @@ export function toLedgerEntry(seq: number, r: StepRecord): LedgerEntry {
     endedAt: r.endedAt,
     durationMs: started !== null && ended !== null ? (ended - started) / 1000 : null,
     actorId: r.actorId,
-    error: r.error,
-    failure: recordFailure(r),
-    idempotencyKey: r.idempotencyKey,
+    failure,
     prevHash: r.prevHash,
     recordHash: r.recordHash,
-    signature: r.signature,
-    effectJson: r.effect ? pyJsonDumps(encodeRecordedEffect(r.effect), { indent: 2 }) : null,
-    resultJson: r.result ? pyJsonDumps(r.result, { indent: 2 }) : null,
-    recordJson: pyJsonDumps(encodeStepRecord(r)),
   };
+}
+
+function preview(text: string | null): string | null {
+  return text !== null && text.length > LEDGER_FAILURE_PREVIEW ? `${text.slice(0, LEDGER_FAILURE_PREVIEW - 1)}…` : text;
 }
 
 /** The first problem of a chain, in words a person can act on. */

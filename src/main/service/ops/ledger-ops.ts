@@ -2,7 +2,7 @@ import { encodeRunState, formatIsoTimestamp, pyJsonDumps, systemClock } from '..
 import { type LedgerEntry } from '../../../shared/contract/domain';
 import { StudioError } from '../../../shared/contract/errors';
 import { type Request, type ResponseMap } from '../../../shared/contract/operations';
-import { toChainSummary, toLedgerEntry } from '../dto/ledger-dto';
+import { toChainSummary, toLedgerEntry, toLedgerRecord } from '../dto/ledger-dto';
 import { loadRunOr404, session, type ServiceContext } from '../service-context';
 import { diffJson } from '../state-diff';
 
@@ -11,10 +11,14 @@ type Handler<K extends keyof ResponseMap> = (ctx: ServiceContext, req: Request<K
 /** How far one page request may scan for filtered records before answering with what it found. */
 const MAX_SCAN = 20_000;
 
+/**
+ * Timeline rows (no JSON texts: `ledger.record` has those). A page reads records only: a run with
+ * records exists, so only an empty ledger asks for the run (to tell "no records yet" from "no run").
+ */
 export const ledgerPage: Handler<'ledger.page'> = async (ctx, req) => {
   const s = session(ctx);
-  await loadRunOr404(s, req.runId);
   const total = await s.ledgerCount(req.runId);
+  if (total === 0) await loadRunOr404(s, req.runId);
   const filtered = Boolean(req.status || req.effectType || req.nodeId);
   const entries: LedgerEntry[] = [];
   let from = req.fromSeq;
@@ -30,6 +34,21 @@ export const ledgerPage: Handler<'ledger.page'> = async (ctx, req) => {
     from = page.at(-1)!.seq + 1;
   }
   return { runId: req.runId, total, fromSeq: req.fromSeq, entries };
+};
+
+/** One record in full, for the record a person selected. */
+export const ledgerRecord: Handler<'ledger.record'> = async (ctx, req) => {
+  const s = session(ctx);
+  const [hit] = await s.ledgerPage(req.runId, req.seq, 1);
+  // A page starts at the next record there is: a removed row answers its successor, which is not it.
+  if (hit && hit.seq === req.seq) return toLedgerRecord(hit.seq, hit.record);
+  const count = await s.ledgerCount(req.runId);
+  if (count === 0) await loadRunOr404(s, req.runId);
+  const has = count === 0 ? 'has no ledger records yet' : `has ${count} ledger records (seq 0 to ${count - 1})`;
+  throw new StudioError('NOT_FOUND', `Run ${req.runId} ${has}; there is no record ${req.seq}. The run may have been restored or its file edited: reload the run.`, {
+    runId: req.runId,
+    seq: req.seq,
+  });
 };
 
 export const verifyLedger: Handler<'ledger.verify'> = async (ctx, req) => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { type LedgerEntry } from '../../../shared/contract';
+import { type LedgerRecord } from '../../../shared/contract';
 import { llmCallSummary } from './llm-call-summary';
 
-const entry = (over: Partial<LedgerEntry>): LedgerEntry => ({
+const entry = (over: Partial<LedgerRecord>): LedgerRecord => ({
   seq: 1, runId: 'r', stepId: 's', nodeId: 'ask_llm', status: 'completed', effectType: 'llm_call', kind: 'effect', attempt: 1,
   startedAt: '2026-01-01T00:00:00+00:00', endedAt: '2026-01-01T00:00:01.250000+00:00', durationMs: 1250, actorId: null, error: null, failure: null,
   idempotencyKey: 'k', prevHash: null, recordHash: 'h', signature: null, effectJson: null, resultJson: null, recordJson: '{}', ...over,

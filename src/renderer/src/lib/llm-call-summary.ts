@@ -1,4 +1,4 @@
-import { type LedgerEntry } from '../../../shared/contract';
+import { type LedgerRecord } from '../../../shared/contract';
 
 /** What a person wants to see of an LLM call at a glance: what was asked, what came back, what it cost. */
 export interface LlmCallSummary {
@@ -32,7 +32,7 @@ function parse(json: string | null): Obj | null {
 }
 
 /** The summary of an `llm_call` record (its payload, and its result once completed), or null for other records. */
-export function llmCallSummary(entry: LedgerEntry): LlmCallSummary | null {
+export function llmCallSummary(entry: LedgerRecord): LlmCallSummary | null {
   if (entry.effectType !== 'llm_call') return null;
   const payload = obj(parse(entry.effectJson)?.['payload']) ?? {};
   const messages = Array.isArray(payload['messages']) ? payload['messages'].map(obj).filter((m): m is Obj => m !== null) : [];

@@ -54,7 +54,8 @@ export interface RunViewActions {
   refresh(): Promise<void>;
   applyDetail(detail: RunDetail): void;
   applyRunChanged(run: RunSummary): void;
-  applyLedgerAppended(runId: string, entries: readonly LedgerEntry[]): void;
+  /** `lastSeq`: the newest seq announced; rows older than `entries` are read when they come into view. */
+  applyLedgerAppended(runId: string, entries: readonly LedgerEntry[], lastSeq?: number): void;
   ensureRows(firstRow: number, lastRow: number): void;
   setFilter(filter: Partial<LedgerFilter>): void;
   select(seq: number | null, opts?: { scroll?: boolean; center?: boolean }): void;
@@ -254,10 +255,10 @@ export function createRunViewStore(client: StudioClient, ui: UiStoreApi, opts: {
         reloadDetailSoon();
       },
 
-      applyLedgerAppended: (runId, entries) => {
+      applyLedgerAppended: (runId, entries, lastSeq) => {
         if (!current(runId) || get().status !== 'ready') return;
         const before = get().ledger;
-        const ledger = withEntries(before, entries);
+        const ledger = withEntries(before, entries, Math.max(before.total, (lastSeq ?? -1) + 1));
         const f = get().filtered;
         set({ ledger, filtered: f ? { ...f, desc: prependNewer(f.desc, entries, f.filter) } : null });
         followHead(before, ledger);

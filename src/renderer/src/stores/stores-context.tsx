@@ -4,6 +4,7 @@ import { type ArtifactsStore } from './artifacts-store';
 import { type ChainStore } from './chain-store';
 import { type DiffStore } from './diff-store';
 import { type PromptsStore } from './prompts-store';
+import { type RecordStore } from './record-store';
 import { type RunControlStore } from './run-control-store';
 import { type RunViewStore } from './run-view-store';
 import { type RunsStore } from './runs-store';
@@ -32,6 +33,7 @@ export const useWorkspace = <T,>(sel: (s: WorkspaceStore) => T): T => useStore(u
 export const useRuns = <T,>(sel: (s: RunsStore) => T): T => useStore(useStores().runs, sel);
 export const useRunView = <T,>(sel: (s: RunViewStore) => T): T => useStore(useStores().runView, sel);
 export const useDiff = <T,>(sel: (s: DiffStore) => T): T => useStore(useStores().diff, sel);
+export const useRecord = <T,>(sel: (s: RecordStore) => T): T => useStore(useStores().record, sel);
 export const useCompare = <T,>(sel: (s: DiffStore) => T): T => useStore(useStores().compare, sel);
 export const useChain = <T,>(sel: (s: ChainStore) => T): T => useStore(useStores().chain, sel);
 export const useControl = <T,>(sel: (s: RunControlStore) => T): T => useStore(useStores().control, sel);

@@ -3,6 +3,7 @@ import { createArtifactsStore, type ArtifactsStoreApi } from './artifacts-store'
 import { createChainStore, type ChainStoreApi } from './chain-store';
 import { createDiffStore, type DiffStoreApi } from './diff-store';
 import { createPromptsStore, type PromptsStoreApi } from './prompts-store';
+import { createRecordStore, type RecordStoreApi } from './record-store';
 import { createRunControlStore, type RunControlStoreApi } from './run-control-store';
 import { createRunViewStore, type RunViewStoreApi } from './run-view-store';
 import { createRunsStore, type RunsStoreApi } from './runs-store';
@@ -19,6 +20,8 @@ export interface StudioStores {
   runs: RunsStoreApi;
   runView: RunViewStoreApi;
   diff: DiffStoreApi;
+  /** The selected ledger record in full (the record panel). */
+  record: RecordStoreApi;
   /** A second diff, between any two records of the run (the State tab's compare). */
   compare: DiffStoreApi;
   chain: ChainStoreApi;
@@ -45,6 +48,7 @@ export function createStudioStores(client: StudioClient, uiDeps: UiDeps = {}): S
     runs,
     runView,
     diff: createDiffStore(client),
+    record: createRecordStore(client),
     compare: createDiffStore(client, { delayMs: 0 }),
     chain: createChainStore(client, ui),
     control: createRunControlStore({ client, ui, runView, runs }),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runAt } from '../lib/runs-pages';
 import { FakeClient, flush } from '../test-support/fake-client';
-import { chainSummary, entry, prompt, runDetail, runSummary } from '../test-support/fixtures';
+import { chainSummary, entry, ledgerRecord, prompt, runDetail, runSummary } from '../test-support/fixtures';
 import { createStudioStores } from './studio-stores';
 import { currentSummary } from './chain-store';
 import { wireStores } from './wire-stores';
@@ -14,6 +14,8 @@ function backend() {
     .on('ledger.page', ({ runId }) => ({ runId, total: 3, fromSeq: 0, entries: [entry(0), entry(1), entry(2)] }))
     .on('ledger.verify', () => ({ jobId: 'j1' }))
     .on('ledger.diff', ({ runId, fromSeq, toSeq }) => ({ runId, fromSeq: fromSeq ?? 0, toSeq, changes: [] }))
+    .on('ledger.record', ({ seq }) => ledgerRecord(seq))
+    .on('prompts.list', () => [])
     .on('snapshots.list', () => [])
     .on('artifacts.list', () => []);
 }
@@ -27,6 +29,7 @@ describe('wireStores', () => {
     await s.runView.getState().open('r1');
     await flush();
     client.emit('run.changed', runSummary('r1', { status: 'waiting', currentNode: 'ask' }));
+    await flush();
     expect(runAt(s.runs.getState().pages, 0)?.status).toBe('waiting');
     expect(s.runView.getState().detail?.currentNode).toBe('ask');
     off();
@@ -54,6 +57,43 @@ describe('wireStores', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(client.callsOf('ledger.diff')).toEqual([{ runId: 'r1', fromSeq: 1, toSeq: 2 }]);
     expect(s.diff.getState().status).toBe('ready');
+    off();
+  });
+
+  it('takes a burst of live updates together: every record announced, records before the state, the last state last', async () => {
+    const client = backend();
+    const s = createStudioStores(client);
+    const off = wireStores(s);
+    await s.runView.getState().open('r1');
+    await flush();
+    const seen: Array<[number, string | undefined]> = [];
+    s.runView.subscribe((now) => seen.push([now.ledger.total, now.detail?.status]));
+    client.emit('run.changed', runSummary('r1', { status: 'running', ledgerCount: 4 }));
+    client.emit('ledger.appended', { runId: 'r1', firstSeq: 3, lastSeq: 3, count: 1, entries: [entry(3)] });
+    client.emit('ledger.appended', { runId: 'r1', firstSeq: 4, lastSeq: 5, count: 2, entries: [entry(5)] });
+    client.emit('run.changed', runSummary('r1', { status: 'completed', ledgerCount: 6 }));
+    await flush();
+    expect(s.runView.getState().ledger.total).toBe(6);
+    expect(s.runView.getState().detail?.status).toBe('completed');
+    // One update of the ledger, then one of the state: never "completed" over a shorter ledger.
+    expect(seen.slice(0, 2)).toEqual([[6, 'running'], [6, 'completed']]);
+    off();
+  });
+
+  it('reads the selected record again when its source changed behind the Studio', async () => {
+    let name = 'Ada';
+    const client = backend().on('ledger.record', ({ seq }) => ledgerRecord(seq, { resultJson: JSON.stringify({ name }) }));
+    const s = createStudioStores(client);
+    const off = wireStores(s);
+    s.chain.getState().setSource('ws');
+    await s.runView.getState().open('r1');
+    s.runView.getState().select(1);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(s.record.getState().record?.resultJson).toContain('Ada');
+    name = 'Eve';
+    client.emit('workspace.dataChanged', { sourceId: 'ws' });
+    await flush();
+    expect(s.record.getState().record?.resultJson).toContain('Eve');
     off();
   });
 

@@ -1,4 +1,6 @@
+import { type EventMap, type RunSummary } from '../../../shared/contract';
 import { hasConnection } from '../client/connection';
+import { frameBatch, type FrameBatch } from '../lib/frame-batch';
 import { currentSummary } from './chain-store';
 import { type StudioStores } from './studio-stores';
 
@@ -13,21 +15,26 @@ export function wireStores(s: StudioStores): () => void {
   const offs: Array<() => void> = [];
   const c = s.client;
 
+  // A run driven fast announces its records and state many times a second: the stores take them
+  // once a frame, records before state (as the backend sends them), all of them, the last state last.
+  const live = liveBatch(s);
+  /** Any other event is taken in order: what was held before it goes first. */
+  const inOrder = <T,>(apply: (payload: T) => void) => (payload: T) => {
+    live.flush();
+    apply(payload);
+  };
   offs.push(
-    c.subscribe('run.changed', (run) => {
-      s.runs.getState().applyRunChanged(run);
-      s.runView.getState().applyRunChanged(run);
-      s.prompts.getState().applyRunChanged(run);
-    }),
-    c.subscribe('ledger.appended', ({ runId, entries }) => s.runView.getState().applyLedgerAppended(runId, entries)),
-    c.subscribe('prompt.pending', (p) => s.prompts.getState().applyPending(p)),
-    c.subscribe('prompt.answered', ({ runId, waitKey }) => s.prompts.getState().applyAnswered(runId, waitKey)),
+    c.subscribe('run.changed', (run) => live.push(`run:${run.runId}`, { run })),
+    c.subscribe('ledger.appended', (a) => live.push(`ledger:${a.runId}`, { appended: a })),
+    c.subscribe('prompt.pending', inOrder((p) => s.prompts.getState().applyPending(p))),
+    c.subscribe('prompt.answered', inOrder(({ runId, waitKey }) => s.prompts.getState().applyAnswered(runId, waitKey))),
     c.subscribe('scheduler.status', (st) => s.workspace.getState().setScheduler(st)),
     c.subscribe('run.driveError', ({ runId, message }) => s.control.getState().applyDriveError(runId, message)),
     c.subscribe('job.progress', (p) => s.chain.getState().applyProgress(p)),
-    c.subscribe('job.finished', (p) => s.chain.getState().applyFinished(p, p.result)),
-    c.subscribe('workspace.changed', (w) => s.workspace.getState().setWorkspace(w)),
-    c.subscribe('workspace.dataChanged', ({ sourceId }) => onSourceChanged(s, sourceId)),
+    c.subscribe('job.finished', inOrder((p) => s.chain.getState().applyFinished(p, p.result))),
+    c.subscribe('workspace.changed', inOrder((w) => s.workspace.getState().setWorkspace(w))),
+    c.subscribe('workspace.dataChanged', inOrder(({ sourceId }) => onSourceChanged(s, sourceId))),
+    () => live.cancel(),
   );
 
   if (hasConnection(c)) {
@@ -41,10 +48,13 @@ export function wireStores(s: StudioStores): () => void {
     );
   }
 
-  // Selecting a record shows its diff; opening a run scopes the inspector's lists to it.
+  // Selecting a record reads it in full and shows its diff; opening a run scopes the inspector's lists to it.
   offs.push(
     s.runView.subscribe((now, prev) => {
-      if (now.selectedSeq !== prev.selectedSeq || now.runId !== prev.runId) s.diff.getState().show(now.runId, now.selectedSeq);
+      if (now.selectedSeq !== prev.selectedSeq || now.runId !== prev.runId) {
+        s.record.getState().show(now.runId, now.selectedSeq);
+        s.diff.getState().show(now.runId, now.selectedSeq);
+      }
       if (now.runId !== prev.runId) onRunOpened(s, now.runId);
       if (now.detail !== prev.detail || now.ledger.total !== prev.ledger.total) maybeAutoVerify(s);
     }),
@@ -63,10 +73,33 @@ export function wireStores(s: StudioStores): () => void {
   return () => offs.forEach((off) => off());
 }
 
+type LiveUpdate = { run: RunSummary; appended?: undefined } | { appended: EventMap['ledger.appended']; run?: undefined };
+
+function liveBatch(s: StudioStores): FrameBatch<LiveUpdate> {
+  return frameBatch<LiveUpdate>(
+    (items) => {
+      // Records first, whatever order the keys came in: a run shown "completed" has its records.
+      for (const [, u] of items) if (u.appended) s.runView.getState().applyLedgerAppended(u.appended.runId, u.appended.entries, u.appended.lastSeq);
+      for (const [, u] of items) {
+        if (!u.run) continue;
+        s.runs.getState().applyRunChanged(u.run);
+        s.runView.getState().applyRunChanged(u.run);
+        s.prompts.getState().applyRunChanged(u.run);
+      }
+    },
+    // Records accumulate (each announced once); a newer state replaces an older one.
+    (held, next) =>
+      held.appended && next.appended
+        ? { appended: { ...next.appended, firstSeq: held.appended.firstSeq, count: held.appended.count + next.appended.count, entries: [...held.appended.entries, ...next.appended.entries] } }
+        : next,
+  );
+}
+
 /**
  * Another connection or process wrote to the open source: nothing on screen may outlive the data
  * it came from. Verdicts are dropped (badges say "not yet verified", and a small run re-verifies
- * by itself), and the run list, inbox, open run, its records and the shown diff are read again.
+ * by itself), and the run list, inbox, open run, its records, the selected record and its diff are
+ * read again.
  */
 function onSourceChanged(s: StudioStores, sourceId: string): void {
   if (sourceId !== s.chain.getState().sourceId) return;
@@ -75,7 +108,10 @@ function onSourceChanged(s: StudioStores, sourceId: string): void {
   void s.prompts.getState().load();
   const { runId, selectedSeq } = s.runView.getState();
   if (runId) void s.runView.getState().refresh().then(() => maybeAutoVerify(s));
-  if (runId && selectedSeq !== null) s.diff.getState().show(runId, selectedSeq);
+  if (runId && selectedSeq !== null) {
+    s.record.getState().refresh();
+    s.diff.getState().show(runId, selectedSeq);
+  }
 }
 
 function onRunOpened(s: StudioStores, runId: string | null): void {

@@ -2,6 +2,7 @@
 import {
   type ChainSummary,
   type LedgerEntry,
+  type LedgerRecord,
   type PendingPrompt,
   type RunDetail,
   type RunSummary,
@@ -10,9 +11,16 @@ import {
 
 export function entry(seq: number, over: Partial<LedgerEntry> = {}): LedgerEntry {
   return {
-    seq, runId: 'r1', stepId: `s${seq}`, nodeId: 'n', status: 'completed', effectType: null, kind: 'other', attempt: 1,
-    startedAt: '2026-01-01T00:00:00Z', endedAt: null, durationMs: null, actorId: null, error: null, failure: null, idempotencyKey: null,
-    prevHash: null, recordHash: null, signature: null, effectJson: null, resultJson: null, recordJson: '{}', ...over,
+    seq, nodeId: 'n', status: 'completed', effectType: null, kind: 'other', attempt: 1,
+    startedAt: '2026-01-01T00:00:00Z', endedAt: null, durationMs: null, actorId: null, failure: null,
+    prevHash: null, recordHash: null, ...over,
+  };
+}
+
+export function ledgerRecord(seq: number, over: Partial<LedgerRecord> = {}): LedgerRecord {
+  return {
+    ...entry(seq), runId: 'r1', stepId: `s${seq}`, error: null, idempotencyKey: null, signature: null,
+    effectJson: null, resultJson: null, recordJson: '{}', ...over,
   };
 }
 

@@ -116,6 +116,11 @@ export class SqliteLedgerStore implements LedgerStore {
     });
   }
 
+  /** The head this connection last wrote for the run, from memory (see StepWriter.writtenHead); null when unknown. */
+  writtenHead(runId: string): LedgerHead | null {
+    return this.writer.writtenHead(runId);
+  }
+
   /** Ids of every run that has ledger records (for tools that verify a whole workspace). */
   async ledgerRunIds(): Promise<string[]> {
     return this.db.read(

@@ -90,6 +90,16 @@ export class StepWriter {
     return key === null ? { seq: -1, recordHash: null } : this.storedHead(key);
   }
 
+  /**
+   * The head this connection's last commit left for the run, without a query: what a listener
+   * told of that commit needs to know the seqs it wrote. Null when unknown (nothing written yet by
+   * this connection, or forgotten since another connection committed).
+   */
+  writtenHead(runId: string): LedgerHead | null {
+    const key = this.keys.find(runId);
+    return key === null ? null : (this.heads.get(key) ?? null);
+  }
+
   private storedHead(key: number): LedgerHead {
     const row = this.db.stmt(HEAD_SQL, 'raw').get(key, key) as [number, string] | undefined;
     return row ? { seq: row[0], recordHash: row[1] } : { seq: -1, recordHash: null };

@@ -1,11 +1,11 @@
-import { type LedgerEntry } from '../../../../shared/contract';
+import { type LedgerRecord } from '../../../../shared/contract';
 import { formatDuration } from '../../lib/format';
 import { llmCallSummary } from '../../lib/llm-call-summary';
 
 const tokens = (n: number | null): string => (n === null ? '—' : n.toLocaleString('en-US'));
 
 /** An LLM call at a glance, above its raw JSON: prompt, answer, tokens, latency. */
-export function LlmCallView({ entry }: { entry: LedgerEntry }) {
+export function LlmCallView({ entry }: { entry: LedgerRecord }) {
   const s = llmCallSummary(entry);
   if (!s) return null;
   return (

@@ -1,11 +1,12 @@
 import { type ReactNode } from 'react';
-import { type LedgerEntry } from '../../../../shared/contract';
+import { type LedgerEntry, type LedgerRecord } from '../../../../shared/contract';
 import { badgeForSeq, explainChainError } from '../../lib/chain-badges';
 import { formatDuration, formatTimestamp } from '../../lib/format';
 import { currentSummary } from '../../stores/chain-store';
 import { selectDiff, selectDiffError, selectDiffSeq, selectDiffStatus } from '../../stores/diff-store';
 import { selectRunId, selectSelectedEntry, selectSelectedSeq } from '../../stores/run-view-store';
-import { useChain, useDiff, useRunView, useStores, useWorkspace } from '../../stores/stores-context';
+import { recordFor, type RecordState } from '../../stores/record-store';
+import { useChain, useDiff, useRecord, useRunView, useStores, useWorkspace } from '../../stores/stores-context';
 import { selectActorNames } from '../../stores/workspace-store';
 import { ChainBadge } from '../common/chain-badge';
 import { CopyText } from '../common/copy-text';
@@ -25,18 +26,35 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-/** The selected ledger record: its fields, effect, result, error, and the state change it made. */
+/**
+ * The selected ledger record: its fields, effect, result, error, and the state change it made. The
+ * row's summary shows at once; the record in full (its JSON texts) comes from `ledger.record`.
+ */
 export function RecordPanel() {
   const seq = useRunView(selectSelectedSeq);
-  const entry = useRunView(selectSelectedEntry);
+  const runId = useRunView(selectRunId);
+  const row = useRunView(selectSelectedEntry);
+  const full = useRecord((s) => recordFor(s, runId, seq));
+  const status = useRecord((s) => (s.runId === runId && s.seq === seq ? s.status : 'loading'));
+  const error = useRecord((s) => s.error);
   if (seq === null) {
     return <div className="hint-text">Select a ledger record (click, or <kbd>j</kbd>/<kbd>k</kbd>) to see its effect, result and the state change it made.</div>;
   }
+  if (status === 'gone') return <p className="field-error" role="alert">Record {seq} is no longer in this run&apos;s ledger: {error}</p>;
+  const entry = full ?? row;
   if (!entry) return <div className="empty"><ProgressBar label="Loading record" />Loading record {seq}…</div>;
-  return <RecordDetails entry={entry} />;
+  return <RecordDetails entry={entry} full={full} status={status} error={error} />;
 }
 
-function RecordDetails({ entry }: { entry: LedgerEntry }) {
+interface DetailsProps {
+  /** The record in full when read, else its timeline row. */
+  entry: LedgerEntry;
+  full: LedgerRecord | null;
+  status: RecordState['status'];
+  error: string | null;
+}
+
+function RecordDetails({ entry, full, status, error }: DetailsProps) {
   const { runView } = useStores();
   const runId = useRunView(selectRunId);
   const summary = useChain((s) => currentSummary(s, runId));
@@ -70,38 +88,50 @@ function RecordDetails({ entry }: { entry: LedgerEntry }) {
             <span className="faint">none recorded</span>
           )}
         </Field>
-        <Field label="step id"><CopyText text={entry.stepId} label="step id" /></Field>
-        {entry.idempotencyKey ? <Field label="idempotency"><CopyText text={entry.idempotencyKey} label="idempotency key" /></Field> : null}
+        {full ? <Field label="step id"><CopyText text={full.stepId} label="step id" /></Field> : null}
+        {full?.idempotencyKey ? <Field label="idempotency"><CopyText text={full.idempotencyKey} label="idempotency key" /></Field> : null}
         <Field label="prev hash">{entry.prevHash ? <CopyText text={entry.prevHash} display={entry.prevHash.slice(0, 24)} label="previous hash" /> : <span className="faint">— (first record)</span>}</Field>
         <Field label="record hash">{entry.recordHash ? <CopyText text={entry.recordHash} display={entry.recordHash.slice(0, 24)} label="record hash" /> : <span className="faint">missing</span>}</Field>
-        {entry.signature ? <Field label="signature"><CopyText text={entry.signature} display={entry.signature.slice(0, 24)} label="signature" /></Field> : null}
+        {full?.signature ? <Field label="signature"><CopyText text={full.signature} display={full.signature.slice(0, 24)} label="signature" /></Field> : null}
       </dl>
-      {entry.error || entry.failure ? (
+      {full?.error || entry.failure ? (
         <section className="panel-section">
           <h3 className="section-title">Error</h3>
-          <pre className="error-text">{entry.error ?? entry.failure}</pre>
+          <pre className="error-text">{full ? (full.error ?? full.failure) : entry.failure}</pre>
         </section>
       ) : null}
-      <LlmCallView entry={entry} />
-      {entry.effectJson ? (
-        <section className="panel-section">
-          <h3 className="section-title">Effect</h3>
-          <JsonTreeView json={entry.effectJson} label="Effect" onArtifact={openArtifact} />
-        </section>
-      ) : null}
-      <section className="panel-section">
-        <h3 className="section-title">Result</h3>
-        <JsonTreeView json={entry.resultJson} label="Result" onArtifact={openArtifact} />
-      </section>
+      {full ? <RecordTexts record={full} /> : status === 'error' ? <p className="field-error">Could not read the record: {error}</p> : <ProgressBar label="Loading the record" />}
       <section className="panel-section">
         <h3 className="section-title">State change</h3>
         <RecordDiff seq={entry.seq} />
       </section>
-      <details className="panel-section raw">
-        <summary className="section-title">Record as written (JSONL)</summary>
-        <JsonTreeView json={entry.recordJson} label="Raw record" openDepth={1} onArtifact={openArtifact} />
-      </details>
+      {full ? (
+        <details className="panel-section raw">
+          <summary className="section-title">Record as written (JSONL)</summary>
+          <JsonTreeView json={full.recordJson} label="Raw record" openDepth={1} onArtifact={openArtifact} />
+        </details>
+      ) : null}
     </div>
+  );
+}
+
+/** What the record carried: the LLM call at a glance, the effect, the result. */
+function RecordTexts({ record }: { record: LedgerRecord }) {
+  const openArtifact = useOpenArtifact();
+  return (
+    <>
+      <LlmCallView entry={record} />
+      {record.effectJson ? (
+        <section className="panel-section">
+          <h3 className="section-title">Effect</h3>
+          <JsonTreeView json={record.effectJson} label="Effect" onArtifact={openArtifact} />
+        </section>
+      ) : null}
+      <section className="panel-section">
+        <h3 className="section-title">Result</h3>
+        <JsonTreeView json={record.resultJson} label="Result" onArtifact={openArtifact} />
+      </section>
+    </>
   );
 }
 
