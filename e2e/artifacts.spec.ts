@@ -21,7 +21,9 @@ test('open an artifact from the run and from the workspace list', async ({ app: 
   await expect(page.getByTestId('artifact-preview')).toContainText('Numbers of the day');
 
   await page.keyboard.press('3');
-  const all = page.getByTestId('artifact-list');
+  // The page's own list: the inspector's Artifacts tab, still open beside it, has one too, and
+  // until the page's list has loaded the first item on screen is the inspector's.
+  const all = page.getByRole('region', { name: 'Artifacts of the workspace' }).getByTestId('artifact-list');
   await expect(all.getByTestId('artifact-item').first()).toBeVisible();
   await all.getByTestId('artifact-item').first().click();
   await expect(page.locator('.page [data-testid="artifact-preview"]')).toBeVisible();

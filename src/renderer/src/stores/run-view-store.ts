@@ -21,6 +21,7 @@ import {
   withPage,
   type LedgerCache,
 } from '../lib/ledger-cache';
+import { ReadOrder } from '../lib/read-order';
 import { type UiStoreApi } from './ui-store';
 
 /** A filtered timeline, loaded newest window first (see filtered-ledger.ts). */
@@ -94,9 +95,31 @@ export function createRunViewStore(client: StudioClient, ui: UiStoreApi, opts: {
   const inflightPages = new Set<string>();
   let detailTimer: ReturnType<typeof setTimeout> | null = null;
   let scrollTick = 0;
+  // Reads of the open run's detail and visits answer in any order: only the newest sent is kept.
+  const detailOrder = new ReadOrder();
+  const visitsOrder = new ReadOrder();
+  // Bumped by each open(), so an open overtaken by another (even of the same run) stops.
+  let opens = 0;
 
   return createStore<RunViewStore>()((set, get) => {
     const current = (runId: string) => get().runId === runId;
+
+    /** Reads the detail; shows it unless a newer read was shown meanwhile. Null when it is not shown. */
+    async function readDetail(runId: string): Promise<RunDetail | null> {
+      const ticket = detailOrder.ticket();
+      const detail = await client.invoke('runs.get', { runId });
+      if (!current(runId) || !detailOrder.admit(ticket)) return null;
+      showDetail(detail);
+      return detail;
+    }
+
+    function showDetail(detail: RunDetail): void {
+      const before = get().ledger;
+      // A grown ledgerCount with no event yet: the rows in view fetch what is missing.
+      const ledger = detail.ledgerCount > before.total ? withEntries(before, [], detail.ledgerCount) : before;
+      set({ detail, ledger, status: 'ready' });
+      followHead(before, ledger);
+    }
 
     async function loadPages(runId: string, pages: number[]): Promise<void> {
       const todo = pages.filter((p) => !inflightPages.has(`${runId}:${p}`));
@@ -143,8 +166,9 @@ export function createRunViewStore(client: StudioClient, ui: UiStoreApi, opts: {
       if (!force && moving && Date.now() - visitsAt < 2000) return;
       visitsAt = Date.now();
       try {
+        const ticket = visitsOrder.ticket();
         const visits = await client.invoke('runs.visits', { runId });
-        if (current(runId)) set({ visits });
+        if (current(runId) && visitsOrder.admit(ticket)) set({ visits });
       } catch {
         // The graph falls back to the ledger's path; the run's own errors are reported by runs.get.
       }
@@ -178,12 +202,15 @@ export function createRunViewStore(client: StudioClient, ui: UiStoreApi, opts: {
       scrollTarget: null,
 
       open: async (runId) => {
+        const opening = ++opens;
         set({ runId, detail: null, visits: null, status: runId ? 'loading' : 'idle', error: null, ledger: emptyLedgerCache(), filter: noLedgerFilter, filtered: null, selectedSeq: null, scrollTarget: null });
         if (!runId) return;
+        const live = () => opens === opening && current(runId);
         try {
-          const detail = await client.invoke('runs.get', { runId });
-          if (!current(runId)) return;
-          set({ detail, status: 'ready', ledger: emptyLedgerCache(detail.ledgerCount) });
+          await readDetail(runId);
+          // A newer read (the run changed while opening) may have been shown before this one.
+          const detail = get().detail;
+          if (!live() || !detail) return;
           void loadVisits(runId, true);
           const total = detail.ledgerCount;
           if (total === 0) return;
@@ -193,12 +220,12 @@ export function createRunViewStore(client: StudioClient, ui: UiStoreApi, opts: {
           // …then, for a run small enough, the rest in the background so the graph's visit
           // counts cover the whole run.
           const firstLoaded = Math.max(0, last - 1) * LEDGER_PAGE_SIZE;
-          if (total <= EAGER_LEDGER_LIMIT && firstLoaded > 0 && current(runId)) {
+          if (total <= EAGER_LEDGER_LIMIT && firstLoaded > 0 && live()) {
             const res = await client.invoke('ledger.page', { runId, fromSeq: 0, limit: firstLoaded });
-            if (current(runId)) set({ ledger: withPage(get().ledger, res) });
+            if (live()) set({ ledger: withPage(get().ledger, res) });
           }
         } catch (err) {
-          if (!current(runId)) return;
+          if (!live()) return;
           set({ status: 'error', error: err instanceof Error ? err.message : String(err) });
           ui.getState().reportError(err, 'Could not open the run');
         }
@@ -208,10 +235,8 @@ export function createRunViewStore(client: StudioClient, ui: UiStoreApi, opts: {
         const runId = get().runId;
         if (!runId) return;
         try {
-          const detail = await client.invoke('runs.get', { runId });
-          if (!current(runId)) return;
-          get().applyDetail(detail);
-          void loadVisits(runId, detail.status !== 'running');
+          const detail = await readDetail(runId);
+          if (detail) void loadVisits(runId, detail.status !== 'running');
         } catch (err) {
           if (current(runId)) ui.getState().reportError(err, 'Could not refresh the run');
         }
@@ -241,17 +266,15 @@ export function createRunViewStore(client: StudioClient, ui: UiStoreApi, opts: {
 
       applyDetail: (detail) => {
         if (!current(detail.runId)) return;
-        const before = get().ledger;
-        // A grown ledgerCount with no event yet: the rows in view fetch what is missing.
-        const ledger = detail.ledgerCount > before.total ? withEntries(before, [], detail.ledgerCount) : before;
-        set({ detail, ledger, status: 'ready' });
-        followHead(before, ledger);
+        detailOrder.adoptOther();
+        showDetail(detail);
       },
 
       applyRunChanged: (run) => {
+        if (!current(run.runId)) return;
         const d = get().detail;
-        if (!d || d.runId !== run.runId) return;
-        set({ detail: { ...d, ...run } });
+        if (d) set({ detail: { ...d, ...run } });
+        // Also while the run opens: the read in flight may have been made before this change.
         reloadDetailSoon();
       },
 
