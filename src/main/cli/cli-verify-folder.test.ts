@@ -31,6 +31,7 @@ describe('studio verify <python data folder>', () => {
     const r = await runStudio(['verify', await fixtureCopy()]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('All 12 chains verified (38 records).');
+    expect(r.stdout).toContain('Checked: the hash chains (integrity). Not checked: who wrote the records (Python ledgers carry no signatures).');
     expect(r.stdout).not.toContain('BROKEN');
   });
 
@@ -105,5 +106,7 @@ describe('studio: bad usage and unreadable input exit 2 with one clear message',
     const r = await runStudio(['--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Usage: studio <command>');
+    expect(r.stdout).toContain('--allow-untrusted');
+    expect(r.stdout).toContain('3 when it verifies but no --trusted key authenticates its signer');
   });
 });

@@ -86,6 +86,8 @@ describe('studio verify <workspace>', () => {
     const r = await runStudio(['verify', wsPath]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('All 2 chains verified');
+    // The hash chains are all this checks: it must not read as "who wrote it is proven".
+    expect(r.stdout).toContain('Checked: the hash chains (integrity). Not checked: signatures or who wrote the records: export a bundle (studio export <workspace> <run> --bundle) and verify it with --trusted.');
     expect(r.stderr).toContain(`[1/2]`); // progress goes to stderr, stdout stays the report
   });
 

@@ -5,6 +5,7 @@
  * Exit 0 when nothing is broken (and, for a data folder, every file reads); 1 when a chain is
  * broken, a file damaged, or (with --require-chain) a run unchained; 2 for bad usage, input that
  * cannot be opened, or a path where no ledger was found (a wrong path must not pass a CI gate).
+ * Signatures are not checked here (that is `studio verify <bundle> --trusted`), and the report says so.
  */
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
@@ -181,12 +182,23 @@ export function humanReport(report: VerifyReport): string {
   for (const f of report.corruptFiles) lines.push(`  UNREADABLE   ${f}`);
   for (const p of report.integrityProblems) lines.push(`  DAMAGED      ${p}`);
   for (const id of report.runsWithoutLedger) lines.push(`  note: run ${id} has a run file but no ledger file`);
-  lines.push(verdictLine(report));
+  lines.push(verdictLine(report), SCOPE[report.source.kind]);
   if (report.requireChain && report.totals.unchained > 0) {
     lines.push(`${plural(report.totals.unchained, 'run')} ${report.totals.unchained === 1 ? 'is' : 'are'} not chained and --require-chain was given.`);
   }
   return `${lines.join('\n')}\n`;
 }
+
+/**
+ * What this command proves, and what it does not: a hash chain shows a record was not changed
+ * after it was written, but anyone who can write the file can rebuild the chain. Who wrote it is
+ * proven only by signatures checked against trusted keys, which only an audit bundle carries out.
+ */
+const SCOPE: Readonly<Record<InputKind, string>> = {
+  sqlite: 'Checked: the hash chains (integrity). Not checked: signatures or who wrote the records: export a bundle (studio export <workspace> <run> --bundle) and verify it with --trusted.',
+  'python-folder': 'Checked: the hash chains (integrity). Not checked: who wrote the records (Python ledgers carry no signatures).',
+  'python-sqlite': 'Checked: the hash chains (integrity). Not checked: who wrote the records (Python ledgers carry no signatures).',
+};
 
 function verdictLine(report: VerifyReport): string {
   if (report.integrityProblems.length > 0) return 'The workspace file is damaged (SQLite quick_check failed): restore it from a backup, or export what still reads.';
