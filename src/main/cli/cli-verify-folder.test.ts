@@ -41,7 +41,7 @@ describe('studio verify <python data folder>', () => {
     const r = await runStudio(['verify', dir]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(new RegExp(`BROKEN +run ${RUN}`));
-    expect(r.stdout).toContain('first bad record: index 3: record 3 was changed after it was written');
+    expect(r.stdout).toContain('first bad record: index 3: Record 3 was changed after it was written');
     expect(r.stdout).toContain('1 of 12 chains broken.');
   });
 
@@ -64,7 +64,7 @@ describe('studio verify <python data folder>', () => {
     const r = await runStudio(['verify', dir]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`run ${RUN}`);
-    expect(r.stdout).toMatch(/index 2: record 2 \(line 3\) cannot be read/);
+    expect(r.stdout).toMatch(/index 2: Record 2 \(line 3\) cannot be read/);
   });
 
   it('verifies one run with --run, and refuses an unknown run with exit 2', async () => {

@@ -14,6 +14,7 @@ import { chainTotals, verifyDataFolder, verifyLedgerFile, type LedgerFileReport,
 import { verifyPythonSqliteStore } from '../../runtime/storage/python-sqlite/index';
 import { RuntimeError } from '../../runtime/errors';
 import { type SqliteWorkspace } from '../../runtime/storage/sqlite/index';
+import { chainErrorAdvice } from '../../shared/chain-errors';
 import { explainChainError } from './chain-explain';
 import { CliUsageError, EXIT_FAILED, EXIT_OK, type CliIo } from './cli-io';
 import { INPUT_LABEL, inputKind, openFolderReadonly, openPythonSqliteReadonly, openWorkspaceReadonly, type InputKind } from './open-input';
@@ -27,7 +28,8 @@ export interface RunVerification {
   count: number;
   headHash: string | null;
   firstBadIndex: number | null;
-  errors: Array<LedgerVerificationError & { explanation: string }>;
+  /** Each error with the shared table's words (src/shared/chain-errors.ts). */
+  errors: Array<LedgerVerificationError & { explanation: string; advice: string }>;
 }
 
 export interface VerifyReport {
@@ -77,7 +79,7 @@ function verifySource(kind: InputKind, path: string, runId: string | null, io: C
 }
 
 const withWords = (errors: readonly LedgerVerificationError[]): RunVerification['errors'] =>
-  errors.map((e) => ({ ...e, explanation: explainChainError(e) }));
+  errors.map((e) => ({ ...e, explanation: explainChainError(e), advice: chainErrorAdvice(e) }));
 
 async function verifyWorkspace(path: string, runId: string | null, progress: Progress): Promise<Found> {
   const source = { kind: 'sqlite' as const, path };
@@ -177,6 +179,7 @@ export function humanReport(report: VerifyReport): string {
     if (!r.ok && first) {
       lines.push(`               first bad record: index ${first.index}: ${first.explanation}`);
       if (r.errors.length > 1) lines.push(`               (and ${plural(r.errors.length - 1, 'more problem')} after it)`);
+      lines.push(`               what to do: ${first.advice}`);
     }
   }
   for (const f of report.corruptFiles) lines.push(`  UNREADABLE   ${f}`);
