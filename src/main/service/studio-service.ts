@@ -27,7 +27,6 @@ import { Coalescer, ServiceEvents } from './service-events';
 import { SourceChangeWatch } from './source-change-watch';
 import { summaryOf, type ServiceContext } from './service-context';
 import { type ReadSession } from './sessions/session';
-import { SqliteSession } from './sessions/sqlite-session';
 
 export interface StudioServiceOptions {
   userDataDir: string;
@@ -179,8 +178,9 @@ export class StudioService {
       await prev.close().catch((e: unknown) => console.warn(`studio: closing ${prev.info.path} failed: ${e instanceof Error ? e.message : String(e)}`));
     }
     this.sourceWatch.watch(next);
-    if (next instanceof SqliteSession) {
-      this.unsubscribe = next.runtime.onEvent((e) => this.onRuntimeEvent(e));
+    const drive = next.capabilities.drive;
+    if (drive) {
+      this.unsubscribe = drive.runtime.onEvent((e) => this.onRuntimeEvent(e));
       await this.remember(next.info.path);
     }
     this.events.emit('workspace.changed', next.info);
@@ -191,7 +191,7 @@ export class StudioService {
       this.runChanged.push(e.run.runId, e.run);
       // A child started with `async: true` is left running for the host to drive.
       const s = this.currentSession;
-      if (s instanceof SqliteSession && e.run.status === 'running' && e.run.parentRunId) s.driver.kick(e.run.runId);
+      if (e.run.status === 'running' && e.run.parentRunId) s?.capabilities.drive?.driver.kick(e.run.runId);
       const prompt = promptOf(e.run);
       if (prompt) this.events.emit('prompt.pending', prompt);
     } else {
@@ -239,7 +239,7 @@ export class StudioService {
   /** Waits until no run is being driven in the background (tests and shutdown). */
   async idle(): Promise<void> {
     const s = this.currentSession;
-    if (s instanceof SqliteSession) await s.driver.idle();
+    await s?.capabilities.drive?.driver.idle();
     this.runChanged.drain();
     this.appended.drain();
   }
@@ -256,10 +256,11 @@ export class StudioService {
 }
 
 function schedulerStatus(s: ReadSession | null): SchedulerStatus {
-  if (!(s instanceof SqliteSession)) return { running: false, runsResumed: 0, runsFailed: 0, pollCycles: 0, lastPollAt: null, lastError: null, nextWakeAt: null };
-  const st = s.scheduler.stats;
+  const scheduler = s?.capabilities.drive?.scheduler;
+  if (!scheduler) return { running: false, runsResumed: 0, runsFailed: 0, pollCycles: 0, lastPollAt: null, lastError: null, nextWakeAt: null };
+  const st = scheduler.stats;
   return {
-    running: s.scheduler.isRunning,
+    running: scheduler.isRunning,
     runsResumed: st.runsResumed,
     runsFailed: st.runsFailed,
     pollCycles: st.pollCycles,
