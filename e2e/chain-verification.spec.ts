@@ -30,6 +30,7 @@ test('verify a chain and see every badge verified; tamper with one row and see e
   await expect(page.locator('.chain-error')).toContainText(`Record ${target}`);
   await page.getByTestId('inspector-tab-provenance').click();
   await expect(page.getByTestId('provenance-verdict')).toContainText('broken');
+  await expect(page.getByTestId('chain-advice')).toContainText('What to do: Restore the file from a backup');
   await page.getByTestId('inspector-tab-record').click();
   await shot(page, '06-chain-broken');
 });

@@ -61,16 +61,26 @@ describe('studio export --bundle, then studio verify <bundle>', () => {
     expect(r.stdout).toContain(`Exported run ${askRun} to ${out}`);
     expect(r.stdout).toContain(`sha256 ${sha256(out)}`);
 
+    // Without trusted keys the signatures only show that whoever holds the bundle's keys signed:
+    // the verdict says so, and a CI gate fails (exit 3) unless it accepts that with --allow-untrusted.
     const verify = await runStudio(['verify', out]);
-    expect(verify.code, verify.stdout).toBe(0);
-    expect(verify.stdout).toMatch(/^VERIFIED: everything holds/);
+    expect(verify.code, verify.stdout).toBe(3);
+    expect(verify.stdout).toMatch(/^NOT AUTHENTICATED: integrity verified; signer not authenticated: pass --trusted keys\.json/);
+    expect(verify.stdout).not.toContain('everything holds');
     expect(verify.stdout).toContain('NOT checked against any trusted list');
+    const untrustedJson = await runStudio(['verify', out, '--json']);
+    expect(untrustedJson.code).toBe(3);
+    expect(JSON.parse(untrustedJson.stdout)).toMatchObject({ ok: false, integrity: true, signer: 'not-authenticated', trust: 'unanchored' });
+    const accepted = await runStudio(['verify', out, '--allow-untrusted']);
+    expect(accepted.code, accepted.stdout).toBe(0);
+    expect(accepted.stdout).toMatch(/^INTEGRITY VERIFIED: integrity verified; signer not authenticated \(accepted with --allow-untrusted\)/);
 
     const keys = join(dir, 'keys.json');
     writeFileSync(keys, (await runStudio(['keys', wsPath, '--json'])).stdout);
     const pinned = await runStudio(['verify', out, '--trusted', keys, '--require-seal', '--json']);
     expect(pinned.code).toBe(0);
-    expect(JSON.parse(pinned.stdout)).toMatchObject({ ok: true, sealed: true, trust: 'trusted-keys', findings: [] });
+    expect(JSON.parse(pinned.stdout)).toMatchObject({ ok: true, integrity: true, signer: 'authenticated', sealed: true, trust: 'trusted-keys', findings: [] });
+    expect((await runStudio(['verify', out, '--trusted', keys])).stdout).toMatch(/^VERIFIED: everything holds, signed by trusted keys/);
 
     const strangers = join(dir, 'strangers.json');
     writeFileSync(strangers, '[]');
@@ -99,7 +109,8 @@ describe('studio export --bundle, then studio verify <bundle>', () => {
     const r = await runStudio(['export', wsPath, helloRun, '--bundle', '--out', out, '--no-artifacts'], { env: { STUDIO_KEY_PASSPHRASE: 'correct horse' } });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/Signed with the passphrase-protected key [0-9a-f]{32} of studio CLI/);
-    expect((await runStudio(['verify', out, '--require-seal'])).code).toBe(0);
+    expect((await runStudio(['verify', out, '--require-seal'])).code).toBe(3);
+    expect((await runStudio(['verify', out, '--require-seal', '--allow-untrusted'])).code).toBe(0);
     expect((await runStudio(['keys', wsPath])).stdout).toMatch(/service +studio CLI +ar_[0-9a-f]{24} +passphrase/);
   });
 
@@ -118,13 +129,21 @@ describe('studio export --bundle, then studio verify <bundle>', () => {
     const strict = await runStudio(['verify', out]);
     expect(strict.code).toBe(1);
     expect(strict.stdout).toMatch(/unsigned_records/);
-    expect((await runStudio(['verify', out, '--allow-unsigned'])).code).toBe(0);
+    // Nothing is signed, so there is no signer to authenticate: --allow-unsigned alone accepts that,
+    // and the verdict says that nobody vouches for the records.
+    const allowed = await runStudio(['verify', out, '--allow-unsigned']);
+    expect(allowed.code, allowed.stdout).toBe(0);
+    expect(allowed.stdout).toMatch(/^INTEGRITY VERIFIED: integrity verified; not signed: nothing says who wrote these records/);
+    expect(JSON.parse((await runStudio(['verify', out, '--allow-unsigned', '--json'])).stdout)).toMatchObject({ ok: true, integrity: true, signer: 'unsigned' });
   });
 
   it('refuses bundle options elsewhere, and an existing output file (exit 2)', async () => {
     const wrong = await runStudio(['verify', wsPath, '--trusted', 'keys.json']);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain('--trusted applies to an audit bundle only');
+    const untrusted = await runStudio(['verify', wsPath, '--allow-untrusted']);
+    expect(untrusted.code).toBe(2);
+    expect(untrusted.stderr).toContain('--allow-untrusted applies to an audit bundle only');
     expect((await runStudio(['export', wsPath, helloRun, '--no-artifacts'])).code).toBe(2);
     const taken = await runStudio(['export', wsPath, helloRun, '--bundle', '--out', join(dir, 'ask.arbundle.jsonl')]);
     expect(taken.code).toBe(2);

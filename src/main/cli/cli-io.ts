@@ -14,6 +14,8 @@ export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 /** Bad usage, or input that cannot be read at all. */
 export const EXIT_USAGE = 2;
+/** An audit bundle verified, but no trusted key authenticates its signer (`--allow-untrusted` accepts it). */
+export const EXIT_UNAUTHENTICATED = 3;
 
 /** Bad usage or unusable input: reported in one line (no stack trace) with exit code 2. */
 export class CliUsageError extends Error {

@@ -31,6 +31,7 @@ describe('studio verify <python data folder>', () => {
     const r = await runStudio(['verify', await fixtureCopy()]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('All 12 chains verified (38 records).');
+    expect(r.stdout).toContain('Checked: the hash chains (integrity). Not checked: who wrote the records (Python ledgers carry no signatures).');
     expect(r.stdout).not.toContain('BROKEN');
   });
 
@@ -40,7 +41,7 @@ describe('studio verify <python data folder>', () => {
     const r = await runStudio(['verify', dir]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(new RegExp(`BROKEN +run ${RUN}`));
-    expect(r.stdout).toContain('first bad record: index 3: record 3 was changed after it was written');
+    expect(r.stdout).toContain('first bad record: index 3: Record 3 was changed after it was written');
     expect(r.stdout).toContain('1 of 12 chains broken.');
   });
 
@@ -63,7 +64,7 @@ describe('studio verify <python data folder>', () => {
     const r = await runStudio(['verify', dir]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`run ${RUN}`);
-    expect(r.stdout).toMatch(/index 2: record 2 \(line 3\) cannot be read/);
+    expect(r.stdout).toMatch(/index 2: Record 2 \(line 3\) cannot be read/);
   });
 
   it('verifies one run with --run, and refuses an unknown run with exit 2', async () => {
@@ -105,5 +106,7 @@ describe('studio: bad usage and unreadable input exit 2 with one clear message',
     const r = await runStudio(['--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Usage: studio <command>');
+    expect(r.stdout).toContain('--allow-untrusted');
+    expect(r.stdout).toContain('3 when it verifies but no --trusted key authenticates its signer');
   });
 });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EffectType, EffectOutcome, parseJson, Runtime, WorkflowSpec, type JsonObject } from '../../runtime/index';
+import { CHAIN_ERRORS } from '../../shared/chain-errors';
 import { runIndependentVerify } from '../../runtime/storage/files/fixture-helpers';
 import { SqliteWorkspace } from '../../runtime/storage/sqlite/index';
 import { type RunRow } from './runs-command';
@@ -86,6 +87,8 @@ describe('studio verify <workspace>', () => {
     const r = await runStudio(['verify', wsPath]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('All 2 chains verified');
+    // The hash chains are all this checks: it must not read as "who wrote it is proven".
+    expect(r.stdout).toContain('Checked: the hash chains (integrity). Not checked: signatures or who wrote the records: export a bundle (studio export <workspace> <run> --bundle) and verify it with --trusted.');
     expect(r.stderr).toContain(`[1/2]`); // progress goes to stderr, stdout stays the report
   });
 
@@ -97,7 +100,8 @@ describe('studio verify <workspace>', () => {
     const r = await runStudio(['verify', wsPath]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(new RegExp(`BROKEN +run ${completedRun}`));
-    expect(r.stdout).toContain('first bad record: index 1: record 1 was changed after it was written');
+    expect(r.stdout).toContain('first bad record: index 1: Record 1 was changed after it was written');
+    expect(r.stdout).toContain(`what to do: ${CHAIN_ERRORS.record_hash_mismatch.advice}`);
     expect(r.stdout).toMatch(new RegExp(`verified +run ${waitingRun}`));
     const json = JSON.parse((await runStudio(['verify', wsPath, '--run', completedRun, '--json'])).stdout);
     expect(json).toMatchObject({ ok: false, runs: [{ runId: completedRun, firstBadIndex: 1 }] });

@@ -31,7 +31,7 @@ type Values = Record<string, string | boolean | undefined>;
 const COMMANDS: Record<string, { options: Options; positionals: number; names: string[] }> = {
   serve: { options: { port: { type: 'string' }, workspace: { type: 'string' } }, positionals: 0, names: [] },
   verify: {
-    options: { run: { type: 'string' }, json: { type: 'boolean' }, 'require-chain': { type: 'boolean' }, trusted: { type: 'string' }, 'require-seal': { type: 'boolean' }, 'allow-unsigned': { type: 'boolean' } },
+    options: { run: { type: 'string' }, json: { type: 'boolean' }, 'require-chain': { type: 'boolean' }, trusted: { type: 'string' }, 'require-seal': { type: 'boolean' }, 'allow-unsigned': { type: 'boolean' }, 'allow-untrusted': { type: 'boolean' } },
     positionals: 1,
     names: ['a workspace file, a Python data folder or SQLite store, or an audit bundle'],
   },
@@ -89,7 +89,7 @@ function positiveInt(name: string, v: string | boolean | undefined, fallback: nu
   return n;
 }
 
-const BUNDLE_ONLY = { verify: ['trusted', 'require-seal', 'allow-unsigned'], export: ['no-artifacts'] } as const;
+const BUNDLE_ONLY = { verify: ['trusted', 'require-seal', 'allow-unsigned', 'allow-untrusted'], export: ['no-artifacts'] } as const;
 
 function refuseBundleOnly(command: keyof typeof BUNDLE_ONLY, values: Values, what: string): void {
   const given = BUNDLE_ONLY[command].filter((o) => values[o] !== undefined);
@@ -114,7 +114,7 @@ async function verifyAny(values: Values, path: string, io: CliIo): Promise<numbe
     if (values['run'] !== undefined) throw new CliUsageError('verify: --run does not apply to an audit bundle (it holds one run).');
     if (values['require-chain'] !== undefined) throw new CliUsageError('verify: --require-chain does not apply to an audit bundle (its chain is always checked).');
     const flag = (name: string): boolean => values[name] === true;
-    return bundleVerifyCommand(io, { path, trusted: text(values['trusted']), requireSeal: flag('require-seal'), allowUnsigned: flag('allow-unsigned'), json: flag('json') });
+    return bundleVerifyCommand(io, { path, trusted: text(values['trusted']), requireSeal: flag('require-seal'), allowUnsigned: flag('allow-unsigned'), allowUntrusted: flag('allow-untrusted'), json: flag('json') });
   }
   refuseBundleOnly('verify', values, 'an audit bundle');
   return verifyCommand(io, { path, runId: text(values['run']), json: values['json'] === true, requireChain: values['require-chain'] === true });

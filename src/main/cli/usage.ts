@@ -13,14 +13,20 @@ Commands:
       nothing is broken, 1 when a chain is broken or a file damaged, 2 for bad usage, input
       that cannot be read, or nothing found to verify. --require-chain: unchained runs fail.
       Python data folders of 0.2 and 0.4 and 0.4 SQLite stores are read, never written.
+      This checks integrity only, not who wrote the records: for that, verify a bundle.
   runs <workspace.sqlite | python-data-folder | python-store.sqlite3> [--status S] [--workflow W] [--limit N] [--json]
       List runs, most recently updated first (default limit 100).
-  verify <bundle.arbundle.jsonl> [--trusted keys.json] [--require-seal] [--allow-unsigned] [--json]
+  verify <bundle.arbundle.jsonl> [--trusted keys.json] [--require-seal] [--allow-unsigned] [--allow-untrusted] [--json]
       Check an audit bundle offline: the hash chain, the signed checkpoints, the keys, the seal
-      and the artifacts; names any changed, missing, inserted, reordered or cut record. Exit 0
-      only when everything holds. --trusted: the keys you trust (from "studio keys --json");
-      without it, who signed is not checked. --require-seal: an unsealed bundle is an error.
-      --allow-unsigned: records no signature covers are a warning, not an error.
+      and the artifacts; names any changed, missing, inserted, reordered or cut record.
+      --trusted: the keys you trust (from "studio keys --json" on the signer's workspace, got
+      apart from the bundle); only they authenticate who signed. Exit 0 when everything holds
+      and the signer is authenticated, 1 when anything does not verify, 2 for bad usage or a
+      file that is not a bundle, 3 when it verifies but no --trusted key authenticates its signer
+      ("integrity verified; signer not authenticated"). --allow-untrusted: accept that (exit 0).
+      --require-seal: an unsealed bundle is an error. --allow-unsigned: records no signature
+      covers are a warning, not an error (a bundle nothing signed then exits 0: no signer to
+      authenticate, and the report says nothing vouches for who wrote it).
   export <workspace.sqlite> <run-id> [--out folder]
       Write a run as a Python-compatible data folder (run_<id>.json, ledger_<id>.jsonl,
       artifacts/), default folder ./run-<run-id>. It verifies with the Python reference.

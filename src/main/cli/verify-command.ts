@@ -5,6 +5,7 @@
  * Exit 0 when nothing is broken (and, for a data folder, every file reads); 1 when a chain is
  * broken, a file damaged, or (with --require-chain) a run unchained; 2 for bad usage, input that
  * cannot be opened, or a path where no ledger was found (a wrong path must not pass a CI gate).
+ * Signatures are not checked here (that is `studio verify <bundle> --trusted`), and the report says so.
  */
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { chainTotals, verifyDataFolder, verifyLedgerFile, type LedgerFileReport,
 import { verifyPythonSqliteStore } from '../../runtime/storage/python-sqlite/index';
 import { RuntimeError } from '../../runtime/errors';
 import { type SqliteWorkspace } from '../../runtime/storage/sqlite/index';
+import { chainErrorAdvice } from '../../shared/chain-errors';
 import { explainChainError } from './chain-explain';
 import { CliUsageError, EXIT_FAILED, EXIT_OK, type CliIo } from './cli-io';
 import { INPUT_LABEL, inputKind, openFolderReadonly, openPythonSqliteReadonly, openWorkspaceReadonly, type InputKind } from './open-input';
@@ -26,7 +28,8 @@ export interface RunVerification {
   count: number;
   headHash: string | null;
   firstBadIndex: number | null;
-  errors: Array<LedgerVerificationError & { explanation: string }>;
+  /** Each error with the shared table's words (src/shared/chain-errors.ts). */
+  errors: Array<LedgerVerificationError & { explanation: string; advice: string }>;
 }
 
 export interface VerifyReport {
@@ -76,7 +79,7 @@ function verifySource(kind: InputKind, path: string, runId: string | null, io: C
 }
 
 const withWords = (errors: readonly LedgerVerificationError[]): RunVerification['errors'] =>
-  errors.map((e) => ({ ...e, explanation: explainChainError(e) }));
+  errors.map((e) => ({ ...e, explanation: explainChainError(e), advice: chainErrorAdvice(e) }));
 
 async function verifyWorkspace(path: string, runId: string | null, progress: Progress): Promise<Found> {
   const source = { kind: 'sqlite' as const, path };
@@ -176,17 +179,29 @@ export function humanReport(report: VerifyReport): string {
     if (!r.ok && first) {
       lines.push(`               first bad record: index ${first.index}: ${first.explanation}`);
       if (r.errors.length > 1) lines.push(`               (and ${plural(r.errors.length - 1, 'more problem')} after it)`);
+      lines.push(`               what to do: ${first.advice}`);
     }
   }
   for (const f of report.corruptFiles) lines.push(`  UNREADABLE   ${f}`);
   for (const p of report.integrityProblems) lines.push(`  DAMAGED      ${p}`);
   for (const id of report.runsWithoutLedger) lines.push(`  note: run ${id} has a run file but no ledger file`);
-  lines.push(verdictLine(report));
+  lines.push(verdictLine(report), SCOPE[report.source.kind]);
   if (report.requireChain && report.totals.unchained > 0) {
     lines.push(`${plural(report.totals.unchained, 'run')} ${report.totals.unchained === 1 ? 'is' : 'are'} not chained and --require-chain was given.`);
   }
   return `${lines.join('\n')}\n`;
 }
+
+/**
+ * What this command proves, and what it does not: a hash chain shows a record was not changed
+ * after it was written, but anyone who can write the file can rebuild the chain. Who wrote it is
+ * proven only by signatures checked against trusted keys, which only an audit bundle carries out.
+ */
+const SCOPE: Readonly<Record<InputKind, string>> = {
+  sqlite: 'Checked: the hash chains (integrity). Not checked: signatures or who wrote the records: export a bundle (studio export <workspace> <run> --bundle) and verify it with --trusted.',
+  'python-folder': 'Checked: the hash chains (integrity). Not checked: who wrote the records (Python ledgers carry no signatures).',
+  'python-sqlite': 'Checked: the hash chains (integrity). Not checked: who wrote the records (Python ledgers carry no signatures).',
+};
 
 function verdictLine(report: VerifyReport): string {
   if (report.integrityProblems.length > 0) return 'The workspace file is damaged (SQLite quick_check failed): restore it from a backup, or export what still reads.';

@@ -11,7 +11,7 @@ import { type SecretStore } from './secret-store';
 import { type WorkspaceTrust } from './workspace-trust';
 import { type ServiceEvents } from './service-events';
 import { type ReadSession } from './sessions/session';
-import { SqliteSession } from './sessions/sqlite-session';
+import { type ControlCapability } from './sessions/session-capabilities';
 
 /** What every operation handler may use. */
 export interface ServiceContext {
@@ -40,14 +40,15 @@ export function session(ctx: ServiceContext): ReadSession {
 }
 
 /** The open workspace, when it can be changed (a Python data folder is read-only). */
-export function control(ctx: ServiceContext): SqliteSession {
+export function control(ctx: ServiceContext): ControlCapability {
   const s = session(ctx);
-  if (!(s instanceof SqliteSession)) {
+  const c = s.capabilities.control;
+  if (!c) {
     if (s.info.readOnlyReason) throw new StudioError('READ_ONLY', `${s.info.path} cannot be changed: ${s.info.readOnlyReason}`);
     const what = s.info.kind === 'bundle' ? 'an audit bundle' : 'a Python data folder';
     throw new StudioError('READ_ONLY', `${s.info.name} is ${what} opened read-only for audit; runs in it cannot be changed. Open a workspace to run workflows.`);
   }
-  return s;
+  return c;
 }
 
 export async function loadRunOr404(s: ReadSession, runId: string): Promise<RunState> {
@@ -87,10 +88,7 @@ export async function detailOf(s: ReadSession, runId: string): Promise<RunDetail
 }
 
 async function childrenOf(s: ReadSession, runId: string): Promise<RunDetail['children']> {
-  if (s instanceof SqliteSession) {
-    const kids = await s.ws.runs.listChildren({ parentRunId: runId });
-    return kids.map((k) => ({ runId: k.runId, workflowId: k.workflowId, status: k.status }));
-  }
+  if (s.capabilities.childIndex) return s.capabilities.childIndex.childrenOf(runId);
   const { items } = await s.queryRuns({ limit: 100_000 });
   return items.filter((r) => r.parentRunId === runId).map((r) => ({ runId: r.runId, workflowId: r.workflowId, status: r.status }));
 }

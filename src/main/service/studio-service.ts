@@ -27,7 +27,6 @@ import { ServiceEvents } from './service-events';
 import { SourceChangeWatch } from './source-change-watch';
 import { summaryOf, type ServiceContext } from './service-context';
 import { type ReadSession } from './sessions/session';
-import { SqliteSession } from './sessions/sqlite-session';
 
 export interface StudioServiceOptions {
   userDataDir: string;
@@ -116,7 +115,8 @@ export class StudioService {
     saved: (run) => void this.emitRunChanged(run),
     headSeq: async (runId) => {
       const s = this.currentSession;
-      return s instanceof SqliteSession ? ((await s.ws.ledger.ledgerHead(runId))?.seq ?? null) : null;
+      const ws = s?.capabilities.control?.ws;
+      return ws ? ((await ws.ledger.ledgerHead(runId))?.seq ?? null) : null;
     },
   });
 
@@ -191,10 +191,11 @@ export class StudioService {
       await prev.close().catch((e: unknown) => console.warn(`studio: closing ${prev.info.path} failed: ${e instanceof Error ? e.message : String(e)}`));
     }
     this.sourceWatch.watch(next);
-    if (next instanceof SqliteSession) {
-      const offRuntime = next.runtime.onEvent((e) => this.onRuntimeEvent(e));
+    const drive = next.capabilities.drive;
+    if (drive) {
+      const offRuntime = drive.runtime.onEvent((e) => this.onRuntimeEvent(e));
       // A drive that stops before a node saves nothing: its stop is announced as a change of the run.
-      const offStop = next.driver.onStop((runId) => void this.announceStop(next, runId));
+      const offStop = drive.driver.onStop((runId) => void this.announceStop(next, runId));
       this.unsubscribe = () => {
         offRuntime();
         offStop();
@@ -209,7 +210,7 @@ export class StudioService {
       this.batch.saved(e.run);
       // A child started with `async: true` is left running for the host to drive.
       const s = this.currentSession;
-      if (s instanceof SqliteSession && e.run.status === 'running' && e.run.parentRunId) s.driver.kick(e.run.runId);
+      if (e.run.status === 'running' && e.run.parentRunId) s?.capabilities.drive?.driver.kick(e.run.runId);
       const prompt = promptOf(e.run);
       if (prompt) this.events.emit('prompt.pending', prompt);
     } else {
@@ -231,15 +232,15 @@ export class StudioService {
       else byRun.set(r.runId, [r]);
     }
     for (const [runId, list] of byRun) {
-      const head = s instanceof SqliteSession ? s.ws.ledger.writtenHead(runId) : null;
+      const head = s?.capabilities.control?.ws.ledger.writtenHead(runId) ?? null;
       const ours = head !== null && head.recordHash === list.at(-1)!.recordHash;
       this.batch.landed(runId, list, ours ? head.seq : null);
     }
   }
 
-  private async announceStop(s: SqliteSession, runId: string): Promise<void> {
+  private async announceStop(s: ReadSession, runId: string): Promise<void> {
     const run = await s.loadRun(runId).catch(() => null);
-    if (run && this.currentSession === s) this.runChanged.push(runId, run);
+    if (run && this.currentSession === s) this.batch.saved(run);
   }
 
   private async emitRunChanged(run: RunState): Promise<void> {
@@ -270,7 +271,7 @@ export class StudioService {
   /** Waits until no run is being driven in the background (tests and shutdown). */
   async idle(): Promise<void> {
     const s = this.currentSession;
-    if (s instanceof SqliteSession) await s.driver.idle();
+    await s?.capabilities.drive?.driver.idle();
     this.batch.drain();
   }
 
@@ -285,10 +286,11 @@ export class StudioService {
 }
 
 function schedulerStatus(s: ReadSession | null): SchedulerStatus {
-  if (!(s instanceof SqliteSession)) return { running: false, runsResumed: 0, runsFailed: 0, pollCycles: 0, lastPollAt: null, lastError: null, nextWakeAt: null };
-  const st = s.scheduler.stats;
+  const scheduler = s?.capabilities.drive?.scheduler;
+  if (!scheduler) return { running: false, runsResumed: 0, runsFailed: 0, pollCycles: 0, lastPollAt: null, lastError: null, nextWakeAt: null };
+  const st = scheduler.stats;
   return {
-    running: s.scheduler.isRunning,
+    running: scheduler.isRunning,
     runsResumed: st.runsResumed,
     runsFailed: st.runsFailed,
     pollCycles: st.pollCycles,

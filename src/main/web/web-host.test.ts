@@ -305,8 +305,11 @@ describe('web host: every operation', () => {
       const job = await finishedJob((await h.call('ledger.verify', { runId: r.runId })).jobId);
       expect(job.result?.ok, r.runId).toBe(true);
     }
-    await expect(h.call('runs.start', { workflowId: 'x' })).rejects.toMatchObject({ code: 'READ_ONLY' });
-    await expect(h.call('snapshots.create', { runId: runs.items[0]!.runId, name: 'x' })).rejects.toMatchObject({ code: 'READ_ONLY' });
+    // The refusal names the source and what to do (asked of the session's capabilities, not its class).
+    const refusal = { code: 'READ_ONLY', message: expect.stringContaining(`${info.name} is a Python data folder opened read-only for audit; runs in it cannot be changed. Open a workspace to run workflows.`) };
+    await expect(h.call('runs.start', { workflowId: 'x' })).rejects.toMatchObject(refusal);
+    await expect(h.call('snapshots.create', { runId: runs.items[0]!.runId, name: 'x' })).rejects.toMatchObject(refusal);
+    await expect(h.call('settings.get', {})).rejects.toMatchObject(refusal);
 
     const tampered = join(h.dir, 'tampered');
     cpSync(folder, tampered, { recursive: true });
@@ -399,8 +402,9 @@ describe('web host: every operation', () => {
     expect((await h.call('ledger.page', { runId: run.runId })).total).toBe(total);
     const verified = await finishedJob((await h.call('ledger.verify', { runId: run.runId })).jobId);
     expect(verified.result).toMatchObject({ ok: true, count: total, verifiedCount: total, firstBadSeq: null, errors: [] });
-    await expect(h.call('runs.start', { workflowId: 'ask_user_demo' })).rejects.toMatchObject({ code: 'READ_ONLY' });
-    await expect(h.call('runs.exportBundle', { runId: run.runId })).rejects.toMatchObject({ code: 'READ_ONLY' });
+    const refusal = { code: 'READ_ONLY', message: expect.stringContaining(`${info.name} is an audit bundle opened read-only for audit; runs in it cannot be changed. Open a workspace to run workflows.`) };
+    await expect(h.call('runs.start', { workflowId: 'ask_user_demo' })).rejects.toMatchObject(refusal);
+    await expect(h.call('runs.exportBundle', { runId: run.runId })).rejects.toMatchObject(refusal);
     await expect(h.call('workspace.openBundle', { path: workspace.path })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
 
     const tampered = join(h.dir, 'tampered.arbundle.jsonl');

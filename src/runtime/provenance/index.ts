@@ -32,4 +32,5 @@ export { readBundleText, type BundleFinding, type BundleFindingCode, type Bundle
 export { type ArtifactVerdict } from './bundle/artifact-checks';
 export { isBundleFile, readTrustedKeys } from './bundle/bundle-files';
 export { verifyBundle, verifyBundleText, type BundleReport, type VerifyBundleOptions } from './bundle/verify-bundle';
-export { formatBundleReport, formatProvenanceReport } from './report-text';
+export { bundleSigner, type BundleSigner } from './bundle/bundle-signer';
+export { bundleVerdict, formatBundleReport, formatProvenanceReport } from './report-text';

@@ -2,6 +2,7 @@
  * Verification reports in plain words, for `studio verify <bundle>` and logs: the verdict first,
  * then who signed what, then each finding where it is.
  */
+import { bundleSigner } from './bundle/bundle-signer';
 import { type BundleReport } from './bundle/verify-bundle';
 import { type BundleFinding } from './bundle/read-bundle';
 import { type ProvenanceFinding } from './verify/findings';
@@ -45,11 +46,27 @@ export function formatProvenanceReport(r: ProvenanceReport): string {
   return out.join('\n');
 }
 
-export function formatBundleReport(r: BundleReport): string {
+/**
+ * The first line: what was checked and what it proves. "Everything holds" only when trusted keys
+ * vouch for the signatures; intact but unauthenticated, or unsigned, says exactly that.
+ */
+export function bundleVerdict(r: BundleReport): string {
+  if (!r.ok) return `NOT VERIFIED: ${r.errors} error${r.errors === 1 ? '' : 's'}`;
+  switch (bundleSigner(r)) {
+    case 'authenticated':
+      return 'VERIFIED: everything holds, signed by trusted keys';
+    case 'not-authenticated':
+      return 'INTEGRITY VERIFIED: integrity verified; signer not authenticated (no trusted keys were given)';
+    case 'unsigned':
+      return 'INTEGRITY VERIFIED: integrity verified; not signed: nothing says who wrote these records';
+  }
+}
+
+/** `verdict`: a first line of the caller's (the CLI adds what to pass), instead of `bundleVerdict`'s. */
+export function formatBundleReport(r: BundleReport, verdict: string = bundleVerdict(r)): string {
   const m = r.manifest;
   const head = m
     ? `bundle of run ${m.runId}${m.workflowId ? ` (${m.workflowId})` : ''}, exported ${m.createdAt} by ${m.tool.name} ${m.tool.version}; ${r.sealed ? `sealed by ${m.sealedBy?.actorId}` : 'not sealed'}`
     : 'bundle with an unreadable manifest';
-  const verdict = r.ok ? 'VERIFIED: everything holds' : `NOT VERIFIED: ${r.errors} error${r.errors === 1 ? '' : 's'}`;
   return [verdict, head, formatProvenanceReport(r.provenance), ...r.findings.map(line)].join('\n') + '\n';
 }

@@ -1,5 +1,6 @@
 import { encodeRecordedEffect, encodeStepRecord, parseIsoTimestamp, pyJsonDumps, recordKind, systemRecordText, type StepRecord } from '../../../runtime/index';
 import { LEDGER_FAILURE_PREVIEW, type ChainErrorInfo, type ChainSummary, type LedgerEntry, type LedgerRecord } from '../../../shared/contract/domain';
+import { explainChainError as explainShared } from '../../../shared/chain-errors';
 import { type SessionChainReport } from '../sessions/session';
 import { recordFailure } from './record-failure';
 
@@ -48,25 +49,10 @@ function preview(text: string | null): string | null {
   return text !== null && text.length > LEDGER_FAILURE_PREVIEW ? `${text.slice(0, LEDGER_FAILURE_PREVIEW - 1)}…` : text;
 }
 
-/** The first problem of a chain, in words a person can act on. */
+/** The first problem of a chain, in the shared table's words (the CLI's and the renderer's too). */
 export function explainChainError(e: ChainErrorInfo): string {
-  switch (e.type) {
-    case 'record_hash_mismatch':
-      return `Record ${e.seq} was changed after it was written: its stored hash does not match its content.`;
-    case 'prev_hash_mismatch':
-      return e.seq === 0
-        ? `Record 0 claims a predecessor (${short(e.actualPrevHash)}) but is the first record: records before it were removed.`
-        : `Record ${e.seq} does not follow record ${e.seq - 1}: a record was removed, inserted or moved before it (its prev_hash ${short(e.actualPrevHash)} is not the hash of the record before, ${short(e.expectedPrevHash)}).`;
-    case 'missing_record_hash':
-      return `Record ${e.seq} has no hash: it was written without the hash chain, so it and what follows cannot be checked.`;
-    case 'column_mismatch':
-      return `Record ${e.seq} was edited in the database: its ${e.column} column disagrees with the hashed record.`;
-    case 'provenance':
-      return e.message;
-  }
+  return e.type === 'provenance' ? e.message : explainShared(e, e.seq);
 }
-
-const short = (h: string | null): string => (h ? `${h.slice(0, 12)}…` : 'none');
 
 /** `seqOf(index)`: ledgers are read in order, so the index of a record is its seq unless rows are missing. */
 export function toChainSummary(source: { runId: string; sourceId: string }, report: SessionChainReport, checkedAt: string, seqOf: (index: number) => number = (i) => i): ChainSummary {

@@ -9,7 +9,6 @@ import { StudioError } from '../../../shared/contract/errors';
 import { type Request, type ResponseMap } from '../../../shared/contract/operations';
 import { control, loadRunOr404, type ServiceContext } from '../service-context';
 import { BundleSession } from '../sessions/bundle-session';
-import { SqliteSession } from '../sessions/sqlite-session';
 import { bundleFileName, checkpointRun, writeRunBundle } from '../signing/run-bundle';
 
 type Handler<K extends keyof ResponseMap> = (ctx: ServiceContext, req: Request<K>) => Promise<ResponseMap[K]>;
@@ -48,7 +47,7 @@ export const openBundle: Handler<'workspace.openBundle'> = async (ctx, req) => {
     throw new StudioError('BAD_REQUEST', `${path} is not an audit bundle (its first line is not a bundle manifest). Export one with "Export audit bundle" or "studio export <workspace> <run> --bundle".`);
   }
   const current = ctx.current();
-  const trusted = current instanceof SqliteSession ? (await current.ws.actorKeys.list()).map((r) => r.key) : null;
+  const trusted = (await current?.capabilities.keys?.trustedKeys()) ?? null;
   const s = await BundleSession.open(path, trusted);
   await ctx.switchTo(s);
   return s.info;

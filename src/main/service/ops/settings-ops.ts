@@ -2,13 +2,13 @@ import { type LlmHeaderSetting, type WorkspaceSettings } from '../../../shared/c
 import { StudioError } from '../../../shared/contract/errors';
 import { type Request, type ResponseMap } from '../../../shared/contract/operations';
 import { control, type ServiceContext } from '../service-context';
-import { type SqliteSession } from '../sessions/sqlite-session';
+import { type ControlCapability } from '../sessions/session-capabilities';
 import { effectiveBaseUrl, secretKey } from '../sessions/workspace-effects';
 import { type WorkspaceConfig } from '../workspace-config';
 
 type Handler<K extends keyof ResponseMap> = (ctx: ServiceContext, req: Request<K>) => Promise<ResponseMap[K]>;
 
-async function settingsOf(s: SqliteSession): Promise<WorkspaceSettings> {
+async function settingsOf(s: ControlCapability): Promise<WorkspaceSettings> {
   const c = s.settings;
   const base = effectiveBaseUrl(c);
   const headers: LlmHeaderSetting[] = [];

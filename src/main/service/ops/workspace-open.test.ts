@@ -62,7 +62,7 @@ describe('a read-only workspace file', () => {
     expect((await h.call('runs.query', {})).total).toBe(60);
     const start = await h.raw('runs.start', { workflowId: 'hello_world' });
     expect(start.status).toBe(403);
-    expect(start.body).toMatchObject({ ok: false, error: { code: 'READ_ONLY' } });
+    expect(start.body).toMatchObject({ ok: false, error: { code: 'READ_ONLY', message: `${path} cannot be changed: ${info.readOnlyReason}` } });
 
     const next = join(h.dir, 'after-read-only.studio.sqlite');
     const created = await h.raw('workspace.create', { path: next });

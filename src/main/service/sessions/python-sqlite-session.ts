@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { decodeStepRecord, InMemoryArtifactStore, InMemorySnapshotStore, type LedgerVerificationError, type RunState, type StepRecord } from '../../../runtime/index';
 import { PythonSqliteStore, verifyPythonSqliteRun, type UnreadableRow } from '../../../runtime/storage/python-sqlite/index';
+import { explainChainError } from '../../../shared/chain-errors';
 import { type WorkspaceInfo } from '../../../shared/contract/domain';
 import { ReadOnlySession } from './read-only-session';
 import { type SessionChainReport } from './session';
@@ -69,15 +70,13 @@ export class PythonSqliteSession extends ReadOnlySession {
   }
 }
 
-/** Chain errors as they are; a row that cannot be read, or of another run, as a located finding. */
+/** Chain errors as they are; a row that cannot be read, or of another run, as a located finding in the shared words. */
 function asSessionError(e: LedgerVerificationError): SessionChainReport['errors'][number] {
   switch (e.type) {
     case 'unreadable_record':
-      return { index: e.index, type: 'provenance', code: e.type, message: `Record ${e.index} (ledger seq ${e.line}) cannot be read: ${e.reason}.` };
     case 'run_id_mismatch':
-      return { index: e.index, type: 'provenance', code: e.type, message: `Record ${e.index} belongs to run ${e.actualRunId ?? '(none)'}, not to this run.` };
     case 'anchor_mismatch':
-      return { index: e.index, type: 'provenance', code: e.type, message: `Record ${e.index} is not the head recorded earlier.` };
+      return { index: e.index, type: 'provenance', code: e.type, message: explainChainError(e, e.index) };
     default:
       return e;
   }

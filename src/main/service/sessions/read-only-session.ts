@@ -2,6 +2,7 @@ import { pauseOf, type ArtifactStore, type RunState, type SnapshotStore, type St
 import { type RunIndexQuery, type RunIndexRow } from '../../../runtime/storage/sqlite/index';
 import { type ActorName, type RunVisits, type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
 import { type ReadSession, type SessionChainReport } from './session';
+import { READ_ONLY_CAPABILITIES, type SessionCapabilities } from './session-capabilities';
 
 /**
  * What the read-only sessions (a Python data folder, an audit bundle) share: they hold a handful
@@ -10,6 +11,7 @@ import { type ReadSession, type SessionChainReport } from './session';
  */
 export abstract class ReadOnlySession implements ReadSession {
   abstract readonly info: WorkspaceInfo;
+  readonly capabilities: SessionCapabilities = READ_ONLY_CAPABILITIES;
   /** Runs Python 0.4 paused (`vars._runtime.control`), seen by the last listing: `isPaused` is synchronous. */
   private readonly pausedIds = new Set<string>();
   abstract readonly artifacts: ArtifactStore;

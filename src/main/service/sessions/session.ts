@@ -2,6 +2,7 @@ import { type ArtifactStore, type ChainError, type ChainReport, type RunState, t
 import { type RunIndexQuery, type RunIndexRow } from '../../../runtime/storage/sqlite/index';
 import { type ActorName, type RunVisits, type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
 import { type RunStop } from '../../../shared/contract/run-stop';
+import { type SessionCapabilities } from './session-capabilities';
 
 /** A problem found by a provenance verification (an audit bundle's), located on a record. */
 export interface ProvenanceChainError {
@@ -24,11 +25,12 @@ export interface SessionChainReport extends Omit<ChainReport, 'errors'> {
 
 /**
  * What every open workspace offers for reading: a SQLite workspace, or a Python data folder or an
- * audit bundle opened read-only for audit. Control (start, step, answer, restore, fork) is only on
- * `SqliteSession`.
+ * audit bundle opened read-only for audit. What it can do beyond reading (control, drive, keys) it
+ * says in `capabilities`: the service asks there, never tests the session's class.
  */
 export interface ReadSession {
   readonly info: WorkspaceInfo;
+  readonly capabilities: SessionCapabilities;
   readonly artifacts: ArtifactStore;
   readonly snapshots: SnapshotStore;
   workflows(): WorkflowInfo[];

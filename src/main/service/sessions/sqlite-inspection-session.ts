@@ -6,6 +6,7 @@ import { verifyInWorker } from '../jobs/job-runner';
 import { VisitCounter } from '../run-visits';
 import { SqliteSession } from './sqlite-session';
 import { type ReadSession } from './session';
+import { READ_ONLY_CAPABILITIES, type SessionCapabilities } from './session-capabilities';
 
 /**
  * A SQLite workspace opened for inspection only: the file cannot or must not be written (it is
@@ -13,6 +14,9 @@ import { type ReadSession } from './session';
  * artifacts read as usual; no workflow module is loaded, no scheduler runs, nothing is written.
  */
 export class SqliteInspectionSession implements ReadSession {
+  /** Nothing is written, so nothing is driven or changed; its keys are not offered as trusted either. */
+  readonly capabilities: SessionCapabilities = READ_ONLY_CAPABILITIES;
+
   private constructor(
     readonly ws: SqliteWorkspace,
     readonly info: WorkspaceInfo,

@@ -1,9 +1,9 @@
 import { basename } from 'node:path';
 import { Runtime, Scheduler, WorkflowRegistry, type WorkflowSpec, type ActorFingerprint, type ChainReport, type RunState, type StepRecord } from '../../../runtime/index';
-import { type KeyProtector } from '../../../runtime/provenance/index';
+import { type ActorKey, type KeyProtector } from '../../../runtime/provenance/index';
 import { SqliteWorkspace, type RunIndexQuery, type RunIndexRow } from '../../../runtime/storage/sqlite/index';
 import { type RunStop } from '../../../shared/contract/run-stop';
-import { type ActorName, type RunVisits, type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
+import { type ActorName, type RunDetail, type RunVisits, type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
 import { verifyInWorker } from '../jobs/job-runner';
 import { type SecretStore } from '../secret-store';
 import { isKeyUnavailable } from '../signing/actor-signing-key';
@@ -14,6 +14,7 @@ import { WorkspaceEffects } from './workspace-effects';
 import { readWorkspaceConfig, writeWorkspaceConfig, type WorkspaceConfig } from '../workspace-config';
 import { RunDriver } from './run-driver';
 import { type ReadSession } from './session';
+import { type ChildIndexCapability, type ControlCapability, type KeysCapability, type SessionCapabilities } from './session-capabilities';
 
 export interface SqliteSessionOptions {
   path: string;
@@ -45,7 +46,9 @@ function workflowProblem(wf: WorkflowSpec, duplicate: boolean): string | null {
  * An open SQLite workspace: the runtime and scheduler over it, the workflows its modules define,
  * and the debugger's driver. Everything the Studio can change goes through here.
  */
-export class SqliteSession implements ReadSession {
+export class SqliteSession implements ReadSession, ControlCapability, KeysCapability, ChildIndexCapability {
+  /** A writable workspace can do everything: it drives, changes, holds keys and indexes children. */
+  readonly capabilities: SessionCapabilities = { control: this, drive: this, keys: this, childIndex: this };
   readonly registry = new WorkflowRegistry();
   /** The module file each workflow came from. */
   private readonly sources = new Map<string, string>();
@@ -194,6 +197,16 @@ export class SqliteSession implements ReadSession {
   async actorNames(): Promise<ActorName[]> {
     const records = await this.ws.actorKeys.list();
     return records.flatMap(({ key }) => (key.displayName ? [{ actorId: key.actorId, kind: key.kind, displayName: key.displayName }] : []));
+  }
+
+  /** The Studio's own keys (and the keys imported into the workspace): what a bundle opened next is checked against. */
+  async trustedKeys(): Promise<ActorKey[]> {
+    return (await this.ws.actorKeys.list()).map((r) => r.key);
+  }
+
+  async childrenOf(parentRunId: string): Promise<RunDetail['children']> {
+    const kids = await this.ws.runs.listChildren({ parentRunId });
+    return kids.map((k) => ({ runId: k.runId, workflowId: k.workflowId, status: k.status }));
   }
 
   externalChangeCounter(): number | null {

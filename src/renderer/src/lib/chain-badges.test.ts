@@ -63,7 +63,8 @@ describe('chainHeadline', () => {
 
   it('explains a tampered record in words when the backend gives no explanation', () => {
     const text = explainChainError({ index: 57, seq: 57, type: 'record_hash_mismatch', stored: '0123456789abcdef', computed: 'fedcba9876543210' });
-    expect(text).toBe('Record 57 was changed after it was written: its stored hash 0123456789 does not match its content (fedcba9876).');
+    // The same words as `studio verify` and the service (src/shared/chain-errors.ts).
+    expect(text).toBe('Record 57 was changed after it was written: its content hashes to fedcba987654…, not to its stored hash 0123456789ab….');
   });
 
   it('reports an unverified run as not verified yet', () => {

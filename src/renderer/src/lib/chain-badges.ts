@@ -1,5 +1,6 @@
 import { type ChainBadge, type ChainErrorInfo, type ChainSummary } from '../../../shared/contract';
-import { formatCount, shortHash } from './format';
+import { chainErrorAdvice, explainChainError as explainShared } from '../../../shared/chain-errors';
+import { formatCount } from './format';
 
 interface BadgeIndex {
   broken: Set<number>;
@@ -37,20 +38,14 @@ export function badgeForSeq(summary: ChainSummary | null, seq: number): ChainBad
   return 'verified';
 }
 
-/** One problem of the chain in words a person can act on. */
+/** One problem of the chain in words a person can act on: the shared table's, as the CLI and the service say it. */
 export function explainChainError(e: ChainErrorInfo): string {
-  switch (e.type) {
-    case 'record_hash_mismatch':
-      return `Record ${e.seq} was changed after it was written: its stored hash ${shortHash(e.stored)} does not match its content (${shortHash(e.computed)}).`;
-    case 'prev_hash_mismatch':
-      return `Record ${e.seq} does not link to the record before it: it points to ${shortHash(e.actualPrevHash)} but the previous record's hash is ${shortHash(e.expectedPrevHash)}. A record was removed, inserted or reordered just before it.`;
-    case 'missing_record_hash':
-      return `Record ${e.seq} has no hash, so nothing from there on can be checked. It was written without the hash chain or its hash was erased.`;
-    case 'column_mismatch':
-      return `Record ${e.seq}: the database column "${e.column}" no longer matches the hashed record. The row was edited in place.`;
-    case 'provenance':
-      return e.message;
-  }
+  return e.type === 'provenance' ? e.message : explainShared(e, e.seq);
+}
+
+/** What to do about it (null for an audit bundle's finding: its message already says it). */
+export function chainErrorAdviceOf(e: ChainErrorInfo): string | null {
+  return e.type === 'provenance' ? null : chainErrorAdvice(e);
 }
 
 export interface ChainHeadline {

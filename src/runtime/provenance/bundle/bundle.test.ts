@@ -110,7 +110,7 @@ describe('audit bundle', () => {
     );
     expect((await exportBundle(await options({ seal: host }))).sha256).toBe(bundle.sha256); // deterministic
     const text = formatBundleReport(report);
-    expect(text).toMatch(/^VERIFIED: everything holds\nbundle of run .* \(report_writer\), exported .* sealed by ar_/);
+    expect(text).toMatch(/^VERIFIED: everything holds, signed by trusted keys\nbundle of run .* \(report_writer\), exported .* sealed by ar_/);
     expect(text).toContain('signer Zoë (human');
     const broken = formatBundleReport(verifyBundleText(bundle.lines.filter((_, i) => i !== bundle.lines.length - 4).join(''), { trustedKeys: trusted }));
     expect(broken).toMatch(/^NOT VERIFIED: \d+ errors/);

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { type ChainSummary, type LedgerEntry } from '../../../../shared/contract';
-import { explainChainError } from '../../lib/chain-badges';
+import { chainErrorAdviceOf, explainChainError } from '../../lib/chain-badges';
 import { formatCount, formatTimestamp } from '../../lib/format';
 import { loadedCount, loadedEntries } from '../../lib/ledger-cache';
 import { currentSummary, latestJobOf } from '../../stores/chain-store';
@@ -73,6 +73,7 @@ export function ProvenancePanel() {
                 {summary.errors.length > 20 ? <li className="faint">…and {summary.errors.length - 20} more.</li> : null}
               </ul>
             ) : null}
+            {!summary.ok && summary.errors[0] && chainErrorAdviceOf(summary.errors[0]) ? <p className="chain-advice" data-testid="chain-advice">What to do: {chainErrorAdviceOf(summary.errors[0])}</p> : null}
             <span className="faint">Checked {formatTimestamp(summary.checkedAt)}</span>
           </div>
         ) : null}

@@ -1,0 +1,57 @@
+/**
+ * What an open source can do beyond reading, asked of the session instead of testing its class:
+ * each capability is an object, or null where the source cannot. A SQLite workspace opened for
+ * writing has them all; a Python data folder or store, an audit bundle, and a workspace opened
+ * for inspection (damaged, unwritable, untrusted code) have none, and the service refuses their
+ * changes with one READ_ONLY message (`control` in service-context.ts).
+ */
+import { type Runtime, type Scheduler, type WorkflowRegistry } from '../../../runtime/index';
+import { type ActorKey } from '../../../runtime/provenance/index';
+import { type SqliteWorkspace } from '../../../runtime/storage/sqlite/index';
+import { type RunDetail } from '../../../shared/contract/domain';
+import { type SecretStore } from '../secret-store';
+import { type SessionSigning } from '../signing/session-signing';
+import { type WorkspaceConfig } from '../workspace-config';
+import { type RunDriver } from './run-driver';
+import { type ReadSession } from './session';
+import { type WorkspaceEffects } from './workspace-effects';
+
+/** Runs are driven here: the debugger's driver and the scheduler over this process's runtime. */
+export interface DriveCapability {
+  readonly runtime: Runtime;
+  readonly driver: RunDriver;
+  readonly scheduler: Scheduler;
+}
+
+/** Everything the Studio changes: start, step, answer, cancel, snapshot, restore, fork, settings, export. */
+export interface ControlCapability extends ReadSession, DriveCapability {
+  readonly ws: SqliteWorkspace;
+  readonly registry: WorkflowRegistry;
+  readonly effects: WorkspaceEffects;
+  readonly secrets: SecretStore;
+  /** Signs the ledgers (null when no key could be unlocked: see `signingProblem`). */
+  readonly signing: SessionSigning | null;
+  readonly signingProblem: string | null;
+  readonly settings: WorkspaceConfig;
+  updateSettings(next: WorkspaceConfig): Promise<void>;
+}
+
+/** The source keeps its owner's public keys: the ones trusted when a bundle is opened from it. */
+export interface KeysCapability {
+  trustedKeys(): Promise<ActorKey[]>;
+}
+
+/** A run's children straight from the source's run index (else they are found by listing every run). */
+export interface ChildIndexCapability {
+  childrenOf(parentRunId: string): Promise<RunDetail['children']>;
+}
+
+export interface SessionCapabilities {
+  readonly control: ControlCapability | null;
+  readonly drive: DriveCapability | null;
+  readonly keys: KeysCapability | null;
+  readonly childIndex: ChildIndexCapability | null;
+}
+
+/** A source that is read, never changed. */
+export const READ_ONLY_CAPABILITIES: SessionCapabilities = Object.freeze({ control: null, drive: null, keys: null, childIndex: null });
