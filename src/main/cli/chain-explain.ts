@@ -20,6 +20,13 @@ export function explainChainError(e: LedgerVerificationError): string {
     case 'missing_record_hash':
       return `${at} has no record_hash (its hash was removed, or it was never chained); the chain cannot be followed past it`;
     case 'unreadable_record':
+      if (e.torn) {
+        return (
+          `line ${e.line} is torn: the file ends inside it (a write cut short, e.g. by a crash): ${e.reason.replace(/ \(the file ends inside this line[^)]*\)$/, '')}. ` +
+          `The ${e.index} complete record${e.index === 1 ? '' : 's'} before it ${e.beforeChain === 'unchained' ? 'carry no hashes (not chained)' : e.beforeChain === 'broken' ? 'do not verify (see above)' : 'verified'}; ` +
+          'the torn line is not a record and was left as it is (verify writes nothing)'
+        );
+      }
       return `${at} (line ${e.line}) cannot be read: ${e.reason}`;
     case 'run_id_mismatch':
       return `${at} belongs to run ${e.actualRunId ?? '(none)'}, not to this run (copied from another ledger?)`;

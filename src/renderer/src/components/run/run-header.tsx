@@ -71,6 +71,11 @@ export function RunHeader({ detail }: { detail: RunDetail }) {
         ) : null}
         {detail.error ? <span className="run-error">error: {detail.error}</span> : null}
       </div>
+      {detail.ledgerNotice ? (
+        <p className="run-notice" role="note" data-testid="ledger-notice">
+          {detail.ledgerNotice}
+        </p>
+      ) : null}
       <RunControls detail={detail} />
     </header>
   );
