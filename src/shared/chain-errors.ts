@@ -12,7 +12,8 @@ export type ChainErrorFacts =
   | { type: 'prev_hash_mismatch'; expectedPrevHash: string | null; actualPrevHash: string | null }
   | { type: 'missing_record_hash' }
   | { type: 'column_mismatch'; column: string }
-  | { type: 'unreadable_record'; line: number; reason: string }
+  /** `torn`: the last line, which the file ends inside of (a write cut short); `beforeChain`: what the records before it are. */
+  | { type: 'unreadable_record'; line: number; reason: string; torn?: boolean; beforeChain?: 'verified' | 'unchained' | 'broken' }
   | { type: 'run_id_mismatch'; expectedRunId: string; actualRunId: string | null }
   | { type: 'anchor_mismatch'; expectedCount: number; actualCount: number; expectedHeadHash: string | null; actualHash: string | null };
 
@@ -28,6 +29,16 @@ export interface ChainErrorEntry<C extends ChainErrorCode = ChainErrorCode> {
 }
 
 const short = (hash: string | null): string => (hash === null ? 'none' : `${hash.slice(0, 12)}…`);
+
+/** A torn last line is what a crash mid-write leaves, not tampering: `complete` records come before it. */
+function tornTail(e: { line: number; reason: string; beforeChain?: 'verified' | 'unchained' | 'broken' }, complete: number): string {
+  const before = e.beforeChain === 'unchained' ? 'carry no hashes (not chained)' : e.beforeChain === 'broken' ? 'do not verify (see above)' : 'verified';
+  const reason = e.reason.replace(/ \(the file ends inside this line[^)]*\)$/, '');
+  return (
+    `Line ${e.line} is torn: the file ends inside it (a write cut short, e.g. by a crash): ${reason}. ` +
+    `The ${complete} complete record${complete === 1 ? '' : 's'} before it ${before}; the torn line is not a record and was left as it is (verify writes nothing).`
+  );
+}
 
 const RESTORE = 'Restore the file from a backup made before the change, or compare it with an audit bundle exported earlier; until then, do not trust this run\'s history from this record on.';
 
@@ -57,7 +68,7 @@ export const CHAIN_ERRORS: { readonly [C in ChainErrorCode]: ChainErrorEntry<C> 
   },
   unreadable_record: {
     title: 'Record unreadable',
-    explain: (e, n) => `Record ${n} (line ${e.line}) cannot be read: ${e.reason}.`,
+    explain: (e, n) => (e.torn ? tornTail(e, n) : `Record ${n} (line ${e.line}) cannot be read: ${e.reason}.`),
     advice: 'The file was damaged (a write cut short, a flipped byte) or edited by hand: restore it from a backup; the records after it are not checked.',
   },
   run_id_mismatch: {

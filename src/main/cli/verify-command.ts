@@ -174,8 +174,10 @@ export function humanReport(report: VerifyReport): string {
   const lines = [`${INPUT_LABEL[report.source.kind]} ${report.source.path}`];
   for (const r of report.runs) {
     const head = r.headHash && r.chain === 'verified' ? `  head ${r.headHash.slice(0, 12)}…` : '';
-    lines.push(`  ${STATE_WORD[r.chain]}  run ${r.runId}  ${plural(r.count, 'record')}${head}`);
     const first = r.errors[0];
+    // A torn tail is damage, but not tampering with what was written before it: named as what it is.
+    const word = first?.type === 'unreadable_record' && first.torn ? 'TORN TAIL  ' : STATE_WORD[r.chain];
+    lines.push(`  ${word}  run ${r.runId}  ${plural(r.count, 'record')}${head}`);
     if (!r.ok && first) {
       lines.push(`               first bad record: index ${first.index}: ${first.explanation}`);
       if (r.errors.length > 1) lines.push(`               (and ${plural(r.errors.length - 1, 'more problem')} after it)`);

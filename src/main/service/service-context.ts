@@ -79,12 +79,13 @@ export async function detailOf(s: ReadSession, runId: string): Promise<RunDetail
   const children = await childrenOf(s, runId);
   const count = row?.ledgerCount ?? (await s.ledgerCount(runId));
   const last = count > 0 ? (await s.ledgerPage(runId, count - 1, 1))[0] : undefined;
-  return toRunDetail(run, factsOf(s, row, run), {
+  const detail = toRunDetail(run, factsOf(s, row, run), {
     breakpoints: s.breakpointsOf(runId),
     forks: await s.forksOf(runId),
     children,
     ledgerHead: last?.record.recordHash ?? null,
   });
+  return { ...detail, ledgerNotice: (await s.ledgerNotice?.(runId)) ?? null };
 }
 
 async function childrenOf(s: ReadSession, runId: string): Promise<RunDetail['children']> {

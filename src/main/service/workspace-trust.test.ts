@@ -4,6 +4,7 @@
  * remembered; another folder list asks again.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { WorkspaceTrust } from './workspace-trust';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteWorkspace } from '../../runtime/storage/sqlite/index';
@@ -44,5 +45,29 @@ describe('workspace trust', () => {
 
     writeFileSync(`${path}.studio.json`, JSON.stringify({ workflowDirs: [code, join(h.dir, 'more-code')] }));
     expect(await h.call('workspace.open', { path })).toMatchObject({ readOnly: true, trust: { state: 'undecided' } });
+  });
+
+  it('asks before loading when the workspace is created beside a sidecar that already names folders', async () => {
+    const code = join(h.dir, 'their-code-2');
+    mkdirSync(code);
+    const marker = join(h.dir, 'code-2-ran');
+    writeFileSync(join(code, 'wf.ts'), `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'ran');\nexport const workflows = [];\n`);
+    const path = join(h.dir, 'new-beside-sidecar.studio.sqlite');
+    writeFileSync(`${path}.studio.json`, JSON.stringify({ workflowDirs: [code] }));
+
+    expect(await h.call('workspace.create', { path })).toMatchObject({ readOnly: true, trust: { state: 'undecided', folders: [code] } });
+    expect(existsSync(marker)).toBe(false);
+    expect(await h.call('workspace.trust', { path, trusted: true })).toMatchObject({ readOnly: false });
+    expect(existsSync(marker)).toBe(true);
+  });
+
+  it('keeps the answers across a restart (a new Studio reads the same file)', async () => {
+    const file = join(h.dir, 'trust-restart.json');
+    const before = new WorkspaceTrust(file);
+    await before.decide('/w/a.sqlite', ['/code/a'], true);
+    await before.decide('/w/b.sqlite', ['/code/b'], false);
+    const after = new WorkspaceTrust(file);
+    await after.load();
+    expect([after.stateOf('/w/a.sqlite', ['/code/a']), after.stateOf('/w/b.sqlite', ['/code/b']), after.stateOf('/w/c.sqlite', ['/code/c'])]).toEqual(['trusted', 'refused', 'undecided']);
   });
 });

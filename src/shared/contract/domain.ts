@@ -120,6 +120,8 @@ export interface RunDetail extends RunSummary {
   forks: Array<{ runId: string; seq: number | null; createdAt: string }>;
   children: Array<{ runId: string; workflowId: string; status: RunStatus }>;
   ledgerHead: string | null;
+  /** How the ledger was read, when the user must know (a torn last line left out), or null. */
+  ledgerNotice?: string | null;
 }
 
 /**

@@ -6,6 +6,7 @@ import { StudioError } from '../../../shared/contract/errors';
 import { type EventMap } from '../../../shared/contract/events';
 import { session, type ServiceContext } from '../service-context';
 import { isPythonSqliteStore } from '../../../runtime/storage/python-sqlite/index';
+import { SqliteWorkspace } from '../../../runtime/storage/sqlite/index';
 import { PythonFolderSession } from '../sessions/python-folder-session';
 import { type ReadSession } from '../sessions/session';
 import { SqliteInspectionSession } from '../sessions/sqlite-inspection-session';
@@ -35,7 +36,8 @@ export const listWorkspaces: Handler<'workspace.list'> = async (ctx) => {
 async function openSqlite(ctx: ServiceContext, path: string, create: boolean): Promise<ReadSession> {
   const unwritable = existsSync(path) ? unwritableReason(path) : null;
   if (unwritable) return SqliteInspectionSession.open(path, `${unwritable}, so it is open read-only: runs can be read and verified, not changed`);
-  const untrusted = existsSync(path) ? await untrustedSession(ctx, path) : null;
+  // A new file is asked about too: a sidecar naming folders can be waiting where it is created.
+  const untrusted = await untrustedSession(ctx, path, create);
   if (untrusted) return untrusted;
   try {
     return await openWritable(ctx, path, create);
@@ -49,11 +51,16 @@ async function openSqlite(ctx: ServiceContext, path: string, create: boolean): P
  * A workspace whose settings name workflow folders runs their code only once the user trusts it
  * (with those folders): until then, and after a refusal, it opens for inspection, loading nothing.
  */
-async function untrustedSession(ctx: ServiceContext, path: string): Promise<SqliteInspectionSession | null> {
+async function untrustedSession(ctx: ServiceContext, path: string, create: boolean): Promise<SqliteInspectionSession | null> {
   const folders = (await readWorkspaceConfig(path)).workflowDirs;
   if (folders.length === 0) return null;
   const state = ctx.trust.stateOf(path, folders);
   if (state === 'trusted') return null;
+  // Created empty (schema only, nothing loaded) so that it can be inspected and then trusted.
+  if (!existsSync(path)) {
+    if (!create) return null;
+    SqliteWorkspace.open(path, { create: true }).close();
+  }
   const reason =
     state === 'refused'
       ? 'you chose not to trust the code this workspace names, so it is open for inspection only: nothing in it is loaded or run'

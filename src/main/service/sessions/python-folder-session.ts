@@ -10,6 +10,7 @@ import {
   type PythonDataFolder,
   type RunState,
   type StepRecord,
+  type TornTail,
 } from '../../../runtime/index';
 import { type WorkspaceInfo } from '../../../shared/contract/domain';
 import { ReadOnlySession } from './read-only-session';
@@ -22,6 +23,8 @@ import { ReadOnlySession } from './read-only-session';
 export class PythonFolderSession extends ReadOnlySession {
   /** 0.4's v1 layout (refs + blobs by sha256) with the 0.2 layout beside it; 0.2 alone otherwise. */
   readonly artifacts: ArtifactStore;
+  /** Runs whose ledger ended in a torn line when last read. */
+  private readonly torn = new Map<string, TornTail>();
 
   private constructor(
     private readonly folder: PythonDataFolder,
@@ -51,8 +54,23 @@ export class PythonFolderSession extends ReadOnlySession {
     return this.folder.runStore.load(runId);
   }
 
+  /** The complete records; a torn last line (a write cut short) is left out and remembered. */
   private async dicts(runId: string) {
-    return this.folder.ledgerFiles.listDicts(runId);
+    const { dicts, tornTail } = await this.folder.ledgerFiles.listDictsBeforeTornTail(runId);
+    if (tornTail) this.torn.set(runId, tornTail);
+    else this.torn.delete(runId);
+    return dicts;
+  }
+
+  async ledgerNotice(runId: string): Promise<string | null> {
+    await this.dicts(runId);
+    const t = this.torn.get(runId);
+    if (!t) return null;
+    return (
+      `Line ${t.line} of ${basename(t.path)} is torn: the file ends inside it (a write cut short, e.g. by a crash). ` +
+      `It is not shown; the ${plural(await this.ledgerCount(runId), 'complete record')} before it are, and verify on their own. ` +
+      '`studio verify` reports the file as damaged. Nothing was written to it.'
+    );
   }
 
   async ledgerPage(runId: string, fromSeq: number, limit: number): Promise<Array<{ seq: number; record: StepRecord }>> {
@@ -84,3 +102,5 @@ const hasV1Artifacts = (dir: string): boolean => ['blobs', 'refs', 'artifact_cat
 function layoutOf(dir: string): string {
   return hasV1Artifacts(dir) ? 'Python AbstractRuntime 0.4 data folder' : 'Python AbstractRuntime data folder (0.2 layout)';
 }
+
+const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;

@@ -55,6 +55,8 @@ export interface ReadSession {
   externalChangeCounter(): number | null;
   /** The run's path from its per-step saved states, or null when the source keeps none. */
   visitsOf(runId: string): Promise<RunVisits | null>;
+  /** Something the user must know about how the run's ledger was read (a torn last line), or null. */
+  ledgerNotice?(runId: string): Promise<string | null>;
   /** The actors whose keys the source holds, by name. */
   actorNames(): Promise<ActorName[]>;
   close(): Promise<void>;

@@ -25,6 +25,8 @@ export interface WorkspaceActions {
   openPythonFolder(path: string): Promise<boolean>;
   openBundle(path: string): Promise<boolean>;
   openWorkspace(path: string): Promise<boolean>;
+  /** Answers "run the code this workspace names?" for the open workspace, then reloads it. */
+  trustWorkspace(trusted: boolean): Promise<boolean>;
   setWorkspace(workspace: WorkspaceInfo | null): void;
   setScheduler(status: SchedulerStatus): void;
   setConnection(state: ConnectionState): void;
@@ -81,6 +83,18 @@ export function createWorkspaceStore(client: StudioClient, ui: UiStoreApi): Work
       openWorkspace: (path) => open('workspace.open', path, 'Opening workspace'),
       openPythonFolder: (path) => open('workspace.openPythonFolder', path, 'Opening Python data folder'),
       openBundle: (path) => open('workspace.openBundle', path, 'Opening and verifying the audit bundle'),
+      trustWorkspace: async (trusted) => {
+        const path = get().workspace?.path;
+        if (!path) return false;
+        try {
+          set({ workspace: await ui.getState().track(trusted ? 'Loading the workspace code' : 'Opening read-only', client.invoke('workspace.trust', { path, trusted })) });
+          await loadAll();
+          return true;
+        } catch (err) {
+          ui.getState().reportError(err, 'Could not record your answer');
+          return false;
+        }
+      },
       setWorkspace: (workspace) => {
         if (workspace?.id !== get().workspace?.id) void loadAll();
         else set({ workspace });

@@ -8,7 +8,7 @@ export { CorruptLedgerLineError, InvalidFileIdError, ReadOnlyStoreError } from '
 export { validateFileId } from './file-names';
 export { type FileStoreOptions } from './store-folder';
 export { JsonFileRunStore, decodeRunFile, runFileText, type JsonFileRunStoreOptions } from './json-file-run-store';
-export { JsonlLedgerStore, ledgerLineText, type JsonlLedgerStoreOptions } from './jsonl-ledger-store';
+export { JsonlLedgerStore, ledgerLineText, type JsonlLedgerStoreOptions, type TornTail } from './jsonl-ledger-store';
 export { FileArtifactStore, artifactMetaText, type FileArtifactStoreOptions } from './file-artifact-store';
 export { INTEGRITY_TAG, V1ArtifactStore } from './v1-artifact-store';
 export { JsonSnapshotStore, snapshotFileText, type JsonSnapshotStoreOptions } from './json-snapshot-store';

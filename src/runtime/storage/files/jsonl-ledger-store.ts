@@ -28,6 +28,13 @@ import { StoreFolder, type FileStoreOptions } from './store-folder';
 
 export type JsonlLedgerStoreOptions = FileStoreOptions;
 
+/** A ledger's last line, cut short inside its write: `line` is 1-based. */
+export interface TornTail {
+  path: string;
+  line: number;
+  reason: string;
+}
+
 /** The exact JSONL line Python writes for a record, "\n" included. */
 export function ledgerLineText(record: StepRecord): string {
   return `${pyJsonDumps(encodeStepRecord(record))}\n`;
@@ -122,6 +129,28 @@ export class JsonlLedgerStore implements LedgerStore {
       const out: JsonObject[] = [];
       for await (const line of readJsonlLines(path)) out.push(...parseLedgerLineRecords(line, path));
       return out;
+    });
+  }
+
+  /**
+   * As `listDicts`, but a last line that the file ends inside of (a write cut short by a crash)
+   * and that does not parse is left out and reported, instead of failing the whole ledger: the
+   * complete records before it are all that was durably written. Any other bad line still throws.
+   */
+  async listDictsBeforeTornTail(runId: string): Promise<{ dicts: JsonObject[]; tornTail: TornTail | null }> {
+    const path = this.pathFor(runId);
+    return this.queue.run(runId, async () => {
+      const dicts: JsonObject[] = [];
+      for await (const line of readJsonlLines(path)) {
+        try {
+          dicts.push(...parseLedgerLineRecords(line, path));
+        } catch (err) {
+          // Only the unterminated last line can be a torn write; readJsonlLines yields it last.
+          if (!(err instanceof CorruptLedgerLineError) || line.terminated) throw err;
+          return { dicts, tornTail: { path, line: line.line, reason: err.reason } };
+        }
+      }
+      return { dicts, tornTail: null };
     });
   }
 

@@ -22,7 +22,8 @@ import { openPythonDataFolder } from './python-data-folder';
 
 export type LedgerVerificationError =
   | ChainError
-  | { index: number; type: 'unreadable_record'; line: number; reason: string }
+  /** `torn`: the last line, which the file ends inside of (a write cut short), not a changed byte. */
+  | { index: number; type: 'unreadable_record'; line: number; reason: string; torn?: boolean; beforeChain?: ChainState }
   | { index: number; type: 'run_id_mismatch'; expectedRunId: string; actualRunId: string | null }
   | { index: number; type: 'anchor_mismatch'; expectedCount: number; actualCount: number; expectedHeadHash: string | null; actualHash: string | null };
 
@@ -123,7 +124,7 @@ async function* fileRows(path: string): AsyncGenerator<LedgerRow> {
       dicts = parseLedgerLineRecords(line, path);
     } catch (err) {
       if (!(err instanceof CorruptLedgerLineError)) throw err;
-      yield { line: line.line, reason: err.reason };
+      yield { line: line.line, reason: err.reason, ...(line.terminated ? {} : { torn: true }) };
       continue;
     }
     for (const dict of dicts) yield { line: line.line, dict };
@@ -131,7 +132,7 @@ async function* fileRows(path: string): AsyncGenerator<LedgerRow> {
 }
 
 /** One stored record of a ledger, parsed, or why it cannot be; `line` locates it in its source. */
-export type LedgerRow = { line: number; dict: JsonObject } | { line: number; reason: string };
+export type LedgerRow = { line: number; dict: JsonObject } | { line: number; reason: string; torn?: boolean };
 
 /**
  * The audit of one ledger from its rows in order (a JSONL file's lines, a SQLite store's rows):
@@ -147,7 +148,7 @@ export async function auditLedger(runId: string, path: string, rows: AsyncIterab
   for await (const row of rows) {
     const index = count++;
     if (!('dict' in row)) {
-      if (!stopped) extra.push({ index, type: 'unreadable_record', line: row.line, reason: row.reason });
+      if (!stopped) extra.push({ index, type: 'unreadable_record', line: row.line, reason: row.reason, ...(row.torn ? { torn: true } : {}) });
       stopped = true; // the chain cannot be followed past a record we cannot read
       head = null;
       continue;
@@ -165,6 +166,8 @@ export async function auditLedger(runId: string, path: string, rows: AsyncIterab
     if (anchorError) extra.push(anchorError);
   }
   const chain = verifier.report(head);
+  // The walk stopped at a torn tail: what it found of the complete records before it.
+  for (const e of extra) if (e.type === 'unreadable_record' && e.torn) e.beforeChain = chain.chain;
   const errors = [...chain.errors, ...extra].sort((a, b) => a.index - b.index);
   return {
     runId,

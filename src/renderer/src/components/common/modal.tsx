@@ -1,5 +1,5 @@
 import * as Dialog from '@radix-ui/react-dialog';
-import { type ReactNode } from 'react';
+import { type ReactNode, type RefObject } from 'react';
 
 /**
  * A dialog with a title, a one-line description and a footer of actions. Radix keeps focus inside
@@ -14,12 +14,24 @@ export function Modal(props: {
   footer?: ReactNode;
   wide?: boolean;
   testId?: string;
+  /** What has the focus when it opens (the primary action); otherwise Radix's first focusable. */
+  initialFocus?: RefObject<HTMLElement | null>;
 }) {
+  const initial = props.initialFocus;
   return (
     <Dialog.Root open={props.open} onOpenChange={props.onOpenChange}>
       <Dialog.Portal>
         <Dialog.Overlay className="modal-overlay" />
-        <Dialog.Content className={`modal${props.wide ? ' wide' : ''}`} data-testid={props.testId}>
+        <Dialog.Content className={`modal${props.wide ? ' wide' : ''}`} data-testid={props.testId}
+          onOpenAutoFocus={
+            initial
+              ? (e) => {
+                  e.preventDefault();
+                  initial.current?.focus();
+                }
+              : undefined
+          }
+        >
           <header className="modal-header">
             <Dialog.Title className="modal-title">{props.title}</Dialog.Title>
             <Dialog.Close className="btn ghost icon" aria-label="Close">

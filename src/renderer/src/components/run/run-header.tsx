@@ -98,6 +98,11 @@ export function RunHeader({ detail }: { detail: RunDetail }) {
         {detail.error ? <span className="run-error">error: {detail.error}</span> : null}
       </div>
       <RunStopLine detail={detail} />
+      {detail.ledgerNotice ? (
+        <p className="run-notice" role="note" data-testid="ledger-notice">
+          {detail.ledgerNotice}
+        </p>
+      ) : null}
       <RunControls detail={detail} />
     </header>
   );

@@ -7,6 +7,7 @@ import { Hint } from '../common/hint';
 import { BusyIndicator } from './busy-indicator';
 import { OpenFolderDialog, type FolderKind } from './open-folder-dialog';
 import { SchedulerStatus } from './scheduler-status';
+import { WorkspaceTrustDialog } from './workspace-trust-dialog';
 
 /** Workspace, scheduler, host, and the few global actions. */
 export function AppHeader() {
@@ -15,6 +16,9 @@ export function AppHeader() {
   const theme = useUi(selectTheme);
   const view = useUi(selectView);
   const [folder, setFolder] = useState<FolderKind | null>(null);
+  const [reconsiderTrust, setReconsiderTrust] = useState(false);
+  // Read-only because its code is not trusted (undecided or refused): say so, and offer to trust it.
+  const untrusted = workspace?.trust != null && workspace.trust.state !== 'trusted';
   return (
     <header className="app-header">
       <div className="brand" aria-label="AbstractRuntime Studio">
@@ -28,8 +32,13 @@ export function AppHeader() {
         {workspace?.kind === 'bundle' ? <span className="tag">audit bundle</span> : null}
         {workspace?.readOnly ? (
           <span className="tag" title={workspace.readOnlyReason ?? 'Opened for audit: runs cannot be changed'} data-testid="read-only-tag">
-            read-only
+            {untrusted ? 'read-only: code not trusted' : 'read-only'}
           </span>
+        ) : null}
+        {untrusted ? (
+          <button type="button" className="btn small" aria-label="Trust this workspace…" onClick={() => setReconsiderTrust(true)}>
+            Trust…
+          </button>
         ) : null}
         {workspace && workspace.loadErrors.length > 0 ? (
           <span className="tag" style={{ color: 'var(--st-failed)' }} title={workspace.loadErrors.map((e) => `${e.file}: ${e.message}`).join('\n')}>
@@ -87,6 +96,7 @@ export function AppHeader() {
         </button>
       </Hint>
       <OpenFolderDialog kind={folder} onClose={() => setFolder(null)} />
+      <WorkspaceTrustDialog reconsider={reconsiderTrust} onClose={() => setReconsiderTrust(false)} />
     </header>
   );
 }
