@@ -61,4 +61,6 @@ export interface ResumeOptions {
   /** Who answered; recorded in the ledger (defaults to the run's actor). */
   actorId?: string | null;
   maxSteps?: number;
+  /** How the answer reached this process (a run request: its id, who asked, who carried it out); recorded beside it as `result.via`. */
+  via?: JsonObject | null;
 }
