@@ -62,11 +62,13 @@ export class RunOwner {
     if (this.closed) throw new InvalidArgumentError('This RunOwner is closed.');
     if (this.leases.has(runId)) return;
     this.leases.set(runId, await this.store.acquireRunLease(runId));
+    this.keepAliveWhileHolding();
   }
 
   async release(runId: string): Promise<void> {
     const lease = this.leases.get(runId);
     this.leases.delete(runId);
+    this.keepAliveWhileHolding();
     await lease?.release();
   }
 
@@ -75,11 +77,44 @@ export class RunOwner {
     return [...this.leases.keys()];
   }
 
-  /** Starts looking at the queue every `pollIntervalMs` (the timer does not keep the process alive). */
+  /**
+   * Starts looking at the queue every `pollIntervalMs`. While it holds runs the owner keeps the
+   * process alive (it promised to answer for them); holding none, it lets the process exit.
+   */
   start(): void {
     if (this.timer || this.closed) return;
     this.timer = setInterval(() => this.track(this.serve().then(() => undefined)), Math.max(10, this.options.pollIntervalMs ?? 100));
-    this.timer.unref();
+    this.keepAliveWhileHolding();
+  }
+
+  /** Resolves with the run's state once it has ended (completed, failed or cancelled), whoever ended it. */
+  finished(runId: string): Promise<RunState> {
+    return new Promise((resolve, reject) => {
+      const off = this.options.runtime.onEvent((e) => {
+        if (e.type === 'run-saved' && e.run.runId === runId && TERMINAL_STATUSES.has(e.run.status)) {
+          off();
+          resolve(e.run);
+        }
+      });
+      // Already over before anyone listened.
+      this.options.runtime.getState(runId).then(
+        (run) => {
+          if (!TERMINAL_STATUSES.has(run.status)) return;
+          off();
+          resolve(run);
+        },
+        (err: unknown) => {
+          off();
+          reject(err);
+        },
+      );
+    });
+  }
+
+  private keepAliveWhileHolding(): void {
+    if (!this.timer) return;
+    if (this.leases.size > 0) this.timer.ref();
+    else this.timer.unref();
   }
 
   /** Carries out the pending requests to held runs now; resolves with how many it took. */

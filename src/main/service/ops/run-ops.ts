@@ -1,9 +1,11 @@
-import { isJsonObject, parseJson, RunStatus, type JsonObject, type RunState } from '../../../runtime/index';
+import { isJsonObject, parseJson, RunStatus, RuntimeError, type JsonObject, type RunState } from '../../../runtime/index';
 import { type Page, type RunSummary } from '../../../shared/contract/domain';
 import { StudioError } from '../../../shared/contract/errors';
 import { type Request, type ResponseMap } from '../../../shared/contract/operations';
 import { toRunSummary } from '../dto/run-dto';
+import { actOrAsk } from '../run-requests/act-or-ask';
 import { control, detailOf, factsOf, loadRunOr404, session, type ServiceContext } from '../service-context';
+import { type SqliteSession } from '../sessions/sqlite-session';
 
 type Handler<K extends keyof ResponseMap> = (ctx: ServiceContext, req: Request<K>) => Promise<ResponseMap[K]>;
 
@@ -84,24 +86,44 @@ export const cancelRun: Handler<'runs.cancel'> = async (ctx, req) => {
   const s = control(ctx);
   const run = await loadRunOr404(s, req.runId);
   const options = { reason: req.reason ?? 'Cancelled in the Studio', actorId: ctx.actorId };
-  const cancelled = req.withChildren ? await s.scheduler.cancelWithChildren(run.runId, options) : [await s.runtime.cancelRun(run.runId, options)];
+  const cancelled = req.withChildren ? await cancelTree(s, ctx.actorId, run.runId, options) : [await cancelOne(s, ctx.actorId, run.runId, options)];
   const out: RunSummary[] = [];
   for (const r of cancelled) out.push(toRunSummary(r, factsOf(s, await s.runRow(r.runId), r.runId)));
   return out;
 };
 
-/** Resumes a waiting run with a payload (an answer, an event, an approval), then drives it unless paused. */
+function cancelOne(s: SqliteSession, actorId: string, runId: string, options: { reason: string; actorId: string }): Promise<RunState> {
+  return actOrAsk(s, actorId, runId, { kind: 'cancel', reason: options.reason }, () => s.runtime.cancelRun(runId, options)).then((r) => r.run);
+}
+
+/** A run another live process holds is cancelled by that process, which is left its children too. */
+async function cancelTree(s: SqliteSession, actorId: string, runId: string, options: { reason: string; actorId: string }): Promise<RunState[]> {
+  try {
+    return await s.scheduler.cancelWithChildren(runId, options);
+  } catch (e) {
+    if (!(e instanceof RuntimeError && e.code === 'RUN_LOCKED')) throw e;
+    return [await cancelOne(s, actorId, runId, options)];
+  }
+}
+
+/**
+ * Resumes a waiting run with a payload (an answer, an event, an approval), then drives it unless
+ * paused. A run another live process holds is resumed by that process, which drives it on itself.
+ */
 export async function resumeWith(ctx: ServiceContext, runId: string, waitKey: string | null, payload: JsonObject): Promise<RunState> {
   const s = control(ctx);
   const run = await loadRunOr404(s, runId);
   if (run.status !== RunStatus.WAITING || !run.waiting) {
     throw new StudioError('CONFLICT', `Run ${runId} is not waiting (it is ${run.status}); refresh to see what it does now.`);
   }
-  const workflow = s.registry.get(run.workflowId);
-  if (!workflow) throw new StudioError('NOT_FOUND', `Workflow '${run.workflowId}' is not loaded, so run ${runId} cannot go on.`);
-  const resumed = await s.runtime.resume({ workflow, runId, waitKey, payload, actorId: ctx.actorId, maxSteps: 0 });
-  ctx.events.emit('prompt.answered', { runId, waitKey: run.waiting.waitKey, actorId: ctx.actorId });
-  s.driver.kick(runId);
+  const waited = run.waiting.waitKey;
+  const { run: resumed, carriedOutBy } = await actOrAsk(s, ctx.actorId, runId, { kind: 'resume', waitKey, payload }, () => {
+    const workflow = s.registry.get(run.workflowId);
+    if (!workflow) throw new StudioError('NOT_FOUND', `Workflow '${run.workflowId}' is not loaded, so run ${runId} cannot go on.`);
+    return s.runtime.resume({ workflow, runId, waitKey, payload, actorId: ctx.actorId, maxSteps: 0 });
+  });
+  ctx.events.emit('prompt.answered', { runId, waitKey: waited, actorId: ctx.actorId });
+  if (carriedOutBy === null) s.driver.kick(runId);
   return resumed;
 }
 
