@@ -28,7 +28,8 @@ export type RuntimeErrorCode =
   | 'READ_ONLY'
   | 'PYTHON_STORE_INVALID'
   | 'STORE_ERROR'
-  | 'LEASE_LOST';
+  | 'LEASE_LOST'
+  | 'RUN_REQUEST_TIMEOUT';
 
 export class RuntimeError extends Error {
   readonly code: RuntimeErrorCode;
@@ -114,6 +115,17 @@ export class InvalidArgumentError extends RuntimeError {
 export class CorruptFileError extends RuntimeError {
   constructor(readonly path: string, reason: string, details: Record<string, unknown> = {}) {
     super('CORRUPT_FILE', `Corrupt file ${path}: ${reason}`, { ...details, path });
+  }
+}
+
+/** A request to the process holding a run was not carried out in time (src/runtime/requests); it was withdrawn, so it never will be. */
+export class RunRequestTimeoutError extends RuntimeError {
+  constructor(readonly runId: string, holder: string, timeoutMs: number) {
+    super('RUN_REQUEST_TIMEOUT', `Run ${runId} is held by ${holder}, which did not carry out the request within ${timeoutMs} ms; the request was withdrawn. Check that process, then try again.`, {
+      runId,
+      holder,
+      timeoutMs,
+    });
   }
 }
 

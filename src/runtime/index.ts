@@ -42,5 +42,6 @@ export * from './identity/actor-fingerprint';
 export * from './scheduler/workflow-registry';
 export * from './scheduler/scheduler';
 export * from './scheduler/scheduled-runtime';
+export * from './requests/index';
 export * from './integrations/index';
 export * from './telemetry/index';

@@ -64,6 +64,8 @@ export interface ResumeOptions {
   maxSteps?: number;
   /** As in `TickOptions`: asked before each node run after the resume. */
   shouldStop?: StopPredicate;
+  /** How the answer reached this process (a run request: its id, who asked, who carried it out); recorded beside it as `result.via`. */
+  via?: JsonObject | null;
 }
 
 /**

@@ -59,7 +59,7 @@ export class Runtime {
   /** Runs this instance has moved at least once: their completed results are never reused again. */
   private readonly moved = new Set<string>();
   private readonly inFlight = new Map<string, AbortController>();
-  private readonly cancelRequests = new Map<string, { reason: string; actorId: string | null }>();
+  private readonly cancelRequests = new Map<string, { reason: string; actorId: string | null; via: JsonObject | null }>();
 
   constructor(options: RuntimeOptions) {
     this.runStore = options.runStore;
@@ -341,7 +341,7 @@ export class Runtime {
       const payload = options.payload;
       if (!isJsonObject(payload)) throw new NotJsonSerializableError('resume payload', '$', 'it must be a JSON object');
       assertJsonValue(payload, 'resume payload');
-      const rec = this.resumeRecord(run, payload, options.actorId);
+      const rec = this.resumeRecord(run, payload, options.actorId, options.via ?? null);
       if (w.resultKey) setNested(run.vars, w.resultKey, payload);
       run.status = RunStatus.RUNNING;
       run.waiting = null;
@@ -355,14 +355,16 @@ export class Runtime {
   }
 
   /** The ledger record of a resume: who answered which wait, and with what. */
-  private resumeRecord(run: RunState, payload: JsonObject, actorId: string | null | undefined): StepRecord {
+  private resumeRecord(run: RunState, payload: JsonObject, actorId: string | null | undefined, via: JsonObject | null): StepRecord {
     const w = run.waiting!;
-    return interventionRecord({ run, stepId: this.newId(), at: this.nowIso(), actorId, result: { resume: { reason: w.reason, wait_key: w.waitKey, payload } } });
+    const result: JsonObject = { resume: { reason: w.reason, wait_key: w.waitKey, payload } };
+    if (via) result['via'] = via;
+    return interventionRecord({ run, stepId: this.newId(), at: this.nowIso(), actorId, result });
   }
 
   /** Cancels a run that is not finished; aborts its in-flight effect. Recorded in the ledger. */
-  async cancelRun(runId: string, options: { reason?: string | null; actorId?: string | null } = {}): Promise<RunState> {
-    const request = { reason: options.reason || 'Cancelled', actorId: options.actorId ?? null };
+  async cancelRun(runId: string, options: { reason?: string | null; actorId?: string | null; via?: JsonObject | null } = {}): Promise<RunState> {
+    const request = { reason: options.reason || 'Cancelled', actorId: options.actorId ?? null, via: options.via ?? null };
     const inFlight = this.inFlight.get(runId);
     if (inFlight) {
       // The tick that owns the run sees the request when its effect returns and cancels the run itself.
@@ -378,8 +380,9 @@ export class Runtime {
     });
   }
 
-  private async applyCancel(run: RunState, request: { reason: string; actorId: string | null }, pending: StepRecord[]): Promise<void> {
-    const result = { cancelled: { reason: request.reason, previous_status: run.status } };
+  private async applyCancel(run: RunState, request: { reason: string; actorId: string | null; via?: JsonObject | null }, pending: StepRecord[]): Promise<void> {
+    const result: JsonObject = { cancelled: { reason: request.reason, previous_status: run.status } };
+    if (request.via) result['via'] = request.via;
     const rec = interventionRecord({ run, stepId: this.newId(), at: this.nowIso(), actorId: request.actorId, result });
     run.status = RunStatus.CANCELLED;
     run.error = request.reason;

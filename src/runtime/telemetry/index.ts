@@ -3,3 +3,4 @@ export { ATTR, GEN_AI, recordAttributes, genAiAttributes } from './span-attribut
 export { TRACER_NAME, emitRecordSpans, hrTimeOf, type TraceLink } from './record-spans';
 export { RunTracing, type RunTracingOptions, type TraceLinkListener } from './run-tracing';
 export { emitPastRunSpans } from './past-run-spans';
+export { isTraceLinkStore, type TraceLinkStore } from './trace-link-store';

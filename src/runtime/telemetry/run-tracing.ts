@@ -4,6 +4,7 @@ import { type RunState, type StepRecord } from '../core/models';
 import { type LedgerStore } from '../storage/ledger-store';
 import { emitRecordSpans, endRunSpan, startRunSpan, TRACER_NAME, type TraceLink } from './record-spans';
 import { ATTR } from './span-attributes';
+import { isTraceLinkStore } from './trace-link-store';
 
 /** Called with each finished record's place in the trace, so an app can keep or show it. */
 export type TraceLinkListener = (record: StepRecord, seq: number | null, link: TraceLink) => void;
@@ -98,7 +99,20 @@ export class RunTracing {
       const seq = seg.nextSeq;
       if (seg.nextSeq !== null) seg.nextSeq += 1;
       const link = emitRecordSpans(tracer, seg.context, record, seq, seg.workflowId);
-      if (link) this.options.onLink?.(record, seq, link);
+      if (!link) continue;
+      if (seq !== null) await this.keep(record.runId, seq, link);
+      this.options.onLink?.(record, seq, link);
+    }
+  }
+
+  /** The ledger keeps the ids beside the record when it can (the SQLite workspace does). */
+  private async keep(runId: string, seq: number, link: TraceLink): Promise<void> {
+    const store = this.options.ledgerStore;
+    if (!isTraceLinkStore(store)) return;
+    try {
+      await store.saveTraceLink(runId, seq, link);
+    } catch {
+      // An observer: a store that cannot keep the ids (closed, busy) costs the link, never the run.
     }
   }
 

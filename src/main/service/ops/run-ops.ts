@@ -1,9 +1,11 @@
-import { isJsonObject, parseJson, RunStatus, type JsonObject, type RunState } from '../../../runtime/index';
+import { isJsonObject, parseJson, RunStatus, RuntimeError, type JsonObject, type RunState } from '../../../runtime/index';
 import { type Page, type RunSummary } from '../../../shared/contract/domain';
 import { StudioError } from '../../../shared/contract/errors';
 import { type Request, type ResponseMap } from '../../../shared/contract/operations';
 import { toRunSummary } from '../dto/run-dto';
+import { actOrAsk } from '../run-requests/act-or-ask';
 import { control, detailOf, factsOf, loadRunOr404, session, type ServiceContext } from '../service-context';
+import { type ControlCapability } from '../sessions/session-capabilities';
 
 type Handler<K extends keyof ResponseMap> = (ctx: ServiceContext, req: Request<K>) => Promise<ResponseMap[K]>;
 
@@ -84,24 +86,45 @@ export const cancelRun: Handler<'runs.cancel'> = async (ctx, req) => {
   const s = control(ctx);
   const run = await loadRunOr404(s, req.runId);
   const options = { reason: req.reason ?? 'Cancelled in the Studio', actorId: ctx.actorId };
-  // A drive holds its run until its next stop: the cancel waits for the drives to stand still.
-  const cancelled = await s.driver.whileHalted(async () => (req.withChildren ? s.scheduler.cancelWithChildren(run.runId, options) : [await s.runtime.cancelRun(run.runId, options)]));
+  const cancelled = req.withChildren ? await cancelTree(s, ctx.actorId, run.runId, options) : [await cancelOne(s, ctx.actorId, run.runId, options)];
   const out: RunSummary[] = [];
   for (const r of cancelled) out.push(toRunSummary(r, factsOf(s, await s.runRow(r.runId), r)));
   return out;
 };
 
-/** Resumes a waiting run with a payload (an answer, an event, an approval), then drives it unless paused. */
+function cancelOne(s: ControlCapability, actorId: string, runId: string, options: { reason: string; actorId: string }): Promise<RunState> {
+  // A drive holds its run until its next stop: a cancel here waits for the drives to stand still.
+  return actOrAsk(s, actorId, runId, { kind: 'cancel', reason: options.reason }, () => s.driver.whileHalted(() => s.runtime.cancelRun(runId, options))).then((r) => r.run);
+}
+
+/** A run another live process holds is cancelled by that process, which is left its children too. */
+async function cancelTree(s: ControlCapability, actorId: string, runId: string, options: { reason: string; actorId: string }): Promise<RunState[]> {
+  try {
+    return await s.driver.whileHalted(() => s.scheduler.cancelWithChildren(runId, options));
+  } catch (e) {
+    if (!(e instanceof RuntimeError && e.code === 'RUN_LOCKED')) throw e;
+    return [await cancelOne(s, actorId, runId, options)];
+  }
+}
+
+/**
+ * Resumes a waiting run with a payload (an answer, an event, an approval), then drives it unless
+ * paused. A run another live process holds is resumed by that process, which drives it on itself.
+ */
 export async function resumeWith(ctx: ServiceContext, runId: string, waitKey: string | null, payload: JsonObject): Promise<RunState> {
   const s = control(ctx);
   const run = await loadRunOr404(s, runId);
   if (run.status !== RunStatus.WAITING || !run.waiting) {
     throw new StudioError('CONFLICT', `Run ${runId} is not waiting (it is ${run.status}); refresh to see what it does now.`);
   }
-  const workflow = s.registry.get(run.workflowId);
-  if (!workflow) throw new StudioError('NOT_FOUND', `Workflow '${run.workflowId}' is not loaded, so run ${runId} cannot go on.`);
-  const resumed = await s.driver.resume({ workflow, runId, waitKey, payload, actorId: ctx.actorId });
-  ctx.events.emit('prompt.answered', { runId, waitKey: run.waiting.waitKey, actorId: ctx.actorId });
+  const waited = run.waiting.waitKey;
+  // The driver resumes and drives it here; a run another live process holds is resumed and driven there.
+  const { run: resumed } = await actOrAsk(s, ctx.actorId, runId, { kind: 'resume', waitKey, payload }, () => {
+    const workflow = s.registry.get(run.workflowId);
+    if (!workflow) throw new StudioError('NOT_FOUND', `Workflow '${run.workflowId}' is not loaded, so run ${runId} cannot go on.`);
+    return s.driver.resume({ workflow, runId, waitKey, payload, actorId: ctx.actorId });
+  });
+  ctx.events.emit('prompt.answered', { runId, waitKey: waited, actorId: ctx.actorId });
   return resumed;
 }
 

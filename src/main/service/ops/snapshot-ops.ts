@@ -3,6 +3,7 @@ import { type SnapshotInfo } from '../../../shared/contract/domain';
 import { StudioError } from '../../../shared/contract/errors';
 import { type Request, type ResponseMap } from '../../../shared/contract/operations';
 import { control, detailOf, loadRunOr404, session, type ServiceContext } from '../service-context';
+import { assertNotHeldElsewhere } from '../run-requests/act-or-ask';
 import { diffJson } from '../state-diff';
 
 type Handler<K extends keyof ResponseMap> = (ctx: ServiceContext, req: Request<K>) => Promise<ResponseMap[K]>;
@@ -66,6 +67,8 @@ export const restoreSnapshot: Handler<'snapshots.restore'> = async (ctx, req) =>
   const snap = await loadSnapshot(ctx, req.snapshotId);
   await loadRunOr404(s, snap.runId);
   const state = decodeRunState(snap.runState, `snapshot ${snap.snapshotId}`);
+  // Before pausing: a refused restore must leave the run as it was, unpaused too.
+  assertNotHeldElsewhere(s, snap.runId);
   await s.driver.restore(snap.runId, state, { actorId: ctx.actorId, origin: { snapshot_id: snap.snapshotId, snapshot_name: snap.name } });
   return detailOf(s, snap.runId);
 };

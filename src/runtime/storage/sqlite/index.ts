@@ -14,6 +14,7 @@ export { type CheckpointCursor, type CheckpointInfo } from './checkpoints';
 export { SPILL_BYTES } from './checkpoint-state';
 export { type ForkOrigin, type LedgerHead } from './step-writer';
 export { type LeaseHolder } from './run-leases';
+export { SqliteRunRequests } from './sqlite-run-requests';
 export { type VerifyRunOptions } from './verify-run';
 export { LATEST_SCHEMA_VERSION, MIGRATIONS, WORKSPACE_APPLICATION_ID, type AppliedMigration, type Migration } from './migrations';
 export {

@@ -3,6 +3,8 @@ import { provenanceMigration } from '../../provenance/sqlite/provenance-schema';
 import { SCHEMA_V1 } from './schema-v1';
 import { ledgerFieldsAsView } from './schema-v3';
 import { statesAsDeltas } from './schema-v4';
+import { runRequestsTable } from './schema-v5';
+import { recordTracesTable } from './schema-v6';
 import { type SqliteDatabase } from './workspace-db';
 
 /**
@@ -37,6 +39,16 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 4,
     name: 'run states as deltas from the state saved before, with a full keyframe now and then',
     up: statesAsDeltas,
+  },
+  {
+    version: 5,
+    name: 'run_requests: answers, events and cancels asked of the process that holds a run',
+    up: runRequestsTable,
+  },
+  {
+    version: 6,
+    name: 'record_traces: the OpenTelemetry trace and span id of each traced ledger record',
+    up: recordTracesTable,
   },
 ];
 

@@ -15,6 +15,8 @@ export interface LeaseHolder {
   acquiredAt: string;
   /** Epoch milliseconds; renewed while held. Only consulted for holders on another host. */
   expiresAt: number;
+  /** False once the holder is known to be gone (its lease would be taken over by the next acquire). */
+  live: boolean;
 }
 
 interface LeaseRow {
@@ -124,7 +126,7 @@ export class RunLeases {
   holder(runId: string): LeaseHolder | null {
     return this.db.read(() => {
       const h = this.db.stmt('SELECT owner, pid, host, acquired_at, expires_at FROM run_leases WHERE run_id = ?').get(runId) as LeaseRow | undefined;
-      return h ? { runId, owner: h.owner, pid: h.pid, host: h.host, acquiredAt: h.acquired_at, expiresAt: h.expires_at } : null;
+      return h ? { runId, owner: h.owner, pid: h.pid, host: h.host, acquiredAt: h.acquired_at, expiresAt: h.expires_at, live: this.alive(h) } : null;
     });
   }
 

@@ -7,6 +7,9 @@ import { type RunKeys } from './run-keys';
 import { RUN_RANGE } from './schema-v1';
 import { type LedgerHead, type StepWriter } from './step-writer';
 import { type WorkspaceDb } from './workspace-db';
+import { SqliteTraceLinks } from './sqlite-trace-links';
+import { type TraceLink } from '../../telemetry/record-spans';
+import { type TraceLinkStore } from '../../telemetry/trace-link-store';
 
 /** A record with its per-run sequence number (0 for a run's first record). */
 export interface LedgerEntry {
@@ -34,13 +37,26 @@ const COLUMNS = 'seq, canonical, record_hash, signature, key_order';
  * range (see schema-v1), so the head and pages are rowid seeks, and the idempotency lookup is an
  * index seek.
  */
-export class SqliteLedgerStore implements LedgerStore {
+export class SqliteLedgerStore implements LedgerStore, TraceLinkStore {
   constructor(
     private readonly db: WorkspaceDb,
     private readonly writer: StepWriter,
     private readonly keys: RunKeys,
     private readonly checkpoints: Checkpoints,
-  ) {}
+  ) {
+    this.traces = new SqliteTraceLinks(db);
+  }
+
+  private readonly traces: SqliteTraceLinks;
+
+  /** Keeps where a record landed in its trace (the runtime's tracing calls it; see TraceLinkStore). */
+  saveTraceLink(runId: string, seq: number, link: TraceLink): void {
+    this.traces.saveTraceLink(runId, seq, link);
+  }
+
+  traceLinks(runId: string, fromSeq: number, toSeq: number): Map<number, TraceLink> {
+    return this.traces.traceLinks(runId, fromSeq, toSeq);
+  }
 
   async append(record: StepRecord): Promise<void> {
     this.writer.commit(null, [record]);

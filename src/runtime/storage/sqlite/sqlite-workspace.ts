@@ -11,6 +11,7 @@ import { openWorkspaceDb, type OpenWorkspaceDbOptions } from './open-workspace-d
 import { RunKeys } from './run-keys';
 import { RunLeases, type LeaseHolder } from './run-leases';
 import { SqliteArtifactStore } from './sqlite-artifact-store';
+import { SqliteRunRequests } from './sqlite-run-requests';
 import { SqliteLedgerStore } from './sqlite-ledger-store';
 import { SqliteRunStore } from './sqlite-run-store';
 import { SqliteSnapshotStore } from './sqlite-snapshot-store';
@@ -77,6 +78,8 @@ export class SqliteWorkspace {
   readonly actorKeys: SqliteKeyRecordStore;
   /** Per-record signatures into the ledger's `signature` column (a LedgerSigner's opt-in mode). */
   readonly recordSignatures: SqliteRecordSignatureSink;
+  /** Answers, events and cancels asked of the process holding a run (src/runtime/requests). */
+  readonly requests: SqliteRunRequests;
   /** This open's lease owner id. */
   readonly ownerId: string;
   private readonly keys: RunKeys;
@@ -102,6 +105,7 @@ export class SqliteWorkspace {
     this.artifacts = new SqliteArtifactStore(db, this.clock);
     this.snapshots = new SqliteSnapshotStore(db, this.clock);
     this.runIndex = new RunIndex(db);
+    this.requests = new SqliteRunRequests(db);
     this.chainCheckpoints = new WorkspaceCheckpointStore(db);
     this.actorKeys = new WorkspaceKeyRecordStore(db);
     this.recordSignatures = new WorkspaceRecordSignatureSink(db);

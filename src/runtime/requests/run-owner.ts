@@ -1,0 +1,197 @@
+import { hostname } from 'node:os';
+import { TERMINAL_STATUSES } from '../core/enums';
+import { type RunState } from '../core/models';
+import { type Runtime } from '../core/runtime';
+import { InvalidArgumentError, RuntimeError, UnknownWorkflowError } from '../errors';
+import { type JsonObject } from '../json/json-value';
+import { type WorkflowRegistry } from '../scheduler/workflow-registry';
+import { isLeasingRunStore, type LeasingRunStore, type RunLease } from '../storage/run-store';
+import { type RunRequest, type RunRequestQueue } from './run-request';
+
+export interface RunOwnerOptions {
+  runtime: Runtime;
+  /** The workspace's request queue (`SqliteWorkspace.requests`). */
+  requests: RunRequestQueue;
+  /** Where the workflows of held runs are found (default: the runtime's registry). */
+  registry?: WorkflowRegistry;
+  /** How often the queue is looked at (default 100 ms): one cheap pragma when nobody wrote. */
+  pollIntervalMs?: number;
+  /** Names this process in the requests it carries out and in the ledger (default "process <pid> on <host>"). */
+  name?: string;
+  /** Hears each request once carried out or refused. */
+  onRequest?: (request: RunRequest) => void;
+  /** A request that could not even be recorded as refused (the workspace closed under it). */
+  onError?: (err: unknown) => void;
+}
+
+const errorOf = (err: unknown): { code: string; message: string } =>
+  err instanceof RuntimeError ? { code: err.code, message: err.message } : { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
+
+/**
+ * The process that drives runs keeps them: it holds their leases from `hold` until they end (not
+ * only while a tick runs), so a Studio opened on the same workspace sees them held by a live
+ * process and asks instead of acting. The owner carries out what is asked (answers, events,
+ * cancels) with its own runtime and workflow code, records in the ledger who asked and through
+ * which request, and answers the request. When this process dies its leases die with it, and
+ * whoever acts next takes the runs over, as before.
+ */
+export class RunOwner {
+  readonly name: string;
+  private readonly leases = new Map<string, RunLease>();
+  private readonly working = new Set<Promise<void>>();
+  private readonly taking = new Set<number>();
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private seen: number | null = null;
+  private closed = false;
+  private readonly store: LeasingRunStore;
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly options: RunOwnerOptions) {
+    const store = options.runtime.runStore;
+    if (!isLeasingRunStore(store)) throw new InvalidArgumentError('A RunOwner needs a run store that leases runs between processes (a SqliteWorkspace or PostgresWorkspace).');
+    this.store = store;
+    this.name = options.name ?? `process ${process.pid} on ${hostname()}`;
+    // A held run that ends, however it ended (the app's own tick, a request), is given back.
+    this.unsubscribe = options.runtime.onEvent((e) => {
+      if (e.type === 'run-saved' && TERMINAL_STATUSES.has(e.run.status) && this.leases.has(e.run.runId)) this.track(this.letGo(e.run.runId));
+    });
+  }
+
+  /** Takes the run's lease and keeps it until the run ends or `release`; RUN_LOCKED when another live process holds it. */
+  async hold(runId: string): Promise<void> {
+    if (this.closed) throw new InvalidArgumentError('This RunOwner is closed.');
+    if (this.leases.has(runId)) return;
+    this.leases.set(runId, await this.store.acquireRunLease(runId));
+    this.keepAliveWhileHolding();
+  }
+
+  async release(runId: string): Promise<void> {
+    const lease = this.leases.get(runId);
+    this.leases.delete(runId);
+    this.keepAliveWhileHolding();
+    await lease?.release();
+  }
+
+  /** The runs this process holds now. */
+  held(): string[] {
+    return [...this.leases.keys()];
+  }
+
+  /**
+   * Starts looking at the queue every `pollIntervalMs`. While it holds runs the owner keeps the
+   * process alive (it promised to answer for them); holding none, it lets the process exit.
+   */
+  start(): void {
+    if (this.timer || this.closed) return;
+    this.timer = setInterval(() => this.track(this.serve().then(() => undefined)), Math.max(10, this.options.pollIntervalMs ?? 100));
+    this.keepAliveWhileHolding();
+  }
+
+  /** Resolves with the run's state once it has ended (completed, failed or cancelled), whoever ended it. */
+  finished(runId: string): Promise<RunState> {
+    return new Promise((resolve, reject) => {
+      const off = this.options.runtime.onEvent((e) => {
+        if (e.type === 'run-saved' && e.run.runId === runId && TERMINAL_STATUSES.has(e.run.status)) {
+          off();
+          resolve(e.run);
+        }
+      });
+      // Already over before anyone listened.
+      this.options.runtime.getState(runId).then(
+        (run) => {
+          if (!TERMINAL_STATUSES.has(run.status)) return;
+          off();
+          resolve(run);
+        },
+        (err: unknown) => {
+          off();
+          reject(err);
+        },
+      );
+    });
+  }
+
+  private keepAliveWhileHolding(): void {
+    if (!this.timer) return;
+    if (this.leases.size > 0) this.timer.ref();
+    else this.timer.unref();
+  }
+
+  /** Carries out the pending requests to held runs now; resolves with how many it took. */
+  async serve(): Promise<number> {
+    if (this.closed || this.leases.size === 0) return 0;
+    const counter = this.options.requests.changeCounter();
+    if (counter === this.seen) return 0; // nobody else wrote since the last look
+    this.seen = counter;
+    const pending = (await this.options.requests.pendingFor(this.held())).filter((r) => !this.taking.has(r.id));
+    for (const r of pending) this.track(this.carryOut(r));
+    return pending.length;
+  }
+
+  /** Waits for the requests in hand (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.working.size > 0) await Promise.allSettled([...this.working]);
+  }
+
+  /** Stops serving, finishes what is in hand and gives every lease back. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.unsubscribe();
+    await this.idle();
+    for (const runId of this.held()) await this.release(runId);
+  }
+
+  private track(work: Promise<void>): void {
+    const p = work.catch((err: unknown) => this.options.onError?.(err)).finally(() => this.working.delete(p));
+    this.working.add(p);
+  }
+
+  /** A run that ended: what was asked of it meanwhile is answered (refused, mostly) before its lease goes. */
+  private async letGo(runId: string): Promise<void> {
+    const pending = await this.options.requests.pendingFor([runId]);
+    for (const r of pending) if (!this.taking.has(r.id)) await this.carryOut(r);
+    await this.release(runId);
+  }
+
+  private async carryOut(request: RunRequest): Promise<void> {
+    this.taking.add(request.id);
+    try {
+      if (!(await this.options.requests.take(request.id, this.name))) return; // withdrawn by the asker first
+      let after: RunState | null = null;
+      try {
+        after = await this.apply(request, { request_id: request.id, requested_by: request.requestedBy, carried_out_by: this.name });
+        await this.options.requests.finish(request.id, { runStatus: after.status });
+      } catch (err) {
+        await this.options.requests.finish(request.id, { error: errorOf(err) });
+      }
+      const answered = await this.options.requests.get(request.id);
+      if (answered) this.options.onRequest?.(answered);
+      // The answer is given as soon as the request is applied; the run goes on afterwards.
+      if (after && !TERMINAL_STATUSES.has(after.status)) await this.driveOn(after);
+    } finally {
+      this.taking.delete(request.id);
+    }
+  }
+
+  private async apply(request: RunRequest, via: JsonObject): Promise<RunState> {
+    const { body, runId, actorId } = request;
+    if (body.kind === 'cancel') return this.options.runtime.cancelRun(runId, { reason: body.reason, actorId, via });
+    const run = await this.options.runtime.getState(runId);
+    const workflow = this.workflowOf(run.workflowId);
+    return this.options.runtime.resume({ workflow, runId, waitKey: body.waitKey, payload: body.payload, actorId, via, maxSteps: 0 });
+  }
+
+  private async driveOn(run: RunState): Promise<void> {
+    if (!this.leases.has(run.runId)) return;
+    await this.options.runtime.tick({ workflow: this.workflowOf(run.workflowId), runId: run.runId });
+  }
+
+  private workflowOf(workflowId: string) {
+    const registry = this.options.registry ?? this.options.runtime.workflowRegistry;
+    const workflow = registry?.get(workflowId);
+    if (!workflow) throw new UnknownWorkflowError(workflowId, `Workflow '${workflowId}' is not registered in the process that holds the run, so it cannot go on there.`);
+    return workflow;
+  }
+}
