@@ -267,6 +267,13 @@ export interface SnapshotInfo {
   status: RunStatus | null;
 }
 
+/**
+ * What checking an artifact's stored bytes found: `missing` (no artifact of that id), `blob
+ * missing` (its metadata names content that is not there), `sha256 mismatch` (the content is not
+ * what its name, a sha256, says was stored). Sources that keep no digests answer `ok` when present.
+ */
+export type ArtifactIntegrity = 'ok' | 'missing' | 'blob missing' | 'sha256 mismatch';
+
 export interface ArtifactInfo {
   artifactId: string;
   contentType: string;
@@ -274,6 +281,7 @@ export interface ArtifactInfo {
   createdAt: string;
   runId: string | null;
   tags: Record<string, string>;
+  integrity?: ArtifactIntegrity;
 }
 
 export interface ArtifactChunk {
@@ -284,6 +292,8 @@ export interface ArtifactChunk {
   /** Base64 of the bytes read. */
   base64: string;
   eof: boolean;
+  /** Whether the bytes are what was stored (a preview of damaged content must say so). */
+  integrity?: ArtifactIntegrity;
 }
 
 export interface SchedulerStatus {

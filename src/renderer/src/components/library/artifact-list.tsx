@@ -20,16 +20,24 @@ export function ArtifactList({ api, showRun }: { api: ArtifactsStoreApi; showRun
               className={`artifact-item${preview?.artifactId === a.artifactId ? ' selected' : ''}`}
               data-testid="artifact-item"
               data-artifact-id={a.artifactId}
-              aria-label={`Preview artifact ${a.artifactId}, ${a.contentType}, ${formatBytes(a.sizeBytes)}`}
+              aria-label={`Preview artifact ${a.artifactId}, ${a.contentType}, ${formatBytes(a.sizeBytes)}${a.integrity && a.integrity !== 'ok' ? `, damaged: ${a.integrity}` : ''}`}
               onClick={() => void api.getState().openPreview(a.artifactId)}
             >
               <span className="mono ellipsis">{a.artifactId}</span>
               <span className="tag mono">{a.contentType}</span>
+              {a.integrity && a.integrity !== 'ok' ? (
+                <span className="tag integrity-flag" data-testid="artifact-integrity">
+                  ⚠ {a.integrity}
+                </span>
+              ) : null}
               <span className="faint nowrap">{formatBytes(a.sizeBytes)}</span>
               <span className="faint nowrap artifact-sub">
                 {showRun && a.runId ? <>run {shortId(a.runId)} · </> : null}
                 {formatTimestamp(a.createdAt)}
-                {Object.entries(a.tags).map(([k, v]) => ` · ${k}=${v}`).join('')}
+                {Object.entries(a.tags)
+                  .filter(([k]) => k !== 'studio.integrity') // shown as the flag above
+                  .map(([k, v]) => ` · ${k}=${v}`)
+                  .join('')}
               </span>
             </button>
           </li>
