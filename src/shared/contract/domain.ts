@@ -270,7 +270,8 @@ export interface SnapshotInfo {
 /**
  * What checking an artifact's stored bytes found: `missing` (no artifact of that id), `blob
  * missing` (its metadata names content that is not there), `sha256 mismatch` (the content is not
- * what its name, a sha256, says was stored). Sources that keep no digests answer `ok` when present.
+ * what its name, a sha256, says was stored). A workspace's artifacts, whose blobs live in its own
+ * SQLite file (quick_checked on open), answer `ok` when present.
  */
 export type ArtifactIntegrity = 'ok' | 'missing' | 'blob missing' | 'sha256 mismatch';
 
