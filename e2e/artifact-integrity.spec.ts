@@ -45,3 +45,17 @@ test('a missing blob and a changed blob are flagged on their links, in the list 
   await digest.click();
   await expect(page.getByTestId('artifact-integrity-warning')).toContainText('not what was stored');
 });
+
+test('a Python 0.4 SQLite store says it keeps no artifacts or snapshots, rather than showing empty lists', async ({ app: page, studio }) => {
+  const file = join(studio.dataDir, 'py04.sqlite3');
+  cpSync(join(FIXTURE, 'runtime.sqlite3'), file);
+  await page.getByRole('button', { name: 'Open a workspace, a Python data folder or an audit bundle' }).click();
+  await page.getByRole('menuitem', { name: /Python data folder/ }).click();
+  await page.getByLabel('Folder path').fill(file);
+  await page.getByRole('button', { name: 'Open read-only' }).click();
+  await expect(page.getByTestId('workspace-layout')).toHaveText('Python AbstractRuntime 0.4 SQLite store');
+  await page.getByTestId('view-artifacts').click();
+  await expect(page.getByTestId('artifact-list')).toContainText('A Python 0.4 SQLite store keeps no artifacts');
+  await page.getByTestId('view-snapshots').click();
+  await expect(page.getByText('A Python 0.4 SQLite store keeps no snapshots')).toBeVisible();
+});

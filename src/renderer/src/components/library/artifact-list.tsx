@@ -1,6 +1,8 @@
 import { useStore } from 'zustand';
 import { formatBytes, formatTimestamp, shortId } from '../../lib/format';
 import { selectArtifactPreview, selectArtifacts, selectArtifactsStatus, type ArtifactsStoreApi } from '../../stores/artifacts-store';
+import { useWorkspace } from '../../stores/stores-context';
+import { selectWorkspace } from '../../stores/workspace-store';
 import { ProgressBar } from '../common/progress-bar';
 
 /** Artifacts as a dense list; opening one shows its preview. */
@@ -8,11 +10,13 @@ export function ArtifactList({ api, showRun }: { api: ArtifactsStoreApi; showRun
   const items = useStore(api, selectArtifacts);
   const status = useStore(api, selectArtifactsStatus);
   const preview = useStore(api, selectArtifactPreview);
+  // Its schema has no artifact table: say so, rather than an empty list that reads as "none were made".
+  const sqliteStore = useWorkspace(selectWorkspace)?.kind === 'python-sqlite';
   return (
     <div className="artifact-list-wrap">
       {status === 'loading' ? <ProgressBar label="Loading artifacts" /> : null}
       <ul className="artifact-list" data-testid="artifact-list" aria-label="Artifacts">
-        {items.length === 0 && status === 'ready' ? <li className="hint-text">No artifacts.</li> : null}
+        {items.length === 0 && status === 'ready' ? <li className="hint-text">{sqliteStore ? 'A Python 0.4 SQLite store keeps no artifacts: 0.4 writes them to an artifact folder of its own.' : 'No artifacts.'}</li> : null}
         {items.map((a) => (
           <li key={a.artifactId}>
             <button
