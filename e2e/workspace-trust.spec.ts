@@ -90,5 +90,12 @@ test.describe('not trusting the workspace', () => {
     await expect(dialog).toBeHidden();
     await expect(page.getByTestId('read-only-tag')).toContainText('not trusted');
     expect(existsSync(code.marker)).toBe(false);
+
+    // Changing one's mind later: Trust loads the code and opens the workspace writable.
+    await page.getByRole('button', { name: 'Trust this workspace…' }).click();
+    await dialog.getByRole('button', { name: TRUST_BUTTON }).click();
+    await expect(page.locator('.workflow-item', { hasText: 'their_code_e2e' })).toBeVisible();
+    await expect(page.getByTestId('read-only-tag')).toHaveCount(0);
+    expect(existsSync(code.marker)).toBe(true);
   });
 });

@@ -22,7 +22,7 @@ export function runStudio(args: readonly string[], options: { cwd?: string; env?
       { cwd: options.cwd ?? PACKAGE_ROOT, env: { ...process.env, ...options.env }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
-        if (code === null) fail(err);
+        if (code === null) fail(err ?? new Error('studio ended without an exit code'));
         else done({ code, stdout, stderr });
       },
     );

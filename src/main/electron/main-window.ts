@@ -31,21 +31,27 @@ export function createMainWindow(options: { page: AppPage; preloadPath: string; 
     },
   });
   win.once('ready-to-show', () => win.show());
-  void win.loadURL(appPageUrl(options.page));
+  // The window shows Chromium's own error page when its page cannot load; say why in the log too.
+  void win.loadURL(appPageUrl(options.page)).catch((e: unknown) => console.error(`studio: the window could not load its page: ${e instanceof Error ? e.message : String(e)}`));
   return win;
+}
+
+/** Hands a link to the system browser; no handler for it is a log line, not an unhandled rejection. */
+function openExternal(url: string): void {
+  void shell.openExternal(url).catch((e: unknown) => console.warn(`studio: could not open ${url}: ${e instanceof Error ? e.message : String(e)}`));
 }
 
 /** Applied to every webContents the app creates (app 'web-contents-created'), the window's included. */
 export function hardenWebContents(contents: WebContents, page: AppPage): void {
   contents.setWindowOpenHandler(({ url }) => {
-    if (windowOpenDecision(url) === 'open-external') void shell.openExternal(url);
+    if (windowOpenDecision(url) === 'open-external') openExternal(url);
     return { action: 'deny' };
   });
   const guard = (event: { preventDefault(): void }, url: string): void => {
     const decision = navigationDecision(url, page);
     if (decision === 'allow') return;
     event.preventDefault();
-    if (decision === 'open-external') void shell.openExternal(url);
+    if (decision === 'open-external') openExternal(url);
   };
   contents.on('will-navigate', (event) => guard(event, event.url));
   contents.on('will-redirect', (event) => {

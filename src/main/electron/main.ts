@@ -86,7 +86,11 @@ app.on('will-quit', (event) => {
   event.preventDefault();
   const s = service;
   service = null;
-  void s.close().finally(() => app.quit());
+  // Quits whatever happens; a close that fails is reported, not left as an unhandled rejection.
+  void s
+    .close()
+    .catch((e: unknown) => console.error(`studio: closing the workspace failed: ${e instanceof Error ? e.message : String(e)}`))
+    .finally(() => app.quit());
 });
 
 function fail(error: unknown): void {

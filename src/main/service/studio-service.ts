@@ -13,7 +13,7 @@ import { noneProtector, type KeyProtector } from '../../runtime/provenance/index
 import { listActors } from './ops/actor-ops';
 import { exportRunBundle, openBundle } from './ops/bundle-ops';
 import { JobRunner } from './jobs/job-runner';
-import { listArtifacts, readArtifact } from './ops/artifact-ops';
+import { checkArtifacts, listArtifacts, readArtifact } from './ops/artifact-ops';
 import { getJob, ledgerPage, ledgerRecord, stateAt, stateDiff, verifyLedger } from './ops/ledger-ops';
 import { answerPrompt, listPrompts, promptOf } from './ops/prompt-ops';
 import { cancelRun, continueRun, fastForward, forkRun, getRun, pauseRun, queryRuns, resumeEvent, runVisits, setBreakpoint, startRun, stepRun } from './ops/run-ops';
@@ -88,6 +88,7 @@ const HANDLERS: Handlers = {
   'snapshots.restore': restoreSnapshot,
   'artifacts.list': listArtifacts,
   'artifacts.read': readArtifact,
+  'artifacts.check': checkArtifacts,
   'settings.get': getSettings,
   'settings.update': updateSettings,
   'settings.testLlm': testLlm,

@@ -263,6 +263,11 @@ describe('web host: every operation', () => {
     const rest = await h.call('artifacts.read', { artifactId: meta.artifactId, offset: 65536 });
     expect(rest.eof).toBe(true);
     await expect(h.call('artifacts.read', { artifactId: 'missing', offset: 0 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    // A workspace's own blobs live in its SQLite file (checked on open): present is ok, absent is missing.
+    expect(await h.call('artifacts.check', { artifactIds: [meta.artifactId, 'missing'] })).toEqual([
+      { artifactId: meta.artifactId, integrity: 'ok' },
+      { artifactId: 'missing', integrity: 'missing' },
+    ]);
   });
 
   it('names the actors it knows, the Studio user among them', async () => {

@@ -282,6 +282,14 @@ export interface SnapshotInfo {
   status: RunStatus | null;
 }
 
+/**
+ * What checking an artifact's stored bytes found: `missing` (no artifact of that id), `blob
+ * missing` (its metadata names content that is not there), `sha256 mismatch` (the content is not
+ * what its name, a sha256, says was stored). A workspace's artifacts, whose blobs live in its own
+ * SQLite file (quick_checked on open), answer `ok` when present.
+ */
+export type ArtifactIntegrity = 'ok' | 'missing' | 'blob missing' | 'sha256 mismatch';
+
 export interface ArtifactInfo {
   artifactId: string;
   contentType: string;
@@ -289,6 +297,7 @@ export interface ArtifactInfo {
   createdAt: string;
   runId: string | null;
   tags: Record<string, string>;
+  integrity?: ArtifactIntegrity;
 }
 
 export interface ArtifactChunk {
@@ -299,6 +308,8 @@ export interface ArtifactChunk {
   /** Base64 of the bytes read. */
   base64: string;
   eof: boolean;
+  /** Whether the bytes are what was stored (a preview of damaged content must say so). */
+  integrity?: ArtifactIntegrity;
 }
 
 export interface SchedulerStatus {

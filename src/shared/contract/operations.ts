@@ -7,6 +7,7 @@ import { z } from 'zod';
 import {
   type ActorName,
   type ArtifactChunk,
+  type ArtifactIntegrity,
   type ArtifactInfo,
   type ChainSummary,
   type ExportedBundle,
@@ -121,6 +122,8 @@ export const requestSchemas = {
   'artifacts.read': z
     .object({ artifactId: id, offset: z.number().int().min(0).default(0), length: z.number().int().min(1).max(1024 * 1024).default(64 * 1024) })
     .strict(),
+  /** The integrity of the artifacts `{"$artifact": id}` references name (a view checks its links). */
+  'artifacts.check': z.object({ artifactIds: z.array(id).max(500) }).strict(),
 
   'settings.get': z.object({}).strict(),
   'settings.update': z
@@ -199,6 +202,7 @@ export interface ResponseMap {
   'runs.exportBundle': ExportedBundle;
   'artifacts.list': ArtifactInfo[];
   'artifacts.read': ArtifactChunk;
+  'artifacts.check': Array<{ artifactId: string; integrity: ArtifactIntegrity }>;
   'settings.get': WorkspaceSettings;
   'settings.update': WorkspaceSettings;
   'settings.testLlm': LlmCheck;

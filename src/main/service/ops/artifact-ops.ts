@@ -1,12 +1,26 @@
-import { type ArtifactMetadata } from '../../../runtime/index';
-import { type ArtifactInfo } from '../../../shared/contract/domain';
+import { INTEGRITY_TAG, type ArtifactMetadata } from '../../../runtime/index';
+import { type ArtifactInfo, type ArtifactIntegrity } from '../../../shared/contract/domain';
 import { StudioError } from '../../../shared/contract/errors';
 import { type Request, type ResponseMap } from '../../../shared/contract/operations';
 import { session, type ServiceContext } from '../service-context';
 
 type Handler<K extends keyof ResponseMap> = (ctx: ServiceContext, req: Request<K>) => Promise<ResponseMap[K]>;
 
-const toInfo = (m: ArtifactMetadata): ArtifactInfo => ({ ...m, tags: { ...m.tags } });
+/** The store's verdict on the bytes (the v1 layout checks each blob's sha256 when it reads it). */
+function integrityOf(m: ArtifactMetadata | null): ArtifactIntegrity {
+  if (!m) return 'missing';
+  const flag = m.tags[INTEGRITY_TAG];
+  return flag === 'blob missing' || flag === 'sha256 mismatch' ? flag : 'ok';
+}
+
+const toInfo = (m: ArtifactMetadata): ArtifactInfo => ({ ...m, tags: { ...m.tags }, integrity: integrityOf(m) });
+
+export const checkArtifacts: Handler<'artifacts.check'> = async (ctx, req) => {
+  const store = session(ctx).artifacts;
+  const out: Array<{ artifactId: string; integrity: ArtifactIntegrity }> = [];
+  for (const artifactId of req.artifactIds) out.push({ artifactId, integrity: integrityOf(await store.getMetadata(artifactId)) });
+  return out;
+};
 
 export const listArtifacts: Handler<'artifacts.list'> = async (ctx, req) => {
   const store = session(ctx).artifacts;
@@ -26,6 +40,8 @@ export const readArtifact: Handler<'artifacts.read'> = async (ctx, req) => {
     sizeBytes: meta.sizeBytes,
     offset: req.offset,
     base64: Buffer.from(bytes).toString('base64'),
-    eof: req.offset + bytes.byteLength >= meta.sizeBytes,
+    // A missing blob has no bytes to wait for: the preview ends, flagged, instead of loading forever.
+    eof: req.offset + bytes.byteLength >= meta.sizeBytes || integrityOf(meta) === 'blob missing',
+    integrity: integrityOf(meta),
   };
 };

@@ -56,6 +56,6 @@ describe('a torn last line of a Python 0.4 ledger', () => {
     const r = await runStudio(['verify', folder]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`TORN TAIL    run ${RUN}`);
-    expect(r.stdout).toMatch(/line 5 is torn: the file ends inside it.*The 4 complete records before it verified; the torn line is not a record and was left as it is \(verify writes nothing\)/s);
+    expect(r.stdout).toMatch(/Line 5 is torn: the file ends inside it.*The 4 complete records before it verified; the torn line is not a record and was left as it is \(verify writes nothing\)/s);
   });
 });

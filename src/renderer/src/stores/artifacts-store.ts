@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { type ArtifactInfo, type StudioClient } from '../../../shared/contract';
+import { type ArtifactInfo, type ArtifactIntegrity, type StudioClient } from '../../../shared/contract';
 import { base64ToBytes, previewKind, type PreviewKind } from '../lib/hex-view';
 import { type UiStoreApi } from './ui-store';
 
@@ -19,6 +19,8 @@ export interface ArtifactPreview {
   eof: boolean;
   loading: boolean;
   error: string | null;
+  /** What the backend found when it read the bytes; null until the first chunk. */
+  integrity: ArtifactIntegrity | null;
 }
 
 export interface ArtifactsState {
@@ -34,6 +36,8 @@ export interface ArtifactsActions {
   /** Loads further chunks, up to `untilBytes` in all (or the end). */
   loadMore(untilBytes: number): Promise<void>;
   closePreview(): void;
+  /** The integrity of the artifacts some `{"$artifact": id}` references name (asked, not cached: the source may change). */
+  checkRefs(artifactIds: readonly string[]): Promise<ReadonlyMap<string, ArtifactIntegrity>>;
 }
 
 export type ArtifactsStore = ArtifactsState & ArtifactsActions;
@@ -69,6 +73,7 @@ export function createArtifactsStore(client: StudioClient, ui: UiStoreApi): Arti
             chunks: [...cur.chunks, bytes],
             loadedBytes: cur.loadedBytes + bytes.length,
             eof: chunk.eof || bytes.length === 0,
+            integrity: chunk.integrity ?? null,
           },
         });
       }
@@ -114,7 +119,7 @@ export function createArtifactsStore(client: StudioClient, ui: UiStoreApi): Arti
         set({
           preview: {
             artifactId, contentType, sizeBytes: info?.sizeBytes ?? 0, kind: previewKind(contentType),
-            chunks: [], loadedBytes: 0, eof: false, loading: true, error: null,
+            chunks: [], loadedBytes: 0, eof: false, loading: true, error: null, integrity: null,
           },
         });
         await load(artifactId, (p) => autoLoadBytes(p.kind, p.sizeBytes));
@@ -126,6 +131,12 @@ export function createArtifactsStore(client: StudioClient, ui: UiStoreApi): Arti
       },
 
       closePreview: () => set({ preview: null }),
+
+      checkRefs: async (artifactIds) => {
+        if (artifactIds.length === 0) return new Map();
+        const checked = await client.invoke('artifacts.check', { artifactIds: artifactIds.slice(0, 500) });
+        return new Map(checked.map((c) => [c.artifactId, c.integrity]));
+      },
     };
   });
 }

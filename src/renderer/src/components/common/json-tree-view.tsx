@@ -1,5 +1,8 @@
 import { memo, useMemo, useState } from 'react';
-import { parseJsonTree, summarizeNode, type JsonNode } from '../../lib/json-tree';
+import { type ArtifactIntegrity } from '../../../../shared/contract';
+import { artifactRefs, parseJsonTree, summarizeNode, type JsonNode } from '../../lib/json-tree';
+import { ArtifactLink } from './artifact-link';
+import { useArtifactIntegrity } from './use-artifact-integrity';
 
 const PAGE = 100;
 
@@ -15,6 +18,9 @@ interface TreeProps {
 /** A collapsible JSON tree; `{"$artifact": id}` values are links to the artifact's preview. */
 export function JsonTreeView({ json, label, openDepth = 2, onArtifact }: TreeProps) {
   const parsed = useMemo(() => (json === null ? null : parseJsonTree(json)), [json]);
+  // The links are checked as a whole, once per value: each says whether its artifact holds.
+  const refs = useMemo(() => (onArtifact && parsed?.ok ? artifactRefs(parsed.node) : []), [onArtifact, parsed]);
+  const integrity = useArtifactIntegrity(refs);
   if (parsed === null) return <div className="json-empty faint">null</div>;
   if (!parsed.ok) {
     return (
@@ -26,7 +32,7 @@ export function JsonTreeView({ json, label, openDepth = 2, onArtifact }: TreePro
   }
   return (
     <div className="json-tree mono" role="tree" aria-label={label}>
-      <Branch node={parsed.node} name={null} depth={0} openDepth={openDepth} onArtifact={onArtifact} />
+      <Branch node={parsed.node} name={null} depth={0} openDepth={openDepth} onArtifact={onArtifact} integrity={integrity} />
     </div>
   );
 }
@@ -37,9 +43,10 @@ interface BranchProps {
   depth: number;
   openDepth: number;
   onArtifact?(artifactId: string): void;
+  integrity: ReadonlyMap<string, ArtifactIntegrity>;
 }
 
-const Branch = memo(function Branch({ node, name, depth, openDepth, onArtifact }: BranchProps) {
+const Branch = memo(function Branch({ node, name, depth, openDepth, onArtifact, integrity }: BranchProps) {
   const [open, setOpen] = useState(depth < openDepth);
   const [shown, setShown] = useState(PAGE);
   const key = name === null ? null : <span className="json-key">{name}</span>;
@@ -64,9 +71,7 @@ const Branch = memo(function Branch({ node, name, depth, openDepth, onArtifact }
         {key}
         {key ? <span className="json-punct">: </span> : null}
         {node.kind === 'object' && node.artifactId && onArtifact ? (
-          <button type="button" className="json-artifact" onClick={() => onArtifact(node.artifactId!)} aria-label={`Open artifact ${node.artifactId}`}>
-            ⧉ artifact {node.artifactId}
-          </button>
+          <ArtifactLink artifactId={node.artifactId} integrity={integrity.get(node.artifactId)} onOpen={onArtifact} />
         ) : (
           <span className="json-summary">{summarizeNode(node)}</span>
         )}
@@ -74,7 +79,7 @@ const Branch = memo(function Branch({ node, name, depth, openDepth, onArtifact }
       {open ? (
         <div role="group">
           {children.slice(0, shown).map(([k, child]) => (
-            <Branch key={k} node={child} name={node.kind === 'array' ? `[${k}]` : JSON.stringify(k).slice(1, -1)} depth={depth + 1} openDepth={openDepth} onArtifact={onArtifact} />
+            <Branch key={k} node={child} name={node.kind === 'array' ? `[${k}]` : JSON.stringify(k).slice(1, -1)} depth={depth + 1} openDepth={openDepth} onArtifact={onArtifact} integrity={integrity} />
           ))}
           {children.length > shown ? (
             <button type="button" className="btn small ghost json-more" style={{ marginLeft: (depth + 1) * 14 }} onClick={() => setShown(shown + PAGE * 5)}>

@@ -1,7 +1,10 @@
 import { useMemo, useState } from 'react';
 import { type StateChange } from '../../../../shared/contract';
 import { describeCounts, formatPath, groupStateChanges, totalCounts } from '../../lib/diff-groups';
-import { prettyJson } from '../../lib/json-tree';
+import { artifactRefs, parseJsonTree, prettyJson } from '../../lib/json-tree';
+import { ArtifactLink } from '../common/artifact-link';
+import { useArtifactIntegrity } from '../common/use-artifact-integrity';
+import { useOpenArtifact } from './use-open-artifact';
 
 const MARK = { added: '+', removed: '−', changed: '~' } as const;
 
@@ -45,6 +48,29 @@ function DiffChange({ change }: { change: StateChange }) {
       </div>
       {change.kind !== 'added' ? <pre className="diff-before" aria-label="before">{clip(before)}</pre> : null}
       {change.kind !== 'removed' ? <pre className="diff-after" aria-label="after">{clip(after)}</pre> : null}
+      <DiffArtifacts change={change} />
+    </div>
+  );
+}
+
+/** The artifacts an offloaded value in this change names (`{"$artifact": id}`), checked and linked. */
+function DiffArtifacts({ change }: { change: StateChange }) {
+  const refs = useMemo(() => {
+    const out: string[] = [];
+    for (const text of [change.beforeJson, change.afterJson]) {
+      const parsed = text === null ? null : parseJsonTree(text);
+      if (parsed?.ok) artifactRefs(parsed.node, out);
+    }
+    return out;
+  }, [change.beforeJson, change.afterJson]);
+  const integrity = useArtifactIntegrity(refs);
+  const open = useOpenArtifact();
+  if (refs.length === 0) return null;
+  return (
+    <div className="diff-artifacts" data-testid="diff-artifacts">
+      {refs.map((id) => (
+        <ArtifactLink key={id} artifactId={id} integrity={integrity.get(id)} onOpen={open} />
+      ))}
     </div>
   );
 }

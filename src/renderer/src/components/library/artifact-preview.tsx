@@ -35,6 +35,13 @@ export function ArtifactPreview({ api }: { api: ArtifactsStoreApi }) {
         <button type="button" className="btn small" onClick={() => void download()} disabled={downloading}>{downloading ? 'Preparing…' : 'Download'}</button>
         <button type="button" className="btn small ghost icon" aria-label="Close preview" onClick={() => api.getState().closePreview()}>✕</button>
       </header>
+      {p.integrity && p.integrity !== 'ok' ? (
+        <p className="artifact-integrity" role="alert" data-testid="artifact-integrity-warning">
+          {p.integrity === 'blob missing'
+            ? 'Blob missing: the metadata names content that is not in the folder. Nothing can be shown.'
+            : 'sha256 mismatch: these bytes are not what was stored (the blob was changed after it was written). Do not trust what follows.'}
+        </p>
+      ) : null}
       {p.loading || downloading ? <ProgressBar done={p.loadedBytes} total={p.sizeBytes} label="Loading artifact" /> : null}
       {p.error ? <p className="field-error">Could not read the artifact: {p.error}. Close the preview and open it again.</p> : null}
       <PreviewBody p={p} api={api} />

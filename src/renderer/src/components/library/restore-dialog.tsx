@@ -26,14 +26,14 @@ export function RestoreDialog({ api: snapshots }: { api: SnapshotsStoreApi }) {
             className="btn primary"
             data-testid="restore-confirm"
             disabled={c?.status !== 'ready'}
-            onClick={async () => {
-              const detail = await snapshots.getState().confirmRestore();
+            // Fire-and-forget: confirmRestore reports its own failure (ui.reportError) and resolves null.
+            onClick={() => void snapshots.getState().confirmRestore().then((detail) => {
               if (detail) {
                 // The restored state has another ledger head: reopen the run rather than patch it.
                 ui.getState().setView('run');
                 void runView.getState().open(detail.runId);
               }
-            }}
+            })}
           >
             Restore
           </button>

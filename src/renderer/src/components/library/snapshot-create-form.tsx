@@ -20,17 +20,19 @@ export function SnapshotCreateForm({ runId, currentNode }: { runId: string; curr
       className="snapshot-create form-stack"
       data-testid="snapshot-create"
       aria-label="Bookmark the current state"
-      onSubmit={async (e) => {
+      onSubmit={(e) => {
         e.preventDefault();
         if (!name.trim()) return;
         setBusy(true);
-        const snap = await snapshots.getState().create({ runId, name: name.trim(), description: description.trim() || null, tags: parseTags(tags) });
-        setBusy(false);
-        if (snap) {
-          setName('');
-          setDescription('');
-          setTags('');
-        }
+        // Fire-and-forget: create reports its own failure (ui.reportError) and resolves null, so busy always clears.
+        void snapshots.getState().create({ runId, name: name.trim(), description: description.trim() || null, tags: parseTags(tags) }).then((snap) => {
+          setBusy(false);
+          if (snap) {
+            setName('');
+            setDescription('');
+            setTags('');
+          }
+        });
       }}
     >
       <div className="faint">Bookmark the state at node <span className="mono">{currentNode}</span></div>

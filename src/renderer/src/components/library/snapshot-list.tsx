@@ -3,7 +3,7 @@ import { useStore } from 'zustand';
 import { type SnapshotInfo } from '../../../../shared/contract';
 import { formatTimestamp, shortId } from '../../lib/format';
 import { selectSnapshotScope, selectSnapshots, selectSnapshotsStatus, type SnapshotsStoreApi } from '../../stores/snapshots-store';
-import { selectReadOnly } from '../../stores/workspace-store';
+import { selectReadOnly, selectWorkspace } from '../../stores/workspace-store';
 import { useStores, useWorkspace } from '../../stores/stores-context';
 import { ProgressBar } from '../common/progress-bar';
 import { StatusBadge } from '../common/status-badge';
@@ -14,6 +14,7 @@ export function SnapshotList({ api, showRun }: { api: SnapshotsStoreApi; showRun
   const items = useStore(api, selectSnapshots);
   const status = useStore(api, selectSnapshotsStatus);
   const scope = useStore(api, selectSnapshotScope);
+  const sqliteStore = useWorkspace(selectWorkspace)?.kind === 'python-sqlite';
   const [query, setQuery] = useState(scope.query);
   useEffect(() => {
     if (query === api.getState().scope.query) return;
@@ -28,7 +29,7 @@ export function SnapshotList({ api, showRun }: { api: SnapshotsStoreApi; showRun
       ) : null}
       {status === 'loading' ? <ProgressBar label="Loading snapshots" /> : null}
       <ul className="snapshot-list" data-testid="snapshot-list" aria-label="Snapshots">
-        {items.length === 0 && status === 'ready' ? <li className="hint-text">{scope.query || scope.tag ? 'No snapshot matches.' : 'No snapshots yet. Bookmark a state to come back to it.'}</li> : null}
+        {items.length === 0 && status === 'ready' ? <li className="hint-text">{scope.query || scope.tag ? 'No snapshot matches.' : sqliteStore ? 'A Python 0.4 SQLite store keeps no snapshots (its schema has no snapshot table).' : 'No snapshots yet. Bookmark a state to come back to it.'}</li> : null}
         {items.map((s) => <SnapshotItem key={s.snapshotId} snap={s} api={api} showRun={showRun} />)}
       </ul>
       <RestoreDialog api={api} />
