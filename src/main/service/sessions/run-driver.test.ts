@@ -6,6 +6,7 @@ import { ManualClock, parseIsoTimestamp, Runtime, Scheduler, WorkflowRegistry, W
 import { SqliteWorkspace } from '../../../runtime/storage/sqlite/index';
 import { type RunStop } from '../../../shared/contract/run-stop';
 import { RunDriver } from './run-driver';
+import { settleFinishedChild } from './settle-child';
 
 const T0 = parseIsoTimestamp('2026-01-01T00:00:00+00:00')!;
 
@@ -22,6 +23,22 @@ const workflows = [
     nodes: {
       wait: () => ({ nodeId: 'wait', effect: { type: 'wait_until', payload: { until: '2026-01-01T00:00:02+00:00' } }, nextNode: 'woke_up' }),
       woke_up: () => ({ nodeId: 'woke_up', completeOutput: { woke: true } }),
+    },
+  }),
+  new WorkflowSpec({
+    workflowId: 'parent',
+    entryNode: 'call',
+    nodes: {
+      call: () => ({ nodeId: 'call', effect: { type: 'start_subworkflow', payload: { workflow_id: 'child' }, resultKey: 'child' }, nextNode: 'done' }),
+      done: (r) => ({ nodeId: 'done', completeOutput: { child: r.vars['child'] ?? null } }),
+    },
+  }),
+  new WorkflowSpec({
+    workflowId: 'child',
+    entryNode: 'ask',
+    nodes: {
+      ask: () => ({ nodeId: 'ask', effect: { type: 'wait_event', payload: { wait_key: 'go', resume_to_node: 'end' } } }),
+      end: () => ({ nodeId: 'end', completeOutput: { answer: 42 } }),
     },
   }),
   new WorkflowSpec({
@@ -89,6 +106,31 @@ describe('RunDriver: one drive path', () => {
     driver.continue(runId);
     await driver.idle();
     expect(driver.stopOf(await state(runId))).toEqual({ kind: 'finished', status: 'completed' });
+  });
+
+  it('a parent held while its child completed goes on when continued (the Scheduler left it alone)', async () => {
+    const scheduler = new Scheduler({ runtime, registry, isHeld: (id) => driver.isPaused(id), drive: (id) => driver.kick(id) });
+    driver = new RunDriver(runtime, registry, { paused: [], breakpoints: {} }, () => undefined, (runId, error) => errors.push({ runId, error }), { settle: settleFinishedChild(scheduler, ws.runs) });
+    scheduler.start();
+    try {
+      const parentId = await runtime.start({ workflow: wf('parent') });
+      driver.kick(parentId);
+      await driver.idle();
+      const waiting = await state(parentId);
+      expect(waiting.waiting?.reason).toBe('subworkflow');
+      const childId = String(waiting.waiting?.details?.['sub_run_id']);
+      driver.pause(parentId);
+      await driver.resume({ workflow: wf('child'), runId: childId, waitKey: 'go', payload: {}, actorId: null });
+      await driver.idle();
+      await new Promise((r) => setTimeout(r, 50)); // the Scheduler's parent resume runs after the child's commit
+      expect((await state(childId)).status).toBe('completed');
+      expect((await state(parentId)).status).toBe('waiting'); // held: nobody moved it
+      driver.continue(parentId);
+      await driver.idle();
+      expect(await state(parentId)).toMatchObject({ status: 'completed', output: { child: { sub_run_id: childId, output: { answer: 42 } } } });
+    } finally {
+      await scheduler.stop();
+    }
   });
 
   it('a Step aimed at a state the run has left is refused with RUN_MOVED_ON and runs nothing', async () => {

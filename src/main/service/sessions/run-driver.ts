@@ -11,6 +11,14 @@ export interface DriverState {
 
 export type StopListener = (runId: string, stop: RunStop) => void;
 
+export interface RunDriverOptions {
+  /**
+   * Asked before a drive of a waiting run: resolves a wait whose cause already came while the run
+   * was held (a child that completed), so Continue picks it up instead of waiting for ever.
+   */
+  settle?: (run: RunState) => Promise<void>;
+}
+
 /**
  * How long a drive runs nodes before it lets the event loop serve requests and push events. The
  * run stays leased across the pause (the runtime's stop predicate may return a promise), so a
@@ -42,6 +50,7 @@ export class RunDriver {
     state: DriverState,
     private readonly persist: (state: DriverState) => void,
     private readonly onError: (runId: string, error: unknown) => void,
+    private readonly options: RunDriverOptions = {},
   ) {
     this.paused = new Set(state.paused);
     this.breakpoints = new Map(Object.entries(state.breakpoints).map(([k, v]) => [k, new Set(v)]));
@@ -192,9 +201,13 @@ export class RunDriver {
 
   /** One tick to the next stop. `fromHere`: the node the run stands on runs even with a breakpoint (Continue). */
   private async loop(runId: string, fromHere: boolean): Promise<RunStop | null> {
-    const start = await this.runtime.getState(runId);
+    let start = await this.runtime.getState(runId);
     if (start.status !== RunStatus.RUNNING && start.status !== RunStatus.WAITING) return this.stopOf(start);
     const skipNode = fromHere && start.status === RunStatus.RUNNING ? start.currentNode : null;
+    if (start.status === RunStatus.WAITING && this.options.settle) {
+      await this.options.settle(start);
+      start = await this.runtime.getState(runId);
+    }
     let first = true;
     let stop: RunStop | null = null;
     const decide = (r: Readonly<RunState>): boolean => {

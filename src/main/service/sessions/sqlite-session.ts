@@ -13,6 +13,7 @@ import { VisitCounter } from '../run-visits';
 import { WorkspaceEffects } from './workspace-effects';
 import { readWorkspaceConfig, writeWorkspaceConfig, type WorkspaceConfig } from '../workspace-config';
 import { RunDriver } from './run-driver';
+import { settleFinishedChild } from './settle-child';
 import { type ReadSession } from './session';
 
 export interface SqliteSessionOptions {
@@ -73,9 +74,9 @@ export class SqliteSession implements ReadSession {
       workflowRegistry: this.registry,
       effectHandlers: { llm_call: effects.llmHandler, tool_calls: effects.toolsHandler },
     });
-    this.driver = new RunDriver(this.runtime, this.registry, config, (s) => this.persistDriver(s), onDriveError);
     // Woken runs are handed to the driver, so breakpoints and pause hold for timers and children too.
     this.scheduler = new Scheduler({ runtime: this.runtime, registry: this.registry, pollIntervalS: 1, isHeld: (id) => this.driver.isPaused(id), drive: (id) => this.driver.kick(id) });
+    this.driver = new RunDriver(this.runtime, this.registry, config, (s) => this.persistDriver(s), onDriveError, { settle: settleFinishedChild(this.scheduler, ws.runs) });
   }
 
   static async open(o: SqliteSessionOptions): Promise<SqliteSession> {
