@@ -194,5 +194,11 @@ describe('RunDriver: one drive path', () => {
     expect((await state(runId)).vars['i']).toBeUndefined();
     expect(driver.stopOf(await state(runId))).toEqual({ kind: 'held_after_restore' });
     expect(stops.at(-1)).toEqual({ runId, stop: { kind: 'held_after_restore' } });
+    // What the Studio keeps beside the workspace: after a restart the run still says why it is held.
+    const afterRestart = new RunDriver(runtime, registry, driver.snapshot(), () => undefined, () => undefined);
+    expect(afterRestart.stopOf(await state(runId))).toEqual({ kind: 'held_after_restore' });
+    driver.continue(runId);
+    expect(driver.snapshot().heldAfterRestore).toEqual([]);
+    driver.pause(runId);
   });
 });

@@ -7,6 +7,8 @@ import { movedOnError, stepRefusal, type StepExpectation } from './step-refusal'
 export interface DriverState {
   paused: string[];
   breakpoints: Record<string, string[]>;
+  /** Held runs whose stop is a restore, so they still say so after a restart. */
+  heldAfterRestore?: string[];
 }
 
 export type StopListener = (runId: string, stop: RunStop) => void;
@@ -48,12 +50,13 @@ export class RunDriver {
     private readonly runtime: Runtime,
     private readonly registry: WorkflowRegistry,
     state: DriverState,
-    private readonly persist: (state: DriverState) => void,
+    private readonly persist: (state: Required<DriverState>) => void,
     private readonly onError: (runId: string, error: unknown) => void,
     private readonly options: RunDriverOptions = {},
   ) {
     this.paused = new Set(state.paused);
     this.breakpoints = new Map(Object.entries(state.breakpoints).map(([k, v]) => [k, new Set(v)]));
+    for (const id of state.heldAfterRestore ?? []) if (this.paused.has(id)) this.stops.set(id, { kind: 'held_after_restore' });
   }
 
   isPaused(runId: string): boolean {
@@ -76,8 +79,12 @@ export class RunDriver {
     return () => this.listeners.delete(listener);
   }
 
-  snapshot(): DriverState {
-    return { paused: [...this.paused], breakpoints: Object.fromEntries([...this.breakpoints].map(([k, v]) => [k, [...v]])) };
+  snapshot(): Required<DriverState> {
+    return {
+      paused: [...this.paused],
+      breakpoints: Object.fromEntries([...this.breakpoints].map(([k, v]) => [k, [...v]])),
+      heldAfterRestore: [...this.stops].filter(([id, s]) => s.kind === 'held_after_restore' && this.paused.has(id)).map(([id]) => id),
+    };
   }
 
   setBreakpoint(runId: string, nodeId: string, enabled: boolean): void {
@@ -149,6 +156,7 @@ export class RunDriver {
     await this.driving.get(runId);
     const next = await this.runtime.restoreState(runId, state, options);
     this.record(runId, held);
+    this.persist(this.snapshot());
     return next;
   }
 

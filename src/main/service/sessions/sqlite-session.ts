@@ -12,7 +12,7 @@ import { loadWorkflowFolders } from '../workflow-loader';
 import { VisitCounter } from '../run-visits';
 import { WorkspaceEffects } from './workspace-effects';
 import { readWorkspaceConfig, writeWorkspaceConfig, type WorkspaceConfig } from '../workspace-config';
-import { RunDriver } from './run-driver';
+import { RunDriver, type DriverState } from './run-driver';
 import { settleFinishedChild } from './settle-child';
 import { type ReadSession } from './session';
 
@@ -232,7 +232,7 @@ export class SqliteSession implements ReadSession {
     for (const r of items) if (this.registry.has(r.workflowId)) this.driver.kick(r.runId);
   }
 
-  private persistDriver(state: { paused: string[]; breakpoints: Record<string, string[]> }): void {
+  private persistDriver(state: Required<DriverState>): void {
     this.config = { ...this.config, ...state };
     if (this.persistTimer) return;
     this.persistTimer = setTimeout(() => {
