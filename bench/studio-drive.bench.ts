@@ -19,7 +19,7 @@ import { RunDriver } from '../src/main/service/sessions/run-driver';
 import { emit, load1, loopWorkflow, median, stubLlm, withTempDir } from './durable-loop';
 
 const STEPS = Number(process.env['STUDIO_DRIVE_STEPS'] ?? 10_000);
-const REPS = Number(process.env['STUDIO_DRIVE_REPS'] ?? 7);
+const REPS = Number(process.env['STUDIO_DRIVE_REPS'] ?? 11);
 
 export async function run(): Promise<void> {
   await withTempDir(async (dir) => {

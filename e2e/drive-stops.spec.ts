@@ -1,3 +1,4 @@
+import { throwingNodeModuleDir } from './support/throwing-node-module';
 import { expect, graphNode, shot, startRun, test } from './support/fixtures';
 
 // One drive path (issue 12): every way a run moves honours breakpoints and pause, and a run that
@@ -53,4 +54,21 @@ test('a restored run says it is held after the restore, and Continue lets it go'
 
   await page.getByTestId('continue-button').click();
   await expect(row).toHaveAttribute('data-status', 'completed');
+});
+
+test.describe('a drive that fails', () => {
+  test.use({ hostOptions: { workflowDirs: [throwingNodeModuleDir()] } });
+
+  test('shows its error on that run, where the run stopped', async ({ app: page }) => {
+    const runId = await startRun(page, 'throwing_node_e2e', { paused: false });
+    const stop = page.getByTestId('run-stop');
+    await expect(stop).toHaveAttribute('data-stop', 'error');
+    await expect(stop).toHaveText('stopped by an error: explode is broken (simulated bug)');
+    await expect(page.getByTestId('current-node')).toHaveText('explode');
+    // Not disguised as a scheduler problem in the app header.
+    await expect(page.locator('.header-status .tag', { hasText: 'error' })).toHaveCount(0);
+    await page.reload();
+    await page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`).click();
+    await expect(page.getByTestId('run-stop')).toHaveText('stopped by an error: explode is broken (simulated bug)');
+  });
 });

@@ -20,6 +20,8 @@ export interface WorkspaceConfig {
   toolApproval: Record<string, boolean>;
   paused: string[];
   breakpoints: Record<string, string[]>;
+  /** Paused runs held by a restore (their header says "held after restore" after a restart too). */
+  heldAfterRestore: string[];
 }
 
 export const defaultWorkspaceConfig = (): WorkspaceConfig => ({
@@ -28,6 +30,7 @@ export const defaultWorkspaceConfig = (): WorkspaceConfig => ({
   toolApproval: {},
   paused: [],
   breakpoints: {},
+  heldAfterRestore: [],
 });
 
 export function configPath(workspacePath: string): string {
@@ -59,6 +62,7 @@ export async function readWorkspaceConfig(workspacePath: string): Promise<Worksp
       toolApproval: typeof raw.toolApproval === 'object' && raw.toolApproval !== null ? raw.toolApproval : {},
       paused: Array.isArray(raw.paused) ? raw.paused.filter((d): d is string => typeof d === 'string') : [],
       breakpoints: typeof raw.breakpoints === 'object' && raw.breakpoints !== null ? raw.breakpoints : {},
+      heldAfterRestore: Array.isArray(raw.heldAfterRestore) ? raw.heldAfterRestore.filter((d): d is string => typeof d === 'string') : [],
     };
   } catch {
     // A damaged sidecar must not lock the user out of the workspace: start from defaults.

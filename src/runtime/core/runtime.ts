@@ -211,7 +211,11 @@ export class Runtime {
       unblocked = true;
     }
     for (let steps = 0; steps < maxSteps; steps++) {
-      if (shouldStop && (await shouldStop(run))) break;
+      if (shouldStop) {
+        // Awaited only when it is a promise: a plain answer costs no microtask on the hot path.
+        const verdict = shouldStop(run);
+        if (verdict === true || (verdict !== false && (await verdict))) break;
+      }
       unblocked = false;
       if (await this.step(workflow, run)) return run;
     }

@@ -1,10 +1,10 @@
-import { type RunStop } from './run-stop';
 /**
  * The shapes the Studio's backend sends to the renderer. Plain data only (they cross IPC and
  * WebSocket). User data (vars, payloads, results, outputs) travels as JSON *text* written the
  * way Python writes it, so `1.0`, `1e-05` and integers beyond 2^53 reach the screen unchanged;
  * the renderer parses it losslessly for display.
  */
+import { type RunStop } from './run-stop';
 
 export type RunStatus = 'running' | 'waiting' | 'completed' | 'failed' | 'cancelled';
 export type WaitReason = 'event' | 'until' | 'user' | 'job' | 'subworkflow';

@@ -7,9 +7,19 @@ import { movedOnError, stepRefusal, type StepExpectation } from './step-refusal'
 export interface DriverState {
   paused: string[];
   breakpoints: Record<string, string[]>;
+  /** Held runs whose stop is a restore, so they still say so after a restart. */
+  heldAfterRestore?: string[];
 }
 
 export type StopListener = (runId: string, stop: RunStop) => void;
+
+export interface RunDriverOptions {
+  /**
+   * Asked before a drive of a waiting run: resolves a wait whose cause already came while the run
+   * was held (a child that completed), so Continue picks it up instead of waiting for ever.
+   */
+  settle?: (run: RunState) => Promise<void>;
+}
 
 /**
  * How long a drive runs nodes before it lets the event loop serve requests and push events. The
@@ -40,11 +50,13 @@ export class RunDriver {
     private readonly runtime: Runtime,
     private readonly registry: WorkflowRegistry,
     state: DriverState,
-    private readonly persist: (state: DriverState) => void,
+    private readonly persist: (state: Required<DriverState>) => void,
     private readonly onError: (runId: string, error: unknown) => void,
+    private readonly options: RunDriverOptions = {},
   ) {
     this.paused = new Set(state.paused);
     this.breakpoints = new Map(Object.entries(state.breakpoints).map(([k, v]) => [k, new Set(v)]));
+    for (const id of state.heldAfterRestore ?? []) if (this.paused.has(id)) this.stops.set(id, { kind: 'held_after_restore' });
   }
 
   isPaused(runId: string): boolean {
@@ -67,8 +79,12 @@ export class RunDriver {
     return () => this.listeners.delete(listener);
   }
 
-  snapshot(): DriverState {
-    return { paused: [...this.paused], breakpoints: Object.fromEntries([...this.breakpoints].map(([k, v]) => [k, [...v]])) };
+  snapshot(): Required<DriverState> {
+    return {
+      paused: [...this.paused],
+      breakpoints: Object.fromEntries([...this.breakpoints].map(([k, v]) => [k, [...v]])),
+      heldAfterRestore: [...this.stops].filter(([id, s]) => s.kind === 'held_after_restore' && this.paused.has(id)).map(([id]) => id),
+    };
   }
 
   setBreakpoint(runId: string, nodeId: string, enabled: boolean): void {
@@ -140,6 +156,7 @@ export class RunDriver {
     await this.driving.get(runId);
     const next = await this.runtime.restoreState(runId, state, options);
     this.record(runId, held);
+    this.persist(this.snapshot());
     return next;
   }
 
@@ -192,9 +209,13 @@ export class RunDriver {
 
   /** One tick to the next stop. `fromHere`: the node the run stands on runs even with a breakpoint (Continue). */
   private async loop(runId: string, fromHere: boolean): Promise<RunStop | null> {
-    const start = await this.runtime.getState(runId);
+    let start = await this.runtime.getState(runId);
     if (start.status !== RunStatus.RUNNING && start.status !== RunStatus.WAITING) return this.stopOf(start);
     const skipNode = fromHere && start.status === RunStatus.RUNNING ? start.currentNode : null;
+    if (start.status === RunStatus.WAITING && this.options.settle) {
+      await this.options.settle(start);
+      start = await this.runtime.getState(runId);
+    }
     let first = true;
     let stop: RunStop | null = null;
     const decide = (r: Readonly<RunState>): boolean => {

@@ -12,7 +12,8 @@ import { loadWorkflowFolders } from '../workflow-loader';
 import { VisitCounter } from '../run-visits';
 import { WorkspaceEffects } from './workspace-effects';
 import { readWorkspaceConfig, writeWorkspaceConfig, type WorkspaceConfig } from '../workspace-config';
-import { RunDriver } from './run-driver';
+import { RunDriver, type DriverState } from './run-driver';
+import { settleFinishedChild } from './settle-child';
 import { type ReadSession } from './session';
 import { type ChildIndexCapability, type ControlCapability, type KeysCapability, type SessionCapabilities } from './session-capabilities';
 
@@ -76,9 +77,9 @@ export class SqliteSession implements ReadSession, ControlCapability, KeysCapabi
       workflowRegistry: this.registry,
       effectHandlers: { llm_call: effects.llmHandler, tool_calls: effects.toolsHandler },
     });
-    this.driver = new RunDriver(this.runtime, this.registry, config, (s) => this.persistDriver(s), onDriveError);
     // Woken runs are handed to the driver, so breakpoints and pause hold for timers and children too.
     this.scheduler = new Scheduler({ runtime: this.runtime, registry: this.registry, pollIntervalS: 1, isHeld: (id) => this.driver.isPaused(id), drive: (id) => this.driver.kick(id) });
+    this.driver = new RunDriver(this.runtime, this.registry, config, (s) => this.persistDriver(s), onDriveError, { settle: settleFinishedChild(this.scheduler, ws.runs) });
   }
 
   static async open(o: SqliteSessionOptions): Promise<SqliteSession> {
@@ -244,7 +245,7 @@ export class SqliteSession implements ReadSession, ControlCapability, KeysCapabi
     for (const r of items) if (this.registry.has(r.workflowId)) this.driver.kick(r.runId);
   }
 
-  private persistDriver(state: { paused: string[]; breakpoints: Record<string, string[]> }): void {
+  private persistDriver(state: Required<DriverState>): void {
     this.config = { ...this.config, ...state };
     if (this.persistTimer) return;
     this.persistTimer = setTimeout(() => {
