@@ -61,14 +61,34 @@ test('the everything demo loop, watched', async ({ page }) => {
     await card.getByTestId('prompt-answer').click();
     await expect(card).toHaveAttribute('data-kind', 'timer');
 
+    // What the page pulls while it watches (load-independent, unlike the times): requests by
+    // operation, their answers' bytes, and the bytes of the events pushed to it.
+    const traffic = { requests: {} as Record<string, number>, answerBytes: 0, eventBytes: 0, on: true };
+    page.on('requestfinished', (r) => {
+      if (!traffic.on) return;
+      const op = r.url().split('/api/')[1] ?? 'other';
+      traffic.requests[op] = (traffic.requests[op] ?? 0) + 1;
+      void r.sizes().then((z) => (traffic.answerBytes += z.responseBodySize));
+    });
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    cdp.on('Network.webSocketFrameReceived', (f) => {
+      if (traffic.on) traffic.eventBytes += f.response.payloadData.length;
+    });
     const t0 = Date.now();
     await card.getByTestId('prompt-answer').click();
     await expect(page.locator('.run-title')).toContainText('completed', { timeout: 120_000 });
     const shownCompleted = Date.now() - t0;
+    traffic.on = false;
     const { result: detail } = await api<{ ledgerCount: number }>(host, 'runs.get', { runId });
     await page.locator(`[data-testid="ledger-row"][data-seq="${detail.ledgerCount - 1}"]`).waitFor({ timeout: 120_000 });
     const shownLast = Date.now() - t0;
     report('everything_loop_watched_ms', shownCompleted, 'ms', { records: detail.ledgerCount, newest_row_shown_ms: shownLast, ...(await loopWritten(host, runId, t0)) });
+    report('everything_loop_watched_page_pulls_kb', (traffic.answerBytes + traffic.eventBytes) / 1024, 'KiB', {
+      answers_kb: Math.round(traffic.answerBytes / 1024),
+      events_kb: Math.round(traffic.eventBytes / 1024),
+      requests: traffic.requests,
+    });
 
     const { result: page500, bytes } = await api<{ entries: unknown[] }>(host, 'ledger.page', { runId, fromSeq: Math.max(0, detail.ledgerCount - 500), limit: 500 });
     report('ledger_page_bytes_per_row', bytes / page500.entries.length, 'bytes', { rows: page500.entries.length, run: 'everything_demo' });
