@@ -3,8 +3,7 @@ import { type ChainReport, type RunState, type StepRecord } from '../../../runti
 import { SqliteWorkspace, type RunIndexQuery, type RunIndexRow } from '../../../runtime/storage/sqlite/index';
 import { type ActorName, type RunVisits, type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
 import { verifyInWorker } from '../jobs/job-runner';
-import { VisitCounter } from '../run-visits';
-import { SqliteSession } from './sqlite-session';
+import { RunVisitReader } from '../run-visit-reader';
 import { type ReadSession } from './session';
 import { READ_ONLY_CAPABILITIES, type SessionCapabilities } from './session-capabilities';
 
@@ -16,6 +15,7 @@ import { READ_ONLY_CAPABILITIES, type SessionCapabilities } from './session-capa
 export class SqliteInspectionSession implements ReadSession {
   /** Nothing is written, so nothing is driven or changed; its keys are not offered as trusted either. */
   readonly capabilities: SessionCapabilities = READ_ONLY_CAPABILITIES;
+  private readonly visitReader = new RunVisitReader();
 
   private constructor(
     readonly ws: SqliteWorkspace,
@@ -86,16 +86,7 @@ export class SqliteInspectionSession implements ReadSession {
   }
   /** As SqliteSession.visitsOf: the path from the per-step saved states. */
   async visitsOf(runId: string): Promise<RunVisits | null> {
-    const counter = new VisitCounter();
-    let after: { seq: number; n: number } | undefined;
-    for (;;) {
-      const page = await this.ws.listCheckpoints(runId, { after, limit: 1000 });
-      for (const c of page) counter.add(c.state.currentNode);
-      if (page.length < 1000) return counter.result(runId, true);
-      if (counter.states >= SqliteSession.MAX_VISIT_STATES) return counter.result(runId, false);
-      const last = page.at(-1)!;
-      after = { seq: last.seq, n: last.n };
-    }
+    return this.visitReader.read(this.ws, runId, this.externalChangeCounter());
   }
   async actorNames(): Promise<ActorName[]> {
     const records = await this.ws.actorKeys.list();

@@ -9,7 +9,7 @@ import { type SecretStore } from '../secret-store';
 import { isKeyUnavailable } from '../signing/actor-signing-key';
 import { SessionSigning } from '../signing/session-signing';
 import { loadWorkflowFolders } from '../workflow-loader';
-import { VisitCounter } from '../run-visits';
+import { RunVisitReader } from '../run-visit-reader';
 import { WorkspaceEffects } from './workspace-effects';
 import { readWorkspaceConfig, writeWorkspaceConfig, type WorkspaceConfig } from '../workspace-config';
 import { RunDriver, type DriverState } from './run-driver';
@@ -179,20 +179,11 @@ export class SqliteSession implements ReadSession, ControlCapability, KeysCapabi
     return out;
   }
 
-  /** Saved states one visits answer reads at most (each is decoded whole). */
-  static readonly MAX_VISIT_STATES = 50_000;
+  /** Counts of each run's path, carried on as it grows. */
+  private readonly visitReader = new RunVisitReader();
 
   async visitsOf(runId: string): Promise<RunVisits | null> {
-    const counter = new VisitCounter();
-    let after: { seq: number; n: number } | undefined;
-    for (;;) {
-      const page = await this.ws.listCheckpoints(runId, { after, limit: 1000 });
-      for (const c of page) counter.add(c.state.currentNode);
-      if (page.length < 1000) return counter.result(runId, true);
-      if (counter.states >= SqliteSession.MAX_VISIT_STATES) return counter.result(runId, false);
-      const last = page.at(-1)!;
-      after = { seq: last.seq, n: last.n };
-    }
+    return this.visitReader.read(this.ws, runId, this.externalChangeCounter());
   }
 
   async actorNames(): Promise<ActorName[]> {

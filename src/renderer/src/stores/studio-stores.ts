@@ -1,4 +1,6 @@
 import { type StudioClient } from '../../../shared/contract';
+import { eventsFirst } from '../client/events-first-client';
+import { LiveUpdates } from './live-updates';
 import { createArtifactsStore, type ArtifactsStoreApi } from './artifacts-store';
 import { createChainStore, type ChainStoreApi } from './chain-store';
 import { createDiffStore, type DiffStoreApi } from './diff-store';
@@ -14,7 +16,10 @@ import { createWorkspaceStore, type WorkspaceStoreApi } from './workspace-store'
 
 /** Every store of one Studio window, created around one client. */
 export interface StudioStores {
+  /** The backend, answering only after the live updates held for the next frame are in. */
   client: StudioClient;
+  /** Live updates of driven runs, taken once a frame (wired to the stores by wireStores). */
+  live: LiveUpdates;
   ui: UiStoreApi;
   workspace: WorkspaceStoreApi;
   runs: RunsStoreApi;
@@ -37,12 +42,15 @@ export interface StudioStores {
   settings: SettingsStoreApi;
 }
 
-export function createStudioStores(client: StudioClient, uiDeps: UiDeps = {}): StudioStores {
+export function createStudioStores(backend: StudioClient, uiDeps: UiDeps = {}): StudioStores {
+  const live = new LiveUpdates();
+  const client = eventsFirst(backend, () => live.flush());
   const ui = createUiStore(uiDeps);
   const runs = createRunsStore(client, ui);
   const runView = createRunViewStore(client, ui);
   return {
     client,
+    live,
     ui,
     workspace: createWorkspaceStore(client, ui),
     runs,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { entryAt } from '../lib/ledger-cache';
 import { runAt } from '../lib/runs-pages';
 import { FakeClient, flush } from '../test-support/fake-client';
 import { chainSummary, entry, ledgerRecord, prompt, runDetail, runSummary } from '../test-support/fixtures';
@@ -60,23 +61,43 @@ describe('wireStores', () => {
     off();
   });
 
-  it('takes a burst of live updates together: every record announced, records before the state, the last state last', async () => {
+  it('takes a burst of live updates as the screen can show them: every record at once, the newest state once, after its records', async () => {
     const client = backend();
     const s = createStudioStores(client);
     const off = wireStores(s);
     await s.runView.getState().open('r1');
     await flush();
     const seen: Array<[number, string | undefined]> = [];
-    s.runView.subscribe((now) => seen.push([now.ledger.total, now.detail?.status]));
-    client.emit('run.changed', runSummary('r1', { status: 'running', ledgerCount: 4 }));
+    s.runView.subscribe((now) => seen.push([now.ledger.total, now.detail?.currentNode]));
+    client.emit('run.changed', runSummary('r1', { status: 'running', currentNode: 'loop', ledgerCount: 4 }));
     client.emit('ledger.appended', { runId: 'r1', firstSeq: 3, lastSeq: 3, count: 1, entries: [entry(3)] });
     client.emit('ledger.appended', { runId: 'r1', firstSeq: 4, lastSeq: 5, count: 2, entries: [entry(5)] });
-    client.emit('run.changed', runSummary('r1', { status: 'completed', ledgerCount: 6 }));
+    client.emit('run.changed', runSummary('r1', { status: 'completed', currentNode: 'finish', ledgerCount: 6 }));
     await flush();
     expect(s.runView.getState().ledger.total).toBe(6);
-    expect(s.runView.getState().detail?.status).toBe('completed');
-    // One update of the ledger, then one of the state: never "completed" over a shorter ledger.
-    expect(seen.slice(0, 2)).toEqual([[6, 'running'], [6, 'completed']]);
+    expect(s.runView.getState().detail).toMatchObject({ status: 'completed', currentNode: 'finish' });
+    // The state the burst passed through is never shown, and the last one shows over all its records.
+    expect(seen.some(([, node]) => node === 'loop')).toBe(false);
+    expect(seen.find(([, node]) => node === 'finish')).toEqual([6, 'finish']);
+    off();
+  });
+
+  it('uses an answer only after the live updates the backend sent before it: a grown ledger comes with its rows', async () => {
+    let count = 3;
+    const client = backend().on('runs.get', ({ runId }) => runDetail(runId, { ledgerCount: count }));
+    const s = createStudioStores(client);
+    const off = wireStores(s);
+    await s.runView.getState().open('r1');
+    await flush();
+    const rowsWhenGrown: Array<boolean> = [];
+    s.runView.subscribe((now, prev) => {
+      if (now.detail?.ledgerCount === 6 && prev.detail?.ledgerCount !== 6) rowsWhenGrown.push(entryAt(now.ledger, 5) !== undefined);
+    });
+    count = 6;
+    client.emit('ledger.appended', { runId: 'r1', firstSeq: 3, lastSeq: 5, count: 3, entries: [entry(3), entry(4), entry(5)] });
+    await s.runView.getState().reloadDetail();
+    expect(rowsWhenGrown).toEqual([true]);
+    expect(client.callsOf('ledger.page')).toHaveLength(1); // the first page, when the run opened
     off();
   });
 

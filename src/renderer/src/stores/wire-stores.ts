@@ -1,6 +1,5 @@
-import { type EventMap, type RunSummary } from '../../../shared/contract';
 import { hasConnection } from '../client/connection';
-import { frameBatch, type FrameBatch } from '../lib/frame-batch';
+import { type LiveUpdate } from './live-updates';
 import { currentSummary } from './chain-store';
 import { type StudioStores } from './studio-stores';
 
@@ -15,17 +14,16 @@ export function wireStores(s: StudioStores): () => void {
   const offs: Array<() => void> = [];
   const c = s.client;
 
-  // A run driven fast announces its records and state many times a second: the stores take them
-  // once a frame, records before state (as the backend sends them), all of them, the last state last.
-  const live = liveBatch(s);
+  // Records and states of driven runs are taken once a frame (see LiveUpdates), records first.
+  s.live.connect((items) => applyLive(s, items));
   /** Any other event is taken in order: what was held before it goes first. */
   const inOrder = <T,>(apply: (payload: T) => void) => (payload: T) => {
-    live.flush();
+    s.live.flush();
     apply(payload);
   };
   offs.push(
-    c.subscribe('run.changed', (run) => live.push(`run:${run.runId}`, { run })),
-    c.subscribe('ledger.appended', (a) => live.push(`ledger:${a.runId}`, { appended: a })),
+    c.subscribe('run.changed', (run) => s.live.push({ run })),
+    c.subscribe('ledger.appended', (appended) => s.live.push({ appended })),
     c.subscribe('prompt.pending', inOrder((p) => s.prompts.getState().applyPending(p))),
     c.subscribe('prompt.answered', inOrder(({ runId, waitKey }) => s.prompts.getState().applyAnswered(runId, waitKey))),
     c.subscribe('scheduler.status', (st) => s.workspace.getState().setScheduler(st)),
@@ -34,7 +32,7 @@ export function wireStores(s: StudioStores): () => void {
     c.subscribe('job.finished', inOrder((p) => s.chain.getState().applyFinished(p, p.result))),
     c.subscribe('workspace.changed', inOrder((w) => s.workspace.getState().setWorkspace(w))),
     c.subscribe('workspace.dataChanged', inOrder(({ sourceId }) => onSourceChanged(s, sourceId))),
-    () => live.cancel(),
+    () => s.live.connect(null),
   );
 
   if (hasConnection(c)) {
@@ -73,26 +71,15 @@ export function wireStores(s: StudioStores): () => void {
   return () => offs.forEach((off) => off());
 }
 
-type LiveUpdate = { run: RunSummary; appended?: undefined } | { appended: EventMap['ledger.appended']; run?: undefined };
-
-function liveBatch(s: StudioStores): FrameBatch<LiveUpdate> {
-  return frameBatch<LiveUpdate>(
-    (items) => {
-      // Records first, whatever order the keys came in: a run shown "completed" has its records.
-      for (const [, u] of items) if (u.appended) s.runView.getState().applyLedgerAppended(u.appended.runId, u.appended.entries, u.appended.lastSeq);
-      for (const [, u] of items) {
-        if (!u.run) continue;
-        s.runs.getState().applyRunChanged(u.run);
-        s.runView.getState().applyRunChanged(u.run);
-        s.prompts.getState().applyRunChanged(u.run);
-      }
-    },
-    // Records accumulate (each announced once); a newer state replaces an older one.
-    (held, next) =>
-      held.appended && next.appended
-        ? { appended: { ...next.appended, firstSeq: held.appended.firstSeq, count: held.appended.count + next.appended.count, entries: [...held.appended.entries, ...next.appended.entries] } }
-        : next,
-  );
+/** Records first, whatever order the updates came in: a run shown "completed" has its records. */
+function applyLive(s: StudioStores, items: readonly LiveUpdate[]): void {
+  for (const u of items) if (u.appended) s.runView.getState().applyLedgerAppended(u.appended.runId, u.appended.entries, u.appended.lastSeq);
+  for (const u of items) {
+    if (!u.run) continue;
+    s.runs.getState().applyRunChanged(u.run);
+    s.runView.getState().applyRunChanged(u.run);
+    s.prompts.getState().applyRunChanged(u.run);
+  }
 }
 
 /**

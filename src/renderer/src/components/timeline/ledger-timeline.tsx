@@ -85,7 +85,9 @@ export function LedgerTimeline({ workflow }: { workflow: WorkflowInfo | null }) 
             const e = filtered ? filtered.desc[vi.index] : entryAt(ledger, seqAtRow(ledger.total, vi.index));
             const seq = filtered ? (e?.seq ?? -1) : seqAtRow(ledger.total, vi.index);
             return (
-              <div key={vi.key} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW, transform: `translateY(${vi.start}px)` }}>
+              // Keyed by seq: when records land on top, the rows in view keep their elements and
+              // only move down, instead of every row taking the text of the one above it.
+              <div key={seq >= 0 ? seq : `row-${vi.index}`} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW, transform: `translateY(${vi.start}px)` }}>
                 <LedgerRow seq={seq} entry={e} badge={badgeForSeq(summary, seq)} actorName={e?.actorId ? (actorNames.get(e.actorId) ?? null) : null} selected={seq === selectedSeq} onSelect={onSelect} />
               </div>
             );
