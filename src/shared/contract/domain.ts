@@ -147,6 +147,8 @@ export interface LedgerEntry {
   prevHash: string | null;
   recordHash: string | null;
   signature: string | null;
+  /** Where the record sits in its OpenTelemetry trace, when the process that wrote it traced (kept beside the record, not hashed). */
+  trace?: { traceId: string; spanId: string } | null;
   effectJson: string | null;
   resultJson: string | null;
   /** The whole record as the Python JSONL line writes it. */

@@ -4,6 +4,7 @@ import { StudioError } from '../../../shared/contract/errors';
 import { type Request, type ResponseMap } from '../../../shared/contract/operations';
 import { toChainSummary, toLedgerEntry } from '../dto/ledger-dto';
 import { loadRunOr404, session, type ServiceContext } from '../service-context';
+import { type ReadSession } from '../sessions/session';
 import { diffJson } from '../state-diff';
 
 type Handler<K extends keyof ResponseMap> = (ctx: ServiceContext, req: Request<K>) => Promise<ResponseMap[K]>;
@@ -29,8 +30,16 @@ export const ledgerPage: Handler<'ledger.page'> = async (ctx, req) => {
     }
     from = page.at(-1)!.seq + 1;
   }
+  attachTraceLinks(s, req.runId, entries);
   return { runId: req.runId, total, fromSeq: req.fromSeq, entries };
 };
+
+/** The trace and span ids of the page's records, read once for its seq range. */
+function attachTraceLinks(s: ReadSession, runId: string, entries: LedgerEntry[]): void {
+  if (!s.traceLinks || entries.length === 0) return;
+  const links = s.traceLinks(runId, entries[0]!.seq, entries.at(-1)!.seq);
+  for (const e of entries) e.trace = links.get(e.seq) ?? null;
+}
 
 export const verifyLedger: Handler<'ledger.verify'> = async (ctx, req) => {
   const s = session(ctx);

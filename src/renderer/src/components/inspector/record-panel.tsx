@@ -74,6 +74,12 @@ function RecordDetails({ entry }: { entry: LedgerEntry }) {
         {entry.idempotencyKey ? <Field label="idempotency"><CopyText text={entry.idempotencyKey} label="idempotency key" /></Field> : null}
         <Field label="prev hash">{entry.prevHash ? <CopyText text={entry.prevHash} display={entry.prevHash.slice(0, 24)} label="previous hash" /> : <span className="faint">— (first record)</span>}</Field>
         <Field label="record hash">{entry.recordHash ? <CopyText text={entry.recordHash} display={entry.recordHash.slice(0, 24)} label="record hash" /> : <span className="faint">missing</span>}</Field>
+        {entry.trace ? (
+          <>
+            <Field label="trace id"><CopyText text={entry.trace.traceId} label="trace id" /></Field>
+            <Field label="span id"><CopyText text={entry.trace.spanId} label="span id" /></Field>
+          </>
+        ) : null}
         {entry.signature ? <Field label="signature"><CopyText text={entry.signature} display={entry.signature.slice(0, 24)} label="signature" /></Field> : null}
       </dl>
       {entry.error || entry.failure ? (
