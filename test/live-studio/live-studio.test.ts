@@ -108,6 +108,7 @@ describe('your app and the Studio on one workspace, live', () => {
     const answered = (await h.call('ledger.page', { runId })).entries.find((e) => e.kind === 'resume')!;
     expect(answered.actorId).toBe(h.service.actorId);
     expect(JSON.parse(answered.resultJson!)).toMatchObject({ via: { carried_out_by: `app process ${app.child.pid}`, requested_by: expect.stringContaining('the Studio') } });
+    expect(answered.trace).toMatchObject({ traceId: expect.stringMatching(/^[0-9a-f]{32}$/), spanId: expect.stringMatching(/^[0-9a-f]{16}$/) }); // the app traced it
 
     // The app dies with the run waiting: the Studio's next answer takes the run over and finishes it.
     app.child.kill('SIGKILL');
