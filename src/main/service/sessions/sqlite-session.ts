@@ -12,6 +12,7 @@ import { VisitCounter } from '../run-visits';
 import { WorkspaceEffects } from './workspace-effects';
 import { readWorkspaceConfig, writeWorkspaceConfig, type WorkspaceConfig } from '../workspace-config';
 import { RunDriver } from './run-driver';
+import { heldElsewhere } from '../run-requests/act-or-ask';
 import { type ReadSession } from './session';
 
 export interface SqliteSessionOptions {
@@ -73,7 +74,9 @@ export class SqliteSession implements ReadSession {
       effectHandlers: { llm_call: effects.llmHandler, tool_calls: effects.toolsHandler },
     });
     this.driver = new RunDriver(this.runtime, this.registry, config, (s) => this.persistDriver(s), onDriveError);
-    this.scheduler = new Scheduler({ runtime: this.runtime, registry: this.registry, pollIntervalS: 1, isHeld: (id) => this.driver.isPaused(id) });
+    // A run another live process holds (an app driving it) is that process's to wake.
+    const isHeld = (id: string): boolean => this.driver.isPaused(id) || heldElsewhere(ws, id) !== null;
+    this.scheduler = new Scheduler({ runtime: this.runtime, registry: this.registry, pollIntervalS: 1, isHeld });
   }
 
   static async open(o: SqliteSessionOptions): Promise<SqliteSession> {
