@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EffectType, ManualClock, parseIsoTimestamp, RunOwner, Runtime, WorkflowSpec } from '../../runtime/index';
+import { ApprovalToolExecutor, defineTool, EffectType, makeToolCallsHandler, ManualClock, MappingToolExecutor, parseIsoTimestamp, RunOwner, Runtime, WorkflowRegistry, WorkflowSpec } from '../../runtime/index';
 import { SqliteWorkspace } from '../../runtime/storage/sqlite/index';
 import { startHarness, type Harness } from '../testing/studio-harness';
 
@@ -54,5 +54,41 @@ describe('runs another live process holds', () => {
     expect(status.pollCycles).toBeGreaterThanOrEqual(start + 2);
     expect(status).toMatchObject({ runsFailed: 0, lastError: null });
     expect((await h.call('runs.get', { runId: due })).status).toBe('waiting');
+  });
+
+  it("sends an approval's decisions to the process holding the run, which runs the approved tool calls with its own tools", async () => {
+    h = await startHarness();
+    const path = join(h.dir, 'approve.studio.sqlite');
+    await h.call('workspace.create', { path });
+    const ran: string[] = [];
+    const deleteFile = defineTool({ name: 'delete_file' }, ({ path: p }) => {
+      ran.push(String(p));
+      return `deleted ${String(p)}`;
+    });
+    const executor = new ApprovalToolExecutor({ inner: MappingToolExecutor.fromTools([deleteFile]), requiresApproval: () => true });
+    const tools = new WorkflowSpec({
+      workflowId: 'held_tools',
+      entryNode: 'act',
+      nodes: {
+        act: () => ({ nodeId: 'act', effect: { type: EffectType.TOOL_CALLS, payload: { tool_calls: [{ name: 'delete_file', arguments: { path: '/tmp/x' }, call_id: 'c1' }] }, resultKey: 'r' }, nextNode: 'done' }),
+        done: (run) => ({ nodeId: 'done', completeOutput: { r: run.vars['r'] ?? null } }),
+      },
+    });
+    const registry = new WorkflowRegistry();
+    registry.register(tools);
+    const app = SqliteWorkspace.open(path);
+    const rt = new Runtime({ runStore: app.runs, ledgerStore: app.ledger, workflowRegistry: registry, effectHandlers: { tool_calls: makeToolCallsHandler(executor) } });
+    const owner = new RunOwner({ runtime: rt, requests: app.requests, toolExecutor: executor, name: 'the app' });
+    cleanups.push(() => app.close(), () => owner.close());
+    const runId = await rt.start({ workflow: tools });
+    await owner.hold(runId);
+    const waiting = await rt.tick({ workflow: tools, runId });
+    expect(waiting.waiting?.details).toMatchObject({ mode: 'approval' });
+    owner.start();
+
+    await h.call('prompts.answer', { runId, waitKey: waiting.waiting!.waitKey, payloadJson: '{"decisions": {"c1": {"approved": true}}}' });
+    expect(ran).toEqual(['/tmp/x']); // run once, by the app's own tool
+    const done = await owner.finished(runId);
+    expect(done.output).toMatchObject({ r: { mode: 'executed', results: [{ name: 'delete_file', success: true, output: 'deleted /tmp/x' }] } });
   });
 });

@@ -3,7 +3,9 @@ import { RunStatus, TERMINAL_STATUSES, WaitReason } from '../core/enums';
 import { type RunState } from '../core/models';
 import { type Runtime } from '../core/runtime';
 import { InvalidArgumentError, RuntimeError, UnknownWorkflowError } from '../errors';
-import { type JsonObject } from '../json/json-value';
+import { isJsonObject, type JsonObject } from '../json/json-value';
+import { executeApprovedToolCalls, type ToolCallDecisions } from '../integrations/tools/approval-tool-executor';
+import { type ToolExecutor } from '../integrations/tools/tool-executor';
 import { parseIsoTimestamp } from '../json/timestamp';
 import { type WorkflowRegistry } from '../scheduler/workflow-registry';
 import { isLeasingRunStore, type LeasingRunStore, type RunLease } from '../storage/run-store';
@@ -23,6 +25,11 @@ export interface RunOwnerOptions {
   onRequest?: (request: RunRequest) => void;
   /** A request that could not even be recorded as refused (the workspace closed under it). */
   onError?: (err: unknown) => void;
+  /**
+   * Runs the tool calls a person approved (an answer `{"decisions": …}` to an approval wait), here,
+   * with this process's tools: the asker never runs them. Without it such answers are refused.
+   */
+  toolExecutor?: ToolExecutor | null;
 }
 
 const errorOf = (err: unknown): { code: string; message: string } =>
@@ -220,7 +227,18 @@ export class RunOwner {
     if (body.kind === 'cancel') return this.options.runtime.cancelRun(runId, { reason: body.reason, actorId, via });
     const run = await this.options.runtime.getState(runId);
     const workflow = this.workflowOf(run.workflowId);
-    return this.options.runtime.resume({ workflow, runId, waitKey: body.waitKey, payload: body.payload, actorId, via, maxSteps: 0 });
+    const payload = await this.approvedPayload(run, body.payload, actorId);
+    return this.options.runtime.resume({ workflow, runId, waitKey: body.waitKey, payload, actorId, via, maxSteps: 0 });
+  }
+
+  /** An approval's decisions become the results of the approved calls, run by this process's executor. */
+  private async approvedPayload(run: RunState, payload: JsonObject, actorId: string | null): Promise<JsonObject> {
+    const details = run.waiting?.details;
+    if (!isJsonObject(details) || details['mode'] !== 'approval' || !isJsonObject(payload['decisions'])) return payload;
+    const executor = this.options.toolExecutor;
+    if (!executor) throw new InvalidArgumentError(`Run ${run.runId} waits for tool calls to be approved, and ${this.name} was given no tool executor to run them (RunOwner's toolExecutor option).`);
+    const calls = Array.isArray(details['tool_calls']) ? details['tool_calls'] : [];
+    return executeApprovedToolCalls(executor, calls, payload['decisions'] as unknown as ToolCallDecisions, { runId: run.runId, nodeId: run.currentNode, actorId });
   }
 
   private async driveOn(run: RunState): Promise<void> {
