@@ -109,6 +109,7 @@ describe('your app and the Studio on one workspace, live', () => {
     expect(answered.actorId).toBe(h.service.actorId);
     const answeredRecord = await h.call('ledger.record', { runId, seq: answered.seq });
     expect(JSON.parse(answeredRecord.resultJson!)).toMatchObject({ via: { carried_out_by: `app process ${app.child.pid}`, requested_by: expect.stringContaining('the Studio') } });
+    expect(answered.trace).toMatchObject({ traceId: expect.stringMatching(/^[0-9a-f]{32}$/), spanId: expect.stringMatching(/^[0-9a-f]{16}$/) }); // the app traced it
 
     // The app dies with the run waiting: the Studio's next answer takes the run over and finishes it.
     app.child.kill('SIGKILL');

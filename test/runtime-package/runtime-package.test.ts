@@ -1,10 +1,13 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import ts from 'typescript';
+import { askHolder } from '../../src/runtime/requests/index';
+import { SqliteWorkspace } from '../../src/runtime/storage/sqlite/index';
 import { OtlpReceiver } from '../../src/runtime/telemetry/testing/otlp-receiver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -53,12 +56,22 @@ async function readmeBlock(heading: string, lang: 'ts' | 'sh'): Promise<string> 
   return block[1]!;
 }
 const readmeApp = (): Promise<string> => readmeBlock('Use the runtime in your app', 'ts');
+
+/** The `ts` blocks of the repository README's live-Studio journey, in order (the workflow module, then the app). */
+async function liveJourneyBlocks(): Promise<string[]> {
+  const text = await readFile(join(REPO, 'README.md'), 'utf8');
+  const at = text.indexOf("### Watch and answer your app's runs in the Studio, live\n");
+  if (at < 0) throw new Error('README.md has no live-Studio journey');
+  const section = text.slice(at, text.indexOf('\n## ', at));
+  return [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+}
 const TRACING = 'See it in your tracing tool';
 
 /** Strict, nodenext, and the published declarations checked too (skipLibCheck off). */
 const TSCONFIG = {
-  compilerOptions: { target: 'ES2023', module: 'nodenext', moduleResolution: 'nodenext', strict: true, skipLibCheck: false, types: ['node'], noEmit: true },
-  files: ['app.ts', 'agent.ts', 'tracing.ts'],
+  // allowImportingTsExtensions: the live journey's app imports its workflow module as `./workflows/ask-name.ts`, as Node runs it.
+  compilerOptions: { target: 'ES2023', module: 'nodenext', moduleResolution: 'nodenext', strict: true, skipLibCheck: false, types: ['node'], noEmit: true, allowImportingTsExtensions: true },
+  files: ['app.ts', 'agent.ts', 'tracing.ts', 'live.ts', 'workflows/ask-name.ts'],
 };
 
 /** The integrations entry, type-checked only (an agent needs an LLM). */
@@ -102,6 +115,10 @@ beforeAll(async () => {
   await writeFile(join(project, 'tracing.ts'), await readmeBlock(TRACING, 'ts'));
   await writeFile(join(project, 'app.ts'), await readmeApp());
   await writeFile(join(project, 'agent.ts'), AGENT_TS);
+  const [workflowModule, liveApp] = await liveJourneyBlocks();
+  await sh('mkdir', ['workflows'], project);
+  await writeFile(join(project, 'workflows', 'ask-name.ts'), workflowModule!);
+  await writeFile(join(project, 'live.ts'), liveApp!);
   await writeFile(join(project, 'tsconfig.json'), JSON.stringify(TSCONFIG));
 }, 300_000);
 
@@ -153,6 +170,28 @@ describe('the runtime package', () => {
     const out = await node(['app.ts'], project);
     expect(out).toBe("Your name?\n{ message: 'Hello, Ada' } true\n");
   }, 120_000);
+
+  it("runs the README's live app: it holds its run and carries out an answer asked through the workspace, as a Studio asks", async () => {
+    const app = spawn(process.execPath, ['live.ts'], { cwd: project, env: cleanEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
+    const lines = createInterface({ input: app.stdout })[Symbol.asyncIterator]();
+    const first = String((await lines.next()).value);
+    const runId = /^run (\S+) waits for your name/.exec(first)?.[1];
+    expect(runId, first).toBeTruthy();
+    const ws = SqliteWorkspace.open(join(project, 'runs.sqlite'));
+    try {
+      const outcome = await askHolder({
+        requests: ws.requests,
+        request: { runId: runId!, body: { kind: 'resume', waitKey: null, payload: { response: 'Ada' } }, actorId: 'a-studio-user', requestedBy: 'the test' },
+        holderLive: () => ws.leaseHolder(runId!)?.live === true,
+        holder: 'the app',
+      });
+      expect(outcome).toMatchObject({ kind: 'answered', request: { status: 'done' } });
+    } finally {
+      ws.close();
+    }
+    expect(String((await lines.next()).value)).toBe("{ message: 'Hello, Ada' }");
+    expect(await new Promise((ok) => (app.exitCode !== null ? ok(app.exitCode) : app.once('exit', ok)))).toBe(0);
+  }, 60_000);
 
   it("sends the app's spans to a tracing tool with the README's tracing.ts", async () => {
     const receiver = await OtlpReceiver.start();

@@ -1,4 +1,4 @@
-import { RunRequestTimeoutError } from '../errors';
+import { RunRequestTimeoutError, RuntimeError } from '../errors';
 import { type NewRunRequest, type RunRequest, type RunRequestQueue } from './run-request';
 
 export interface AskHolderOptions {
@@ -35,7 +35,7 @@ export async function askHolder(options: AskHolderOptions): Promise<AskHolderOut
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const r = await requests.get(id);
-    if (!r) throw new Error(`run request ${id} vanished from the queue`);
+    if (!r) throw new RuntimeError('STORE_ERROR', `Run request ${id} is no longer in the workspace's queue (rows are never deleted): the file was changed by hand or replaced.`, { requestId: id });
     if (r.status === 'done' || r.status === 'failed') return { kind: 'answered', request: r };
     const live = await options.holderLive();
     // A holder that took the request and then died may or may not have applied it: the run's

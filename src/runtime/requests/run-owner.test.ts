@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EffectType } from '../core/enums';
 import { Runtime } from '../core/runtime';
 import { WorkflowSpec } from '../core/spec';
+import { formatIsoTimestamp } from '../json/timestamp';
 import { WorkflowRegistry } from '../scheduler/workflow-registry';
 import { TempWorkspaces } from '../storage/sqlite/test-support/temp-workspace';
 import { type SqliteWorkspace } from '../storage/sqlite/sqlite-workspace';
@@ -123,5 +124,29 @@ describe('RunOwner: the process that drives a run keeps it and carries out what 
     const asked = ask(studio, runId, { kind: 'resume', waitKey: null, payload: { response: 'x' } });
     appWs.close(); // its leases go with it, as they do when the process dies
     expect(await asked).toMatchObject({ kind: 'holder-gone', request: { status: 'withdrawn' } });
+  });
+
+  it('wakes a held run when the time it waits for comes: nobody else may', async () => {
+    const ws = temp.create();
+    const soon = new WorkflowSpec({
+      workflowId: 'soon',
+      entryNode: 'wait',
+      nodes: {
+        wait: () => ({ nodeId: 'wait', effect: { type: EffectType.WAIT_UNTIL, payload: { until: formatIsoTimestamp(Date.now() * 1000 + 50_000) } }, nextNode: 'done' }),
+        done: () => ({ nodeId: 'done', completeOutput: { woke: true } }),
+      },
+    });
+    const registry = new WorkflowRegistry();
+    registry.register(soon);
+    const runtime = new Runtime({ runStore: ws.runs, ledgerStore: ws.ledger, workflowRegistry: registry });
+    const owner = new RunOwner({ runtime, requests: ws.requests });
+    owners.push(owner);
+    const runId = await runtime.start({ workflow: soon });
+    await owner.hold(runId);
+    expect((await runtime.tick({ workflow: soon, runId })).status).toBe('waiting');
+    owner.start();
+    expect(await owner.finished(runId)).toMatchObject({ status: 'completed', output: { woke: true } });
+    await owner.idle();
+    expect(ws.leaseHolder(runId)).toBeNull();
   });
 });

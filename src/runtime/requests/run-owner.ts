@@ -1,9 +1,12 @@
 import { hostname } from 'node:os';
-import { TERMINAL_STATUSES } from '../core/enums';
+import { RunStatus, TERMINAL_STATUSES, WaitReason } from '../core/enums';
 import { type RunState } from '../core/models';
 import { type Runtime } from '../core/runtime';
 import { InvalidArgumentError, RuntimeError, UnknownWorkflowError } from '../errors';
-import { type JsonObject } from '../json/json-value';
+import { isJsonObject, type JsonObject } from '../json/json-value';
+import { executeApprovedToolCalls, type ToolCallDecisions } from '../integrations/tools/approval-tool-executor';
+import { type ToolExecutor } from '../integrations/tools/tool-executor';
+import { parseIsoTimestamp } from '../json/timestamp';
 import { type WorkflowRegistry } from '../scheduler/workflow-registry';
 import { isLeasingRunStore, type LeasingRunStore, type RunLease } from '../storage/run-store';
 import { type RunRequest, type RunRequestQueue } from './run-request';
@@ -22,6 +25,11 @@ export interface RunOwnerOptions {
   onRequest?: (request: RunRequest) => void;
   /** A request that could not even be recorded as refused (the workspace closed under it). */
   onError?: (err: unknown) => void;
+  /**
+   * Runs the tool calls a person approved (an answer `{"decisions": …}` to an approval wait), here,
+   * with this process's tools: the asker never runs them. Without it such answers are refused.
+   */
+  toolExecutor?: ToolExecutor | null;
 }
 
 const errorOf = (err: unknown): { code: string; message: string } =>
@@ -41,6 +49,8 @@ export class RunOwner {
   private readonly working = new Set<Promise<void>>();
   private readonly taking = new Set<number>();
   private timer: ReturnType<typeof setInterval> | null = null;
+  /** One wake-up per held run waiting for a time: nobody else may tick it, so this process must. */
+  private readonly wakeUps = new Map<string, ReturnType<typeof setTimeout>>();
   private seen: number | null = null;
   private closed = false;
   private readonly store: LeasingRunStore;
@@ -53,7 +63,9 @@ export class RunOwner {
     this.name = options.name ?? `process ${process.pid} on ${hostname()}`;
     // A held run that ends, however it ended (the app's own tick, a request), is given back.
     this.unsubscribe = options.runtime.onEvent((e) => {
-      if (e.type === 'run-saved' && TERMINAL_STATUSES.has(e.run.status) && this.leases.has(e.run.runId)) this.track(this.letGo(e.run.runId));
+      if (e.type !== 'run-saved' || !this.leases.has(e.run.runId)) return;
+      if (TERMINAL_STATUSES.has(e.run.status)) this.track(this.letGo(e.run.runId));
+      else this.armWakeUp(e.run);
     });
   }
 
@@ -63,11 +75,13 @@ export class RunOwner {
     if (this.leases.has(runId)) return;
     this.leases.set(runId, await this.store.acquireRunLease(runId));
     this.keepAliveWhileHolding();
+    if (this.timer) this.armWakeUp(await this.options.runtime.getState(runId));
   }
 
   async release(runId: string): Promise<void> {
     const lease = this.leases.get(runId);
     this.leases.delete(runId);
+    this.disarmWakeUp(runId);
     this.keepAliveWhileHolding();
     await lease?.release();
   }
@@ -85,6 +99,7 @@ export class RunOwner {
     if (this.timer || this.closed) return;
     this.timer = setInterval(() => this.track(this.serve().then(() => undefined)), Math.max(10, this.options.pollIntervalMs ?? 100));
     this.keepAliveWhileHolding();
+    for (const runId of this.held()) this.track(this.options.runtime.getState(runId).then((run) => this.armWakeUp(run)));
   }
 
   /** Resolves with the run's state once it has ended (completed, failed or cancelled), whoever ended it. */
@@ -139,8 +154,40 @@ export class RunOwner {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.unsubscribe();
+    for (const runId of [...this.wakeUps.keys()]) this.disarmWakeUp(runId);
     await this.idle();
     for (const runId of this.held()) await this.release(runId);
+  }
+
+  /** A held run waiting for a time is ticked by this process when the time comes (once started). */
+  private armWakeUp(run: RunState): void {
+    this.disarmWakeUp(run.runId);
+    const w = run.waiting;
+    if (!this.timer || this.closed || run.status !== RunStatus.WAITING || w?.reason !== WaitReason.UNTIL || !w.until) return;
+    const due = parseIsoTimestamp(w.until);
+    if (due === null) return;
+    // On the runtime's clock (a test may pin it); a far date is looked at again when the longest timer fires.
+    const ms = Math.min(2 ** 31 - 1, Math.max(0, Math.ceil((due - this.options.runtime.clock.nowMicros()) / 1000)));
+    const t = setTimeout(() => {
+      this.wakeUps.delete(run.runId);
+      this.track(this.wake(run.runId));
+    }, ms);
+    t.unref(); // the serve timer is what keeps the process alive while runs are held
+    this.wakeUps.set(run.runId, t);
+  }
+
+  private disarmWakeUp(runId: string): void {
+    const t = this.wakeUps.get(runId);
+    if (t) clearTimeout(t);
+    this.wakeUps.delete(runId);
+  }
+
+  private async wake(runId: string): Promise<void> {
+    if (!this.leases.has(runId) || this.closed) return;
+    const run = await this.options.runtime.getState(runId);
+    const after = await this.options.runtime.tick({ workflow: this.workflowOf(run.workflowId), runId });
+    // Not due yet on the runtime's clock (a timer capped at its longest): look again.
+    if (after.status === RunStatus.WAITING) this.armWakeUp(after);
   }
 
   private track(work: Promise<void>): void {
@@ -180,7 +227,18 @@ export class RunOwner {
     if (body.kind === 'cancel') return this.options.runtime.cancelRun(runId, { reason: body.reason, actorId, via });
     const run = await this.options.runtime.getState(runId);
     const workflow = this.workflowOf(run.workflowId);
-    return this.options.runtime.resume({ workflow, runId, waitKey: body.waitKey, payload: body.payload, actorId, via, maxSteps: 0 });
+    const payload = await this.approvedPayload(run, body.payload, actorId);
+    return this.options.runtime.resume({ workflow, runId, waitKey: body.waitKey, payload, actorId, via, maxSteps: 0 });
+  }
+
+  /** An approval's decisions become the results of the approved calls, run by this process's executor. */
+  private async approvedPayload(run: RunState, payload: JsonObject, actorId: string | null): Promise<JsonObject> {
+    const details = run.waiting?.details;
+    if (!isJsonObject(details) || details['mode'] !== 'approval' || !isJsonObject(payload['decisions'])) return payload;
+    const executor = this.options.toolExecutor;
+    if (!executor) throw new InvalidArgumentError(`Run ${run.runId} waits for tool calls to be approved, and ${this.name} was given no tool executor to run them (RunOwner's toolExecutor option).`);
+    const calls = Array.isArray(details['tool_calls']) ? details['tool_calls'] : [];
+    return executeApprovedToolCalls(executor, calls, payload['decisions'] as unknown as ToolCallDecisions, { runId: run.runId, nodeId: run.currentNode, actorId });
   }
 
   private async driveOn(run: RunState): Promise<void> {

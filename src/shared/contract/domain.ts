@@ -164,6 +164,8 @@ export interface LedgerRecord extends LedgerEntry {
   error: string | null;
   idempotencyKey: string | null;
   signature: string | null;
+  /** Where the record sits in its OpenTelemetry trace, when the process that wrote it traced (kept beside the record, not hashed). */
+  trace?: { traceId: string; spanId: string } | null;
   effectJson: string | null;
   resultJson: string | null;
   /** The whole record as the Python JSONL line writes it. */

@@ -4,6 +4,7 @@ import { StudioError } from '../../../shared/contract/errors';
 import { type Request, type ResponseMap } from '../../../shared/contract/operations';
 import { toChainSummary, toLedgerEntry, toLedgerRecord } from '../dto/ledger-dto';
 import { loadRunOr404, session, type ServiceContext } from '../service-context';
+import { type ReadSession } from '../sessions/session';
 import { diffJson } from '../state-diff';
 
 type Handler<K extends keyof ResponseMap> = (ctx: ServiceContext, req: Request<K>) => Promise<ResponseMap[K]>;
@@ -33,6 +34,7 @@ export const ledgerPage: Handler<'ledger.page'> = async (ctx, req) => {
     }
     from = page.at(-1)!.seq + 1;
   }
+  attachTraceLinks(s, req.runId, entries);
   return { runId: req.runId, total, fromSeq: req.fromSeq, entries };
 };
 
@@ -41,7 +43,11 @@ export const ledgerRecord: Handler<'ledger.record'> = async (ctx, req) => {
   const s = session(ctx);
   const [hit] = await s.ledgerPage(req.runId, req.seq, 1);
   // A page starts at the next record there is: a removed row answers its successor, which is not it.
-  if (hit && hit.seq === req.seq) return toLedgerRecord(hit.seq, hit.record);
+  if (hit && hit.seq === req.seq) {
+    const record = toLedgerRecord(hit.seq, hit.record);
+    attachTraceLinks(s, req.runId, [record]);
+    return record;
+  }
   const count = await s.ledgerCount(req.runId);
   if (count === 0) await loadRunOr404(s, req.runId);
   const has = count === 0 ? 'has no ledger records yet' : `has ${count} ledger records (seq 0 to ${count - 1})`;
@@ -50,6 +56,13 @@ export const ledgerRecord: Handler<'ledger.record'> = async (ctx, req) => {
     seq: req.seq,
   });
 };
+
+/** The trace and span ids of the page's records, read once for its seq range. */
+function attachTraceLinks(s: ReadSession, runId: string, entries: LedgerEntry[]): void {
+  if (!s.traceLinks || entries.length === 0) return;
+  const links = s.traceLinks(runId, entries[0]!.seq, entries.at(-1)!.seq);
+  for (const e of entries) e.trace = links.get(e.seq) ?? null;
+}
 
 export const verifyLedger: Handler<'ledger.verify'> = async (ctx, req) => {
   const s = session(ctx);

@@ -3,6 +3,7 @@ import { type PendingPrompt } from '../../../shared/contract/domain';
 import { type Request, type ResponseMap } from '../../../shared/contract/operations';
 import { StudioError } from '../../../shared/contract/errors';
 import { control, detailOf, loadRunOr404, session, type ServiceContext } from '../service-context';
+import { heldElsewhere } from '../run-requests/act-or-ask';
 import { parsePayload, resumeWith } from './run-ops';
 
 type Handler<K extends keyof ResponseMap> = (ctx: ServiceContext, req: Request<K>) => Promise<ResponseMap[K]>;
@@ -54,7 +55,10 @@ export const answerPrompt: Handler<'prompts.answer'> = async (ctx, req) => {
   let payload = parsePayload(req.payloadJson, 'answer');
   const run = await loadRunOr404(session(ctx), req.runId);
   const details = run.waiting?.details;
-  if (isJsonObject(details) && details['mode'] === 'approval' && isJsonObject(payload['decisions'])) {
+  // A run another live process holds gets the decisions themselves: that process runs the approved
+  // calls with its own tools (RunOwner's toolExecutor); the Studio never runs them for it.
+  const heldByOther = heldElsewhere(control(ctx).ws, req.runId) !== null;
+  if (!heldByOther && isJsonObject(details) && details['mode'] === 'approval' && isJsonObject(payload['decisions'])) {
     const calls = details['tool_calls'];
     try {
       payload = await control(ctx).effects.executeApproved(Array.isArray(calls) ? calls : [], payload['decisions'] as unknown as ToolCallDecisions, {

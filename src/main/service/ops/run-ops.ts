@@ -3,7 +3,7 @@ import { type Page, type RunSummary } from '../../../shared/contract/domain';
 import { StudioError } from '../../../shared/contract/errors';
 import { type Request, type ResponseMap } from '../../../shared/contract/operations';
 import { toRunSummary } from '../dto/run-dto';
-import { actOrAsk } from '../run-requests/act-or-ask';
+import { actOrAsk, assertNotHeldElsewhere } from '../run-requests/act-or-ask';
 import { control, detailOf, factsOf, loadRunOr404, session, type ServiceContext } from '../service-context';
 import { type ControlCapability } from '../sessions/session-capabilities';
 
@@ -53,6 +53,7 @@ export const startRun: Handler<'runs.start'> = async (ctx, req) => {
 
 export const stepRun: Handler<'runs.step'> = async (ctx, req) => {
   const s = control(ctx);
+  assertNotHeldElsewhere(s, req.runId); // who holds it says more than a workflow this Studio lacks
   await s.driver.step(req.runId, req.expect);
   return detailOf(s, req.runId);
 };
@@ -60,6 +61,7 @@ export const stepRun: Handler<'runs.step'> = async (ctx, req) => {
 export const continueRun: Handler<'runs.continue'> = async (ctx, req) => {
   const s = control(ctx);
   await loadRunOr404(s, req.runId);
+  assertNotHeldElsewhere(s, req.runId); // the drive would fail in the background, out of sight
   s.driver.continue(req.runId);
   return detailOf(s, req.runId);
 };

@@ -88,7 +88,11 @@ function openWritable(ctx: ServiceContext, path: string, create: boolean): Promi
     extraWorkflowDirs: ctx.demoWorkflowDir ? [ctx.demoWorkflowDir] : [],
     keyProtector: ctx.keyProtector,
     user: ctx.user,
-    onDriveError: (runId, e) => ctx.events.emit('run.driveError', driveErrorOf(runId, e)),
+    onDriveError: (runId, e) => {
+      // Another live process took the run first (an app driving it): its run, not an error here.
+      if (e instanceof RuntimeError && e.code === 'RUN_LOCKED') return;
+      ctx.events.emit('run.driveError', driveErrorOf(runId, e));
+    },
   });
 }
 

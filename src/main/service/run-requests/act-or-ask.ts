@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { askHolder, RunLockedError, RuntimeError, type RunRequestBody, type RunState } from '../../../runtime/index';
-import { type LeaseHolder } from '../../../runtime/storage/sqlite/index';
+import { type LeaseHolder, type SqliteWorkspace } from '../../../runtime/storage/sqlite/index';
 import { StudioError } from '../../../shared/contract/errors';
 import { type ControlCapability } from '../sessions/session-capabilities';
 
@@ -17,10 +17,10 @@ const describeHolder = (h: LeaseHolder): string => `process ${h.pid} on ${h.host
 
 const isLocked = (e: unknown): boolean => e instanceof RuntimeError && e.code === 'RUN_LOCKED';
 
-/** The live process other than this one holding the run's lease, or null. */
-function heldElsewhere(s: ControlCapability, runId: string): LeaseHolder | null {
-  const h = s.ws.leaseHolder(runId);
-  return h && h.live && h.owner !== s.ws.ownerId ? h : null;
+/** The live process other than this open of the workspace holding the run's lease, or null. */
+export function heldElsewhere(ws: SqliteWorkspace, runId: string): LeaseHolder | null {
+  const h = ws.leaseHolder(runId);
+  return h && h.live && h.owner !== ws.ownerId ? h : null;
 }
 
 /**
@@ -28,7 +28,7 @@ function heldElsewhere(s: ControlCapability, runId: string): LeaseHolder | null 
  * of it (a restore): RUN_LOCKED naming the live process that holds it.
  */
 export function assertNotHeldElsewhere(s: ControlCapability, runId: string): void {
-  const holder = heldElsewhere(s, runId);
+  const holder = heldElsewhere(s.ws, runId);
   if (holder) throw new RunLockedError(runId, `${describeHolder(holder)} (lease taken ${holder.acquiredAt})`);
 }
 
@@ -43,7 +43,7 @@ export function assertNotHeldElsewhere(s: ControlCapability, runId: string): voi
 export async function actOrAsk(s: ControlCapability, actorId: string, runId: string, body: RunRequestBody, act: () => Promise<RunState>): Promise<ActedOrAsked> {
   // A few looks at most: the lease can change hands between looking and acting.
   for (let attempt = 0; ; attempt++) {
-    const holder = heldElsewhere(s, runId);
+    const holder = heldElsewhere(s.ws, runId);
     if (!holder) {
       try {
         return { run: await act(), carriedOutBy: null };

@@ -39,6 +39,8 @@ export interface ReadSession {
   loadRun(runId: string): Promise<RunState | null>;
   ledgerPage(runId: string, fromSeq: number, limit: number): Promise<Array<{ seq: number; record: StepRecord }>>;
   ledgerCount(runId: string): Promise<number>;
+  /** OpenTelemetry ids of the traced records `fromSeq`..`toSeq`, by seq (sources that keep none: absent). */
+  traceLinks?(runId: string, fromSeq: number, toSeq: number): Map<number, { traceId: string; spanId: string }>;
   verify(runId: string, onProgress: (done: number, total: number) => void): Promise<SessionChainReport>;
   /** State after the record at `seq` (-1: before the first record), or null when unknown. */
   stateAt(runId: string, seq: number): Promise<RunState | null>;

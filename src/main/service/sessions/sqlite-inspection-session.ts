@@ -61,6 +61,9 @@ export class SqliteInspectionSession implements ReadSession {
   ledgerCount(runId: string): Promise<number> {
     return this.ws.ledger.ledgerCount(runId);
   }
+  traceLinks(runId: string, fromSeq: number, toSeq: number): Map<number, { traceId: string; spanId: string }> {
+    return this.ws.ledger.traceLinks(runId, fromSeq, toSeq);
+  }
   verify(runId: string, onProgress: (done: number, total: number) => void): Promise<ChainReport> {
     return verifyInWorker(this.ws.path, runId, onProgress);
   }

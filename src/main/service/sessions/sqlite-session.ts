@@ -14,6 +14,7 @@ import { WorkspaceEffects } from './workspace-effects';
 import { readWorkspaceConfig, writeWorkspaceConfig, type WorkspaceConfig } from '../workspace-config';
 import { RunDriver, type DriverState } from './run-driver';
 import { settleFinishedChild } from './settle-child';
+import { heldElsewhere } from '../run-requests/act-or-ask';
 import { type ReadSession } from './session';
 import { type ChildIndexCapability, type ControlCapability, type KeysCapability, type SessionCapabilities } from './session-capabilities';
 
@@ -77,8 +78,10 @@ export class SqliteSession implements ReadSession, ControlCapability, KeysCapabi
       workflowRegistry: this.registry,
       effectHandlers: { llm_call: effects.llmHandler, tool_calls: effects.toolsHandler },
     });
+    // A run another live process holds (an app driving it) is that process's to wake.
+    const isHeld = (id: string): boolean => this.driver.isPaused(id) || heldElsewhere(ws, id) !== null;
     // Woken runs are handed to the driver, so breakpoints and pause hold for timers and children too.
-    this.scheduler = new Scheduler({ runtime: this.runtime, registry: this.registry, pollIntervalS: 1, isHeld: (id) => this.driver.isPaused(id), drive: (id) => this.driver.kick(id) });
+    this.scheduler = new Scheduler({ runtime: this.runtime, registry: this.registry, pollIntervalS: 1, isHeld, drive: (id) => this.driver.kick(id) });
     this.driver = new RunDriver(this.runtime, this.registry, config, (s) => this.persistDriver(s), onDriveError, { settle: settleFinishedChild(this.scheduler, ws.runs) });
   }
 
@@ -150,6 +153,9 @@ export class SqliteSession implements ReadSession, ControlCapability, KeysCapabi
   }
   ledgerCount(runId: string): Promise<number> {
     return this.ws.ledger.ledgerCount(runId);
+  }
+  traceLinks(runId: string, fromSeq: number, toSeq: number): Map<number, { traceId: string; spanId: string }> {
+    return this.ws.ledger.traceLinks(runId, fromSeq, toSeq);
   }
   verify(runId: string, onProgress: (done: number, total: number) => void): Promise<ChainReport> {
     return verifyInWorker(this.ws.path, runId, onProgress);

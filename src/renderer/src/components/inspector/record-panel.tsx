@@ -92,6 +92,12 @@ function RecordDetails({ entry, full, status, error }: DetailsProps) {
         {full?.idempotencyKey ? <Field label="idempotency"><CopyText text={full.idempotencyKey} label="idempotency key" /></Field> : null}
         <Field label="prev hash">{entry.prevHash ? <CopyText text={entry.prevHash} display={entry.prevHash.slice(0, 24)} label="previous hash" /> : <span className="faint">— (first record)</span>}</Field>
         <Field label="record hash">{entry.recordHash ? <CopyText text={entry.recordHash} display={entry.recordHash.slice(0, 24)} label="record hash" /> : <span className="faint">missing</span>}</Field>
+        {entry.trace ? (
+          <>
+            <Field label="trace id"><CopyText text={entry.trace.traceId} label="trace id" /></Field>
+            <Field label="span id"><CopyText text={entry.trace.spanId} label="span id" /></Field>
+          </>
+        ) : null}
         {full?.signature ? <Field label="signature"><CopyText text={full.signature} display={full.signature.slice(0, 24)} label="signature" /></Field> : null}
       </dl>
       {full?.error || entry.failure ? (
