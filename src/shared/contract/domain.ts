@@ -152,6 +152,8 @@ export interface LedgerEntry {
   failure: string | null;
   prevHash: string | null;
   recordHash: string | null;
+  /** Where the record sits in its OpenTelemetry trace, when the process that wrote it traced (kept beside the record, not hashed). */
+  trace?: { traceId: string; spanId: string } | null;
 }
 
 /** How much of a failure a timeline row carries (its tooltip); `ledger.record` has the whole text. */

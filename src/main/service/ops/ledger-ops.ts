@@ -57,11 +57,17 @@ export const ledgerRecord: Handler<'ledger.record'> = async (ctx, req) => {
   });
 };
 
-/** The trace and span ids of the page's records, read once for its seq range. */
+/**
+ * The trace and span ids of the page's records, read once for its seq range. Only traced records
+ * get the field, so a row reads the same from a page and from a `ledger.appended` event.
+ */
 function attachTraceLinks(s: ReadSession, runId: string, entries: LedgerEntry[]): void {
   if (!s.traceLinks || entries.length === 0) return;
   const links = s.traceLinks(runId, entries[0]!.seq, entries.at(-1)!.seq);
-  for (const e of entries) e.trace = links.get(e.seq) ?? null;
+  for (const e of entries) {
+    const link = links.get(e.seq);
+    if (link) e.trace = link;
+  }
 }
 
 export const verifyLedger: Handler<'ledger.verify'> = async (ctx, req) => {
