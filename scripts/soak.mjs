@@ -51,6 +51,7 @@ function run(cmd, args, env, logFile) {
 function playwrightFailures(reportFile) {
   if (!existsSync(reportFile)) return [];
   const report = JSON.parse(readFileSync(reportFile, 'utf8'));
+  const testDir = report.config?.rootDir ?? root;
   const found = [];
   const walk = (suite, titles) => {
     for (const child of suite.suites ?? []) walk(child, [...titles, child.title]);
@@ -59,8 +60,9 @@ function playwrightFailures(reportFile) {
         if (t.status === 'expected' || t.status === 'skipped') continue;
         const last = t.results?.at(-1);
         const error = (last?.error?.message ?? last?.status ?? t.status).split('\n').find((l) => l.trim()) ?? '';
+        const at = last?.error?.location ? ` (at ${relative(root, last.error.location.file)}:${last.error.location.line})` : '';
         const trace = last?.attachments?.find((a) => a.name === 'trace')?.path ?? null;
-        found.push({ test: `${spec.file}:${spec.line} › ${spec.title}`, error: stripColor(error), trace });
+        found.push({ test: `${relative(root, join(testDir, spec.file))}:${spec.line} › ${spec.title}`, error: stripColor(error) + at, trace });
       }
     }
   };
