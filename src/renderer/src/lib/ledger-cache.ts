@@ -68,7 +68,11 @@ export function withEntries(cache: LedgerCache, entries: readonly LedgerEntry[],
   return { total: Math.max(total ?? cache.total, maxSeq + 1), pages, version: cache.version + 1 };
 }
 
-export const withPage = (cache: LedgerCache, page: LedgerPage): LedgerCache => withEntries(cache, page.entries, page.total);
+/**
+ * A page's total is the ledger's length when the page was read; records that arrived live since
+ * (the ledger only grows) stay, or an answer landing after them would hide them until the next one.
+ */
+export const withPage = (cache: LedgerCache, page: LedgerPage): LedgerCache => withEntries(cache, page.entries, Math.max(page.total, cache.total));
 
 /** Every loaded entry in seq order (for derivations over what is known). */
 export function loadedEntries(cache: LedgerCache): LedgerEntry[] {

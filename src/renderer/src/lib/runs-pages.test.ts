@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runSummary } from '../test-support/fixtures';
-import { RUNS_PAGE_SIZE, missingRunPages, patchExpansions, patchRunPages, runAt } from './runs-pages';
+import { RUNS_PAGE_SIZE, missingRunPages, newerSummary, patchExpansions, patchRunPages, runAt } from './runs-pages';
 
 describe('runs pages', () => {
   it('asks only for the pages in view', () => {
@@ -17,6 +17,15 @@ describe('runs pages', () => {
     expect(runAt(next, 1)?.status).toBe('completed');
     expect(runAt(pages, 1)?.status).toBe('running');
     expect(patchRunPages(pages, runSummary('zz')).found).toBe(false);
+  });
+
+  it('tells the later of two summaries by instant, whatever the time format', () => {
+    const a = runSummary('a', { updatedAt: '2026-01-01T00:00:05+00:00' });
+    const b = runSummary('a', { updatedAt: '2026-01-01T00:00:04.999999+00:00' });
+    expect(newerSummary(a, b)).toBe(a);
+    expect(newerSummary(b, a)).toBe(a);
+    expect(newerSummary(a, runSummary('a', { updatedAt: a.updatedAt }))).toBe(a);
+    expect(newerSummary(a, undefined)).toBe(a);
   });
 
   it('adds and updates the children of an expanded parent', () => {

@@ -19,15 +19,27 @@ export function missingRunPages(pages: RunPages, total: number | null, first: nu
   return out;
 }
 
+/** Of two summaries of one run, the one saved last (an event can land after a list read later); `a` on a tie. */
+export function newerSummary(a: RunSummary, b: RunSummary | undefined): RunSummary {
+  if (!b) return a;
+  // Instants, not strings: a Python time without microseconds is shorter ("…:05+00:00").
+  const ta = Date.parse(a.updatedAt);
+  const tb = Date.parse(b.updatedAt);
+  const later = !Number.isNaN(ta) && !Number.isNaN(tb) && ta !== tb ? tb > ta : b.updatedAt > a.updatedAt;
+  return later ? b : a;
+}
+
 /**
  * Applies a live `run.changed` to the loaded rows in place. Rows are not re-sorted: a list that
  * reorders itself under the pointer is worse than one that is a moment out of order (a refresh
- * brings the order back). Returns the same map when the run is not loaded.
+ * brings the order back). Returns the same map when the run is not loaded, or when the row
+ * already shows a later state than the event.
  */
 export function patchRunPages(pages: RunPages, run: RunSummary): { pages: RunPages; found: boolean } {
   for (const [p, rows] of pages) {
     const i = rows.findIndex((r) => r.runId === run.runId);
     if (i === -1) continue;
+    if (newerSummary(run, rows[i]) !== run) return { pages, found: true };
     const next = new Map(pages);
     const copy = rows.slice();
     copy[i] = run;

@@ -1,5 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { type PendingPrompt, type RunDetail, type RunSummary, type StudioClient } from '../../../shared/contract';
+import { ReadOrder } from '../lib/read-order';
 import { type UiStoreApi } from './ui-store';
 
 export const promptKey = (p: Pick<PendingPrompt, 'runId' | 'waitKey'>): string => `${p.runId}\u0000${p.waitKey ?? ''}`;
@@ -54,14 +55,31 @@ export function keepLivePrompts(items: readonly PendingPrompt[], run: RunFacts):
   return items.some(stale) ? items.filter((x) => !stale(x)) : items;
 }
 
+type Edit = (items: readonly PendingPrompt[]) => readonly PendingPrompt[];
+
 export function createPromptsStore(client: StudioClient, ui: UiStoreApi): PromptsStoreApi {
+  // A list answers after the events of what happened once it was read (an answer given elsewhere,
+  // a new prompt, a run that stopped waiting): those edits are replayed onto it, or it would undo
+  // them, and nothing would correct it until the next load. Loads answering out of order: the
+  // newest sent wins.
+  const order = new ReadOrder();
+  let loadsInFlight = 0;
+  let log: Edit[] = [];
+  let logBase = 0;
+
   return createStore<PromptsStore>()((set, get) => {
+    function edit(e: Edit): void {
+      const items = e(get().items);
+      if (items !== get().items) set({ items });
+      if (loadsInFlight > 0) log.push(e);
+    }
+
     async function respond(p: PendingPrompt, label: string, call: () => Promise<RunDetail>): Promise<RunDetail | null> {
       const k = promptKey(p);
       set({ answering: [...get().answering, k] });
       try {
         const detail = await ui.getState().track(label, call());
-        set({ items: removePrompt(get().items, p.runId, p.waitKey) });
+        edit((items) => removePrompt(items, p.runId, p.waitKey));
         return detail;
       } catch (err) {
         ui.getState().reportError(err, `Could not answer run ${p.runId}`);
@@ -78,20 +96,29 @@ export function createPromptsStore(client: StudioClient, ui: UiStoreApi): Prompt
 
       load: async () => {
         set({ status: 'loading' });
+        const ticket = order.ticket();
+        const from = logBase + log.length;
+        loadsInFlight++;
         try {
-          const items = await client.invoke('prompts.list', {});
-          set({ items: [...items].sort(bySince), status: 'ready' });
+          const loaded = await client.invoke('prompts.list', {});
+          if (!order.admit(ticket)) return;
+          let items: readonly PendingPrompt[] = [...loaded].sort(bySince);
+          for (const e of log.slice(from - logBase)) items = e(items);
+          set({ items, status: 'ready' });
         } catch (err) {
+          if (!order.admit(ticket)) return;
           set({ status: 'error' });
           ui.getState().reportError(err, 'Could not load pending prompts');
+        } finally {
+          if (--loadsInFlight === 0) {
+            logBase += log.length;
+            log = [];
+          }
         }
       },
-      applyPending: (p) => set({ items: upsertPrompt(get().items, p) }),
-      applyAnswered: (runId, waitKey) => set({ items: removePrompt(get().items, runId, waitKey) }),
-      applyRunChanged: (run) => {
-        const items = keepLivePrompts(get().items, run);
-        if (items !== get().items) set({ items });
-      },
+      applyPending: (p) => edit((items) => upsertPrompt(items, p)),
+      applyAnswered: (runId, waitKey) => edit((items) => removePrompt(items, runId, waitKey)),
+      applyRunChanged: (run) => edit((items) => keepLivePrompts(items, run)),
       answer: (p, payloadJson) => respond(p, 'Sending answer', () => client.invoke('prompts.answer', { runId: p.runId, waitKey: p.waitKey, payloadJson })),
       resumeEvent: (p, payloadJson) =>
         respond(p, 'Resuming with event', () => client.invoke('runs.resumeEvent', { runId: p.runId, waitKey: p.waitKey, payloadJson })),

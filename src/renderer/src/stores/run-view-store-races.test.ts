@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { type RunDetail } from '../../../shared/contract';
+import { type LedgerPage, type RunDetail } from '../../../shared/contract';
+import { entryAt } from '../lib/ledger-cache';
 import { FakeClient, flush } from '../test-support/fake-client';
-import { runDetail, runSummary } from '../test-support/fixtures';
+import { entry, runDetail, runSummary } from '../test-support/fixtures';
 import { createRunViewStore } from './run-view-store';
 import { createUiStore } from './ui-store';
 
@@ -88,5 +89,22 @@ describe('run view store: answers and changes out of order', () => {
     held[0]!.release(runDetail('r1'));
     await first;
     expect(store.getState().detail?.runId).toBe('r2');
+  });
+
+  it('keeps records that arrived live while an older page of the ledger was in flight', async () => {
+    const pages: Array<(page: LedgerPage) => void> = [];
+    const client = new FakeClient()
+      .on('runs.get', () => runDetail('r1', { ledgerCount: 600 }))
+      .on('runs.visits', () => null)
+      .on('ledger.page', () => new Promise<LedgerPage>((resolve) => pages.push(resolve)));
+    const store = createRunViewStore(client, createUiStore());
+    const opened = store.getState().open('r1');
+    await flush();
+    store.getState().applyLedgerAppended('r1', [600, 601, 602].map((seq) => entry(seq)));
+    // The page was read when the run had 600 records; it answers after three more arrived.
+    pages[0]!({ runId: 'r1', total: 600, fromSeq: 0, entries: Array.from({ length: 600 }, (_, seq) => entry(seq)) });
+    await opened;
+    expect(store.getState().ledger.total).toBe(603);
+    expect(entryAt(store.getState().ledger, 602)?.seq).toBe(602);
   });
 });

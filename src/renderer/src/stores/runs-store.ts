@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { type RunStatus, type RunSummary, type StudioClient, type WaitReason } from '../../../shared/contract';
 import { type Expansion } from '../lib/run-rows';
-import { RUNS_PAGE_SIZE, missingRunPages, patchExpansions, patchRunPages, type RunPages } from '../lib/runs-pages';
+import { RUNS_PAGE_SIZE, missingRunPages, newerSummary, patchExpansions, patchRunPages, type RunPages } from '../lib/runs-pages';
 import { type UiStoreApi } from './ui-store';
 
 export type RunSort = 'updated_desc' | 'updated_asc' | 'created_desc' | 'created_asc';
@@ -46,10 +46,23 @@ export function isNested(f: RunFilters): boolean {
   return f.status === null && f.workflowId === null && f.waitReason === null && f.text.trim() === '';
 }
 
+/**
+ * Whether a run, as it is now, still belongs in a list with these filters (the ones the renderer
+ * can judge; the text search is the server's).
+ */
+export function stillMatches(f: RunFilters, run: RunSummary): boolean {
+  if (f.status !== null && run.status !== f.status) return false;
+  if (f.workflowId !== null && run.workflowId !== f.workflowId) return false;
+  return f.waitReason === null || (run.status === 'waiting' && run.waitReason === f.waitReason);
+}
+
 export function createRunsStore(client: StudioClient, ui: UiStoreApi, opts: { refreshDelayMs?: number } = {}): RunsStoreApi {
   const inflight = new Set<string>();
   let lastRange: [number, number] = [0, 60];
   let refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  // Changes announced while a page is being read: its answer may have been read before them, and
+  // would put the old row back (a card left "running" on a completed run until the next refresh).
+  const changedDuringLoads = new Map<string, RunSummary>();
 
   return createStore<RunsStore>()((set, get) => {
     async function loadPage(page: number, generation: number): Promise<void> {
@@ -64,7 +77,7 @@ export function createRunsStore(client: StudioClient, ui: UiStoreApi, opts: { re
         });
         if (get().generation !== generation) return;
         const pages = new Map(get().pages);
-        pages.set(page, res.items);
+        pages.set(page, res.items.map((r) => newerSummary(r, changedDuringLoads.get(r.runId))));
         set({ pages, total: res.total, loading: false, error: null });
       } catch (err) {
         if (get().generation !== generation) return;
@@ -72,6 +85,7 @@ export function createRunsStore(client: StudioClient, ui: UiStoreApi, opts: { re
         ui.getState().reportError(err, 'Could not load the runs list');
       } finally {
         inflight.delete(key);
+        if (inflight.size === 0) changedDuringLoads.clear();
       }
     }
 
@@ -118,11 +132,13 @@ export function createRunsStore(client: StudioClient, ui: UiStoreApi, opts: { re
       },
 
       applyRunChanged: (run) => {
+        if (inflight.size > 0) changedDuringLoads.set(run.runId, newerSummary(run, changedDuringLoads.get(run.runId)));
         const { pages, found } = patchRunPages(get().pages, run);
         const expansions = patchExpansions(get().expansions, run);
-        if (found || expansions !== get().expansions) set({ pages, expansions });
+        if (pages !== get().pages || expansions !== get().expansions) set({ pages, expansions });
         const belongsAtTop = !isNested(get().filters) || run.parentRunId === null;
-        if (!found && belongsAtTop) scheduleRefresh();
+        // A run new to the list, or one that has left the filter (a timer fired on a "waiting" list).
+        if ((!found && belongsAtTop) || (found && !stillMatches(get().filters, run))) scheduleRefresh();
       },
 
       toggleExpanded: async (runId, topIndex) => {

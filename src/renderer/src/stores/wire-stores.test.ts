@@ -129,6 +129,30 @@ describe('wireStores', () => {
     off();
   });
 
+  it('re-reads the list, the inbox and the open run when another process changed the workspace', async () => {
+    let elsewhere = false;
+    const client = backend()
+      .on('runs.query', () => ({ items: [runSummary('r1', { status: elsewhere ? 'completed' : 'waiting' })], total: 1, offset: 0 }))
+      .on('runs.get', ({ runId }) => runDetail(runId, { ledgerCount: 3, status: elsewhere ? 'completed' : 'waiting', varsJson: elsewhere ? '{"done": true}' : '{}' }))
+      .on('prompts.list', () => (elsewhere ? [] : [prompt('r1')]));
+    const s = createStudioStores(client);
+    const off = wireStores(s);
+    s.chain.getState().setSource('ws');
+    s.runs.getState().setFilters({});
+    await s.prompts.getState().load();
+    await s.runView.getState().open('r1');
+    await flush();
+    expect(s.prompts.getState().items).toHaveLength(1);
+    // Another process answered the prompt and the run completed; this Studio saw no run event.
+    elsewhere = true;
+    client.emit('workspace.dataChanged', { sourceId: 'ws' });
+    await flush(10);
+    expect(s.prompts.getState().items).toEqual([]);
+    expect(runAt(s.runs.getState().pages, 0)?.status).toBe('completed');
+    expect(s.runView.getState().detail?.varsJson).toBe('{"done": true}');
+    off();
+  });
+
   it('stops listening when unwired', () => {
     const client = backend();
     const s = createStudioStores(client);
