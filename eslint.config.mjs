@@ -85,7 +85,7 @@ export default tseslint.config(
     files: ['**/*.ts', '**/*.tsx', '**/*.mts'],
     languageOptions: {
       parserOptions: {
-        project: ['./tsconfig.node.json', './tsconfig.web.json', './resources/demo-workflows/tsconfig.json'],
+        project: ['./tsconfig.node.json', './tsconfig.web.json', './resources/demo-workflows/tsconfig.json', './test/live-studio/tsconfig.json'],
         tsconfigRootDir: import.meta.dirname,
       },
     },

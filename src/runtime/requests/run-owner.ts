@@ -120,7 +120,7 @@ export class RunOwner {
         },
         (err: unknown) => {
           off();
-          reject(err);
+          reject(err instanceof Error ? err : new Error(String(err)));
         },
       );
     });
