@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { expect, test } from '@playwright/test';
 import { startRun } from '../../e2e/support/fixtures';
@@ -75,10 +76,17 @@ test('the everything demo loop, watched', async ({ page }) => {
     cdp.on('Network.webSocketFrameReceived', (f) => {
       if (traffic.on) traffic.eventBytes += f.response.payloadData.length;
     });
+    // BENCH_PAGE_PROFILE=<file>: the page's CPU profile over the loop, for Chrome DevTools (where the page's time goes).
+    const profileTo = process.env['BENCH_PAGE_PROFILE'];
+    if (profileTo) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
     const t0 = Date.now();
     await card.getByTestId('prompt-answer').click();
     await expect(page.locator('.run-title')).toContainText('completed', { timeout: 120_000 });
     const shownCompleted = Date.now() - t0;
+    if (profileTo) writeFileSync(profileTo, JSON.stringify((await cdp.send('Profiler.stop')).profile));
     traffic.on = false;
     const { result: detail } = await api<{ ledgerCount: number }>(host, 'runs.get', { runId });
     await page.locator(`[data-testid="ledger-row"][data-seq="${detail.ledgerCount - 1}"]`).waitFor({ timeout: 120_000 });

@@ -31,7 +31,10 @@ export async function startStudio(options: HostOptions = {}): Promise<StudioHost
     writeFileSync(`${workspacePath}.studio.json`, JSON.stringify({ workflowDirs: options.workflowDirs }), { flag: 'w' });
   }
   const port = await freePort();
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'studio.mjs'), 'serve', '--port', String(port), '--workspace', workspacePath], {
+  // STUDIO_HOST_CPU_PROF=<dir>: the host writes its CPU profile there when it exits (for benchmarks: where its time goes).
+  const profileDir = process.env['STUDIO_HOST_CPU_PROF'];
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(process.execPath, [...profile, join(REPO_ROOT, 'bin', 'studio.mjs'), 'serve', '--port', String(port), '--workspace', workspacePath], {
     cwd: REPO_ROOT,
     env: { ...process.env, STUDIO_USER_DATA: dataDir, STUDIO_RENDERER_DIR: RENDERER_OUT },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -25,6 +25,17 @@ export interface ChainReport {
   headHash: string | null;
   /** The last stored hash walked, as in the reference (not independently recomputed). */
   computedHeadHash: string | null;
+  /**
+   * The first index this walk read: 0 for a whole walk; for a walk continued from a verified head
+   * (see ChainVerifier's `start`), the index after it, the records before it taken as verified.
+   */
+  checkedFrom?: number;
+}
+
+/** Where a walk continues: the records before `index` were verified, the last one with `prevHash` as its hash. */
+export interface ChainStart {
+  index: number;
+  prevHash: string;
 }
 
 /**
@@ -45,7 +56,20 @@ export class ChainVerifier {
   /** Keeps at most this many errors in memory; `errorCount` still counts all. */
   errorCount = 0;
 
-  constructor(private readonly maxErrors = 10_000) {}
+  private readonly checkedFrom: number;
+
+  /** With `start`, the walk continues after a head verified before (an incremental verification). */
+  constructor(
+    private readonly maxErrors = 10_000,
+    start?: ChainStart,
+  ) {
+    this.checkedFrom = start?.index ?? 0;
+    if (start) {
+      this.index = start.index;
+      this.prev = this.lastStored = start.prevHash;
+      this.sawHash = true;
+    }
+  }
 
   /** Verify one record given as its snake_case dict. */
   push(record: JsonObject): void {
@@ -86,7 +110,7 @@ export class ChainVerifier {
   report(headHash: string | null): ChainReport {
     // Without any hash, the only error the walk can have found is the missing hash of record 0.
     if (!this.sawHash && this.index > 0) {
-      return { ok: true, chain: 'unchained', count: this.index, errors: [], firstBadIndex: null, headHash: null, computedHeadHash: null };
+      return { ok: true, chain: 'unchained', count: this.index, errors: [], firstBadIndex: null, headHash: null, computedHeadHash: null, checkedFrom: this.checkedFrom };
     }
     return {
       ok: this.errorCount === 0,
@@ -96,6 +120,7 @@ export class ChainVerifier {
       firstBadIndex: this.errors[0]?.index ?? null,
       headHash,
       computedHeadHash: this.lastStored,
+      checkedFrom: this.checkedFrom,
     };
   }
 }

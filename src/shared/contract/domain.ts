@@ -204,6 +204,11 @@ export interface ChainSummary {
   verifiedCount: number;
   headHash: string | null;
   firstBadSeq: number | null;
+  /**
+   * The first seq this verification read: 0 when it walked the whole run; when it continued from
+   * the head verified before (nothing else having written to the source since), the seq after it.
+   */
+  checkedFromSeq: number;
   /** The first problem in words, e.g. "record 57 was changed after it was written: …". */
   explanation: string | null;
   errors: ChainErrorInfo[];

@@ -68,6 +68,7 @@ export function toChainSummary(source: { runId: string; sourceId: string }, repo
     verifiedCount: report.chain === 'unchained' ? 0 : report.count - bad.size,
     headHash: report.headHash,
     firstBadSeq: first ? first.seq : null,
+    checkedFromSeq: seqOf(report.checkedFrom ?? 0),
     explanation: report.explanation ?? (first ? explainChainError(first) : null),
     errors,
     checkedAt,

@@ -85,12 +85,16 @@ export class JobRunner {
   }
 }
 
-/** Verifies a run of a SQLite workspace file in a worker thread. */
-export function verifyInWorker(path: string, runId: string, onProgress: (done: number, total: number) => void): Promise<ChainReport> {
+/** Up to this many records after a verified head are verified on the session's thread (see SqliteSession.verify). */
+export const IN_PROCESS_VERIFY_LIMIT = 5000;
+
+/** Verifies a run of a SQLite workspace file in a worker thread (after `after`, when given: see VerifyRunOptions). */
+export function verifyInWorker(path: string, runId: string, onProgress: (done: number, total: number) => void, after?: { seq: number; hash: string }): Promise<ChainReport> {
   const built = join(__dirname, 'verify-worker.js');
+  const workerData = { path, runId, after };
   const worker = existsSync(built)
-    ? new Worker(built, { workerData: { path, runId } })
-    : new Worker(join(__dirname, 'verify-worker.ts'), { workerData: { path, runId }, execArgv: ['--import', 'tsx'] });
+    ? new Worker(built, { workerData })
+    : new Worker(join(__dirname, 'verify-worker.ts'), { workerData, execArgv: ['--import', 'tsx'] });
   return new Promise((resolve, reject) => {
     worker.on('message', (m: { type: string; done?: number; total?: number; report?: ChainReport; message?: string }) => {
       if (m.type === 'progress') onProgress(m.done ?? 0, m.total ?? 0);

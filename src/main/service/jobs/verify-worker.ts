@@ -8,6 +8,7 @@ import { SqliteWorkspace } from '../../../runtime/storage/sqlite/index';
 interface VerifyJob {
   path: string;
   runId: string;
+  after?: { seq: number; hash: string };
 }
 
 async function main(): Promise<void> {
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
   try {
     let last = 0;
     const report = await ws.verifyRun(job.runId, {
+      after: job.after,
       onProgress: (done, total) => {
         const now = Date.now();
         if (now - last > 100 || done === total) {

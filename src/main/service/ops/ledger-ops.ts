@@ -4,7 +4,7 @@ import { StudioError } from '../../../shared/contract/errors';
 import { type Request, type ResponseMap } from '../../../shared/contract/operations';
 import { toChainSummary, toLedgerEntry, toLedgerRecord } from '../dto/ledger-dto';
 import { loadRunOr404, session, type ServiceContext } from '../service-context';
-import { type ReadSession } from '../sessions/session';
+import { type ReadSession, type VerifiedHead } from '../sessions/session';
 import { diffJson } from '../state-diff';
 
 type Handler<K extends keyof ResponseMap> = (ctx: ServiceContext, req: Request<K>) => Promise<ResponseMap[K]>;
@@ -70,16 +70,35 @@ function attachTraceLinks(s: ReadSession, runId: string, entries: LedgerEntry[])
   }
 }
 
+/** The newest head each session verified intact, per run, and the source's change counter before it was read. */
+const verifiedHeads = new WeakMap<ReadSession, Map<string, VerifiedHead & { counter: number }>>();
+
+/**
+ * Verifies a run's chain as a job. A run verified before by this session, with nobody else's write
+ * to the source since (its change counter unchanged), is verified from its last verified head:
+ * only the records appended after it are read. Any other write (a changed row below the head, a
+ * restore from another process) changes the counter, and the whole run is verified again.
+ */
 export const verifyLedger: Handler<'ledger.verify'> = async (ctx, req) => {
   const s = session(ctx);
   await loadRunOr404(s, req.runId);
+  const counter = s.externalChangeCounter();
   // The same run of the same source at the same length, with nobody else's write in between (a
   // changed row keeps the length): one job answers every such request.
-  const key = JSON.stringify([s.info.id, req.runId, await s.ledgerCount(req.runId), s.externalChangeCounter()]);
+  const key = JSON.stringify([s.info.id, req.runId, await s.ledgerCount(req.runId), counter]);
+  const heads = verifiedHeads.get(s) ?? new Map<string, VerifiedHead & { counter: number }>();
+  verifiedHeads.set(s, heads);
   const jobId = ctx.jobs.start(
     'verify',
     async (progress) => {
-      const report = await s.verify(req.runId, progress);
+      // Read when the job runs (it may have waited its turn), before the records are.
+      const before = s.externalChangeCounter();
+      const known = heads.get(req.runId);
+      const after = known && before !== null && known.counter === before ? { seq: known.seq, hash: known.hash } : undefined;
+      const report = await s.verify(req.runId, progress, after);
+      if (before !== null && report.ok && report.chain === 'verified' && report.headHash && report.count > 0) {
+        heads.set(req.runId, { seq: report.count - 1, hash: report.headHash, counter: before });
+      } else heads.delete(req.runId);
       return toChainSummary({ runId: req.runId, sourceId: s.info.id }, report, formatIsoTimestamp(systemClock.nowMicros()));
     },
     key,

@@ -13,6 +13,12 @@ export interface ProvenanceChainError {
   message: string;
 }
 
+/** A record a verification found intact, the newest it walked: where the next one may continue. */
+export interface VerifiedHead {
+  seq: number;
+  hash: string;
+}
+
 /**
  * A verification as the Studio shows it: the hash chain's report, or for an audit bundle the
  * bundle's findings in the same shape (so the same badges show them), with the verdict in words.
@@ -41,7 +47,13 @@ export interface ReadSession {
   ledgerCount(runId: string): Promise<number>;
   /** OpenTelemetry ids of the traced records `fromSeq`..`toSeq`, by seq (sources that keep none: absent). */
   traceLinks?(runId: string, fromSeq: number, toSeq: number): Map<number, { traceId: string; spanId: string }>;
-  verify(runId: string, onProgress: (done: number, total: number) => void): Promise<SessionChainReport>;
+  /**
+   * Verifies the run's chain. With `after` (a head this session verified before, nobody else having
+   * written since), a source that can continues from it and reads only the newer records (the
+   * report's `checkedFrom` says where it started); any other source, or a head that no longer holds
+   * its hash, verifies the whole run.
+   */
+  verify(runId: string, onProgress: (done: number, total: number) => void, after?: VerifiedHead): Promise<SessionChainReport>;
   /** State after the record at `seq` (-1: before the first record), or null when unknown. */
   stateAt(runId: string, seq: number): Promise<RunState | null>;
   readArtifactChunk(artifactId: string, offset: number, length: number): Promise<Uint8Array | null>;

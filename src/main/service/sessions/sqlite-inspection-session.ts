@@ -2,9 +2,9 @@ import { basename } from 'node:path';
 import { type ChainReport, type RunState, type StepRecord } from '../../../runtime/index';
 import { SqliteWorkspace, type RunIndexQuery, type RunIndexRow } from '../../../runtime/storage/sqlite/index';
 import { type ActorName, type RunVisits, type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
-import { verifyInWorker } from '../jobs/job-runner';
+import { IN_PROCESS_VERIFY_LIMIT, verifyInWorker } from '../jobs/job-runner';
 import { RunVisitReader } from '../run-visit-reader';
-import { type ReadSession } from './session';
+import { type ReadSession, type VerifiedHead } from './session';
 import { READ_ONLY_CAPABILITIES, type SessionCapabilities } from './session-capabilities';
 
 /**
@@ -64,8 +64,11 @@ export class SqliteInspectionSession implements ReadSession {
   traceLinks(runId: string, fromSeq: number, toSeq: number): Map<number, { traceId: string; spanId: string }> {
     return this.ws.ledger.traceLinks(runId, fromSeq, toSeq);
   }
-  verify(runId: string, onProgress: (done: number, total: number) => void): Promise<ChainReport> {
-    return verifyInWorker(this.ws.path, runId, onProgress);
+  async verify(runId: string, onProgress: (done: number, total: number) => void, after?: VerifiedHead): Promise<ChainReport> {
+    // A few new records after a verified head are hashed here, on this connection: a worker
+    // thread costs more to start than they take to check.
+    if (after && (await this.ledgerCount(runId)) - after.seq <= IN_PROCESS_VERIFY_LIMIT) return this.ws.verifyRun(runId, { onProgress, after });
+    return verifyInWorker(this.ws.path, runId, onProgress, after);
   }
   stateAt(runId: string, seq: number): Promise<RunState | null> {
     return this.ws.stateAt(runId, seq);

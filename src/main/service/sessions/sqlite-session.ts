@@ -4,7 +4,7 @@ import { type ActorKey, type KeyProtector } from '../../../runtime/provenance/in
 import { SqliteWorkspace, type RunIndexQuery, type RunIndexRow } from '../../../runtime/storage/sqlite/index';
 import { type RunStop } from '../../../shared/contract/run-stop';
 import { type ActorName, type RunDetail, type RunVisits, type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
-import { verifyInWorker } from '../jobs/job-runner';
+import { IN_PROCESS_VERIFY_LIMIT, verifyInWorker } from '../jobs/job-runner';
 import { type SecretStore } from '../secret-store';
 import { isKeyUnavailable } from '../signing/actor-signing-key';
 import { SessionSigning } from '../signing/session-signing';
@@ -15,7 +15,7 @@ import { readWorkspaceConfig, writeWorkspaceConfig, type WorkspaceConfig } from 
 import { RunDriver, type DriverState } from './run-driver';
 import { settleFinishedChild } from './settle-child';
 import { heldElsewhere } from '../run-requests/act-or-ask';
-import { type ReadSession } from './session';
+import { type ReadSession, type VerifiedHead } from './session';
 import { type ChildIndexCapability, type ControlCapability, type KeysCapability, type SessionCapabilities } from './session-capabilities';
 
 export interface SqliteSessionOptions {
@@ -157,8 +157,11 @@ export class SqliteSession implements ReadSession, ControlCapability, KeysCapabi
   traceLinks(runId: string, fromSeq: number, toSeq: number): Map<number, { traceId: string; spanId: string }> {
     return this.ws.ledger.traceLinks(runId, fromSeq, toSeq);
   }
-  verify(runId: string, onProgress: (done: number, total: number) => void): Promise<ChainReport> {
-    return verifyInWorker(this.ws.path, runId, onProgress);
+  async verify(runId: string, onProgress: (done: number, total: number) => void, after?: VerifiedHead): Promise<ChainReport> {
+    // A few new records after a verified head are hashed here, on this connection: a worker
+    // thread costs more to start than they take to check.
+    if (after && (await this.ledgerCount(runId)) - after.seq <= IN_PROCESS_VERIFY_LIMIT) return this.ws.verifyRun(runId, { onProgress, after });
+    return verifyInWorker(this.ws.path, runId, onProgress, after);
   }
   stateAt(runId: string, seq: number): Promise<RunState | null> {
     return this.ws.stateAt(runId, seq);

@@ -4,7 +4,7 @@ import { badgeForSeq, chainHeadline, explainChainError } from './chain-badges';
 
 function summary(over: Partial<ChainSummary>): ChainSummary {
   return {
-    runId: 'r1', sourceId: 'ws', ok: true, chain: 'verified', count: 10, verifiedCount: 10, headHash: 'h', firstBadSeq: null,
+    runId: 'r1', sourceId: 'ws', ok: true, chain: 'verified', count: 10, verifiedCount: 10, headHash: 'h', firstBadSeq: null, checkedFromSeq: 0,
     explanation: null, errors: [], checkedAt: '2026-01-01T00:00:00Z', ...over,
   };
 }

@@ -91,9 +91,15 @@ export function selectedEntry(s: RunViewState): LedgerEntry | null {
   return row >= 0 ? (s.filtered!.desc[row] ?? null) : null;
 }
 
-export function createRunViewStore(client: StudioClient, ui: UiStoreApi, opts: { detailDelayMs?: number } = {}): RunViewStoreApi {
+/**
+ * `detailDelayMs`: how soon a changed run's detail is read again once it rests (default 250);
+ * `movingDetailDelayMs`: how often at most while it runs (default 1000: the run.changed events
+ * already show its status and node at once, and each read decodes the run's state).
+ */
+export function createRunViewStore(client: StudioClient, ui: UiStoreApi, opts: { detailDelayMs?: number; movingDetailDelayMs?: number } = {}): RunViewStoreApi {
   const inflightPages = new Set<string>();
   let detailTimer: ReturnType<typeof setTimeout> | null = null;
+  let detailDue = 0;
   let scrollTick = 0;
   // Reads of the open run's detail and visits answer in any order: only the newest sent is kept.
   const detailOrder = new ReadOrder();
@@ -174,12 +180,21 @@ export function createRunViewStore(client: StudioClient, ui: UiStoreApi, opts: {
       }
     }
 
+    /**
+     * One read for any number of changes: the reads of a moving run are spaced, and the change
+     * that stops it brings the read due sooner, so the last state is always read, and soon.
+     */
     function reloadDetailSoon(): void {
-      if (detailTimer !== null) return;
+      const moving = get().detail?.status === 'running';
+      const delay = moving ? (opts.movingDetailDelayMs ?? 1000) : (opts.detailDelayMs ?? 250);
+      const due = Date.now() + delay;
+      if (detailTimer !== null && detailDue <= due) return;
+      if (detailTimer !== null) clearTimeout(detailTimer);
+      detailDue = due;
       detailTimer = setTimeout(() => {
         detailTimer = null;
         void get().reloadDetail();
-      }, opts.detailDelayMs ?? 250);
+      }, delay);
     }
 
     /** Follows the head: when the last record was selected, the new last one is. */

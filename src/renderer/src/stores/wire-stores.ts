@@ -29,7 +29,15 @@ export function wireStores(s: StudioStores): () => void {
     c.subscribe('scheduler.status', (st) => s.workspace.getState().setScheduler(st)),
     c.subscribe('run.driveError', ({ runId, message }) => s.control.getState().applyDriveError(runId, message)),
     c.subscribe('job.progress', (p) => s.chain.getState().applyProgress(p)),
-    c.subscribe('job.finished', inOrder((p) => s.chain.getState().applyFinished(p, p.result))),
+    c.subscribe(
+      'job.finished',
+      inOrder((p) => {
+        s.chain.getState().applyFinished(p, p.result);
+        // A request made while this job ran was not sent (it would only repeat it): what grew since is verified now.
+        // (Not after a failed job: it would be asked again at once, and fail again.)
+        if (p.result && !p.error) maybeAutoVerify(s);
+      }),
+    ),
     c.subscribe('workspace.changed', inOrder((w) => s.workspace.getState().setWorkspace(w))),
     c.subscribe('workspace.dataChanged', inOrder(({ sourceId }) => onSourceChanged(s, sourceId))),
     () => s.live.connect(null),
@@ -107,11 +115,15 @@ function onRunOpened(s: StudioStores, runId: string | null): void {
   maybeAutoVerify(s);
 }
 
-let reverifyTimer: ReturnType<typeof setTimeout> | null = null;
+/** How often at most a moving run's new records are verified (the backend reads only those). */
+export const REVERIFY_MOVING_MS = 1000;
+
+const reverifyTimers = new WeakMap<StudioStores, ReturnType<typeof setTimeout>>();
 
 /**
- * Small runs are verified when opened, and again shortly after they grow, so the badges of new
- * records turn from "unchecked" to "verified" by themselves while a person steps.
+ * Small runs are verified when opened, and again after they grow, so the badges of new records
+ * turn from "unchecked" to "verified" by themselves: at once when the run stops (a step, a
+ * breakpoint, its end), at most once a second while it runs.
  */
 function maybeAutoVerify(s: StudioStores): void {
   const { runId, detail, ledger } = s.runView.getState();
@@ -119,15 +131,29 @@ function maybeAutoVerify(s: StudioStores): void {
   const total = Math.max(ledger.total, detail.ledgerCount);
   if (total === 0 || total > AUTO_VERIFY_LIMIT) return;
   const summary = currentSummary(s.chain.getState(), runId);
-  if (!summary) {
+  if (summary && summary.count >= total) return;
+  const pending = reverifyTimers.get(s);
+  if (!summary || detail.status !== 'running') {
+    if (pending !== undefined) clearTimeout(pending);
+    reverifyTimers.delete(s);
     void s.chain.getState().verify(runId);
     return;
   }
-  if (summary.count >= total || reverifyTimer !== null) return;
-  reverifyTimer = setTimeout(() => {
-    reverifyTimer = null;
-    if (s.runView.getState().runId === runId) void s.chain.getState().verify(runId);
-  }, 800);
+  if (pending !== undefined) return;
+  reverifyTimers.set(
+    s,
+    setTimeout(() => {
+      reverifyTimers.delete(s);
+      if (s.runView.getState().runId === runId) maybeAutoVerifyNow(s, runId);
+    }, REVERIFY_MOVING_MS),
+  );
+}
+
+/** The timer's turn: verify what grew since, if it still did. */
+function maybeAutoVerifyNow(s: StudioStores, runId: string): void {
+  const { detail, ledger } = s.runView.getState();
+  const summary = currentSummary(s.chain.getState(), runId);
+  if (detail && (!summary || summary.count < Math.max(ledger.total, detail.ledgerCount))) void s.chain.getState().verify(runId);
 }
 
 export function reloadVisible(s: StudioStores, workspaceChanged = false): void {

@@ -50,7 +50,7 @@ export function workflow(nodes: string[], edges: Array<[string, string]>, over: 
 
 export function chainSummary(over: Partial<ChainSummary> = {}): ChainSummary {
   return {
-    runId: 'r1', sourceId: 'ws', ok: true, chain: 'verified', count: 0, verifiedCount: 0, headHash: null, firstBadSeq: null, explanation: null,
+    runId: 'r1', sourceId: 'ws', ok: true, chain: 'verified', count: 0, verifiedCount: 0, headHash: null, firstBadSeq: null, checkedFromSeq: 0, explanation: null,
     errors: [], checkedAt: '2026-01-01T00:00:00Z', ...over,
   };
 }

@@ -11,6 +11,13 @@ export interface VerifyRunOptions {
   /** Records read per page (default 1000): the memory bound of a verification. */
   batchSize?: number;
   signal?: AbortSignal;
+  /**
+   * Continue after a head verified before: `seq` and the stored hash it had. The records up to it
+   * are taken as verified (the caller vouches that nobody changed them since, e.g. by SQLite's
+   * data_version); only the record at `seq` is read again, and when it no longer holds that hash
+   * (a restore, a rewrite) the walk starts over from the first record.
+   */
+  after?: { seq: number; hash: string };
 }
 
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -35,11 +42,20 @@ export async function verifyRunChain(db: WorkspaceDb, keys: RunKeys, runId: stri
   const lastSeq = key < 0 ? null : (db.read(() => db.stmt(`SELECT seq FROM ledger WHERE ${RUN_RANGE} ORDER BY id DESC LIMIT 1`, 'pluck').get(key, key)) as number | undefined) ?? null;
   const total = lastSeq === null ? 0 : lastSeq + 1;
   const page = db.stmt('SELECT seq, canonical, record_hash FROM ledger WHERE id > (? << 32) + ? AND id <= (? << 32) + ? ORDER BY id LIMIT ?', 'raw');
-  const verifier = new ChainVerifier();
-  let after = -1;
-  let done = 0;
-  let previous: string | null = null;
-  options.onProgress?.(0, total);
+  // The head verified before must still be there, holding the hash it had. Rows below it are the
+  // caller's to vouch for (reading them again is what this saves).
+  const from = options.after;
+  const resumable =
+    from !== undefined &&
+    key >= 0 &&
+    lastSeq !== null &&
+    from.seq <= lastSeq &&
+    db.read(() => db.stmt('SELECT record_hash FROM ledger WHERE id = (? << 32) + ?', 'pluck').get(key, from.seq)) === from.hash;
+  const verifier = resumable ? new ChainVerifier(undefined, { index: from.seq + 1, prevHash: from.hash }) : new ChainVerifier();
+  let after = resumable ? from.seq : -1;
+  let done = resumable ? from.seq + 1 : 0;
+  let previous: string | null = resumable ? from.hash : null;
+  options.onProgress?.(done, total);
   while (done < total && lastSeq !== null) {
     options.signal?.throwIfAborted();
     const rows = db.read(() => page.all(key, after, key, lastSeq, batch)) as [number, unknown, unknown][];

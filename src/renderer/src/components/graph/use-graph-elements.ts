@@ -5,6 +5,7 @@ import { NODE_HEIGHT, NODE_WIDTH, layoutForPane } from '../../lib/graph-layout';
 import { fillSilentNodes } from '../../lib/graph-paths';
 import { graphModel, nodeState, traverseLedger, withStateVisits, type Traversal } from '../../lib/graph-state';
 import { loadedCount, loadedEntries, type LedgerCache } from '../../lib/ledger-cache';
+import { useSpacedValue } from '../../lib/use-spaced-value';
 import { type StepNode } from './graph-node';
 
 const HORIZONTAL_HANDLES: NodeHandle[] = [
@@ -39,20 +40,26 @@ interface Inputs {
   pane: { width: number; height: number };
 }
 
+/** How often at most a moving run's graph takes its newer records. */
+const GRAPH_LEDGER_SPACING_MS = 250;
+
 /**
  * Turns a workflow and a run into React Flow elements. The layout depends only on the graph's
  * shape (cached); the run's state only restyles nodes, so stepping never re-lays out. The ledger
  * is deferred so a burst of appended records cannot block input.
  */
 export function useGraphElements({ workflow, detail, ledger, visits, nodeFilter, canBreak, onToggleBreakpoint, onOpenRun, pane }: Inputs): GraphElements {
-  const deferredLedger = useDeferredValue(ledger);
+  // While the run moves, the walk over its loaded records runs a few times a second, not on every frame of records.
+  const deferredLedger = useDeferredValue(useSpacedValue(ledger, GRAPH_LEDGER_SPACING_MS, detail?.status === 'running'));
   const current = detail?.currentNode ?? null;
   const ofRun = visits && detail && visits.runId === detail.runId ? visits : null;
+  // The current node counts only for the guess (no saved states): with them, a step that moves it walks nothing again.
+  const guessFrom = ofRun ? null : current;
   const traversal = useMemo(() => {
     const fromLedger = traverseLedger(loadedEntries(deferredLedger));
     // The saved states say what ran; without them, the shortest declared path is a guess.
-    return ofRun ? withStateVisits(fromLedger, ofRun) : fillSilentNodes(workflow, fromLedger, current);
-  }, [workflow, deferredLedger, current, ofRun]);
+    return ofRun ? withStateVisits(fromLedger, ofRun) : fillSilentNodes(workflow, fromLedger, guessFrom);
+  }, [workflow, deferredLedger, guessFrom, ofRun]);
   const model = useMemo(() => graphModel(workflow, traversal), [workflow, traversal]);
   const layout = useMemo(() => layoutForPane({ nodeIds: model.nodeIds, edges: model.edges }, pane.width, pane.height), [model, pane]);
   const byId = useMemo(() => new Map(workflow.nodes.map((n) => [n.id, n])), [workflow]);
