@@ -21,8 +21,8 @@ async function chained(n: number): Promise<StepRecord[]> {
 describe('hash chain (test_ledger_chain.py)', () => {
   it('verifies a chained ledger', async () => {
     const list = await chained(2);
-    expect(verifyLedgerChain(list)).toEqual({ ok: true, chain: 'verified', count: 2, errors: [], firstBadIndex: null, headHash: list[1]!.recordHash, computedHeadHash: list[1]!.recordHash });
-    expect(verifyLedgerChain([])).toEqual({ ok: true, chain: 'verified', count: 0, errors: [], firstBadIndex: null, headHash: null, computedHeadHash: null });
+    expect(verifyLedgerChain(list)).toEqual({ ok: true, chain: 'verified', count: 2, errors: [], firstBadIndex: null, headHash: list[1]!.recordHash, computedHeadHash: list[1]!.recordHash, checkedFrom: 0 });
+    expect(verifyLedgerChain([])).toEqual({ ok: true, chain: 'verified', count: 0, errors: [], firstBadIndex: null, headHash: null, computedHeadHash: null, checkedFrom: 0 });
   });
 
   it('detects a changed result at its index', async () => {
@@ -36,7 +36,7 @@ describe('hash chain (test_ledger_chain.py)', () => {
 
   it('calls a ledger without any hash unchained, not broken (Python 0.4 writes them)', async () => {
     const report = verifyLedgerChain([rec(0), rec(1)]);
-    expect(report).toEqual({ ok: true, chain: 'unchained', count: 2, errors: [], firstBadIndex: null, headHash: null, computedHeadHash: null });
+    expect(report).toEqual({ ok: true, chain: 'unchained', count: 2, errors: [], firstBadIndex: null, headHash: null, computedHeadHash: null, checkedFrom: 0 });
   });
 
   it('breaks a chain whose records carry hashes and then stop, at the first record without one', async () => {
