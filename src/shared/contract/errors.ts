@@ -14,6 +14,13 @@ export type StudioErrorCode =
   | 'INTERNAL'
   /** A Step named where the run stood, and it has moved on since: nothing was stepped. */
   | 'RUN_MOVED_ON'
+  /**
+   * Someone else acted on a waiting run first (answered it, cancelled it, fast-forwarded it, or the
+   * scheduler woke it): nothing of this request was applied. The message names who won and when
+   * (details.wonBy) and says where the run is now. A wrong wait key stays WAIT_KEY_MISMATCH, and a
+   * run another live process holds stays RUN_LOCKED.
+   */
+  | 'RUN_NOT_WAITING'
   | (string & {});
 
 export interface StudioErrorData {

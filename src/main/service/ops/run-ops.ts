@@ -4,6 +4,7 @@ import { StudioError } from '../../../shared/contract/errors';
 import { type Request, type ResponseMap } from '../../../shared/contract/operations';
 import { toRunSummary } from '../dto/run-dto';
 import { actOrAsk, assertNotHeldElsewhere } from '../run-requests/act-or-ask';
+import { asLostRace, lostRace, type RaceAction } from './lost-race';
 import { control, detailOf, factsOf, loadRunOr404, session, type ServiceContext } from '../service-context';
 import { type ControlCapability } from '../sessions/session-capabilities';
 
@@ -112,26 +113,30 @@ async function cancelTree(s: ControlCapability, actorId: string, runId: string, 
 /**
  * Resumes a waiting run with a payload (an answer, an event, an approval), then drives it unless
  * paused. A run another live process holds is resumed by that process, which drives it on itself.
+ * Someone else acting on the run first, at whatever instant, is one RUN_NOT_WAITING naming them.
  */
-export async function resumeWith(ctx: ServiceContext, runId: string, waitKey: string | null, payload: JsonObject): Promise<RunState> {
+export async function resumeWith(ctx: ServiceContext, runId: string, waitKey: string | null, payload: JsonObject, action: RaceAction = 'answer'): Promise<RunState> {
   const s = control(ctx);
   const run = await loadRunOr404(s, runId);
-  if (run.status !== RunStatus.WAITING || !run.waiting) {
-    throw new StudioError('CONFLICT', `Run ${runId} is not waiting (it is ${run.status}); refresh to see what it does now.`);
-  }
+  if (run.status !== RunStatus.WAITING || !run.waiting) throw await lostRace(s, runId, waitKey, action);
   const waited = run.waiting.waitKey;
-  // The driver resumes and drives it here; a run another live process holds is resumed and driven there.
-  const { run: resumed } = await actOrAsk(s, ctx.actorId, runId, { kind: 'resume', waitKey, payload }, () => {
-    const workflow = s.registry.get(run.workflowId);
-    if (!workflow) throw new StudioError('NOT_FOUND', `Workflow '${run.workflowId}' is not loaded, so run ${runId} cannot go on.`);
-    return s.driver.resume({ workflow, runId, waitKey, payload, actorId: ctx.actorId });
-  });
+  let resumed: RunState;
+  try {
+    // The driver resumes and drives it here; a run another live process holds is resumed and driven there.
+    ({ run: resumed } = await actOrAsk(s, ctx.actorId, runId, { kind: 'resume', waitKey, payload }, () => {
+      const workflow = s.registry.get(run.workflowId);
+      if (!workflow) throw new StudioError('NOT_FOUND', `Workflow '${run.workflowId}' is not loaded, so run ${runId} cannot go on.`);
+      return s.driver.resume({ workflow, runId, waitKey, payload, actorId: ctx.actorId });
+    }));
+  } catch (e) {
+    throw (await asLostRace(s, runId, waitKey ?? waited, action, e)) ?? e;
+  }
   ctx.events.emit('prompt.answered', { runId, waitKey: waited, actorId: ctx.actorId });
   return resumed;
 }
 
 export const resumeEvent: Handler<'runs.resumeEvent'> = async (ctx, req) => {
-  await resumeWith(ctx, req.runId, req.waitKey, parsePayload(req.payloadJson, 'event payload'));
+  await resumeWith(ctx, req.runId, req.waitKey, parsePayload(req.payloadJson, 'event payload'), 'event');
   return detailOf(session(ctx), req.runId);
 };
 
@@ -139,10 +144,12 @@ export const resumeEvent: Handler<'runs.resumeEvent'> = async (ctx, req) => {
 export const fastForward: Handler<'runs.fastForward'> = async (ctx, req) => {
   const s = control(ctx);
   const run = await loadRunOr404(s, req.runId);
-  if (run.status !== RunStatus.WAITING || run.waiting?.reason !== 'until') {
+  // Not waiting at all: someone (or the scheduler) got there first. Waiting on something else: a wrong button.
+  if (run.status !== RunStatus.WAITING || !run.waiting) throw await lostRace(s, req.runId, null, 'fast-forward');
+  if (run.waiting.reason !== 'until') {
     throw new StudioError('CONFLICT', `Run ${req.runId} is not waiting for a time, so there is nothing to fast-forward.`);
   }
-  await resumeWith(ctx, req.runId, null, { until: run.waiting.until, ready: true, fast_forwarded: true });
+  await resumeWith(ctx, req.runId, null, { until: run.waiting.until, ready: true, fast_forwarded: true }, 'fast-forward');
   return detailOf(s, req.runId);
 };
 

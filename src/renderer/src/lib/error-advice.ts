@@ -11,6 +11,7 @@ const ADVICE: Record<string, string> = {
   NOT_FOUND: 'It may have been deleted or belong to another workspace. Refresh the list.',
   READ_ONLY: 'This workspace is opened read-only for audit. Open a Studio workspace to change runs.',
   CONFLICT: 'Something changed meanwhile. Refresh and try again.',
+  RUN_NOT_WAITING: 'Open the run to see what it does now; nothing you sent was applied.',
   BAD_REQUEST: 'Check the values you entered.',
   PATH_NOT_ALLOWED: 'Choose a folder inside the allowed workspace folders.',
   UNKNOWN_OPERATION: 'The Studio and its backend are different versions: reload the window.',

@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { type PendingPrompt, type RunDetail, type RunSummary, type StudioClient } from '../../../shared/contract';
+import { type PendingPrompt, type RunDetail, type RunSummary, type StudioClient, StudioError } from '../../../shared/contract';
 import { ReadOrder } from '../lib/read-order';
 import { type UiStoreApi } from './ui-store';
 
@@ -83,6 +83,8 @@ export function createPromptsStore(client: StudioClient, ui: UiStoreApi): Prompt
         return detail;
       } catch (err) {
         ui.getState().reportError(err, `Could not answer run ${p.runId}`);
+        // Someone else acted first: the wait this card offers is gone, and the message says who took it.
+        if (err instanceof StudioError && err.code === 'RUN_NOT_WAITING') edit((items) => removePrompt(items, p.runId, p.waitKey));
         return null;
       } finally {
         set({ answering: get().answering.filter((x) => x !== k) });

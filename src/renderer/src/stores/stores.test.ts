@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type JobProgress } from '../../../shared/contract';
+import { type JobProgress, StudioError } from '../../../shared/contract';
 import { FakeClient } from '../test-support/fake-client';
 import { chainSummary, prompt, runDetail } from '../test-support/fixtures';
 import { createArtifactsStore } from './artifacts-store';
@@ -129,6 +129,19 @@ describe('prompts store', () => {
     expect(store.getState().items).toHaveLength(1);
     expect(store.getState().answering).toEqual([]);
     expect(ui.getState().toasts[0]?.title).toBe('Could not answer run r1');
+  });
+
+  it('takes the card out and says who won when someone else answered first', async () => {
+    const ui = createUiStore();
+    const won = 'Run r1 was already answered by Ada (human) at 14:02:11 UTC; your answer was not applied. It is now running at node `greet`.';
+    const client = new FakeClient().on('prompts.list', () => [prompt('r1')]).on('prompts.answer', () => {
+      throw new StudioError('RUN_NOT_WAITING', won);
+    });
+    const store = createPromptsStore(client, ui);
+    await store.getState().load();
+    expect(await store.getState().answer(store.getState().items[0]!, '{"response": "Bo"}')).toBeNull();
+    expect(store.getState().items).toEqual([]);
+    expect(ui.getState().toasts[0]).toMatchObject({ title: 'Could not answer run r1', message: won, code: 'RUN_NOT_WAITING' });
   });
 });
 
