@@ -153,6 +153,25 @@ describe('wireStores', () => {
     off();
   });
 
+  it('keeps a run opened before the workspace info arrived (a reload, a deep link); a switch to another workspace closes it', async () => {
+    const client = backend();
+    const s = createStudioStores(client);
+    const off = wireStores(s);
+    const info = (id: string) => ({ id, name: id, path: `/w/${id}.sqlite`, kind: 'sqlite' as const, readOnly: false, workflowDirs: [], loadErrors: [] });
+    // After a reload the route opens the run (or the user clicks it) before the workspace is known.
+    await s.runView.getState().open('r1');
+    await flush();
+    s.workspace.setState({ workspace: info('ws') }); // what loading the workspace sets
+    await flush();
+    expect(s.runView.getState().runId).toBe('r1');
+    expect(s.runView.getState().detail?.runId).toBe('r1');
+    // Another workspace: what was shown belongs to the old one.
+    s.workspace.setState({ workspace: info('other') });
+    await flush();
+    expect(s.runView.getState().runId).toBeNull();
+    off();
+  });
+
   it('stops listening when unwired', () => {
     const client = backend();
     const s = createStudioStores(client);

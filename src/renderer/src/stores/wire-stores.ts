@@ -72,7 +72,9 @@ export function wireStores(s: StudioStores): () => void {
     s.workspace.subscribe((now, prev) => {
       if (now.workspace?.id === prev.workspace?.id) return;
       s.chain.getState().setSource(now.workspace?.id ?? null);
-      reloadVisible(s, true);
+      // The first workspace info after a start or reload is no switch: a run opened before it
+      // arrived (by the URL, or a click on a listed run) belongs to it and stays open.
+      reloadVisible(s, prev.workspace !== null);
     }),
   );
 
