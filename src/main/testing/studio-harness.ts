@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { WebSocket } from 'ws';
 import { type EventMap, type EventName } from '../../shared/contract/events';
+import { type RunDetail } from '../../shared/contract/domain';
 import { type OperationName, type RequestInput, type Response } from '../../shared/contract/operations';
 import { type WireEvent, type WireResult } from '../../shared/contract/wire';
 import { StudioService } from '../service/studio-service';
@@ -114,4 +115,14 @@ export async function startHarness(): Promise<Harness> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Polls `runs.get` until the run has `status` (every 20 ms, `tries` times), for tests that drive runs in the background. */
+export async function untilStatus(h: Harness, runId: string, status: RunDetail['status'], tries = 300): Promise<RunDetail> {
+  for (let i = 0; i < tries; i++) {
+    const d = await h.call('runs.get', { runId });
+    if (d.status === status) return d;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`run ${runId} never became ${status}`);
 }

@@ -4,10 +4,9 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { type RunDetail } from '../../shared/contract/domain';
 import { operationNames } from '../../shared/contract/operations';
 import { chatAnswer, openAiToolCall, startFakeChatServer } from '../../runtime/integrations/testing/fake-chat-server';
-import { startHarness, type Harness } from '../testing/studio-harness';
+import { startHarness, untilStatus, type Harness } from '../testing/studio-harness';
 
 let h: Harness;
 
@@ -20,15 +19,6 @@ afterAll(async () => {
 
 async function settle(): Promise<void> {
   await h.service.idle();
-}
-
-async function untilStatus(runId: string, status: RunDetail['status']): Promise<RunDetail> {
-  for (let i = 0; i < 200; i++) {
-    const d = await h.call('runs.get', { runId });
-    if (d.status === status) return d;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`run ${runId} never became ${status}`);
 }
 
 async function finishedJob(jobId: string) {
@@ -139,7 +129,7 @@ describe('web host: every operation', () => {
     expect(second.choices?.length).toBeGreaterThan(0);
     await h.call('prompts.answer', { runId: started.runId, waitKey: second.waitKey, payloadJson: JSON.stringify({ response: second.choices![0] }) });
     await settle();
-    const done = await untilStatus(started.runId, 'completed');
+    const done = await untilStatus(h, started.runId, 'completed', 200);
     expect(JSON.parse(done.outputJson!)).toMatchObject({ name: 'Ada' });
     await h.waitForEvent('run.changed', (r) => r.runId === started.runId && r.status === 'completed');
     await h.waitForEvent('prompt.answered', (p) => p.runId === started.runId);
@@ -180,7 +170,7 @@ describe('web host: every operation', () => {
     expect(held).toMatchObject({ status: 'running', currentNode: 'finish', paused: true, breakpoints: ['finish'] });
     await h.call('runs.continue', { runId: run.runId });
     await settle();
-    await untilStatus(run.runId, 'completed');
+    await untilStatus(h, run.runId, 'completed', 200);
     await h.call('runs.pause', { runId: run.runId });
     await expect(h.call('runs.step', { runId: run.runId })).rejects.toMatchObject({ code: 'CONFLICT' });
   });
@@ -188,11 +178,11 @@ describe('web host: every operation', () => {
   it('fast-forwards a wait_until and cancels a run with its children', async () => {
     const timer = await h.call('runs.start', { workflowId: 'wait_until_demo' });
     await settle();
-    expect((await untilStatus(timer.runId, 'waiting')).waitReason).toBe('until');
+    expect((await untilStatus(h, timer.runId, 'waiting', 200)).waitReason).toBe('until');
     expect((await h.call('prompts.list', {})).find((p) => p.runId === timer.runId)).toMatchObject({ kind: 'timer' });
     await h.call('runs.fastForward', { runId: timer.runId });
     await settle();
-    await untilStatus(timer.runId, 'completed');
+    await untilStatus(h, timer.runId, 'completed', 200);
     // Fast-forwarding a timer that has already gone off is acting on a run someone else moved on first.
     await expect(h.call('runs.fastForward', { runId: timer.runId })).rejects.toMatchObject({ code: 'RUN_NOT_WAITING', message: expect.stringContaining('It is now completed.') });
 
@@ -206,7 +196,7 @@ describe('web host: every operation', () => {
   it('bookmarks, previews and restores a snapshot, and forks from a snapshot and from a record', async () => {
     const run = await h.call('runs.start', { workflowId: 'ask_user_demo' });
     await settle();
-    const waiting = await untilStatus(run.runId, 'waiting');
+    const waiting = await untilStatus(h, run.runId, 'waiting', 200);
     const snap = await h.call('snapshots.create', { runId: run.runId, name: 'before answer', tags: ['Demo'], description: 'first prompt' });
     expect((await h.call('snapshots.list', { tag: 'demo' })).map((s) => s.snapshotId)).toContain(snap.snapshotId);
     expect(await h.call('snapshots.update', { snapshotId: snap.snapshotId, name: 'renamed', tags: ['demo', 'x'] })).toMatchObject({ name: 'renamed', tags: ['demo', 'x'] });
@@ -237,7 +227,7 @@ describe('web host: every operation', () => {
     await expect(h.call('runs.resumeEvent', { runId: run.runId, waitKey: 'evt:go', payloadJson: '[1]' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     await h.call('runs.resumeEvent', { runId: run.runId, waitKey: 'evt:go', payloadJson: '{"n": 1.0, "big": 12345678901234567890}' });
     await settle();
-    const done = await untilStatus(run.runId, 'completed');
+    const done = await untilStatus(h, run.runId, 'completed', 200);
     expect(done.outputJson).toContain('"n": 1.0');
     expect(done.outputJson).toContain('12345678901234567890');
   });
@@ -278,7 +268,7 @@ describe('web host: every operation', () => {
 
   it('counts the visits of nodes that write no ledger record from the saved states', async () => {
     const started = await h.call('runs.start', { workflowId: 'multi_step_demo' });
-    const done = await untilStatus(started.runId, 'completed');
+    const done = await untilStatus(h, started.runId, 'completed', 200);
     const visits = await h.call('runs.visits', { runId: done.runId });
     const count = (id: string) => visits?.visits.find((v) => v.nodeId === id)?.count;
     expect([count('init'), count('check'), count('process'), count('finish')]).toEqual([1, 6, 5, 1]);
@@ -352,7 +342,7 @@ describe('web host: every operation', () => {
 
       const run = await h.call('runs.start', { workflowId: 'llm_demo' });
       await settle();
-      const done = await untilStatus(run.runId, 'completed');
+      const done = await untilStatus(h, run.runId, 'completed', 200);
       expect(done.outputJson).toContain('three hearts');
       expect(llm.requests.at(-1)!.headers['x-abstractcore-run-id']).toBe(run.runId);
 
@@ -366,7 +356,7 @@ describe('web host: every operation', () => {
       await expect(h.call('prompts.answer', { runId: agent.runId, waitKey: approval.waitKey, payloadJson: '{"decisions": {"nope": {"approved": true}}}' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
       await h.call('prompts.answer', { runId: agent.runId, waitKey: approval.waitKey, payloadJson: '{"decisions": {"c1": {"approved": true, "arguments": {"text": "final"}}}}' });
       await settle();
-      const agentDone = await untilStatus(agent.runId, 'completed');
+      const agentDone = await untilStatus(h, agent.runId, 'completed', 200);
       expect(agentDone.outputJson).toContain('Saved the note.');
       const resume = (await h.call('ledger.page', { runId: agent.runId, limit: 1000 })).entries.find((e) => e.kind === 'resume')!;
       expect(resume.actorId).toBe(h.service.actorId);
@@ -388,7 +378,7 @@ describe('web host: every operation', () => {
       await h.call('prompts.answer', { runId: run.runId, waitKey: prompt.waitKey, payloadJson: JSON.stringify({ response: answer ?? prompt.choices![0] }) });
     }
     await settle();
-    await untilStatus(run.runId, 'completed');
+    await untilStatus(h, run.runId, 'completed', 200);
     const total = (await h.call('ledger.page', { runId: run.runId })).total;
 
     const exported = await h.call('runs.exportBundle', { runId: run.runId });

@@ -9,9 +9,9 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteWorkspace } from '../../../runtime/storage/sqlite/index';
 import { makeRun, sampleRecord } from '../../../runtime/storage/testing/store-contract';
-import { type LedgerEntry, type RunDetail } from '../../../shared/contract/domain';
+import { type LedgerEntry } from '../../../shared/contract/domain';
 import { type EventMap } from '../../../shared/contract/events';
-import { startHarness, type Harness } from '../../testing/studio-harness';
+import { startHarness, untilStatus, type Harness } from '../../testing/studio-harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -23,15 +23,6 @@ afterAll(async () => {
 
 const JSON_TEXTS = ['effectJson', 'resultJson', 'recordJson'] as const;
 
-async function untilStatus(runId: string, status: RunDetail['status']): Promise<RunDetail> {
-  for (let i = 0; i < 300; i++) {
-    const d = await h.call('runs.get', { runId });
-    if (d.status === status) return d;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`run ${runId} never became ${status}`);
-}
-
 /** The ask-user demo answered with `name`, run to its end in the open workspace. */
 async function completedAskUserRun(name: string): Promise<string> {
   const run = await h.call('runs.start', { workflowId: 'ask_user_demo' });
@@ -41,7 +32,7 @@ async function completedAskUserRun(name: string): Promise<string> {
     await h.call('prompts.answer', { runId: run.runId, waitKey: prompt.waitKey, payloadJson: JSON.stringify({ response: answer ?? prompt.choices![0] }) });
   }
   await h.service.idle();
-  await untilStatus(run.runId, 'completed');
+  await untilStatus(h, run.runId, 'completed');
   return run.runId;
 }
 

@@ -6,8 +6,8 @@
  */
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChainSummary, type RunDetail } from '../../../shared/contract/domain';
-import { startHarness, type Harness } from '../../testing/studio-harness';
+import { type ChainSummary } from '../../../shared/contract/domain';
+import { startHarness, untilStatus, type Harness } from '../../testing/studio-harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -16,15 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
-
-async function untilStatus(runId: string, status: RunDetail['status']): Promise<RunDetail> {
-  for (let i = 0; i < 300; i++) {
-    const d = await h.call('runs.get', { runId });
-    if (d.status === status) return d;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`run ${runId} never became ${status}`);
-}
 
 async function verify(runId: string): Promise<ChainSummary> {
   const { jobId } = await h.call('ledger.verify', { runId });
@@ -68,7 +59,7 @@ describe('ledger.verify from the last verified head', () => {
     expect(first.count).toBeGreaterThan(1);
     tamper((await h.call('workspace.current', {}))!.path, run.runId, 1);
     await answer(run.runId);
-    await untilStatus(run.runId, 'completed');
+    await untilStatus(h, run.runId, 'completed');
     const again = await verify(run.runId);
     expect(again).toMatchObject({ ok: false, chain: 'broken', firstBadSeq: 1, checkedFromSeq: 0 });
     expect(again.count).toBeGreaterThan(first.count);
@@ -80,7 +71,7 @@ describe('ledger.verify from the last verified head', () => {
     const first = await verify(run.runId);
     expect(first).toMatchObject({ ok: true, chain: 'verified', checkedFromSeq: 0 });
     await answer(run.runId);
-    const done = await untilStatus(run.runId, 'completed');
+    const done = await untilStatus(h, run.runId, 'completed');
     const again = await verify(run.runId);
     // Only seqs from the old head's successor on were read; the verdict still covers the whole run.
     expect(again).toMatchObject({ ok: true, chain: 'verified', checkedFromSeq: first.count, count: done.ledgerCount, verifiedCount: done.ledgerCount });
