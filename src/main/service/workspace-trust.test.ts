@@ -71,3 +71,16 @@ describe('workspace trust', () => {
     expect([after.stateOf('/w/a.sqlite', ['/code/a']), after.stateOf('/w/b.sqlite', ['/code/b']), after.stateOf('/w/c.sqlite', ['/code/c'])]).toEqual(['trusted', 'refused', 'undecided']);
   });
 });
+
+describe('WorkspaceTrust file', () => {
+  it('keeps a decision when the user data folder does not exist yet (a first start with STUDIO_USER_DATA pointing at a new folder)', async () => {
+    const file = join(h.dir, 'new-user-data', 'nested', 'workspace-trust.json');
+    const trust = new WorkspaceTrust(file);
+    await trust.load();
+    await trust.decide('/some/workspace.studio.sqlite', ['/code'], true);
+    expect(existsSync(file)).toBe(true);
+    const again = new WorkspaceTrust(file);
+    await again.load();
+    expect(again.stateOf('/some/workspace.studio.sqlite', ['/code'])).toBe('trusted');
+  });
+});

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { writeFileAtomic } from '../../runtime/storage/files/atomic-write';
 
 export type TrustState = 'trusted' | 'refused' | 'undecided';
@@ -40,6 +41,8 @@ export class WorkspaceTrust {
 
   async decide(workspacePath: string, folders: readonly string[], trusted: boolean): Promise<void> {
     this.decisions.set(workspacePath, { trusted, folders: [...folders] });
+    // A first start with STUDIO_USER_DATA naming a new folder: the answer must still be kept.
+    await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
     await writeFileAtomic(this.file, JSON.stringify(Object.fromEntries(this.decisions), null, 2), { mode: 0o600 });
   }
 }
