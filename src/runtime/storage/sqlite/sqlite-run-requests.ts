@@ -1,57 +1,6 @@
-import { isJsonObject, type JsonObject } from '../../json/json-value';
-import { parseJson } from '../../json/parse';
-import { pyJsonDumps } from '../../json/py-dumps';
-import { formatIsoTimestamp } from '../../json/timestamp';
-import { type NewRunRequest, type RunRequest, type RunRequestBody, type RunRequestOutcome, type RunRequestQueue, type RunRequestStatus } from '../../requests/run-request';
+import { type NewRunRequest, type RunRequest, type RunRequestOutcome, type RunRequestQueue } from '../../requests/run-request';
+import { bodyText, fromRow, nowIso, RUN_REQUEST_COLUMNS as COLUMNS, type RunRequestRow as Row } from '../../requests/run-request-rows';
 import { type WorkspaceDb } from './workspace-db';
-
-interface Row {
-  id: number;
-  run_id: string;
-  kind: 'resume' | 'cancel';
-  body: string;
-  actor_id: string | null;
-  requested_by: string;
-  requested_at: string;
-  status: RunRequestStatus;
-  handled_by: string | null;
-  handled_at: string | null;
-  run_status: string | null;
-  error_code: string | null;
-  error_message: string | null;
-}
-
-const COLUMNS = 'id, run_id, kind, body, actor_id, requested_by, requested_at, status, handled_by, handled_at, run_status, error_code, error_message';
-const nowIso = (): string => formatIsoTimestamp(Date.now() * 1000);
-
-/** The body is kept as JSON with the kind beside it, so the table reads well in any SQLite shell. */
-function bodyText(body: RunRequestBody): string {
-  const rest: JsonObject = body.kind === 'resume' ? { wait_key: body.waitKey, payload: body.payload } : { reason: body.reason };
-  return pyJsonDumps(rest);
-}
-
-function bodyOf(kind: Row['kind'], text: string): RunRequestBody {
-  const v = parseJson(text, { source: 'run request' });
-  const o = isJsonObject(v) ? v : {};
-  if (kind === 'cancel') return { kind, reason: typeof o['reason'] === 'string' ? o['reason'] : null };
-  return { kind, waitKey: typeof o['wait_key'] === 'string' ? o['wait_key'] : null, payload: isJsonObject(o['payload']) ? o['payload'] : {} };
-}
-
-function fromRow(r: Row): RunRequest {
-  return {
-    id: r.id,
-    runId: r.run_id,
-    body: bodyOf(r.kind, r.body),
-    actorId: r.actor_id,
-    requestedBy: r.requested_by,
-    requestedAt: r.requested_at,
-    status: r.status,
-    handledBy: r.handled_by,
-    handledAt: r.handled_at,
-    runStatus: r.run_status,
-    error: r.error_code ? { code: r.error_code, message: r.error_message ?? '' } : null,
-  };
-}
 
 /** The request queue of a SQLite workspace (migration 5's `run_requests`). */
 export class SqliteRunRequests implements RunRequestQueue {
