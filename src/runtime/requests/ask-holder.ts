@@ -19,7 +19,7 @@ export interface AskHolderOptions {
   /** The longest pause between two looks at the request's row (default 25 ms): a queue that is told of writes looks at once. */
   pollMs?: number;
   /** The error thrown on timeout (default RUN_REQUEST_TIMEOUT naming `holder`); `withdrawn` says whether it can still be carried out. */
-  timeoutError?: (request: RunRequest, withdrawn: boolean) => Error;
+  timeoutError?: (request: RunRequest, withdrawn: boolean) => Error | Promise<Error>;
 }
 
 /**
@@ -48,13 +48,14 @@ export async function askHolder(options: AskHolderOptions): Promise<AskHolderOut
     if (!r) throw new RuntimeError('STORE_ERROR', `Run request ${id} is no longer in the workspace's queue (rows are never deleted): the workspace was changed by hand or replaced.`, { requestId: id });
     if (r.status === 'done' || r.status === 'failed') return { kind: 'answered', request: r };
     const late = Date.now() > deadline;
-    const live = await options.holderLive(r);
+    // Waiting for the next holder, liveness matters only to a request taken and overdue.
+    const live = !wait || (r.status === 'taken' && late) ? await options.holderLive(r) : true;
     // A holder that took the request and then died may or may not have applied it: the run's
     // state says which, so a caller taking over acts on what it finds; a caller that waits for
     // the next holder lets that holder finish the request (RequestCarrier.recover).
     if (!live && !wait && (r.status === 'taken' || (await requests.withdraw(id)))) return { kind: 'holder-gone', request: (await requests.get(id)) ?? r };
-    if (r.status === 'pending' && late && (await requests.withdraw(id))) throw timeoutError(r, true);
-    if (r.status === 'taken' && late && !live && wait) throw timeoutError(r, false);
+    if (r.status === 'pending' && late && (await requests.withdraw(id))) throw await timeoutError(r, true);
+    if (r.status === 'taken' && late && !live && wait) throw await timeoutError(r, false);
     await requests.nextChange(seen, options.pollMs ?? 25);
   }
 }
