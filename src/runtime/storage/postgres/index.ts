@@ -13,3 +13,7 @@ export {
   PgWorkspaceTooNewError,
   redactUrl,
 } from './pg-errors';
+export { PgRunIndex, type PgRunStamp } from './pg-run-index';
+export { verifyPgRun, type PgVerifyOptions } from './pg-verify-run';
+export { changeChannel, type RunChange } from './pg-notifications';
+export { probePgSchema, type PgSchemaProbe } from './pg-probe';
