@@ -1,4 +1,4 @@
-import { DEFAULT_PG_SCHEMA, PgWorkspaceInvalidError, redactUrl } from '../../../runtime/storage/postgres/index';
+import { DEFAULT_PG_SCHEMA, PG_SCHEMA_NAME, PgWorkspaceInvalidError, redactUrl } from '../../../runtime/storage/postgres/index';
 
 /** True for what Open… should treat as a PostgreSQL workspace rather than a file path. */
 export function isPostgresUrl(text: string): boolean {
@@ -37,6 +37,8 @@ export function parseAttachUrl(text: string): AttachUrl {
   }
   u.password = '';
   if (!u.searchParams.get('schema')) u.searchParams.set('schema', DEFAULT_PG_SCHEMA);
+  const schema = u.searchParams.get('schema') ?? '';
+  if (!PG_SCHEMA_NAME.test(schema)) throw new PgWorkspaceInvalidError(redactUrl(text), `the schema name "${schema}" is not lower-case letters, digits and _ (at most 63)`);
   const shown = u.toString();
   return {
     shown,

@@ -1,5 +1,5 @@
 /** The PostgreSQL workspace store (node-postgres): one schema per workspace, many workers. */
-export { PostgresWorkspace, DEFAULT_PG_SCHEMA, type PostgresWorkspaceOptions } from './postgres-workspace';
+export { PostgresWorkspace, DEFAULT_PG_SCHEMA, PG_SCHEMA_NAME, type PostgresWorkspaceOptions } from './postgres-workspace';
 export { PgRunStore, pgListRunsSql } from './pg-run-store';
 export { PgLedgerStore, PG_MAX_LEDGER_PAGE, type PgLedgerEntry } from './pg-ledger-store';
 export { PgArtifactStore, PG_BLOB_CHUNK_BYTES } from './pg-artifact-store';

@@ -28,7 +28,8 @@ export interface PostgresWorkspaceOptions {
   newId?: () => string;
 }
 
-const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+/** What a workspace's schema may be called: plain lower-case, so it needs no quoting anywhere. */
+export const PG_SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 export const DEFAULT_PG_SCHEMA = 'abstractruntime';
 
 /** Splits `?schema=` off the URL (the driver must not see it) and checks the URL is PostgreSQL's. */
@@ -46,7 +47,7 @@ function parseWorkspaceUrl(url: string, schemaOption: string | undefined): { con
   u.searchParams.delete('schema');
   const password = u.password ? decodeURIComponent(u.password) : null;
   const name = redactUrl(url);
-  if (!SCHEMA_NAME.test(schema)) throw new PgWorkspaceInvalidError(name, `the schema name "${schema}" is not lower-case letters, digits and _ (at most 63)`);
+  if (!PG_SCHEMA_NAME.test(schema)) throw new PgWorkspaceInvalidError(name, `the schema name "${schema}" is not lower-case letters, digits and _ (at most 63)`);
   return { connectionString: u.toString(), schema, password, name };
 }
 
