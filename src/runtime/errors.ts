@@ -29,7 +29,8 @@ export type RuntimeErrorCode =
   | 'PYTHON_STORE_INVALID'
   | 'STORE_ERROR'
   | 'LEASE_LOST'
-  | 'RUN_REQUEST_TIMEOUT';
+  | 'RUN_REQUEST_TIMEOUT'
+  | 'WORKER_ID_IN_USE';
 
 export class RuntimeError extends Error {
   readonly code: RuntimeErrorCode;
@@ -118,14 +119,18 @@ export class CorruptFileError extends RuntimeError {
   }
 }
 
-/** A request to the process holding a run was not carried out in time (src/runtime/requests); it was withdrawn, so it never will be. */
+/**
+ * A request to the holder of a run was not carried out in time (src/runtime/requests). By default
+ * it was withdrawn, so it never will be; `message` says otherwise where it was not (taken by a
+ * holder that died: the run's next holder finishes it).
+ */
 export class RunRequestTimeoutError extends RuntimeError {
-  constructor(readonly runId: string, holder: string, timeoutMs: number) {
-    super('RUN_REQUEST_TIMEOUT', `Run ${runId} is held by ${holder}, which did not carry out the request within ${timeoutMs} ms; the request was withdrawn. Check that process, then try again.`, {
-      runId,
-      holder,
-      timeoutMs,
-    });
+  constructor(readonly runId: string, holder: string, timeoutMs: number, message?: string, details: Record<string, unknown> = {}) {
+    super(
+      'RUN_REQUEST_TIMEOUT',
+      message ?? `Run ${runId} is held by ${holder}, which did not carry out the request within ${timeoutMs} ms; the request was withdrawn. Check that process, then try again.`,
+      { ...details, runId, holder, timeoutMs },
+    );
   }
 }
 

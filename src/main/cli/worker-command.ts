@@ -47,14 +47,16 @@ export async function workerCommand(io: CliIo, options: WorkerOptions): Promise<
     concurrency: options.concurrency,
     onError: (runId, err) => io.err(`studio worker: run ${runId}: ${err instanceof Error ? err.message : String(err)}\n`),
   });
-  worker.start();
-  io.out(`studio worker ${writer} on ${ws.name}: ${registry.listIds().join(', ')} (concurrency ${options.concurrency})\n`);
   try {
+    // Registers in the workspace's worker registry first: refused (WORKER_ID_IN_USE) while a live worker has this id.
+    await worker.start();
+    io.out(`studio worker ${writer} on ${ws.name}: ${registry.listIds().join(', ')} (concurrency ${options.concurrency}); carries out what attached Studios ask of these runs\n`);
     await untilSignal(options.signal);
     await worker.stop();
   } finally {
     await ws.close();
   }
-  io.out(`studio worker ${writer} stopped: ${worker.stats.runsDriven} runs driven, ${worker.stats.leasesLost} leases lost.\n`);
+  const st = worker.stats;
+  io.out(`studio worker ${writer} stopped: ${st.runsDriven} runs driven, ${st.requests} requests carried out, ${st.parentsResumed} parents resumed, ${st.leasesLost} leases lost.\n`);
   return EXIT_OK;
 }

@@ -2,13 +2,12 @@ import { hostname } from 'node:os';
 import { RunStatus, TERMINAL_STATUSES, WaitReason } from '../core/enums';
 import { type RunState } from '../core/models';
 import { type Runtime } from '../core/runtime';
-import { InvalidArgumentError, RuntimeError, UnknownWorkflowError } from '../errors';
-import { isJsonObject, type JsonObject } from '../json/json-value';
-import { executeApprovedToolCalls, type ToolCallDecisions } from '../integrations/tools/approval-tool-executor';
+import { InvalidArgumentError, UnknownWorkflowError } from '../errors';
 import { type ToolExecutor } from '../integrations/tools/tool-executor';
 import { parseIsoTimestamp } from '../json/timestamp';
 import { type WorkflowRegistry } from '../scheduler/workflow-registry';
 import { isLeasingRunStore, type LeasingRunStore, type RunLease } from '../storage/run-store';
+import { RequestCarrier } from './request-carrier';
 import { type RunRequest, type RunRequestQueue } from './run-request';
 
 export interface RunOwnerOptions {
@@ -32,9 +31,6 @@ export interface RunOwnerOptions {
   toolExecutor?: ToolExecutor | null;
 }
 
-const errorOf = (err: unknown): { code: string; message: string } =>
-  err instanceof RuntimeError ? { code: err.code, message: err.message } : { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
-
 /**
  * The process that drives runs keeps them: it holds their leases from `hold` until they end (not
  * only while a tick runs), so a Studio opened on the same workspace sees them held by a live
@@ -55,12 +51,21 @@ export class RunOwner {
   private closed = false;
   private readonly store: LeasingRunStore;
   private readonly unsubscribe: () => void;
+  private readonly carrier: RequestCarrier;
 
   constructor(private readonly options: RunOwnerOptions) {
     const store = options.runtime.runStore;
     if (!isLeasingRunStore(store)) throw new InvalidArgumentError('A RunOwner needs a run store that leases runs between processes (a SqliteWorkspace or PostgresWorkspace).');
     this.store = store;
     this.name = options.name ?? `process ${process.pid} on ${hostname()}`;
+    this.carrier = new RequestCarrier({
+      runtime: options.runtime,
+      requests: options.requests,
+      name: this.name,
+      workflowOf: (id) => this.workflowOf(id),
+      toolExecutor: options.toolExecutor,
+      onRequest: options.onRequest,
+    });
     // A held run that ends, however it ended (the app's own tick, a request), is given back.
     this.unsubscribe = options.runtime.onEvent((e) => {
       if (e.type !== 'run-saved' || !this.leases.has(e.run.runId)) return;
@@ -205,40 +210,12 @@ export class RunOwner {
   private async carryOut(request: RunRequest): Promise<void> {
     this.taking.add(request.id);
     try {
-      if (!(await this.options.requests.take(request.id, this.name))) return; // withdrawn by the asker first
-      let after: RunState | null = null;
-      try {
-        after = await this.apply(request, { request_id: request.id, requested_by: request.requestedBy, carried_out_by: this.name });
-        await this.options.requests.finish(request.id, { runStatus: after.status });
-      } catch (err) {
-        await this.options.requests.finish(request.id, { error: errorOf(err) });
-      }
-      const answered = await this.options.requests.get(request.id);
-      if (answered) this.options.onRequest?.(answered);
+      const done = await this.carrier.carryOut(request);
       // The answer is given as soon as the request is applied; the run goes on afterwards.
-      if (after && !TERMINAL_STATUSES.has(after.status)) await this.driveOn(after);
+      if (done?.after && !TERMINAL_STATUSES.has(done.after.status)) await this.driveOn(done.after);
     } finally {
       this.taking.delete(request.id);
     }
-  }
-
-  private async apply(request: RunRequest, via: JsonObject): Promise<RunState> {
-    const { body, runId, actorId } = request;
-    if (body.kind === 'cancel') return this.options.runtime.cancelRun(runId, { reason: body.reason, actorId, via });
-    const run = await this.options.runtime.getState(runId);
-    const workflow = this.workflowOf(run.workflowId);
-    const payload = await this.approvedPayload(run, body.payload, actorId);
-    return this.options.runtime.resume({ workflow, runId, waitKey: body.waitKey, payload, actorId, via, maxSteps: 0 });
-  }
-
-  /** An approval's decisions become the results of the approved calls, run by this process's executor. */
-  private async approvedPayload(run: RunState, payload: JsonObject, actorId: string | null): Promise<JsonObject> {
-    const details = run.waiting?.details;
-    if (!isJsonObject(details) || details['mode'] !== 'approval' || !isJsonObject(payload['decisions'])) return payload;
-    const executor = this.options.toolExecutor;
-    if (!executor) throw new InvalidArgumentError(`Run ${run.runId} waits for tool calls to be approved, and ${this.name} was given no tool executor to run them (RunOwner's toolExecutor option).`);
-    const calls = Array.isArray(details['tool_calls']) ? details['tool_calls'] : [];
-    return executeApprovedToolCalls(executor, calls, payload['decisions'] as unknown as ToolCallDecisions, { runId: run.runId, nodeId: run.currentNode, actorId });
   }
 
   private async driveOn(run: RunState): Promise<void> {

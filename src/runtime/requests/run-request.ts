@@ -38,23 +38,36 @@ export interface NewRunRequest {
   requestedBy: string;
 }
 
+/** How a taken request ended: done (with the run's status after it) or failed (with the refusal). */
+export type RunRequestOutcome = { runStatus: string } | { error: { code: string; message: string } };
+
 /**
  * The durable queue of requests to run holders, kept in the workspace itself so asker and holder
  * need nothing but the file (or database) they already share. Every transition is conditional
- * on the status before it, so an asker withdrawing and a holder taking the same request never
- * both win.
+ * on the status before it (and a taken request's on who took it), so an asker withdrawing and a
+ * holder taking the same request never both win, and a holder that lost the run cannot finish a
+ * request its successor took over.
  */
 export interface RunRequestQueue {
   submit(request: NewRunRequest): Promise<number>;
   get(id: number): Promise<RunRequest | null>;
   /** Pending requests for these runs, oldest first. */
   pendingFor(runIds: readonly string[]): Promise<RunRequest[]>;
+  /** Taken but unfinished requests for these runs, oldest first: what a holder that lost a run left in hand. */
+  takenFor(runIds: readonly string[]): Promise<RunRequest[]>;
   /** pending → taken by `handledBy`; false when it was withdrawn (or taken) first. */
   take(id: number, handledBy: string): Promise<boolean>;
-  /** taken → done (with the run's status after it) or failed (with the refusal). */
-  finish(id: number, outcome: { runStatus: string } | { error: { code: string; message: string } }): Promise<void>;
+  /** taken by `from` → taken by `to` (the run's new holder finishes what its last holder left); false when it is no longer `from`'s. */
+  retake(id: number, from: string, to: string): Promise<boolean>;
+  /** taken by `handledBy` → done | failed; false when it is not (or no longer) `handledBy`'s. */
+  finish(id: number, handledBy: string, outcome: RunRequestOutcome): Promise<boolean>;
   /** pending → withdrawn; false when the holder took it first. */
   withdraw(id: number): Promise<boolean>;
-  /** Changes exactly when another connection wrote: lets a holder skip the query when nothing arrived. */
+  /** Changes whenever someone wrote to the queue (on SQLite: whenever another connection wrote): lets a holder skip the query when nothing arrived. */
   changeCounter(): number;
+  /**
+   * Resolves once `changeCounter()` may differ from `seen`, or after `ms` at most: at once on a
+   * store that is told of writes (PostgreSQL's LISTEN/NOTIFY), after `ms` on one that is polled.
+   */
+  nextChange(seen: number, ms: number): Promise<void>;
 }

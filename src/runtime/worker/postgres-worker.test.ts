@@ -39,7 +39,7 @@ describe('PostgresWorker: live through LISTEN/NOTIFY', () => {
     const registry = new WorkflowRegistry();
     registry.register(napWorkflow);
     const worker = new PostgresWorker({ workspace: workerWs, registry, pollIntervalMs: 60_000 });
-    worker.start();
+    await worker.start();
     try {
       await new Promise((r) => setTimeout(r, 300)); // the first (empty) poll is done; only a notification can wake it now
       const rt = new Runtime({ runStore: clientWs.runs, ledgerStore: clientWs.ledger });

@@ -1,11 +1,17 @@
+import { hostname } from 'node:os';
 import { type EffectHandler } from '../core/effect-handler';
-import { RunStatus, WaitReason } from '../core/enums';
+import { RunStatus, TERMINAL_STATUSES } from '../core/enums';
 import { type RunState } from '../core/models';
 import { Runtime } from '../core/runtime';
 import { RuntimeError } from '../errors';
+import { type ToolExecutor } from '../integrations/tools/tool-executor';
 import { parseIsoTimestamp, type Clock } from '../json/timestamp';
+import { RequestCarrier } from '../requests/request-carrier';
+import { type RunRequest } from '../requests/run-request';
 import { type WorkflowRegistry } from '../scheduler/workflow-registry';
 import { type PostgresWorkspace } from '../storage/postgres/postgres-workspace';
+import { type WorkerRegistration } from '../storage/postgres/pg-workers';
+import { movable, parentResume } from './run-moves';
 
 export interface PostgresWorkerOptions {
   workspace: PostgresWorkspace;
@@ -18,26 +24,41 @@ export interface PostgresWorkerOptions {
   clock?: Clock;
   /** A run this worker could not drive (not a lost lease or a lost race: those are normal). */
   onError?: (runId: string, err: unknown) => void;
+  /**
+   * Runs the tool calls a person approved (an answer `{"decisions": …}` to an approval wait) with
+   * this worker's tools. Without it such answers are refused with INVALID_ARGUMENT.
+   */
+  toolExecutor?: ToolExecutor | null;
+  /** Hears each request this worker carried out or refused. */
+  onRequest?: (request: RunRequest) => void;
 }
 
 export interface WorkerStats {
   runsDriven: number;
   leasesLost: number;
   errors: number;
+  /** Requests (answers, events, cancels) carried out or refused. */
+  requests: number;
+  /** Parents resumed because their child completed. */
+  parentsResumed: number;
 }
 
 const isCode = (err: unknown, code: string): boolean => err instanceof RuntimeError && err.code === code;
 
 /**
- * A worker over a PostgreSQL workspace: claims runs that can move (running, or waiting for a
- * time that has come) by taking their lease, drives each until it waits or ends, and gives the
- * lease back. Any number of workers on any number of machines share one workspace: a run's lease
- * (with its fencing token) makes sure only one of them moves it, and the runs of a worker that
- * died are taken over once its leases expire.
+ * A worker over a PostgreSQL workspace: claims runs that can move (running, waiting for a time
+ * that has come, asked something through the request queue, or a parent whose child completed)
+ * by taking their lease, carries out what was asked, drives each until it waits or ends, and
+ * gives the lease back. Any number of workers on any number of machines share one workspace: a
+ * run's lease (with its fencing token) makes sure only one of them moves it, and the runs of a
+ * worker that died are taken over once its leases expire. It registers in the workspace's worker
+ * registry under its writer id (`id@host`), so askers can tell a live worker serves a workflow.
  */
 export class PostgresWorker {
   readonly runtime: Runtime;
-  readonly stats: WorkerStats = { runsDriven: 0, leasesLost: 0, errors: 0 };
+  /** `id@host`: the workspace's writer, in every record this worker writes and every request it carries out. */
+  readonly workerId: string;
+  readonly stats: WorkerStats = { runsDriven: 0, leasesLost: 0, errors: 0, requests: 0, parentsResumed: 0 };
   private readonly active = new Map<string, Promise<void>>();
   private readonly concurrency: number;
   private readonly pollIntervalMs: number;
@@ -46,6 +67,11 @@ export class PostgresWorker {
   private wakeUp: (() => void) | null = null;
   private unsubscribe: (() => void) | null = null;
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly carrier: RequestCarrier;
+  private registration: WorkerRegistration | null = null;
+  private offRequests: (() => void) | null = null;
+  /** Runs driven here that were asked something meanwhile: their tick stops at the next node boundary. */
+  private readonly asked = new Set<string>();
 
   constructor(private readonly options: PostgresWorkerOptions) {
     const ws = options.workspace;
@@ -59,20 +85,52 @@ export class PostgresWorker {
     });
     this.concurrency = Math.max(1, options.concurrency ?? 4);
     this.pollIntervalMs = Math.max(10, options.pollIntervalMs ?? 1000);
+    this.workerId = ws.writer;
+    this.carrier = new RequestCarrier({
+      runtime: this.runtime,
+      requests: ws.requests,
+      name: this.workerId,
+      workflowOf: (id) => options.registry.getOrRaise(id),
+      toolExecutor: options.toolExecutor,
+      onRequest: (r) => {
+        this.stats.requests++;
+        options.onRequest?.(r);
+      },
+    });
   }
 
-  start(): void {
+  /**
+   * Registers this worker (throws WORKER_ID_IN_USE when a live worker has its id) and starts
+   * claiming. Live, not polled: a commit anywhere that leaves a run runnable (or ends a child),
+   * and a request submitted anywhere, wake it at once; a run that now waits for a time arms a
+   * timer for it. The poll stays as the fallback.
+   */
+  async start(): Promise<void> {
     if (this.running) return;
+    const ws = this.options.workspace;
+    this.registration = await ws.workers.register({
+      workerId: this.workerId,
+      host: hostname(),
+      pid: process.pid,
+      workflowIds: this.options.registry.listIds(),
+      ttlMs: ws.leaseTtlMs,
+    });
     this.running = true;
     this.loop = this.run();
-    // Live, not polled: a commit anywhere that leaves a run runnable wakes us at once, and a
-    // run that now waits for a time arms a timer for it. The poll stays as the fallback.
-    this.options.workspace
-      .onRunChange((c) => {
-        if (c.status === RunStatus.RUNNING) this.wake();
+    const listening = Promise.all([
+      ws.onRunChange((c) => {
+        if (c.status === RunStatus.RUNNING || c.status === RunStatus.COMPLETED) this.wake(); // a completed child may free its parent
         else if (c.until) this.wakeAt(c.until);
-      })
-      .then((off) => {
+      }),
+      ws.requests.onChange((c) => {
+        if (c.status !== 'pending') return;
+        if (this.active.has(c.runId)) this.asked.add(c.runId);
+        else this.wake();
+      }),
+    ]);
+    listening
+      .then((offs) => {
+        const off = (): void => offs.forEach((f) => f());
         if (this.running) this.unsubscribe = off;
         else off();
       })
@@ -106,6 +164,8 @@ export class PostgresWorker {
     this.wake();
     await this.loop;
     await Promise.all(this.active.values());
+    await this.registration?.stop();
+    this.registration = null;
   }
 
   private async run(): Promise<void> {
@@ -164,14 +224,35 @@ export class PostgresWorker {
     return taken;
   }
 
+  /**
+   * Holding the run's lease: carries out what was asked of it, resumes it if it waits on a child
+   * that completed, drives it while it can move, and looks at the queue again between ticks (a
+   * request that arrives mid-tick stops the tick at the next node boundary).
+   */
   private async drive(runId: string): Promise<void> {
     try {
-      let run: RunState | null = await this.options.workspace.runs.load(runId);
-      while (run && this.running && movable(run, this.runtime.nowIso())) {
+      let seen: number | null = null;
+      for (;;) {
+        const counter = this.options.workspace.requests.changeCounter();
+        if (counter !== seen || this.asked.has(runId)) {
+          seen = counter;
+          await this.serve(runId);
+        }
+        const run: RunState | null = await this.options.workspace.runs.load(runId);
+        if (!run || !this.running || TERMINAL_STATUSES.has(run.status)) break;
         const workflow = this.options.registry.get(run.workflowId);
-        if (!workflow) return;
-        run = await this.runtime.tick({ workflow, runId, maxSteps: 100 });
+        if (!workflow) break;
+        const parent = await parentResume(this.options.workspace.runs, run);
+        if (parent) {
+          await this.runtime.resume({ workflow, runId, waitKey: parent.waitKey, payload: parent.payload, maxSteps: 0 });
+          this.stats.parentsResumed++;
+          continue;
+        }
+        if (!movable(run, this.runtime.nowIso())) break;
+        await this.runtime.tick({ workflow, runId, maxSteps: 100, shouldStop: () => this.asked.has(runId) });
       }
+      // Asked something after the last look: served now, before the lease goes.
+      if ((await this.options.workspace.requests.pendingFor([runId])).length > 0 && this.running) return this.drive(runId);
       this.stats.runsDriven++;
     } catch (err) {
       if (isCode(err, 'LEASE_LOST')) {
@@ -180,12 +261,16 @@ export class PostgresWorker {
       }
       this.stats.errors++;
       this.options.onError?.(runId, err);
+    } finally {
+      this.asked.delete(runId);
     }
   }
-}
 
-function movable(run: RunState, nowIso: string): boolean {
-  if (run.status === RunStatus.RUNNING) return true;
-  const w = run.waiting;
-  return run.status === RunStatus.WAITING && w?.reason === WaitReason.UNTIL && w.until !== null && w.until <= nowIso;
+  /** What a holder that is gone left in hand first (the ledger says whether it was applied), then what is pending, oldest first. */
+  private async serve(runId: string): Promise<void> {
+    this.asked.delete(runId);
+    const requests = this.options.workspace.requests;
+    for (const r of await requests.takenFor([runId])) await this.carrier.recover(r);
+    for (const r of await requests.pendingFor([runId])) await this.carrier.carryOut(r);
+  }
 }

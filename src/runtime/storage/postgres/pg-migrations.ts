@@ -114,6 +114,50 @@ CREATE TABLE $S.leases (
 CREATE INDEX leases_expiry ON $S.leases (expires_at);
 `,
   },
+  {
+    version: 2,
+    name: 'run_requests (answers, events and cancels for the holder of a run), workers (who is alive to serve them)',
+    sql: `
+-- The queue through which a process that does not hold a run (an attached Studio, an app) asks
+-- the one that does (a worker) to answer, resume or cancel it, as in the SQLite workspace
+-- (migration 5 there). A row is never deleted: it is the trace of who asked what and which
+-- worker carried it out. Pending and taken rows have small indexes of their own, so a holder
+-- looking for work reads only them.
+CREATE TABLE $S.run_requests (
+  id bigserial PRIMARY KEY,
+  run_id text COLLATE "C" NOT NULL,
+  kind text NOT NULL CHECK (kind IN ('resume', 'cancel')),
+  body text NOT NULL,
+  actor_id text,
+  requested_by text NOT NULL,
+  requested_at text COLLATE "C" NOT NULL,
+  status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'taken', 'done', 'failed', 'withdrawn')),
+  handled_by text,
+  handled_at text COLLATE "C",
+  run_status text,
+  error_code text,
+  error_message text
+);
+CREATE INDEX run_requests_pending ON $S.run_requests (run_id, id) WHERE status = 'pending';
+CREATE INDEX run_requests_taken ON $S.run_requests (run_id, id) WHERE status = 'taken';
+
+-- Every worker process while it lives: its stable id (\`id@host\`, what it writes into the
+-- ledger's written_by and a request's handled_by), the workflows it can run, and a heartbeat
+-- that pushes expires_at forward. A worker past expires_at is dead (or stalled) for everyone.
+-- A stopped worker keeps its row (stopped_at), so the timeline can still name it.
+CREATE TABLE $S.workers (
+  worker_id text COLLATE "C" PRIMARY KEY,
+  host text NOT NULL,
+  pid integer NOT NULL,
+  owner_id text NOT NULL,
+  workflow_ids text[] NOT NULL,
+  started_at timestamptz NOT NULL,
+  heartbeat_at timestamptz NOT NULL,
+  expires_at timestamptz NOT NULL,
+  stopped_at timestamptz
+);
+`,
+  },
 ];
 
 export const PG_LATEST_SCHEMA_VERSION = PG_MIGRATIONS.at(-1)?.version ?? 0;

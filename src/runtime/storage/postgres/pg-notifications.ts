@@ -12,33 +12,68 @@ export interface RunChange {
   headSeq: number;
 }
 
+/** What a write to the run request queue tells listeners (src/runtime/requests). */
+export interface RequestChange {
+  id: number;
+  runId: string;
+  /** The request's status after the write: `pending` on submit, `done` / `failed` / `withdrawn` when it ends. */
+  status: string;
+}
+
 /** The NOTIFY channel of a workspace (channel names are at most 63 bytes; schema names are up to 63 too). */
 export function changeChannel(schema: string): string {
   return `ar_${createHash('sha256').update(schema).digest('hex').slice(0, 24)}`;
 }
 
+/** The workspace's second channel, for its run request queue: holders hear of new requests, askers of answers. */
+export function requestChannel(schema: string): string {
+  return `${changeChannel(schema)}_rq`;
+}
+
 /**
- * LISTEN on a workspace's channel over a connection of its own. Every step's commit sends one
- * NOTIFY per run it changed (inside the transaction, so it is delivered only if it commits).
- * Notifications are a hint to look now: a dropped connection loses some, so listeners keep a
- * slow poll, and the connection is re-established after a pause.
+ * LISTEN on a workspace's channels over one connection of its own. Every step's commit sends one
+ * NOTIFY per run it changed, every write to the request queue one per request (inside the
+ * transaction, so it is delivered only if it commits). Notifications are a hint to look now: a
+ * dropped connection loses some, so listeners keep a slow poll, and the connection is
+ * re-established after a pause (`onConnect` listeners hear of it: what they missed, they look up).
  */
 export class PgNotifications {
   private client: pg.Client | null = null;
   private readonly listeners = new Set<(c: RunChange) => void>();
+  private readonly requestListeners = new Set<(c: RequestChange) => void>();
+  private readonly connectListeners = new Set<() => void>();
   private closed = false;
   private connecting: Promise<void> | null = null;
 
   constructor(
     private readonly config: pg.ClientConfig,
     private readonly channel: string,
+    private readonly requestsChannel: string,
   ) {}
 
+  /** Whether the LISTEN connection is up now (else nothing is heard until it is back). */
+  get connected(): boolean {
+    return this.client !== null;
+  }
+
   async subscribe(listener: (c: RunChange) => void): Promise<() => void> {
-    this.listeners.add(listener);
+    return this.add(this.listeners, listener);
+  }
+
+  async subscribeRequests(listener: (c: RequestChange) => void, onConnect?: () => void): Promise<() => void> {
+    if (onConnect) this.connectListeners.add(onConnect);
+    const off = await this.add(this.requestListeners, listener);
+    return () => {
+      off();
+      if (onConnect) this.connectListeners.delete(onConnect);
+    };
+  }
+
+  private async add<T>(set: Set<(c: T) => void>, listener: (c: T) => void): Promise<() => void> {
+    set.add(listener);
     await this.ensure();
     return () => {
-      this.listeners.delete(listener);
+      set.delete(listener);
     };
   }
 
@@ -51,14 +86,9 @@ export class PgNotifications {
   private async connect(): Promise<void> {
     const client = new pg.Client(this.config);
     client.on('notification', (m) => {
-      if (m.channel !== this.channel || !m.payload) return;
-      let change: RunChange;
-      try {
-        change = JSON.parse(m.payload) as RunChange;
-      } catch {
-        return;
-      }
-      for (const l of this.listeners) l(change);
+      if (!m.payload) return;
+      if (m.channel === this.channel) dispatch<RunChange>(m.payload, this.listeners);
+      else if (m.channel === this.requestsChannel) dispatch<RequestChange>(m.payload, this.requestListeners);
     });
     client.on('error', () => {
       // Lost: listeners fall back on their poll until we are back.
@@ -67,12 +97,13 @@ export class PgNotifications {
       if (!this.closed) setTimeout(() => void this.ensure().catch(() => undefined), 1000).unref();
     });
     await client.connect();
-    await client.query(`LISTEN "${this.channel}"`);
+    await client.query(`LISTEN "${this.channel}"; LISTEN "${this.requestsChannel}"`);
     if (this.closed) {
       await client.end();
       return;
     }
     this.client = client;
+    for (const l of this.connectListeners) l();
   }
 
   async close(): Promise<void> {
@@ -82,4 +113,14 @@ export class PgNotifications {
     this.client = null;
     await c?.end().catch(() => undefined);
   }
+}
+
+function dispatch<T>(payload: string, listeners: ReadonlySet<(c: T) => void>): void {
+  let change: T;
+  try {
+    change = JSON.parse(payload) as T;
+  } catch {
+    return;
+  }
+  for (const l of listeners) l(change);
 }

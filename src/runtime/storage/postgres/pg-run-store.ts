@@ -31,11 +31,21 @@ const DUE_SQL = `SELECT run_id, state FROM $S.runs WHERE status = 'waiting' AND 
 const UNTIL_TIMES_SQL = `SELECT run_id, wait_until FROM $S.runs WHERE status = 'waiting' AND wait_reason = 'until' AND wait_until IS NOT NULL
   ORDER BY wait_until, created_seq LIMIT $1`;
 
-// Runs a worker may take: running, or waiting for a time that has come; of a workflow it knows;
-// with no lease or an expired one. Oldest first, so no run starves.
-const CLAIMABLE_SQL = `SELECT r.run_id FROM $S.runs r LEFT JOIN $S.leases l ON l.run_id = r.run_id
-  WHERE (r.status = 'running' OR (r.status = 'waiting' AND r.wait_reason = 'until' AND r.wait_until IS NOT NULL AND r.wait_until <= $1))
-    AND r.workflow_id = ANY($2::text[]) AND (l.run_id IS NULL OR l.expires_at <= clock_timestamp()) AND NOT (r.run_id = ANY($3::text[]))
+// Runs a worker may take: running; waiting for a time that has come; asked something (pending
+// requests, or taken ones a holder that is gone left unfinished); or waiting on a child run that
+// completed. Of a workflow it knows, with no lease or an expired one. Each branch is read through
+// an index of its own (a plain OR of them would read every run), oldest run first, so none starves.
+const CLAIMABLE_SQL = `WITH candidates AS (
+    SELECT run_id FROM $S.runs WHERE status = 'running'
+    UNION SELECT run_id FROM $S.runs WHERE status = 'waiting' AND wait_reason = 'until' AND wait_until IS NOT NULL AND wait_until <= $1
+    UNION SELECT run_id FROM $S.run_requests WHERE status = 'pending'
+    UNION SELECT run_id FROM $S.run_requests WHERE status = 'taken'
+    UNION SELECT p.run_id FROM $S.runs p JOIN $S.runs c ON c.parent_run_id = p.run_id
+      WHERE p.wait_reason = 'subworkflow' AND p.status = 'waiting' AND c.status = 'completed'
+        AND c.run_id = (p.state::jsonb #>> '{waiting,details,sub_run_id}')
+  )
+  SELECT r.run_id FROM candidates k JOIN $S.runs r ON r.run_id = k.run_id LEFT JOIN $S.leases l ON l.run_id = r.run_id
+  WHERE r.workflow_id = ANY($2::text[]) AND (l.run_id IS NULL OR l.expires_at <= clock_timestamp()) AND NOT (r.run_id = ANY($3::text[]))
   ORDER BY r.created_seq LIMIT $4`;
 
 /**
@@ -97,8 +107,9 @@ export class PgRunStore implements QueryableRunStore, AtomicStepStore, LeasingRu
   }
 
   /**
-   * Ids of runs a worker could drive now (running, or due `wait_until`) of the given workflows,
-   * not leased by a live holder and not in `skip`. Only a hint: the lease decides who gets one.
+   * Ids of runs a worker could move now (running, due `wait_until`, asked something through the
+   * request queue, or a parent whose child completed) of the given workflows, not leased by a
+   * live holder and not in `skip`. Only a hint: the lease decides who gets one.
    */
   async listClaimable(query: { nowIso: string; workflowIds: readonly string[]; skip?: readonly string[]; limit: number }): Promise<string[]> {
     const rows = await this.db.query<{ run_id: string }>(CLAIMABLE_SQL, [query.nowIso, query.workflowIds, query.skip ?? [], Math.max(0, query.limit)]);

@@ -6,7 +6,9 @@ import { PgArtifactStore } from './pg-artifact-store';
 import { PgDb } from './pg-db';
 import { PgWorkspaceInvalidError, PgWorkspaceTooNewError, redactUrl, translatePgError } from './pg-errors';
 import { PgLeases } from './pg-leases';
-import { changeChannel, PgNotifications, type RunChange } from './pg-notifications';
+import { changeChannel, PgNotifications, requestChannel, type RunChange } from './pg-notifications';
+import { PgRunRequests } from './pg-run-requests';
+import { PgWorkers } from './pg-workers';
 import { PgLedgerStore } from './pg-ledger-store';
 import { migrate, PG_LATEST_SCHEMA_VERSION } from './pg-migrations';
 import { PgRunIndex } from './pg-run-index';
@@ -69,6 +71,10 @@ export class PostgresWorkspace {
   /** What this open writes into every ledger row's `written_by`. */
   readonly writer: string;
   readonly leases: PgLeases;
+  /** Answers, events and cancels asked of the holder of a run: the same queue as a SQLite workspace's, served by workers (src/runtime/requests). */
+  readonly requests: PgRunRequests;
+  /** The worker processes of this workspace: who is alive, on which host, with which workflows. */
+  readonly workers: PgWorkers;
   private readonly steps: PgStepWriter;
   private readonly notifications: PgNotifications;
 
@@ -82,7 +88,9 @@ export class PostgresWorkspace {
     this.leases = new PgLeases(db, this.ownerId, this.writer, options.leaseTtlMs ?? 30_000);
     const channel = changeChannel(db.schema);
     this.steps = new PgStepWriter(db, this.leases, this.writer, channel);
-    this.notifications = new PgNotifications(db.pool.options, channel);
+    this.notifications = new PgNotifications(db.pool.options, channel, requestChannel(db.schema));
+    this.requests = new PgRunRequests(db, requestChannel(db.schema), this.notifications);
+    this.workers = new PgWorkers(db, this.ownerId);
     this.ledger = new PgLedgerStore(db, this.steps);
     this.runs = new PgRunStore(db, this.steps, this.leases, this.ledger);
     this.artifacts = new PgArtifactStore(db, options.clock ?? systemClock);
@@ -142,6 +150,11 @@ export class PostgresWorkspace {
    */
   onRunChange(listener: (change: RunChange) => void): Promise<() => void> {
     return this.notifications.subscribe(listener);
+  }
+
+  /** The lease TTL of this open (a worker's heartbeat uses the same). */
+  get leaseTtlMs(): number {
+    return this.leases.ttlMs;
   }
 
   /** Who holds the lease of a run (live or expired), or null. */

@@ -29,8 +29,13 @@ describe('migration 5: run requests', () => {
     expect(await ws.requests.take(id, 'holder')).toBe(true);
     expect(await ws.requests.take(id, 'someone else')).toBe(false); // taken once
     expect(await ws.requests.withdraw(id)).toBe(false); // too late to withdraw
-    await ws.requests.finish(id, { error: { code: 'RUN_NOT_WAITING', message: 'no' } });
-    expect(await ws.requests.get(id)).toMatchObject({ status: 'failed', handledBy: 'holder', error: { code: 'RUN_NOT_WAITING' } });
+    expect(await ws.requests.takenFor([runId])).toMatchObject([{ id, status: 'taken', handledBy: 'holder' }]);
+    expect(await ws.requests.finish(id, 'someone else', { runStatus: 'running' })).toBe(false); // only its taker finishes it
+    expect(await ws.requests.retake(id, 'someone else', 'thief')).toBe(false);
+    expect(await ws.requests.retake(id, 'holder', 'next holder')).toBe(true); // the run's next holder takes it over
+    expect(await ws.requests.finish(id, 'holder', { runStatus: 'running' })).toBe(false); // the last holder can no longer finish it
+    expect(await ws.requests.finish(id, 'next holder', { error: { code: 'RUN_NOT_WAITING', message: 'no' } })).toBe(true);
+    expect(await ws.requests.get(id)).toMatchObject({ status: 'failed', handledBy: 'next holder', error: { code: 'RUN_NOT_WAITING' } });
     expect(await ws.requests.pendingFor([runId])).toEqual([]);
     expect((await ws.verifyRun(runId)).ok).toBe(true);
   });

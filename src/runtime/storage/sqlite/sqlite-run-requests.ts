@@ -1,57 +1,6 @@
-import { isJsonObject, type JsonObject } from '../../json/json-value';
-import { parseJson } from '../../json/parse';
-import { pyJsonDumps } from '../../json/py-dumps';
-import { formatIsoTimestamp } from '../../json/timestamp';
-import { type NewRunRequest, type RunRequest, type RunRequestBody, type RunRequestQueue, type RunRequestStatus } from '../../requests/run-request';
+import { type NewRunRequest, type RunRequest, type RunRequestOutcome, type RunRequestQueue } from '../../requests/run-request';
+import { bodyText, fromRow, nowIso, RUN_REQUEST_COLUMNS as COLUMNS, type RunRequestRow as Row } from '../../requests/run-request-rows';
 import { type WorkspaceDb } from './workspace-db';
-
-interface Row {
-  id: number;
-  run_id: string;
-  kind: 'resume' | 'cancel';
-  body: string;
-  actor_id: string | null;
-  requested_by: string;
-  requested_at: string;
-  status: RunRequestStatus;
-  handled_by: string | null;
-  handled_at: string | null;
-  run_status: string | null;
-  error_code: string | null;
-  error_message: string | null;
-}
-
-const COLUMNS = 'id, run_id, kind, body, actor_id, requested_by, requested_at, status, handled_by, handled_at, run_status, error_code, error_message';
-const nowIso = (): string => formatIsoTimestamp(Date.now() * 1000);
-
-/** The body is kept as JSON with the kind beside it, so the table reads well in any SQLite shell. */
-function bodyText(body: RunRequestBody): string {
-  const rest: JsonObject = body.kind === 'resume' ? { wait_key: body.waitKey, payload: body.payload } : { reason: body.reason };
-  return pyJsonDumps(rest);
-}
-
-function bodyOf(kind: Row['kind'], text: string): RunRequestBody {
-  const v = parseJson(text, { source: 'run request' });
-  const o = isJsonObject(v) ? v : {};
-  if (kind === 'cancel') return { kind, reason: typeof o['reason'] === 'string' ? o['reason'] : null };
-  return { kind, waitKey: typeof o['wait_key'] === 'string' ? o['wait_key'] : null, payload: isJsonObject(o['payload']) ? o['payload'] : {} };
-}
-
-function fromRow(r: Row): RunRequest {
-  return {
-    id: r.id,
-    runId: r.run_id,
-    body: bodyOf(r.kind, r.body),
-    actorId: r.actor_id,
-    requestedBy: r.requested_by,
-    requestedAt: r.requested_at,
-    status: r.status,
-    handledBy: r.handled_by,
-    handledAt: r.handled_at,
-    runStatus: r.run_status,
-    error: r.error_code ? { code: r.error_code, message: r.error_message ?? '' } : null,
-  };
-}
 
 /** The request queue of a SQLite workspace (migration 5's `run_requests`). */
 export class SqliteRunRequests implements RunRequestQueue {
@@ -72,10 +21,21 @@ export class SqliteRunRequests implements RunRequestQueue {
   }
 
   async pendingFor(runIds: readonly string[]): Promise<RunRequest[]> {
+    return this.withStatus('pending', runIds);
+  }
+
+  async takenFor(runIds: readonly string[]): Promise<RunRequest[]> {
+    return this.withStatus('taken', runIds);
+  }
+
+  private withStatus(status: 'pending' | 'taken', runIds: readonly string[]): RunRequest[] {
     if (runIds.length === 0) return [];
     const rows = this.db.read(() => {
-      // Through the partial index: the pending rows only, however long the history of the queue.
-      const all = this.db.stmt(`SELECT ${COLUMNS} FROM run_requests WHERE status = 'pending' ORDER BY id`).all() as Row[];
+      // The status is spelt out, not bound: only then does SQLite read pending rows through their
+      // partial index, however long the history of the queue (taken rows are few: a holder
+      // finishes what it takes at once).
+      const sql = status === 'pending' ? `SELECT ${COLUMNS} FROM run_requests WHERE status = 'pending' ORDER BY id` : `SELECT ${COLUMNS} FROM run_requests WHERE status = 'taken' ORDER BY id`;
+      const all = this.db.stmt(sql).all() as Row[];
       const wanted = new Set(runIds);
       return all.filter((r) => wanted.has(r.run_id));
     });
@@ -89,15 +49,24 @@ export class SqliteRunRequests implements RunRequestQueue {
     });
   }
 
-  async finish(id: number, outcome: { runStatus: string } | { error: { code: string; message: string } }): Promise<void> {
-    this.db.write('finish a run request', () => {
-      if ('error' in outcome) {
-        this.db
-          .stmt(`UPDATE run_requests SET status = 'failed', handled_at = ?, error_code = ?, error_message = ? WHERE id = ? AND status = 'taken'`)
-          .run(nowIso(), outcome.error.code, outcome.error.message, id);
-      } else {
-        this.db.stmt(`UPDATE run_requests SET status = 'done', handled_at = ?, run_status = ? WHERE id = ? AND status = 'taken'`).run(nowIso(), outcome.runStatus, id);
-      }
+  async retake(id: number, from: string, to: string): Promise<boolean> {
+    return this.db.write('take over a run request', () => {
+      const res = this.db.stmt(`UPDATE run_requests SET handled_by = ?, handled_at = ? WHERE id = ? AND status = 'taken' AND handled_by = ?`).run(to, nowIso(), id, from);
+      return res.changes === 1;
+    });
+  }
+
+  async finish(id: number, handledBy: string, outcome: RunRequestOutcome): Promise<boolean> {
+    return this.db.write('finish a run request', () => {
+      const res =
+        'error' in outcome
+          ? this.db
+              .stmt(`UPDATE run_requests SET status = 'failed', handled_at = ?, error_code = ?, error_message = ? WHERE id = ? AND status = 'taken' AND handled_by = ?`)
+              .run(nowIso(), outcome.error.code, outcome.error.message, id, handledBy)
+          : this.db
+              .stmt(`UPDATE run_requests SET status = 'done', handled_at = ?, run_status = ? WHERE id = ? AND status = 'taken' AND handled_by = ?`)
+              .run(nowIso(), outcome.runStatus, id, handledBy);
+      return res.changes === 1;
     });
   }
 
@@ -109,5 +78,10 @@ export class SqliteRunRequests implements RunRequestQueue {
 
   changeCounter(): number {
     return this.db.read(() => this.db.stmt('PRAGMA data_version', 'pluck').get() as number);
+  }
+
+  /** SQLite tells no one of a commit: the caller looks again after `ms` (the pragma is cheap). */
+  nextChange(_seen: number, ms: number): Promise<void> {
+    return new Promise((r) => setTimeout(r, ms));
   }
 }

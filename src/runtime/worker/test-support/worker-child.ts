@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     effectHandlers: { tool_calls: tallyHandler(side, schema, workerId) },
     onError: (runId, err) => process.stderr.write(`worker ${workerId} run ${runId}: ${String(err)}\n`),
   });
-  worker.start();
+  await worker.start();
   process.stdout.write(`${JSON.stringify({ ownerId: ws.ownerId, workerId })}\n`);
   process.on('SIGTERM', () => {
     void (async () => {

@@ -1,0 +1,92 @@
+import { Client } from 'pg';
+import { describe, expect, it } from 'vitest';
+import { makeRun } from '../testing/store-contract';
+import { freshSchema, usePgServer } from './test-support/pg-workspaces';
+
+const pg = usePgServer();
+
+const answer = (runId: string) => ({ runId, body: { kind: 'resume' as const, waitKey: 'k', payload: { response: 'Ada' } }, actorId: 'ada', requestedBy: 'the studio' });
+
+describe('PgRunRequests: the run request queue on PostgreSQL (migration 2)', () => {
+  it('refuses every transition from the wrong status or by the wrong holder, and changes nothing then', async () => {
+    const ws = await pg.open();
+    const id = await ws.requests.submit(answer('r1'));
+    expect(await ws.requests.get(id)).toMatchObject({ id, runId: 'r1', status: 'pending', actorId: 'ada', requestedBy: 'the studio', body: { kind: 'resume', waitKey: 'k', payload: { response: 'Ada' } } });
+    expect(await ws.requests.finish(id, 'w1', { runStatus: 'running' })).toBe(false); // not taken yet
+    expect(await ws.requests.take(id, 'w1')).toBe(true);
+    expect(await ws.requests.take(id, 'w2')).toBe(false);
+    expect(await ws.requests.withdraw(id)).toBe(false);
+    expect(await ws.requests.takenFor(['r1', 'r2'])).toMatchObject([{ id, handledBy: 'w1' }]);
+    expect(await ws.requests.retake(id, 'w2', 'w3')).toBe(false);
+    expect(await ws.requests.retake(id, 'w1', 'w2')).toBe(true); // w1 lost the run: w2 finishes what it left
+    expect(await ws.requests.finish(id, 'w1', { runStatus: 'running' })).toBe(false); // too late for w1
+    expect(await ws.requests.finish(id, 'w2', { error: { code: 'RUN_NOT_WAITING', message: 'no' } })).toBe(true);
+    expect(await ws.requests.finish(id, 'w2', { runStatus: 'running' })).toBe(false); // once
+    expect(await ws.requests.get(id)).toMatchObject({ status: 'failed', handledBy: 'w2', error: { code: 'RUN_NOT_WAITING', message: 'no' }, runStatus: null });
+    expect(await ws.requests.pendingFor(['r1'])).toEqual([]);
+    expect(await ws.requests.get(id + 1000)).toBeNull();
+  });
+
+  it('lets exactly one of a withdraw and a take win, from two opens of the workspace (two pools), over 60 rounds', async () => {
+    const schema = freshSchema('race');
+    const asker = await pg.open(schema);
+    const holder = await pg.open(schema);
+    let taken = 0;
+    let withdrawn = 0;
+    for (let i = 0; i < 60; i++) {
+      const id = await asker.requests.submit(answer(`run-${i}`));
+      const [took, gaveUp] = await Promise.all([holder.requests.take(id, 'w1'), asker.requests.withdraw(id)]);
+      expect(took !== gaveUp, `round ${i}: exactly one wins`).toBe(true);
+      const row = await asker.requests.get(id);
+      expect(row!.status).toBe(took ? 'taken' : 'withdrawn');
+      if (took) taken++;
+      else withdrawn++;
+    }
+    expect(taken + withdrawn).toBe(60);
+    expect(await holder.requests.pendingRunIds(100)).toEqual([]);
+  });
+
+  it('tells another process of a submit and of an answer at once, through NOTIFY', async () => {
+    const schema = freshSchema('notify');
+    const asker = await pg.open(schema);
+    const holder = await pg.open(schema);
+    const heard: string[] = [];
+    const off = await holder.requests.onChange((c) => heard.push(`${c.runId}:${c.status}`));
+    const seen = holder.requests.changeCounter();
+    await new Promise((r) => setTimeout(r, 100)); // the LISTEN connection is up
+    const before = holder.requests.changeCounter();
+    const started = Date.now();
+    const wake = holder.requests.nextChange(before, 10_000);
+    const id = await asker.requests.submit(answer('r9'));
+    await wake;
+    expect(Date.now() - started).toBeLessThan(5_000); // the notification, not the 10 s fallback
+    expect(holder.requests.changeCounter()).not.toBe(seen);
+    expect(await holder.requests.pendingRunIds(10)).toEqual(['r9']);
+    const asked = asker.requests.changeCounter();
+    await holder.requests.take(id, 'w1');
+    await holder.requests.finish(id, 'w1', { runStatus: 'completed' });
+    await asker.requests.nextChange(asked, 10_000);
+    expect((await asker.requests.get(id))!.status).toBe('done');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(heard).toEqual(['r9:pending', 'r9:taken', 'r9:done']);
+    off();
+  });
+
+  it('upgrades a version-1 workspace to version 2 and keeps its runs', async () => {
+    const schema = freshSchema('v1');
+    const ws = await pg.open(schema);
+    const run = makeRun();
+    await ws.runs.save(run);
+    await ws.close();
+    const sql = new Client({ connectionString: pg.server().url });
+    await sql.connect();
+    // Back to what version 1 left: no queue, no registry.
+    await sql.query(`DROP TABLE "${schema}".run_requests; DROP TABLE "${schema}".workers; DELETE FROM "${schema}".schema_migrations WHERE version >= 2`);
+    await sql.end();
+    const again = await pg.open(schema);
+    expect(await again.schemaVersion()).toBeGreaterThanOrEqual(2);
+    expect((await again.runs.load(run.runId))!.runId).toBe(run.runId);
+    const id = await again.requests.submit(answer(run.runId));
+    expect(await again.requests.pendingFor([run.runId])).toMatchObject([{ id }]);
+  });
+});
