@@ -13,7 +13,6 @@ import { SqliteInspectionSession } from '../sessions/sqlite-inspection-session';
 import { PythonSqliteSession } from '../sessions/python-sqlite-session';
 import { PostgresSession } from '../sessions/postgres-session';
 import { isPostgresUrl, parseAttachUrl, passwordKey } from '../sessions/postgres-url';
-import { pgRequestQueueOf, pgWorkersLiveOf } from '../sessions/postgres-requests';
 import { SqliteSession } from '../sessions/sqlite-session';
 import { readWorkspaceConfig } from '../workspace-config';
 
@@ -115,7 +114,7 @@ async function openPostgres(ctx: ServiceContext, text: string): Promise<ReadSess
   const url = parseAttachUrl(text);
   const key = passwordKey(url.shown);
   const password = url.password ?? (await ctx.secrets.get(key));
-  const s = await PostgresSession.open({ url, password, user: ctx.user, requestsOf: pgRequestQueueOf, workersLiveOf: pgWorkersLiveOf });
+  const s = await PostgresSession.open({ url, password, user: ctx.user });
   if (url.password !== null) await ctx.secrets.set(key, url.password);
   return s;
 }

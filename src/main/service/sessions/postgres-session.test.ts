@@ -12,7 +12,7 @@ import { freshSchema, usePgServer } from '../../../runtime/storage/postgres/test
 import { type PostgresWorkspace } from '../../../runtime/storage/postgres/index';
 import { PostgresWorker } from '../../../runtime/worker/postgres-worker';
 import { type EventMap } from '../../../shared/contract/events';
-import { startHarness, type Harness } from '../../testing/studio-harness';
+import { startHarness, untilStatus, type Harness } from '../../testing/studio-harness';
 
 const pg = usePgServer();
 
@@ -54,7 +54,7 @@ async function workspaceWithWorker(): Promise<{ schema: string; url: string; cli
   const registry = new WorkflowRegistry();
   registry.register(askOnce);
   const worker = new PostgresWorker({ workspace: workerWs, registry, pollIntervalMs: 200 });
-  worker.start();
+  await worker.start();
   workers.push(worker);
   const ws = await pg.open(schema, { writer: 'app@test' });
   return { schema, url: `${pg.server().url}?schema=${schema}`, client: new Runtime({ runStore: ws.runs, ledgerStore: ws.ledger }), ws };
@@ -129,6 +129,39 @@ describe('the Studio attached to a PostgreSQL workspace', () => {
     expect([...new Set(seqs)].sort((a, b) => a - b)).toEqual([...Array(total).keys()]);
     const prompt = await h.waitForEvent('prompt.pending', (p) => p.runId === runId, 5000);
     expect(prompt.prompt).toBe('Your name?');
+  }, 60_000);
+
+  it('records an answer for the workers: a worker carries it out, the ledger names the Studio user and the worker', async () => {
+    const { url, client, ws } = await workspaceWithWorker();
+    const runId = await client.start({ workflow: askOnce, vars: {} });
+    await h.call('workspace.open', { path: url });
+    const waiting = await untilStatus(h, runId, 'waiting');
+    const prompt = (await h.call('prompts.list', {})).find((p) => p.runId === runId)!;
+    const answered = await h.call('prompts.answer', { runId, waitKey: prompt.waitKey, payloadJson: '{"response": "Ada"}' });
+    expect(answered.status === 'running' || answered.status === 'completed').toBe(true);
+    const done = await untilStatus(h, runId, 'completed');
+    expect(done.ledgerCount).toBeGreaterThan(waiting.ledgerCount);
+    const resumed = (await ws.ledger.readLedgerPage(runId, { limit: 100 })).find((e) => (e.record.result as { via?: unknown } | null)?.via);
+    expect(resumed?.record.actorId).toBe(h.service.actorId);
+    expect((resumed?.record.result as { via: Record<string, unknown> }).via).toMatchObject({ carried_out_by: 'worker-a@test', requested_by: expect.stringMatching(/^the Studio/) });
+    // The same record as the timeline reads it: actor and via in the record the panel shows.
+    const shown = await h.call('ledger.record', { runId, seq: resumed!.seq });
+    expect(shown.actorId).toBe(h.service.actorId);
+    expect(shown.resultJson).toContain('worker-a@test');
+    // A second answer to the same prompt lost the race: one typed code saying so.
+    const again = await h.raw('prompts.answer', { runId, waitKey: prompt.waitKey, payloadJson: '{"response": "Bob"}' });
+    expect(again.body).toMatchObject({ ok: false, error: { code: 'RUN_NOT_WAITING' } });
+  }, 60_000);
+
+  it('cancels by request: a worker cancels the run, the Studio user recorded as who did', async () => {
+    const { url, client, ws } = await workspaceWithWorker();
+    const runId = await client.start({ workflow: askOnce, vars: {} });
+    await h.call('workspace.open', { path: url });
+    await untilStatus(h, runId, 'waiting');
+    const [cancelled] = await h.call('runs.cancel', { runId, reason: 'not needed' });
+    expect(cancelled?.status).toBe('cancelled');
+    const last = (await ws.ledger.last(runId))!;
+    expect(last.actorId).toBe(h.service.actorId);
   }, 60_000);
 
   it('refuses what only a driver may do, saying the workers drive the runs', async () => {

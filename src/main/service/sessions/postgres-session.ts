@@ -1,9 +1,9 @@
-import { pauseOf, type ActorFingerprint, type ArtifactStore, type RunRequestBody, type RunRequestQueue, type RunState, type SnapshotStore, type StepRecord } from '../../../runtime/index';
+import { pauseOf, type ActorFingerprint, type ArtifactStore, type RunRequestBody, type RunState, type SnapshotStore, type StepRecord } from '../../../runtime/index';
 import { PG_LATEST_SCHEMA_VERSION, PgWorkspaceTooNewError, PostgresWorkspace, probePgSchema } from '../../../runtime/storage/postgres/index';
 import { StudioError } from '../../../shared/contract/errors';
 import { type RunIndexQuery, type RunIndexRow } from '../../../runtime/storage/sqlite/index';
 import { type ActorName, type RunDetail, type RunVisits, type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
-import { askWorkers } from '../run-requests/ask-workers';
+import { askPgWorkers } from '../run-requests/ask-workers';
 import { PostgresLive } from './postgres-live';
 import { type AttachUrl } from './postgres-url';
 import { type ReadSession, type SessionChainReport, type VerifiedHead } from './session';
@@ -14,10 +14,6 @@ export interface PostgresSessionOptions {
   password: string | null;
   /** The Studio's user: named on the requests it records, and by name on the timeline. */
   user: ActorFingerprint;
-  /** The workspace's run request queue (null: its schema has none). */
-  requestsOf?: (ws: PostgresWorkspace) => RunRequestQueue | null;
-  /** Whether a worker that could carry out a request for the run is alive. */
-  workersLiveOf?: (ws: PostgresWorkspace) => (runId: string) => Promise<boolean>;
   /** How long an answer waits for a worker to carry it out. */
   askTimeoutMs?: number;
   pollMs?: number;
@@ -33,8 +29,6 @@ export interface PostgresSessionOptions {
 export class PostgresSession implements ReadSession, AskCapability, LiveCapability, ChildIndexCapability {
   readonly capabilities: SessionCapabilities = { control: null, drive: null, keys: null, childIndex: this, ask: this, live: this };
   readonly refusal: string;
-  private readonly requests: RunRequestQueue | null;
-  private readonly workersLive: (runId: string) => Promise<boolean>;
   /** Runs whose state says paused (another process paused them): `isPaused` is synchronous. */
   private readonly pausedIds = new Set<string>();
 
@@ -45,8 +39,6 @@ export class PostgresSession implements ReadSession, AskCapability, LiveCapabili
     private readonly o: PostgresSessionOptions,
   ) {
     this.refusal = `${info.name} is a PostgreSQL workspace that its workers drive: this Studio runs no workflow code, so it cannot start, step, continue, pause, restore or fork runs, or change settings, here. Answers, events and cancels are recorded for the workers to carry out.`;
-    this.requests = o.requestsOf?.(ws) ?? null;
-    this.workersLive = o.workersLiveOf?.(ws) ?? (async () => true);
   }
 
   /** Connects (typed errors: WORKSPACE_INVALID, WORKSPACE_TOO_NEW, STORE_ERROR; never with the password) and starts listening. */
@@ -170,12 +162,7 @@ export class PostgresSession implements ReadSession, AskCapability, LiveCapabili
   }
 
   ask(runId: string, body: RunRequestBody, actorId: string): Promise<AskedOutcome> {
-    return askWorkers(
-      { requests: this.requests, workspace: this.info.name, workersLive: this.workersLive, loadRun: (id) => this.loadRun(id), timeoutMs: this.o.askTimeoutMs },
-      runId,
-      body,
-      actorId,
-    );
+    return askPgWorkers(this.ws, runId, body, actorId, this.o.askTimeoutMs);
   }
 
   subscribe(listener: (change: LiveChange) => void): () => void {
