@@ -1,5 +1,5 @@
 /**
- * `studio serve [--port N] [--workspace file]`: the Studio in a browser, through the web host
+ * `studio serve [--port N] [--workspace file | postgres://…]`: the Studio in a browser, through the web host
  * (127.0.0.1 only, a per-launch token in the URL). Runs until Ctrl+C.
  */
 import { existsSync } from 'node:fs';
@@ -22,7 +22,10 @@ export async function serveCommand(io: CliIo, options: ServeOptions): Promise<nu
     throw new CliUsageError(`the Studio's web page is not built (${rendererDir} has no index.html). Run "npm run build" first, or use "npm run serve".`);
   }
   const dataDir = userDataDir();
-  const workspacePath = options.workspace ? resolve(options.workspace) : defaultWorkspacePath(dataDir);
+  // A PostgreSQL workspace is attached to once the Studio is up (over its default workspace):
+  // its URL is no path, and its password goes to the secret store, never into a file or a line.
+  const attach = options.workspace && /^postgres(ql)?:\/\//i.test(options.workspace) ? options.workspace : null;
+  const workspacePath = options.workspace && !attach ? resolve(options.workspace) : defaultWorkspacePath(dataDir);
   // Loaded here, not at the top: the service brings esbuild and the whole runtime, which the
   // audit commands (verify, runs, export) do not need.
   const { StudioService } = await import('../service/studio-service');
@@ -38,11 +41,20 @@ export async function serveCommand(io: CliIo, options: ServeOptions): Promise<nu
     // No OS keychain here: signing keys are sealed with STUDIO_KEY_PASSPHRASE, or kept unprotected without it.
     keyProtector: keyProtectorFromEnv(process.env),
   });
+  let serving = workspacePath;
+  if (attach) {
+    const opened = await service.invoke('workspace.open', { path: attach });
+    if (!opened.ok) {
+      await service.close();
+      throw new CliUsageError(`cannot attach to the workspace: ${opened.error.code}: ${opened.error.message}`);
+    }
+    serving = (opened.result as { path: string }).path;
+  }
   const host = await startWebHost({ service, port: options.port, rendererDir });
   // Listen before announcing: stdout to a pipe is written synchronously, so whoever reads the URL
   // can signal before the next line runs (and a signal with no listener kills the process at once).
   const stopped = untilSignal();
-  io.out(`Studio serving ${workspacePath}\nOpen ${host.url}\nPress Ctrl+C to stop.\n`);
+  io.out(`Studio serving ${serving}\nOpen ${host.url}\nPress Ctrl+C to stop.\n`);
   await stopped;
   await host.close();
   await service.close();

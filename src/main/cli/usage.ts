@@ -1,7 +1,7 @@
 export const USAGE = `Usage: studio <command> [options]
 
 Commands:
-  serve [--port N] [--workspace file.sqlite]
+  serve [--port N] [--workspace file.sqlite | postgres://user:password@host:port/db?schema=name]
       Serve the Studio to a browser on 127.0.0.1 and print its URL (with a per-launch token).
       Default workspace: the desktop app's (user data folder)/workspaces/default.studio.sqlite.
       Environment: STUDIO_USER_DATA (user data folder), STUDIO_RENDERER_DIR (built page),

@@ -43,6 +43,8 @@ export function session(ctx: ServiceContext): ReadSession {
 export function control(ctx: ServiceContext): ControlCapability {
   const s = session(ctx);
   const c = s.capabilities.control;
+  // Attached to workers: not read-only (answers are recorded for them), but nothing runs here.
+  if (!c && s.capabilities.ask) throw new StudioError('RUNS_DRIVEN_BY_WORKERS', s.capabilities.ask.refusal);
   if (!c) {
     if (s.info.readOnlyReason) throw new StudioError('READ_ONLY', `${s.info.path} cannot be changed: ${s.info.readOnlyReason}`);
     const what = s.info.kind === 'bundle' ? 'an audit bundle' : 'a Python data folder';

@@ -27,6 +27,7 @@ import { ServiceEvents } from './service-events';
 import { SourceChangeWatch } from './source-change-watch';
 import { summaryOf, type ServiceContext } from './service-context';
 import { type ReadSession } from './sessions/session';
+import { type LiveChange } from './sessions/session-capabilities';
 
 export interface StudioServiceOptions {
   userDataDir: string;
@@ -117,7 +118,8 @@ export class StudioService {
     headSeq: async (runId) => {
       const s = this.currentSession;
       const ws = s?.capabilities.control?.ws;
-      return ws ? ((await ws.ledger.ledgerHead(runId))?.seq ?? null) : null;
+      if (ws) return (await ws.ledger.ledgerHead(runId))?.seq ?? null;
+      return (await s?.capabilities.live?.headSeq(runId)) ?? null;
     },
   });
 
@@ -203,6 +205,9 @@ export class StudioService {
       };
       await this.remember(next.info.path);
     }
+    // What other processes commit (a PostgreSQL workspace's workers) goes out as the driver's does.
+    const live = next.capabilities.live;
+    if (live) this.unsubscribe = live.subscribe((c) => this.onLiveChange(c));
     this.events.emit('workspace.changed', next.info);
   }
 
@@ -217,6 +222,14 @@ export class StudioService {
     } else {
       this.recordsLanded(e.records);
     }
+  }
+
+  private onLiveChange(c: LiveChange): void {
+    this.batch.landed(c.runId, c.records, c.lastSeq);
+    if (!c.run) return;
+    this.batch.saved(c.run);
+    const prompt = promptOf(c.run);
+    if (prompt) this.events.emit('prompt.pending', prompt);
   }
 
   /**

@@ -24,11 +24,11 @@ export interface WorkspaceTrustInfo {
 }
 
 export interface WorkspaceInfo {
-  /** Stable id of the open workspace (its file path, or the folder of a Python data folder). */
+  /** Stable id of the open workspace (its file path, the folder of a Python data folder, or a PostgreSQL URL without its password). */
   id: string;
   name: string;
   path: string;
-  kind: 'sqlite' | 'python-folder' | 'python-sqlite' | 'bundle';
+  kind: 'sqlite' | 'python-folder' | 'python-sqlite' | 'bundle' | 'postgres';
   /** What was opened, in words, for read-only sources ("Python AbstractRuntime 0.4 SQLite store"). */
   layout?: string;
   readOnly: boolean;

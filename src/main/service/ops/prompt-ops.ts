@@ -57,7 +57,8 @@ export const answerPrompt: Handler<'prompts.answer'> = async (ctx, req) => {
   const details = run.waiting?.details;
   // A run another live process holds gets the decisions themselves: that process runs the approved
   // calls with its own tools (RunOwner's toolExecutor); the Studio never runs them for it.
-  const heldByOther = heldElsewhere(control(ctx).ws, req.runId) !== null;
+  // Attached to workers, every run is theirs: the decisions go to the worker that carries them out.
+  const heldByOther = session(ctx).capabilities.ask !== null || heldElsewhere(control(ctx).ws, req.runId) !== null;
   if (!heldByOther && isJsonObject(details) && details['mode'] === 'approval' && isJsonObject(payload['decisions'])) {
     const calls = details['tool_calls'];
     try {

@@ -6,7 +6,7 @@ import { toRunSummary } from '../dto/run-dto';
 import { actOrAsk, assertNotHeldElsewhere } from '../run-requests/act-or-ask';
 import { asLostRace, lostRace, type RaceAction } from './lost-race';
 import { control, detailOf, factsOf, loadRunOr404, session, type ServiceContext } from '../service-context';
-import { type ControlCapability } from '../sessions/session-capabilities';
+import { type AskCapability, type ControlCapability } from '../sessions/session-capabilities';
 
 type Handler<K extends keyof ResponseMap> = (ctx: ServiceContext, req: Request<K>) => Promise<ResponseMap[K]>;
 
@@ -86,6 +86,8 @@ export const setBreakpoint: Handler<'runs.setBreakpoint'> = async (ctx, req) => 
 };
 
 export const cancelRun: Handler<'runs.cancel'> = async (ctx, req) => {
+  const ask = session(ctx).capabilities.ask;
+  if (ask) return cancelByAsking(ctx, ask, req.runId, req.reason ?? 'Cancelled in the Studio', req.withChildren ?? false);
   const s = control(ctx);
   const run = await loadRunOr404(s, req.runId);
   const options = { reason: req.reason ?? 'Cancelled in the Studio', actorId: ctx.actorId };
@@ -94,6 +96,23 @@ export const cancelRun: Handler<'runs.cancel'> = async (ctx, req) => {
   for (const r of cancelled) out.push(toRunSummary(r, factsOf(s, await s.runRow(r.runId), r)));
   return out;
 };
+
+/** Attached to workers: each cancel (the run's, then its unfinished children's) is a request they carry out. */
+async function cancelByAsking(ctx: ServiceContext, ask: AskCapability, runId: string, reason: string, withChildren: boolean): Promise<RunSummary[]> {
+  const s = session(ctx);
+  await loadRunOr404(s, runId);
+  const ids = [runId];
+  for (let i = 0; withChildren && i < ids.length; i++) {
+    const { items } = await s.queryRuns({ parentRunId: ids[i], limit: 10_000 });
+    for (const k of items) if (k.status === RunStatus.RUNNING || k.status === RunStatus.WAITING) ids.push(k.runId);
+  }
+  const out: RunSummary[] = [];
+  for (const id of ids) {
+    const { run } = await ask.ask(id, { kind: 'cancel', reason }, ctx.actorId);
+    out.push(toRunSummary(run, factsOf(s, await s.runRow(id), run)));
+  }
+  return out;
+}
 
 function cancelOne(s: ControlCapability, actorId: string, runId: string, options: { reason: string; actorId: string }): Promise<RunState> {
   // A drive holds its run until its next stop: a cancel here waits for the drives to stand still.
@@ -116,18 +135,25 @@ async function cancelTree(s: ControlCapability, actorId: string, runId: string, 
  * Someone else acting on the run first, at whatever instant, is one RUN_NOT_WAITING naming them.
  */
 export async function resumeWith(ctx: ServiceContext, runId: string, waitKey: string | null, payload: JsonObject, action: RaceAction = 'answer'): Promise<RunState> {
-  const s = control(ctx);
+  const read = session(ctx);
+  const ask = read.capabilities.ask;
+  const s = ask ? read : control(ctx);
   const run = await loadRunOr404(s, runId);
   if (run.status !== RunStatus.WAITING || !run.waiting) throw await lostRace(s, runId, waitKey, action);
   const waited = run.waiting.waitKey;
   let resumed: RunState;
   try {
-    // The driver resumes and drives it here; a run another live process holds is resumed and driven there.
-    ({ run: resumed } = await actOrAsk(s, ctx.actorId, runId, { kind: 'resume', waitKey, payload }, () => {
-      const workflow = s.registry.get(run.workflowId);
-      if (!workflow) throw new StudioError('NOT_FOUND', `Workflow '${run.workflowId}' is not loaded, so run ${runId} cannot go on.`);
-      return s.driver.resume({ workflow, runId, waitKey, payload, actorId: ctx.actorId });
-    }));
+    const body = { kind: 'resume', waitKey, payload } as const;
+    // Attached to workers: a worker resumes and drives it. Else the driver resumes and drives it
+    // here, or a run another live process holds is resumed and driven there.
+    ({ run: resumed } = ask
+      ? await ask.ask(runId, body, ctx.actorId)
+      : await actOrAsk(control(ctx), ctx.actorId, runId, body, () => {
+          const c = control(ctx);
+          const workflow = c.registry.get(run.workflowId);
+          if (!workflow) throw new StudioError('NOT_FOUND', `Workflow '${run.workflowId}' is not loaded, so run ${runId} cannot go on.`);
+          return c.driver.resume({ workflow, runId, waitKey, payload, actorId: ctx.actorId });
+        }));
   } catch (e) {
     throw (await asLostRace(s, runId, waitKey ?? waited, action, e)) ?? e;
   }
@@ -142,7 +168,7 @@ export const resumeEvent: Handler<'runs.resumeEvent'> = async (ctx, req) => {
 
 /** A person decides a wait_until run may wake now: recorded as a resume with the wait's own result shape. */
 export const fastForward: Handler<'runs.fastForward'> = async (ctx, req) => {
-  const s = control(ctx);
+  const s = session(ctx);
   const run = await loadRunOr404(s, req.runId);
   // Not waiting at all: someone (or the scheduler) got there first. Waiting on something else: a wrong button.
   if (run.status !== RunStatus.WAITING || !run.waiting) throw await lostRace(s, req.runId, null, 'fast-forward');

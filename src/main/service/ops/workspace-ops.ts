@@ -11,6 +11,8 @@ import { PythonFolderSession } from '../sessions/python-folder-session';
 import { type ReadSession } from '../sessions/session';
 import { SqliteInspectionSession } from '../sessions/sqlite-inspection-session';
 import { PythonSqliteSession } from '../sessions/python-sqlite-session';
+import { PostgresSession } from '../sessions/postgres-session';
+import { isPostgresUrl, parseAttachUrl, passwordKey } from '../sessions/postgres-url';
 import { SqliteSession } from '../sessions/sqlite-session';
 import { readWorkspaceConfig } from '../workspace-config';
 
@@ -102,7 +104,27 @@ function driveErrorOf(runId: string, e: unknown): EventMap['run.driveError'] {
   return { runId, message: e instanceof Error ? e.message : String(e), code };
 }
 
+/**
+ * Attaches to a PostgreSQL workspace. The password typed in the URL goes to the secret store (the
+ * OS keychain in the desktop app, memory in the web host), kept by the URL without it, and only
+ * once the workspace opened: a URL that fails saves nothing. A URL without a password uses the one
+ * kept for it. What is shown and remembered is the URL without the password.
+ */
+async function openPostgres(ctx: ServiceContext, text: string): Promise<ReadSession> {
+  const url = parseAttachUrl(text);
+  const key = passwordKey(url.shown);
+  const password = url.password ?? (await ctx.secrets.get(key));
+  const s = await PostgresSession.open({ url, password, user: ctx.user });
+  if (url.password !== null) await ctx.secrets.set(key, url.password);
+  return s;
+}
+
 export const openWorkspace: Handler<'workspace.open'> = async (ctx, req) => {
+  if (isPostgresUrl(req.path)) {
+    const pg = await openPostgres(ctx, req.path);
+    await ctx.switchTo(pg);
+    return pg.info;
+  }
   const path = ctx.guard.check(req.path);
   if (!existsSync(path) || !statSync(path).isFile()) {
     throw new StudioError('NOT_FOUND', `There is no workspace file at ${path}. Create a workspace there, or pick an existing .sqlite file.`);

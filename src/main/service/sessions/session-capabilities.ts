@@ -5,7 +5,7 @@
  * for inspection (damaged, unwritable, untrusted code) have none, and the service refuses their
  * changes with one READ_ONLY message (`control` in service-context.ts).
  */
-import { type Runtime, type Scheduler, type WorkflowRegistry } from '../../../runtime/index';
+import { type Runtime, type RunRequestBody, type RunState, type Scheduler, type StepRecord, type WorkflowRegistry } from '../../../runtime/index';
 import { type ActorKey } from '../../../runtime/provenance/index';
 import { type SqliteWorkspace } from '../../../runtime/storage/sqlite/index';
 import { type RunDetail } from '../../../shared/contract/domain';
@@ -46,12 +46,48 @@ export interface ChildIndexCapability {
   childrenOf(parentRunId: string): Promise<RunDetail['children']>;
 }
 
+/** What another process carried out for a person who asked through this Studio. */
+export interface AskedOutcome {
+  run: RunState;
+  /** The process that carried it out (`worker-id@host`), when it says. */
+  carriedOutBy: string | null;
+}
+
+/**
+ * Runs here are moved by other processes (the workers of a PostgreSQL workspace), never by this
+ * Studio, which runs no workflow code: what a person decides (an answer, an event, a cancel) is
+ * recorded as a run request for them, and everything that only a driver could do is refused.
+ */
+export interface AskCapability {
+  /** Why stepping, continuing, starting, restoring or forking is refused here, in words. */
+  readonly refusal: string;
+  /** Records the request and waits until a worker carried it out (its typed refusal is thrown). */
+  ask(runId: string, body: RunRequestBody, actorId: string): Promise<AskedOutcome>;
+}
+
+/** Records of one run committed by someone else, with the seq of the last, and the run's state after it. */
+export interface LiveChange {
+  runId: string;
+  records: StepRecord[];
+  lastSeq: number | null;
+  run: RunState | null;
+}
+
+/** The source tells what other processes commit (LISTEN/NOTIFY, with a slow poll behind it). */
+export interface LiveCapability {
+  subscribe(listener: (change: LiveChange) => void): () => void;
+  /** The seq of the run's last stored record, or null when it has none. */
+  headSeq(runId: string): Promise<number | null>;
+}
+
 export interface SessionCapabilities {
   readonly control: ControlCapability | null;
   readonly drive: DriveCapability | null;
   readonly keys: KeysCapability | null;
   readonly childIndex: ChildIndexCapability | null;
+  readonly ask: AskCapability | null;
+  readonly live: LiveCapability | null;
 }
 
 /** A source that is read, never changed. */
-export const READ_ONLY_CAPABILITIES: SessionCapabilities = Object.freeze({ control: null, drive: null, keys: null, childIndex: null });
+export const READ_ONLY_CAPABILITIES: SessionCapabilities = Object.freeze({ control: null, drive: null, keys: null, childIndex: null, ask: null, live: null });

@@ -50,7 +50,7 @@ function workflowProblem(wf: WorkflowSpec, duplicate: boolean): string | null {
  */
 export class SqliteSession implements ReadSession, ControlCapability, KeysCapability, ChildIndexCapability {
   /** A writable workspace can do everything: it drives, changes, holds keys and indexes children. */
-  readonly capabilities: SessionCapabilities = { control: this, drive: this, keys: this, childIndex: this };
+  readonly capabilities: SessionCapabilities = { control: this, drive: this, keys: this, childIndex: this, ask: null, live: null };
   readonly registry = new WorkflowRegistry();
   /** The module file each workflow came from. */
   private readonly sources = new Map<string, string>();

@@ -17,6 +17,8 @@ export interface WorkspaceState {
   scheduler: SchedulerStatus | null;
   status: 'idle' | 'loading' | 'ready' | 'error';
   error: string | null;
+  /** Why the last Open… failed (its code and message), for the dialog to show; null after a success. */
+  openError: { code: string; message: string } | null;
   connection: ConnectionState;
 }
 
@@ -34,6 +36,18 @@ export interface WorkspaceActions {
 
 export type WorkspaceStore = WorkspaceState & WorkspaceActions;
 export type WorkspaceStoreApi = StoreApi<WorkspaceStore>;
+
+/** A PostgreSQL URL's password never reaches the screen, not even in the title of an error. */
+export function withoutPassword(path: string): string {
+  if (!/^postgres(ql)?:\/\//i.test(path)) return path;
+  try {
+    const u = new URL(path);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return `${path.split('//')[0]}//***`; // not even a URL: nothing of it is shown
+  }
+}
 
 const byId = (list: readonly WorkflowInfo[]) => new Map(list.map((w) => [w.workflowId, w]));
 
@@ -58,13 +72,16 @@ export function createWorkspaceStore(client: StudioClient, ui: UiStoreApi): Work
     }
 
     async function open(op: 'workspace.open' | 'workspace.openPythonFolder' | 'workspace.openBundle', path: string, label: string): Promise<boolean> {
+      set({ openError: null });
       try {
         const workspace = await ui.getState().track(label, client.invoke(op, { path }));
         set({ workspace });
         await loadAll();
         return true;
       } catch (err) {
-        ui.getState().reportError(err, `Could not open ${path}`);
+        const e = err as { code?: unknown; message?: unknown };
+        set({ openError: { code: typeof e.code === 'string' ? e.code : 'INTERNAL', message: typeof e.message === 'string' ? e.message : String(err) } });
+        ui.getState().reportError(err, `Could not open ${withoutPassword(path)}`);
         return false;
       }
     }
@@ -77,6 +94,7 @@ export function createWorkspaceStore(client: StudioClient, ui: UiStoreApi): Work
       scheduler: null,
       status: 'idle',
       error: null,
+      openError: null,
       connection: client.host === 'electron' ? 'live' : 'connecting',
 
       load: loadAll,

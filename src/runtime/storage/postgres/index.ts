@@ -1,5 +1,5 @@
 /** The PostgreSQL workspace store (node-postgres): one schema per workspace, many workers. */
-export { PostgresWorkspace, DEFAULT_PG_SCHEMA, type PostgresWorkspaceOptions } from './postgres-workspace';
+export { PostgresWorkspace, DEFAULT_PG_SCHEMA, PG_SCHEMA_NAME, type PostgresWorkspaceOptions } from './postgres-workspace';
 export { PgRunStore, pgListRunsSql } from './pg-run-store';
 export { PgLedgerStore, PG_MAX_LEDGER_PAGE, type PgLedgerEntry } from './pg-ledger-store';
 export { PgArtifactStore, PG_BLOB_CHUNK_BYTES } from './pg-artifact-store';
@@ -15,7 +15,11 @@ export {
 } from './pg-errors';
 export { PgRunRequests } from './pg-run-requests';
 export { PgWorkers, WorkerIdInUseError, type WorkerInfo, type WorkerRegistration } from './pg-workers';
-export { type RequestChange, type RunChange } from './pg-notifications';
+export { changeChannel, type RequestChange, type RunChange } from './pg-notifications';
 /** Workers over a PostgreSQL workspace, and the asking side of its request queue. */
 export { PostgresWorker, type PostgresWorkerOptions, type WorkerStats } from '../../worker/postgres-worker';
 export { askWorkers, ASK_WORKERS_TIMEOUT_MS, type AskWorkersOptions } from '../../worker/ask-workers';
+export { PgRunIndex, type PgRunStamp } from './pg-run-index';
+export { verifyPgRun, type PgVerifyOptions } from './pg-verify-run';
+
+export { probePgSchema, type PgSchemaProbe } from './pg-probe';

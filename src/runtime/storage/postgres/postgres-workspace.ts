@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { systemClock, type Clock } from '../../json/timestamp';
-import { verifyLedgerChain, type ChainReport } from '../../ledger/chain-verifier';
+import { type ChainReport } from '../../ledger/chain-verifier';
 import { PgArtifactStore } from './pg-artifact-store';
 import { PgDb } from './pg-db';
 import { PgWorkspaceInvalidError, PgWorkspaceTooNewError, redactUrl, translatePgError } from './pg-errors';
@@ -11,9 +11,11 @@ import { PgRunRequests } from './pg-run-requests';
 import { PgWorkers } from './pg-workers';
 import { PgLedgerStore } from './pg-ledger-store';
 import { migrate, PG_LATEST_SCHEMA_VERSION } from './pg-migrations';
+import { PgRunIndex } from './pg-run-index';
 import { PgRunStore } from './pg-run-store';
 import { PgSnapshotStore } from './pg-snapshot-store';
 import { defaultWriterName, PgStepWriter } from './pg-step-writer';
+import { verifyPgRun, type PgVerifyOptions } from './pg-verify-run';
 
 export interface PostgresWorkspaceOptions {
   /** The workspace's schema (one database holds many workspaces); else the URL's `?schema=`, else "abstractruntime". */
@@ -28,7 +30,8 @@ export interface PostgresWorkspaceOptions {
   newId?: () => string;
 }
 
-const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+/** What a workspace's schema may be called: plain lower-case, so it needs no quoting anywhere. */
+export const PG_SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 export const DEFAULT_PG_SCHEMA = 'abstractruntime';
 
 /** Splits `?schema=` off the URL (the driver must not see it) and checks the URL is PostgreSQL's. */
@@ -46,7 +49,7 @@ function parseWorkspaceUrl(url: string, schemaOption: string | undefined): { con
   u.searchParams.delete('schema');
   const password = u.password ? decodeURIComponent(u.password) : null;
   const name = redactUrl(url);
-  if (!SCHEMA_NAME.test(schema)) throw new PgWorkspaceInvalidError(name, `the schema name "${schema}" is not lower-case letters, digits and _ (at most 63)`);
+  if (!PG_SCHEMA_NAME.test(schema)) throw new PgWorkspaceInvalidError(name, `the schema name "${schema}" is not lower-case letters, digits and _ (at most 63)`);
   return { connectionString: u.toString(), schema, password, name };
 }
 
@@ -61,6 +64,8 @@ export class PostgresWorkspace {
   readonly ledger: PgLedgerStore;
   readonly artifacts: PgArtifactStore;
   readonly snapshots: PgSnapshotStore;
+  /** The Studio's runs list: paged, filtered, with totals and counts. */
+  readonly runIndex: PgRunIndex;
   /** This open's lease owner id. */
   readonly ownerId: string;
   /** What this open writes into every ledger row's `written_by`. */
@@ -90,6 +95,7 @@ export class PostgresWorkspace {
     this.runs = new PgRunStore(db, this.steps, this.leases, this.ledger);
     this.artifacts = new PgArtifactStore(db, options.clock ?? systemClock);
     this.snapshots = new PgSnapshotStore(db, options.clock ?? systemClock);
+    this.runIndex = new PgRunIndex(db);
   }
 
   /**
@@ -132,9 +138,9 @@ export class PostgresWorkspace {
     return (await this.db.query<{ v: number }>('SELECT max(version) AS v FROM $S.schema_migrations'))[0]?.v ?? 0;
   }
 
-  /** Verifies a run's hash chain as stored. */
-  async verifyRun(runId: string): Promise<ChainReport> {
-    return verifyLedgerChain(await this.ledger.list(runId));
+  /** Verifies a run's hash chain as stored, page by page (with `after`: from a head verified before). */
+  async verifyRun(runId: string, options: PgVerifyOptions = {}): Promise<ChainReport> {
+    return verifyPgRun(this.db, runId, options);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useStores } from '../../stores/stores-context';
+import { useStores, useWorkspace } from '../../stores/stores-context';
 import { Modal } from '../common/modal';
 
 export type FolderKind = 'python' | 'workspace' | 'bundle';
@@ -19,8 +19,9 @@ const TEXT: Record<FolderKind, { title: string; description: string; placeholder
   },
   workspace: {
     title: 'Open workspace',
-    description: 'A Studio workspace: its SQLite file (or the folder holding studio.sqlite).',
-    placeholder: '/path/to/workspace.sqlite',
+    description:
+      'A Studio workspace: its SQLite file (or the folder holding studio.sqlite), or a PostgreSQL workspace that workers drive, by its URL (postgres://user:password@host:port/database?schema=name). The password is kept with the other secrets, never in a file; the Studio attached to PostgreSQL runs no workflow code: your answers, events and cancels are carried out by the workers.',
+    placeholder: '/path/to/workspace.sqlite or postgres://user:password@host:5432/db?schema=name',
     action: 'Open',
   },
 };
@@ -28,12 +29,17 @@ const TEXT: Record<FolderKind, { title: string; description: string; placeholder
 /** Asks for a path on the backend's machine (a browser cannot browse it, so it is typed). */
 export function OpenFolderDialog({ kind, onClose }: { kind: FolderKind | null; onClose(): void }) {
   const { workspace } = useStores();
+  const openError = useWorkspace((s) => s.openError);
   const [path, setPath] = useState('');
   const [busy, setBusy] = useState(false);
+  /** What was last sent: its error is shown until the text or the dialog changes. */
+  const [sent, setSent] = useState<{ kind: FolderKind; path: string } | null>(null);
   const t = TEXT[kind ?? 'python'];
+  const isUrl = kind === 'workspace' && /^postgres(ql)?:\/\//i.test(path.trim());
   const submit = async () => {
     if (!path.trim() || !kind) return;
     setBusy(true);
+    setSent({ kind, path: path.trim() });
     const open = { python: workspace.getState().openPythonFolder, bundle: workspace.getState().openBundle, workspace: workspace.getState().openWorkspace }[kind];
     const ok = await open(path.trim());
     setBusy(false);
@@ -62,9 +68,24 @@ export function OpenFolderDialog({ kind, onClose }: { kind: FolderKind | null; o
         }}
       >
         <label className="field">
-          <span>Path on the machine running the Studio backend</span>
-          <input className="input mono" autoFocus value={path} placeholder={t.placeholder} onChange={(e) => setPath(e.target.value)} aria-label={kind === 'bundle' ? 'Bundle path' : 'Folder path'} />
+          <span>{isUrl ? 'PostgreSQL workspace URL (the backend connects to it)' : 'Path on the machine running the Studio backend'}</span>
+          {/* A URL may carry a password: typed like one, and never offered for autofill or spell-checking. */}
+          <input
+            className="input mono"
+            autoFocus
+            autoComplete="off"
+            spellCheck={false}
+            value={path}
+            placeholder={t.placeholder}
+            onChange={(e) => setPath(e.target.value)}
+            aria-label={kind === 'bundle' ? 'Bundle path' : 'Folder path'}
+          />
         </label>
+        {openError && !busy && sent?.kind === kind && sent.path === path.trim() ? (
+          <p className="field-error" role="alert" data-testid="open-error">
+            <span className="mono">{openError.code}</span>: {openError.message}
+          </p>
+        ) : null}
       </form>
     </Modal>
   );

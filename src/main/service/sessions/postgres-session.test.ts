@@ -1,0 +1,220 @@
+/**
+ * The Studio attached to a PostgreSQL workspace, through the real web host, on a real PostgreSQL
+ * server (started by the test) with a real PostgresWorker driving its runs: open, list, read,
+ * verify, see a worker's commits live, refusals of what only a driver may do, bad URLs each with
+ * their typed error and nothing saved, and the password in no saved file, log line, answer or event.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { EffectType, Runtime, WorkflowRegistry, WorkflowSpec, type RunState } from '../../../runtime/index';
+import { freshSchema, usePgServer } from '../../../runtime/storage/postgres/test-support/pg-workspaces';
+import { type PostgresWorkspace } from '../../../runtime/storage/postgres/index';
+import { PostgresWorker } from '../../../runtime/worker/postgres-worker';
+import { type EventMap } from '../../../shared/contract/events';
+import { startHarness, untilStatus, type Harness } from '../../testing/studio-harness';
+
+const pg = usePgServer();
+
+const askOnce = new WorkflowSpec({
+  workflowId: 'ask_once',
+  entryNode: 'ask',
+  nodes: {
+    ask: () => ({ nodeId: 'ask', effect: { type: EffectType.ASK_USER, payload: { prompt: 'Your name?' }, resultKey: 'name' }, nextNode: 'done' }),
+    done: (run: RunState) => ({ nodeId: 'done', completeOutput: { name: run.vars['name'] ?? null } }),
+  },
+});
+
+let h: Harness;
+const logged: string[] = [];
+beforeAll(async () => {
+  for (const m of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+    const real = console[m].bind(console);
+    vi.spyOn(console, m).mockImplementation((...args: unknown[]) => {
+      logged.push(args.map(String).join(' '));
+      real(...args);
+    });
+  }
+  h = await startHarness();
+}, 60_000);
+afterAll(async () => {
+  await h?.close();
+  vi.restoreAllMocks();
+});
+
+const workers: PostgresWorker[] = [];
+afterEach(async () => {
+  for (const w of workers.splice(0)) await w.stop();
+});
+
+/** A schema with workers' workspace in it (the workers create it), and a client to start runs with. */
+async function workspaceWithWorker(): Promise<{ schema: string; url: string; client: Runtime; ws: PostgresWorkspace }> {
+  const schema = freshSchema('attach');
+  const workerWs = await pg.open(schema, { writer: 'worker-a@test' });
+  const registry = new WorkflowRegistry();
+  registry.register(askOnce);
+  const worker = new PostgresWorker({ workspace: workerWs, registry, pollIntervalMs: 200 });
+  await worker.start();
+  workers.push(worker);
+  const ws = await pg.open(schema, { writer: 'app@test' });
+  return { schema, url: `${pg.server().url}?schema=${schema}`, client: new Runtime({ runStore: ws.runs, ledgerStore: ws.ledger }), ws };
+}
+
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...filesUnder(p));
+    else out.push(p);
+  }
+  return out;
+}
+
+/** The password, raw or URL-encoded, anywhere the Studio wrote or said something. */
+function expectPasswordNowhere(password: string): void {
+  const needles = [password, encodeURIComponent(password)];
+  for (const f of filesUnder(h.dir)) {
+    const text = readFileSync(f).toString('latin1');
+    for (const n of needles) expect(text.includes(n), `${f} holds the password`).toBe(false);
+  }
+  for (const line of logged) for (const n of needles) expect(line).not.toContain(n);
+  const events = JSON.stringify(h.events);
+  for (const n of needles) expect(events).not.toContain(n);
+}
+
+describe('the Studio attached to a PostgreSQL workspace', () => {
+  it('opens it by URL, shows it without the password, and lists, reads and verifies the runs workers drive', async () => {
+    const { url, client, schema } = await workspaceWithWorker();
+    const runId = await client.start({ workflow: askOnce, vars: {} });
+    const info = await h.call('workspace.open', { path: url });
+    expect(info).toMatchObject({ kind: 'postgres', readOnly: false, id: expect.stringContaining(`schema=${schema}`) });
+    expect(info.path).not.toContain(pg.server().password);
+    expect(info.path).toMatch(/^postgres:\/\/test@127\.0\.0\.1:\d+\/postgres\?schema=/);
+    // The worker drives the run to its question: the Studio hears it through LISTEN/NOTIFY.
+    const changed = await h.waitForEvent('run.changed', (r) => r.runId === runId && r.status === 'waiting', 15_000);
+    expect(changed.status).toBe('waiting');
+    const page = await h.call('runs.query', { limit: 50 });
+    expect(page.items.map((r) => r.runId)).toContain(runId);
+    expect((await h.call('runs.query', { status: 'completed', limit: 50 })).total).toBe(0);
+    expect((await h.call('runs.query', { text: runId.slice(0, 8), limit: 50 })).items.map((r) => r.runId)).toEqual([runId]);
+    const detail = await h.call('runs.get', { runId });
+    expect(detail).toMatchObject({ status: 'waiting', workflowId: 'ask_once' });
+    expect(detail.ledgerCount).toBeGreaterThan(0);
+    const ledger = await h.call('ledger.page', { runId, fromSeq: 0, limit: 100 });
+    expect(ledger.total).toBe(detail.ledgerCount);
+    const record = await h.call('ledger.record', { runId, seq: ledger.total - 1 });
+    expect(record.status).toBe('waiting');
+    const prompts = await h.call('prompts.list', {});
+    expect(prompts.map((p) => p.runId)).toContain(runId);
+    const { jobId } = await h.call('ledger.verify', { runId });
+    const done = await h.waitForEvent('job.finished', (j) => j.jobId === jobId, 15_000);
+    expect(done.result).toMatchObject({ chain: 'verified', count: ledger.total });
+    expectPasswordNowhere(pg.server().password);
+  }, 60_000);
+
+  it('announces a worker commit live: ledger.appended with its seqs, run.changed with the new status', async () => {
+    const { url, client } = await workspaceWithWorker();
+    await h.call('workspace.open', { path: url });
+    const since = h.events.length;
+    const runId = await client.start({ workflow: askOnce, vars: {} });
+    const appended = await h.waitForEvent('ledger.appended', (e) => e.runId === runId, 15_000);
+    expect(appended.firstSeq).toBe(0);
+    await h.waitForEvent('run.changed', (r) => r.runId === runId && r.status === 'waiting', 15_000);
+    const seqs = h.events.slice(since).flatMap((e) => {
+      if (e.event !== 'ledger.appended') return [];
+      const a = e.payload as EventMap['ledger.appended'];
+      return a.runId === runId ? a.entries.map((x) => x.seq) : [];
+    });
+    const total = (await h.call('ledger.page', { runId, fromSeq: 0, limit: 100 })).total;
+    expect([...new Set(seqs)].sort((a, b) => a - b)).toEqual([...Array(total).keys()]);
+    const prompt = await h.waitForEvent('prompt.pending', (p) => p.runId === runId, 5000);
+    expect(prompt.prompt).toBe('Your name?');
+  }, 60_000);
+
+  it('records an answer for the workers: a worker carries it out, the ledger names the Studio user and the worker', async () => {
+    const { url, client, ws } = await workspaceWithWorker();
+    const runId = await client.start({ workflow: askOnce, vars: {} });
+    await h.call('workspace.open', { path: url });
+    const waiting = await untilStatus(h, runId, 'waiting');
+    const prompt = (await h.call('prompts.list', {})).find((p) => p.runId === runId)!;
+    const answered = await h.call('prompts.answer', { runId, waitKey: prompt.waitKey, payloadJson: '{"response": "Ada"}' });
+    expect(answered.status === 'running' || answered.status === 'completed').toBe(true);
+    const done = await untilStatus(h, runId, 'completed');
+    expect(done.ledgerCount).toBeGreaterThan(waiting.ledgerCount);
+    const resumed = (await ws.ledger.readLedgerPage(runId, { limit: 100 })).find((e) => (e.record.result as { via?: unknown } | null)?.via);
+    expect(resumed?.record.actorId).toBe(h.service.actorId);
+    expect((resumed?.record.result as { via: Record<string, unknown> }).via).toMatchObject({ carried_out_by: 'worker-a@test', requested_by: expect.stringMatching(/^the Studio/) });
+    // The same record as the timeline reads it: actor and via in the record the panel shows.
+    const shown = await h.call('ledger.record', { runId, seq: resumed!.seq });
+    expect(shown.actorId).toBe(h.service.actorId);
+    expect(shown.resultJson).toContain('worker-a@test');
+    // A second answer to the same prompt lost the race: one typed code saying so.
+    const again = await h.raw('prompts.answer', { runId, waitKey: prompt.waitKey, payloadJson: '{"response": "Bob"}' });
+    expect(again.body).toMatchObject({ ok: false, error: { code: 'RUN_NOT_WAITING' } });
+  }, 60_000);
+
+  it('cancels by request: a worker cancels the run, the Studio user recorded as who did', async () => {
+    const { url, client, ws } = await workspaceWithWorker();
+    const runId = await client.start({ workflow: askOnce, vars: {} });
+    await h.call('workspace.open', { path: url });
+    await untilStatus(h, runId, 'waiting');
+    const [cancelled] = await h.call('runs.cancel', { runId, reason: 'not needed' });
+    expect(cancelled?.status).toBe('cancelled');
+    const last = (await ws.ledger.last(runId))!;
+    expect(last.actorId).toBe(h.service.actorId);
+  }, 60_000);
+
+  it('refuses what only a driver may do, saying the workers drive the runs', async () => {
+    const { url, client } = await workspaceWithWorker();
+    const runId = await client.start({ workflow: askOnce, vars: {} });
+    await h.call('workspace.open', { path: url });
+    for (const [op, req] of [
+      ['runs.step', { runId }],
+      ['runs.continue', { runId }],
+      ['runs.start', { workflowId: 'ask_once' }],
+      ['runs.fork', { runId }],
+      ['snapshots.create', { runId, name: 'b' }],
+    ] as const) {
+      const res = await h.raw(op, req);
+      expect(res.body, op).toMatchObject({ ok: false, error: { code: 'RUNS_DRIVEN_BY_WORKERS', message: expect.stringContaining('runs no workflow code') } });
+    }
+  }, 60_000);
+
+  it('refuses a bad URL, an unreachable server, a wrong password, a missing schema and a newer schema, each typed, saving nothing', async () => {
+    const before = await h.call('workspace.current', {});
+    const wrong = 'Wr0ng-Secret!';
+    const { schema, ws } = await workspaceWithWorker();
+    await ws.close();
+    const cases: Array<[string, string]> = [
+      ['postgres://', 'WORKSPACE_INVALID'],
+      [`postgres://test:${wrong}@127.0.0.1:1/postgres?schema=${schema}`, 'STORE_ERROR'],
+      [`${pg.server().urlWith({ password: wrong })}?schema=${schema}`, 'STORE_ERROR'],
+      [`${pg.server().url}?schema=no_such_schema_here`, 'NOT_FOUND'],
+      [`${pg.server().url}?schema=Bad"Name`, 'WORKSPACE_INVALID'],
+    ];
+    for (const [path, code] of cases) {
+      const res = await h.raw('workspace.open', { path });
+      expect(res.body, path.replace(wrong, '***')).toMatchObject({ ok: false, error: { code } });
+      expect(JSON.stringify(res.body)).not.toContain(wrong);
+    }
+    const newer = await pg.open(freshSchema('newer'));
+    const raw = new (await import('pg')).default.Client({ connectionString: pg.server().url });
+    await raw.connect();
+    await raw.query(`INSERT INTO "${newer.schema}".schema_migrations (version, name) VALUES (99, 'future')`);
+    await raw.end();
+    const tooNew = await h.raw('workspace.open', { path: `${pg.server().url}?schema=${newer.schema}` });
+    expect(tooNew.body).toMatchObject({ ok: false, error: { code: 'WORKSPACE_TOO_NEW' } });
+    expect(await h.call('workspace.current', {})).toEqual(before);
+    expectPasswordNowhere(wrong);
+    expectPasswordNowhere(pg.server().password);
+  }, 60_000);
+
+  it('keeps the password in the secret store: the URL without it opens the same workspace again', async () => {
+    const { url, schema } = await workspaceWithWorker();
+    const first = await h.call('workspace.open', { path: url });
+    const bare = `postgres://test@127.0.0.1:${pg.server().port}/postgres?schema=${schema}`;
+    const again = await h.call('workspace.open', { path: bare });
+    expect(again.id).toBe(first.id);
+    expectPasswordNowhere(pg.server().password);
+  }, 60_000);
+});

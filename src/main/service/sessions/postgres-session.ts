@@ -1,0 +1,184 @@
+import { pauseOf, type ActorFingerprint, type ArtifactStore, type RunRequestBody, type RunState, type SnapshotStore, type StepRecord } from '../../../runtime/index';
+import { PG_LATEST_SCHEMA_VERSION, PgWorkspaceTooNewError, PostgresWorkspace, probePgSchema } from '../../../runtime/storage/postgres/index';
+import { StudioError } from '../../../shared/contract/errors';
+import { type RunIndexQuery, type RunIndexRow } from '../../../runtime/storage/sqlite/index';
+import { type ActorName, type RunDetail, type RunVisits, type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
+import { askPgWorkers } from '../run-requests/ask-workers';
+import { PostgresLive } from './postgres-live';
+import { type AttachUrl } from './postgres-url';
+import { type ReadSession, type SessionChainReport, type VerifiedHead } from './session';
+import { type AskCapability, type AskedOutcome, type ChildIndexCapability, type LiveCapability, type LiveChange, type SessionCapabilities } from './session-capabilities';
+
+export interface PostgresSessionOptions {
+  url: AttachUrl;
+  password: string | null;
+  /** The Studio's user: named on the requests it records, and by name on the timeline. */
+  user: ActorFingerprint;
+  /** How long an answer waits for a worker to carry it out. */
+  askTimeoutMs?: number;
+  pollMs?: number;
+}
+
+/**
+ * A Studio attached to a PostgreSQL workspace that workers drive (`studio worker`): the same
+ * screens as a SQLite workspace (runs, ledgers, verification, artifacts, snapshots), live through
+ * LISTEN/NOTIFY. It runs no workflow code: answers, events and cancels are recorded as run
+ * requests that a worker carries out (the ledger names the person as actor and the worker in
+ * `result.via`), and what only a driver can do (step, continue, start, restore, fork) is refused.
+ */
+export class PostgresSession implements ReadSession, AskCapability, LiveCapability, ChildIndexCapability {
+  readonly capabilities: SessionCapabilities = { control: null, drive: null, keys: null, childIndex: this, ask: this, live: this };
+  readonly refusal: string;
+  /** Runs whose state says paused (another process paused them): `isPaused` is synchronous. */
+  private readonly pausedIds = new Set<string>();
+
+  private constructor(
+    readonly ws: PostgresWorkspace,
+    readonly info: WorkspaceInfo,
+    private readonly live: PostgresLive,
+    private readonly o: PostgresSessionOptions,
+  ) {
+    this.refusal = `${info.name} is a PostgreSQL workspace that its workers drive: this Studio runs no workflow code, so it cannot start, step, continue, pause, restore or fork runs, or change settings, here. Answers, events and cancels are recorded for the workers to carry out.`;
+  }
+
+  /** Connects (typed errors: WORKSPACE_INVALID, WORKSPACE_TOO_NEW, STORE_ERROR; never with the password) and starts listening. */
+  static async open(o: PostgresSessionOptions): Promise<PostgresSession> {
+    await PostgresSession.check(o);
+    const ws = await PostgresWorkspace.open(o.url.withPassword(o.password), { writer: `studio-${process.pid}`, poolSize: 4 });
+    const live = new PostgresLive(ws, o.pollMs);
+    try {
+      await live.start();
+    } catch (e) {
+      live.close();
+      await ws.close();
+      throw e;
+    }
+    const u = new URL(o.url.shown);
+    const info: WorkspaceInfo = {
+      id: o.url.shown,
+      name: `${ws.schema} on ${u.host}${u.pathname}`,
+      path: o.url.shown,
+      kind: 'postgres',
+      layout: 'PostgreSQL workspace: its workers run the workflows',
+      readOnly: false,
+      workflowDirs: [],
+      loadErrors: [],
+    };
+    return new PostgresSession(ws, info, live, o);
+  }
+
+  /**
+   * The schema must hold a workspace of exactly this version, looked at before anything is
+   * written: opening never creates a workspace (a mistyped schema would become an empty one) nor
+   * migrates one its workers may not be ready for.
+   */
+  private static async check(o: PostgresSessionOptions): Promise<void> {
+    const shown = new URL(o.url.shown);
+    const schema = shown.searchParams.get('schema') ?? '';
+    const connect = new URL(o.url.withPassword(o.password));
+    connect.searchParams.delete('schema');
+    const probe = await probePgSchema(connect.toString(), schema, o.url.shown, o.password);
+    if (!probe.exists) {
+      throw new StudioError('NOT_FOUND', `There is no AbstractRuntime workspace in schema "${schema}" of ${o.url.shown}. Check the schema name (?schema=…), or start a worker on it first: workers create the workspace.`, { schema });
+    }
+    if (probe.version > PG_LATEST_SCHEMA_VERSION) throw new PgWorkspaceTooNewError(o.url.shown, probe.version, PG_LATEST_SCHEMA_VERSION);
+    if (probe.version < PG_LATEST_SCHEMA_VERSION) {
+      throw new StudioError('WORKSPACE_TOO_OLD', `${o.url.shown} has schema version ${probe.version}, older than this Studio's (${PG_LATEST_SCHEMA_VERSION}). Start a worker of this version on it (it brings the schema up to date), then open it again.`, {
+        schemaVersion: probe.version,
+        supportedVersion: PG_LATEST_SCHEMA_VERSION,
+      });
+    }
+  }
+
+  get artifacts(): ArtifactStore {
+    return this.ws.artifacts;
+  }
+  get snapshots(): SnapshotStore {
+    return this.ws.snapshots;
+  }
+
+  /** The workflows are the workers' code, never loaded here. */
+  workflows(): WorkflowInfo[] {
+    return [];
+  }
+
+  async queryRuns(q: RunIndexQuery): Promise<{ items: RunIndexRow[]; total: number }> {
+    const out = await this.ws.runIndex.query(q);
+    return out;
+  }
+  runRow(runId: string): Promise<RunIndexRow | null> {
+    return this.ws.runIndex.get(runId);
+  }
+  async loadRun(runId: string): Promise<RunState | null> {
+    const run = await this.ws.runs.load(runId);
+    if (run && pauseOf(run)) this.pausedIds.add(runId);
+    else this.pausedIds.delete(runId);
+    return run;
+  }
+  async ledgerPage(runId: string, fromSeq: number, limit: number): Promise<Array<{ seq: number; record: StepRecord }>> {
+    return this.ws.ledger.readLedgerPage(runId, { fromSeq, limit });
+  }
+  async ledgerCount(runId: string): Promise<number> {
+    return ((await this.ws.ledger.ledgerHead(runId))?.seq ?? -1) + 1;
+  }
+  verify(runId: string, onProgress: (done: number, total: number) => void, after?: VerifiedHead): Promise<SessionChainReport> {
+    return this.ws.verifyRun(runId, { onProgress, after });
+  }
+  /** The workspace keeps each run's current state only: earlier states are unknown. */
+  async stateAt(runId: string, seq: number): Promise<RunState | null> {
+    return seq >= (await this.ledgerCount(runId)) - 1 ? this.loadRun(runId) : null;
+  }
+  async readArtifactChunk(artifactId: string, offset: number, length: number): Promise<Uint8Array | null> {
+    const a = await this.ws.artifacts.load(artifactId);
+    return a ? a.content.subarray(offset, offset + length) : null;
+  }
+  isPaused(runId: string): boolean {
+    return this.pausedIds.has(runId);
+  }
+  breakpointsOf(): string[] {
+    return [];
+  }
+  forksOf(runId: string): Promise<Array<{ runId: string; seq: number | null; createdAt: string }>> {
+    return this.ws.runIndex.forksOf(runId);
+  }
+  async childrenOf(parentRunId: string): Promise<RunDetail['children']> {
+    return (await this.ws.runs.listChildren({ parentRunId })).map((k) => ({ runId: k.runId, workflowId: k.workflowId, status: k.status }));
+  }
+  /**
+   * Constant: the ledger is append-only and each change is announced as records and states (see
+   * PostgresLive), so a verified head stays verified and verification continues from it.
+   */
+  externalChangeCounter(): number | null {
+    return this.ws.closed ? null : 0;
+  }
+  /** No per-step states are kept: the path is read from the ledger. */
+  async visitsOf(): Promise<RunVisits | null> {
+    return null;
+  }
+  /** The Studio's user by name (the workers sign nothing here, so no keys are kept). */
+  async actorNames(): Promise<ActorName[]> {
+    const u = this.o.user;
+    return u.displayName ? [{ actorId: u.actorId, kind: u.kind, displayName: u.displayName }] : [];
+  }
+
+  ask(runId: string, body: RunRequestBody, actorId: string): Promise<AskedOutcome> {
+    return askPgWorkers(this.ws, runId, body, actorId, this.o.askTimeoutMs);
+  }
+
+  subscribe(listener: (change: LiveChange) => void): () => void {
+    return this.live.subscribe(listener);
+  }
+  async headSeq(runId: string): Promise<number | null> {
+    return (await this.ws.ledger.ledgerHead(runId))?.seq ?? null;
+  }
+  /** Until what was notified so far is announced (tests). */
+  settled(): Promise<void> {
+    return this.live.settled();
+  }
+
+  async close(): Promise<void> {
+    this.live.close();
+    await this.live.settled().catch(() => undefined);
+    await this.ws.close();
+  }
+}
