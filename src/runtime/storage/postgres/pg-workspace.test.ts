@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { describe, expect, it } from 'vitest';
 import { makeRun } from '../testing/store-contract';
+import { PG_LATEST_SCHEMA_VERSION } from './pg-migrations';
 import { PostgresWorkspace } from './postgres-workspace';
 import { freshSchema, usePgServer } from './test-support/pg-workspaces';
 
@@ -41,11 +42,11 @@ describe('PostgresWorkspace: opening', () => {
   it('applies numbered migrations once, also when two processes open a new workspace at once', async () => {
     const schema = freshSchema('mig');
     const [x, y] = await Promise.all([pg.open(schema), pg.open(schema)]);
-    expect(await x.schemaVersion()).toBe(1);
-    expect(await y.schemaVersion()).toBe(1);
+    expect(await x.schemaVersion()).toBe(PG_LATEST_SCHEMA_VERSION);
+    expect(await y.schemaVersion()).toBe(PG_LATEST_SCHEMA_VERSION);
     await x.close();
     const again = await pg.open(schema);
-    expect(await again.schemaVersion()).toBe(1);
+    expect(await again.schemaVersion()).toBe(PG_LATEST_SCHEMA_VERSION);
   });
 
   it('refuses a workspace written by a newer version', async () => {

@@ -11,6 +11,10 @@ import { PgLedgerStore } from './pg-ledger-store';
 import { migrate, PG_LATEST_SCHEMA_VERSION } from './pg-migrations';
 import { PgRunStore } from './pg-run-store';
 import { PgSnapshotStore } from './pg-snapshot-store';
+import { PgStateHistory } from './pg-state-history';
+import { type RunState } from '../../core/models';
+import { type KeyframePolicy } from '../state-delta';
+import { type CheckpointCursor, type CheckpointInfo } from '../sqlite/checkpoints';
 import { defaultWriterName, PgStepWriter } from './pg-step-writer';
 
 export interface PostgresWorkspaceOptions {
@@ -24,6 +28,8 @@ export interface PostgresWorkspaceOptions {
   poolSize?: number;
   clock?: Clock;
   newId?: () => string;
+  /** When a saved state is written in full rather than as a delta (default: the state-delta codec's). */
+  keyframes?: KeyframePolicy;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -65,6 +71,7 @@ export class PostgresWorkspace {
   readonly writer: string;
   readonly leases: PgLeases;
   private readonly steps: PgStepWriter;
+  private readonly history: PgStateHistory;
   private readonly notifications: PgNotifications;
 
   private constructor(
@@ -76,7 +83,8 @@ export class PostgresWorkspace {
     this.writer = options.writer ?? defaultWriterName();
     this.leases = new PgLeases(db, this.ownerId, this.writer, options.leaseTtlMs ?? 30_000);
     const channel = changeChannel(db.schema);
-    this.steps = new PgStepWriter(db, this.leases, this.writer, channel);
+    this.history = new PgStateHistory(db, options.keyframes);
+    this.steps = new PgStepWriter(db, this.leases, this.writer, channel, this.history);
     this.notifications = new PgNotifications(db.pool.options, channel);
     this.ledger = new PgLedgerStore(db, this.steps);
     this.runs = new PgRunStore(db, this.steps, this.leases, this.ledger);
@@ -122,6 +130,21 @@ export class PostgresWorkspace {
 
   async schemaVersion(): Promise<number> {
     return (await this.db.query<{ v: number }>('SELECT max(version) AS v FROM $S.schema_migrations'))[0]?.v ?? 0;
+  }
+
+  /** The run state as of ledger seq `seq` (the latest saved at or before it), or null. */
+  async stateAt(runId: string, seq: number): Promise<RunState | null> {
+    return this.history.stateAt(runId, seq);
+  }
+
+  /** The run's latest saved state with the ledger seq it was saved at, or null. */
+  async latestCheckpoint(runId: string): Promise<CheckpointInfo | null> {
+    return this.history.latest(runId);
+  }
+
+  /** The run's saved states in save order, after `after`, at most `limit` (default 1000). */
+  async listCheckpoints(runId: string, options: { after?: CheckpointCursor; limit?: number } = {}): Promise<CheckpointInfo[]> {
+    return this.history.list(runId, options);
   }
 
   /** Verifies a run's hash chain as stored. */
