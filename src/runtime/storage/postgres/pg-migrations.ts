@@ -1,4 +1,5 @@
 import { type PoolClient } from 'pg';
+import { PG_PROVENANCE_MIGRATION } from './pg-provenance-migration';
 import { PG_STATE_HISTORY_MIGRATION } from './pg-state-history-migration';
 
 /**
@@ -116,6 +117,7 @@ CREATE INDEX leases_expiry ON $S.leases (expires_at);
 `,
   },
   PG_STATE_HISTORY_MIGRATION,
+  PG_PROVENANCE_MIGRATION,
 ];
 
 export const PG_LATEST_SCHEMA_VERSION = Math.max(0, ...PG_MIGRATIONS.map((m) => m.version));

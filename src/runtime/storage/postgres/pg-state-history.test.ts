@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { cloneRunState, type RunState } from '../../core/models';
 import { stateText } from '../sqlite/checkpoint-state';
 import { makeRun, sampleRecord } from '../testing/store-contract';
-import { PG_MIGRATIONS, migrate, type PgMigration } from './pg-migrations';
+import { PG_LATEST_SCHEMA_VERSION, PG_MIGRATIONS, migrate, type PgMigration } from './pg-migrations';
 import { freshSchema, usePgServer } from './test-support/pg-workspaces';
 
 const server = usePgServer();
@@ -97,7 +97,7 @@ describe('PostgreSQL state history', () => {
   });
 });
 
-describe('PostgreSQL migrations 1 -> 3', () => {
+describe('PostgreSQL migrations from version 1', () => {
   it('turns each version-1 run into a keyframe at its head, and carries on with deltas', async () => {
     const schema = freshSchema('v1');
     expect(await migrateWith(schema, PG_MIGRATIONS.filter((m) => m.version === 1))).toBe(0);
@@ -112,7 +112,7 @@ describe('PostgreSQL migrations 1 -> 3', () => {
     }
     await sql(`INSERT INTO "${schema}".heads (run_id, seq, record_hash) VALUES ($1, 4, 'h')`, [withRecords.runId]);
     const ws = await server.open(schema);
-    expect(await ws.schemaVersion()).toBe(3);
+    expect(await ws.schemaVersion()).toBe(PG_LATEST_SCHEMA_VERSION);
     expect(await ws.stateAt(withRecords.runId, 4)).toEqual(withRecords);
     expect(await ws.stateAt(withRecords.runId, 3)).toBeNull(); // nothing was kept before it
     expect(await ws.latestCheckpoint(bare.runId)).toMatchObject({ seq: -1, n: 1, state: bare });

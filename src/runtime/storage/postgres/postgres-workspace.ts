@@ -12,6 +12,7 @@ import { migrate, PG_LATEST_SCHEMA_VERSION } from './pg-migrations';
 import { PgRunStore } from './pg-run-store';
 import { PgSnapshotStore } from './pg-snapshot-store';
 import { PgStateHistory } from './pg-state-history';
+import { PgChainCheckpointStore, PgKeyRecordStore, PgRecordSignatureSink, pgUncheckpointedHeads } from './pg-provenance-stores';
 import { type RunState } from '../../core/models';
 import { type KeyframePolicy } from '../state-delta';
 import { type CheckpointCursor, type CheckpointInfo } from '../sqlite/checkpoints';
@@ -65,6 +66,12 @@ export class PostgresWorkspace {
   readonly ledger: PgLedgerStore;
   readonly artifacts: PgArtifactStore;
   readonly snapshots: PgSnapshotStore;
+  /** Signed checkpoints of each run's chain head (src/runtime/provenance; give it to a LedgerSigner). */
+  readonly chainCheckpoints: PgChainCheckpointStore;
+  /** Actor keys: public keys, and our own private keys sealed by a protector (give it to a ProtectedKeyStore). */
+  readonly actorKeys: PgKeyRecordStore;
+  /** Per-record signatures into the ledger's `signature` column (a LedgerSigner's opt-in mode). */
+  readonly recordSignatures: PgRecordSignatureSink;
   /** This open's lease owner id. */
   readonly ownerId: string;
   /** What this open writes into every ledger row's `written_by`. */
@@ -90,6 +97,9 @@ export class PostgresWorkspace {
     this.runs = new PgRunStore(db, this.steps, this.leases, this.ledger);
     this.artifacts = new PgArtifactStore(db, options.clock ?? systemClock);
     this.snapshots = new PgSnapshotStore(db, options.clock ?? systemClock);
+    this.chainCheckpoints = new PgChainCheckpointStore(db);
+    this.actorKeys = new PgKeyRecordStore(db);
+    this.recordSignatures = new PgRecordSignatureSink(db);
   }
 
   /**
@@ -145,6 +155,11 @@ export class PostgresWorkspace {
   /** The run's saved states in save order, after `after`, at most `limit` (default 1000). */
   async listCheckpoints(runId: string, options: { after?: CheckpointCursor; limit?: number } = {}): Promise<CheckpointInfo[]> {
     return this.history.list(runId, options);
+  }
+
+  /** Runs whose last record no checkpoint covers yet, with its seq (what a signer checkpoints at start-up). */
+  async uncheckpointedHeads(): Promise<{ runId: string; seq: number }[]> {
+    return pgUncheckpointedHeads(this.db);
   }
 
   /** Verifies a run's hash chain as stored. */
