@@ -29,7 +29,10 @@ export type RuntimeErrorCode =
   | 'PYTHON_STORE_INVALID'
   | 'STORE_ERROR'
   | 'LEASE_LOST'
-  | 'RUN_REQUEST_TIMEOUT';
+  | 'RUN_REQUEST_TIMEOUT'
+  | 'COPY_TARGET_NOT_EMPTY'
+  | 'COPY_SOURCE_DAMAGED'
+  | 'COPY_MISMATCH';
 
 export class RuntimeError extends Error {
   readonly code: RuntimeErrorCode;

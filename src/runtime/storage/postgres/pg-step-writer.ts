@@ -77,6 +77,27 @@ export class PgStepWriter {
     });
   }
 
+  /** Many steps in one transaction, each as `commit` would write it (with its fork origin): for imports and copies. */
+  async commitMany(steps: readonly { run: RunState | null; records: readonly StepRecord[]; origin?: PgForkOrigin | null }[]): Promise<void> {
+    let chained: Chained[][];
+    try {
+      chained = await this.db.tx(async (q) => {
+        const out: Chained[][] = [];
+        for (const s of steps) out.push(await this.commitIn(q, s.run, s.records, s.origin ?? null));
+        return out;
+      });
+    } catch (err) {
+      this.history.forget(steps.flatMap((s) => (s.run ? [s.run.runId] : [])));
+      throw err;
+    }
+    steps.forEach((s, i) =>
+      s.records.forEach((r, j) => {
+        r.prevHash = chained[i]![j]!.prevHash;
+        r.recordHash = chained[i]![j]!.recordHash;
+      }),
+    );
+  }
+
   async commitIn(q: PgQuery, run: RunState | null, records: readonly StepRecord[], origin: PgForkOrigin | null): Promise<Chained[]> {
     const runIds = [...new Set(records.map((r) => r.runId))];
     if (run && !runIds.includes(run.runId)) runIds.push(run.runId);

@@ -13,10 +13,10 @@ import { PgRunStore } from './pg-run-store';
 import { PgSnapshotStore } from './pg-snapshot-store';
 import { PgStateHistory } from './pg-state-history';
 import { PgChainCheckpointStore, PgKeyRecordStore, PgRecordSignatureSink, pgUncheckpointedHeads } from './pg-provenance-stores';
-import { type RunState } from '../../core/models';
+import { type RunState, type StepRecord } from '../../core/models';
 import { type KeyframePolicy } from '../state-delta';
 import { type CheckpointCursor, type CheckpointInfo } from '../sqlite/checkpoints';
-import { defaultWriterName, PgStepWriter } from './pg-step-writer';
+import { defaultWriterName, PgStepWriter, type PgForkOrigin } from './pg-step-writer';
 
 export interface PostgresWorkspaceOptions {
   /** The workspace's schema (one database holds many workspaces); else the URL's `?schema=`, else "abstractruntime". */
@@ -37,7 +37,7 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 export const DEFAULT_PG_SCHEMA = 'abstractruntime';
 
 /** Splits `?schema=` off the URL (the driver must not see it) and checks the URL is PostgreSQL's. */
-function parseWorkspaceUrl(url: string, schemaOption: string | undefined): { connectionString: string; schema: string; password: string | null; name: string } {
+export function parseWorkspaceUrl(url: string, schemaOption: string | undefined): { connectionString: string; schema: string; password: string | null; name: string } {
   let u: URL;
   try {
     u = new URL(url);
@@ -155,6 +155,21 @@ export class PostgresWorkspace {
   /** The run's saved states in save order, after `after`, at most `limit` (default 1000). */
   async listCheckpoints(runId: string, options: { after?: CheckpointCursor; limit?: number } = {}): Promise<CheckpointInfo[]> {
     return this.history.list(runId, options);
+  }
+
+  /**
+   * Commits many steps in one transaction, each exactly as `runs.commitStep` would (a fork origin
+   * is written with a run's first row), all or none: for imports and `studio copy`.
+   */
+  async commitSteps(steps: readonly { run: RunState | null; records: readonly StepRecord[]; origin?: PgForkOrigin | null }[]): Promise<void> {
+    await this.steps.commitMany(steps);
+  }
+
+  /** True when the schema holds no run, record, artifact, snapshot, key or checkpoint. */
+  async isEmpty(): Promise<boolean> {
+    const tables = ['runs', 'heads', 'artifacts', 'snapshots', 'actor_keys', 'chain_checkpoints'];
+    const [row] = await this.db.query<{ used: boolean }>(`SELECT ${tables.map((t) => `EXISTS (SELECT 1 FROM $S.${t})`).join(' OR ')} AS used`);
+    return row?.used !== true;
   }
 
   /** Runs whose last record no checkpoint covers yet, with its seq (what a signer checkpoints at start-up). */
