@@ -30,7 +30,10 @@ export type RuntimeErrorCode =
   | 'STORE_ERROR'
   | 'LEASE_LOST'
   | 'RUN_REQUEST_TIMEOUT'
-  | 'WORKER_ID_IN_USE';
+  | 'WORKER_ID_IN_USE'
+  | 'COPY_TARGET_NOT_EMPTY'
+  | 'COPY_SOURCE_DAMAGED'
+  | 'COPY_MISMATCH';
 
 export class RuntimeError extends Error {
   readonly code: RuntimeErrorCode;

@@ -10,6 +10,7 @@ import { RuntimeError } from '../../runtime/errors';
 import { CliUsageError, EXIT_OK, EXIT_USAGE, processIo, type CliIo } from './cli-io';
 import { bundleExportCommand } from './bundle-export-command';
 import { bundleVerifyCommand } from './bundle-verify-command';
+import { copyCommand } from './copy-command';
 import { exportCommand } from './export-command';
 import { otlpExportCommand } from './otlp-export-command';
 import { keysCommand } from './keys-command';
@@ -42,6 +43,7 @@ const COMMANDS: Record<string, { options: Options; positionals: number; names: s
   },
   export: { options: { out: { type: 'string' }, bundle: { type: 'boolean' }, 'no-artifacts': { type: 'boolean' }, otlp: { type: 'string' } }, positionals: 2, names: ['a workspace file', 'a run id'] },
   keys: { options: { json: { type: 'boolean' } }, positionals: 1, names: ['a workspace file'] },
+  copy: { options: {}, positionals: 2, names: ['a source workspace', 'a target workspace (a file or a postgres:// URL each)'] },
   worker: { options: { workspace: { type: 'string' }, workflows: { type: 'string' }, concurrency: { type: 'string' }, id: { type: 'string' } }, positionals: 0, names: [] },
 };
 
@@ -140,6 +142,8 @@ function dispatch(command: string, values: Values, positionals: string[], io: Cl
       if (values['bundle'] === true) return bundleExportCommand(io, { path: first, runId: second, out: text(values['out']), includeArtifacts: values['no-artifacts'] !== true });
       refuseBundleOnly('export', values, 'export --bundle');
       return exportCommand(io, { path: first, runId: second, out: text(values['out']) });
+    case 'copy':
+      return copyCommand(io, { from: first, to: second });
     case 'worker':
       return workerCommand(io, {
         workspace: text(values['workspace']),

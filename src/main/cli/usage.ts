@@ -41,6 +41,12 @@ Commands:
       effect spans under them (LLM calls with model and tokens). Exit 1 when it is not taken.
   keys <workspace.sqlite> [--json]
       List the workspace's public signing keys; --json writes what "verify --trusted" reads.
+  copy <from> <to>
+      Copy a workspace, SQLite file to PostgreSQL (postgres://user:password@host:port/db?schema=name)
+      or back: every run with every saved state, record, artifact, snapshot, key and checkpoint.
+      The copy is built apart and put in place only once every run verifies on it as at the
+      source. The target must be new or an empty workspace (one with data is refused, never
+      merged into); a source whose chain does not verify is refused. Exit 0 when copied, 2 else.
   worker --workspace postgres://user:password@host:port/db[?schema=name] --workflows <folder>
          [--concurrency N] [--id NAME]
       Drive the runs of a PostgreSQL workspace with the workflow modules of a folder, until

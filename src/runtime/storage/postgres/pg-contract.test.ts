@@ -15,6 +15,7 @@ describeStoreContract('postgres', async () => {
       ledgerStore: ws.ledger,
       artifactStore: ws.artifacts,
       snapshotStore: ws.snapshots,
+      history: ws,
       reopen: async () => make(),
       close: async () => ws.close(),
     };

@@ -79,3 +79,10 @@ export function translatePgError(err: unknown, workspace: string, password: stri
   const sqlState = typeof code === 'string' ? code : null;
   return new PgWorkspaceStoreError(workspace, scrubSecret(err.message, password), sqlState);
 }
+
+/** Stored data that cannot be read back as written (a delta with no keyframe, a row that does not decode): repair or restore the schema. */
+export class PgWorkspaceCorruptError extends RuntimeError {
+  constructor(readonly workspace: string, reason: string, details: Record<string, unknown> = {}) {
+    super('WORKSPACE_CORRUPT', `${workspace} is damaged: ${reason}.`, { ...details, workspace });
+  }
+}

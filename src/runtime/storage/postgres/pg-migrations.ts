@@ -1,4 +1,6 @@
 import { type PoolClient } from 'pg';
+import { PG_PROVENANCE_MIGRATION } from './pg-provenance-migration';
+import { PG_STATE_HISTORY_MIGRATION } from './pg-state-history-migration';
 
 /**
  * Numbered migrations of a PostgreSQL workspace, each applied once, in order, in one transaction
@@ -158,36 +160,49 @@ CREATE TABLE $S.workers (
 );
 `,
   },
+  PG_STATE_HISTORY_MIGRATION,
+  PG_PROVENANCE_MIGRATION,
 ];
 
-export const PG_LATEST_SCHEMA_VERSION = PG_MIGRATIONS.at(-1)?.version ?? 0;
+export const PG_LATEST_SCHEMA_VERSION = Math.max(0, ...PG_MIGRATIONS.map((m) => m.version));
 
-/** The schema's version (0 for a new or empty schema). Call inside a transaction holding the schema's advisory lock. */
-async function currentVersion(client: PoolClient, schema: string): Promise<number> {
+/** The versions applied to the schema (none for a new or empty schema). Call inside a transaction holding the schema's advisory lock. */
+async function appliedVersions(client: PoolClient, schema: string): Promise<Set<number>> {
   const exists = await client.query<{ ok: boolean }>(
     `SELECT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'schema_migrations') AS ok`,
     [schema],
   );
-  if (!exists.rows[0]?.ok) return 0;
-  const v = await client.query<{ v: number | null }>(`SELECT max(version) AS v FROM "${schema}".schema_migrations`);
-  return v.rows[0]?.v ?? 0;
+  if (!exists.rows[0]?.ok) return new Set();
+  const v = await client.query<{ version: number }>(`SELECT version FROM "${schema}".schema_migrations`);
+  return new Set(v.rows.map((r) => r.version));
 }
 
-/** Brings the schema up to date; returns its version before. Throws via `tooNew` for a newer schema. */
-export async function migrate(client: PoolClient, schema: string, tooNew: (version: number) => Error): Promise<number> {
+/**
+ * Brings the schema up to date; returns its version (the highest applied) before. Throws via
+ * `tooNew` for a schema with a version this list does not know.
+ *
+ * Every migration not yet recorded is applied, in version order, not only those above the
+ * highest: migrations written on two branches (2 and 3) may reach a database in either order,
+ * so one that has 3 still gets 2 when it arrives. That asks of each migration that it not depend
+ * on a higher one. `migrations` is for tests of exactly that.
+ */
+export async function migrate(client: PoolClient, schema: string, tooNew: (version: number) => Error, migrations: readonly PgMigration[] = PG_MIGRATIONS): Promise<number> {
   await client.query('BEGIN');
   try {
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`abstractruntime:${schema}`]);
-    const before = await currentVersion(client, schema);
-    if (before > PG_LATEST_SCHEMA_VERSION) throw tooNew(before);
-    if (before === 0) {
+    const applied = await appliedVersions(client, schema);
+    const before = Math.max(0, ...applied);
+    const known = new Set(migrations.map((m) => m.version));
+    const unknown = [...applied].filter((v) => !known.has(v));
+    if (unknown.length > 0) throw tooNew(Math.max(...unknown));
+    if (applied.size === 0) {
       await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
       await client.query(
         `CREATE TABLE IF NOT EXISTS "${schema}".schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
       );
     }
-    for (const m of PG_MIGRATIONS) {
-      if (m.version <= before) continue;
+    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+      if (applied.has(m.version)) continue;
       await client.query(m.sql.replaceAll('$S', `"${schema}"`));
       await client.query(`INSERT INTO "${schema}".schema_migrations (version, name) VALUES ($1, $2)`, [m.version, m.name]);
     }

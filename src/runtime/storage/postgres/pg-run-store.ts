@@ -116,6 +116,24 @@ export class PgRunStore implements QueryableRunStore, AtomicStepStore, LeasingRu
     return rows.map((r) => r.run_id);
   }
 
+  /** Where a forked run came from, or null for a run that is not a fork (as the SQLite run store answers). */
+  async forkOrigin(runId: string): Promise<{ runId: string; seq: number; headHash: string | null } | null> {
+    const [row] = await this.db.query<{ forked_from_run_id: string | null; forked_from_seq: number | null; forked_from_head_hash: string | null }>(
+      'SELECT forked_from_run_id, forked_from_seq, forked_from_head_hash FROM $S.runs WHERE run_id = $1',
+      [runId],
+    );
+    return row && row.forked_from_run_id !== null ? { runId: row.forked_from_run_id, seq: row.forked_from_seq ?? -1, headHash: row.forked_from_head_hash } : null;
+  }
+
+  /** Every run id with a row or records: runs in creation order, then runs with records only. */
+  async allRunIds(): Promise<string[]> {
+    const rows = await this.db.query<{ run_id: string }>(
+      `SELECT run_id FROM (SELECT run_id, 0 AS k, created_seq AS o FROM $S.runs
+         UNION ALL SELECT h.run_id, 1, 0 FROM $S.heads h WHERE NOT EXISTS (SELECT 1 FROM $S.runs r WHERE r.run_id = h.run_id)) x ORDER BY k, o, run_id`,
+    );
+    return rows.map((r) => r.run_id);
+  }
+
   /** How many runs the workspace holds. */
   async count(): Promise<number> {
     return (await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM $S.runs'))[0]?.n ?? 0;

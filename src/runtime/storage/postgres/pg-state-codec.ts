@@ -4,12 +4,9 @@ import { parseJson } from '../../json/parse';
 import { stateText } from '../sqlite/checkpoint-state';
 
 /**
- * How a run's state is kept in its `runs` row: the full compact Python-style JSON of the state,
- * read back with the lossless parser (float lexemes, big integers and key order survive).
- *
- * The seam for per-step state deltas: only the current state is stored today (no history of
- * checkpoints, so no time travel on PostgreSQL yet). When the store-agnostic delta codec
- * (src/runtime/storage/state-delta) lands, encode/decode here are where it plugs in.
+ * How a run's current state is kept in its `runs` row (and a keyframe in `run_states`): the full
+ * compact Python-style JSON of the state, read back with the lossless parser (float lexemes, big
+ * integers and key order survive). The history between keyframes is deltas (pg-state-history.ts).
  */
 export function encodeRunStateText(run: RunState): string {
   return stateText(run);

@@ -14,8 +14,13 @@ import { migrate, PG_LATEST_SCHEMA_VERSION } from './pg-migrations';
 import { PgRunIndex } from './pg-run-index';
 import { PgRunStore } from './pg-run-store';
 import { PgSnapshotStore } from './pg-snapshot-store';
-import { defaultWriterName, PgStepWriter } from './pg-step-writer';
 import { verifyPgRun, type PgVerifyOptions } from './pg-verify-run';
+import { PgStateHistory } from './pg-state-history';
+import { PgChainCheckpointStore, PgKeyRecordStore, PgRecordSignatureSink, pgUncheckpointedHeads } from './pg-provenance-stores';
+import { type RunState, type StepRecord } from '../../core/models';
+import { type KeyframePolicy } from '../state-delta';
+import { type CheckpointCursor, type CheckpointInfo } from '../sqlite/checkpoints';
+import { defaultWriterName, PgStepWriter, type PgForkOrigin } from './pg-step-writer';
 
 export interface PostgresWorkspaceOptions {
   /** The workspace's schema (one database holds many workspaces); else the URL's `?schema=`, else "abstractruntime". */
@@ -28,6 +33,8 @@ export interface PostgresWorkspaceOptions {
   poolSize?: number;
   clock?: Clock;
   newId?: () => string;
+  /** When a saved state is written in full rather than as a delta (default: the state-delta codec's). */
+  keyframes?: KeyframePolicy;
 }
 
 /** What a workspace's schema may be called: plain lower-case, so it needs no quoting anywhere. */
@@ -35,7 +42,7 @@ export const PG_SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 export const DEFAULT_PG_SCHEMA = 'abstractruntime';
 
 /** Splits `?schema=` off the URL (the driver must not see it) and checks the URL is PostgreSQL's. */
-function parseWorkspaceUrl(url: string, schemaOption: string | undefined): { connectionString: string; schema: string; password: string | null; name: string } {
+export function parseWorkspaceUrl(url: string, schemaOption: string | undefined): { connectionString: string; schema: string; password: string | null; name: string } {
   let u: URL;
   try {
     u = new URL(url);
@@ -66,6 +73,12 @@ export class PostgresWorkspace {
   readonly snapshots: PgSnapshotStore;
   /** The Studio's runs list: paged, filtered, with totals and counts. */
   readonly runIndex: PgRunIndex;
+  /** Signed checkpoints of each run's chain head (src/runtime/provenance; give it to a LedgerSigner). */
+  readonly chainCheckpoints: PgChainCheckpointStore;
+  /** Actor keys: public keys, and our own private keys sealed by a protector (give it to a ProtectedKeyStore). */
+  readonly actorKeys: PgKeyRecordStore;
+  /** Per-record signatures into the ledger's `signature` column (a LedgerSigner's opt-in mode). */
+  readonly recordSignatures: PgRecordSignatureSink;
   /** This open's lease owner id. */
   readonly ownerId: string;
   /** What this open writes into every ledger row's `written_by`. */
@@ -76,6 +89,7 @@ export class PostgresWorkspace {
   /** The worker processes of this workspace: who is alive, on which host, with which workflows. */
   readonly workers: PgWorkers;
   private readonly steps: PgStepWriter;
+  private readonly history: PgStateHistory;
   private readonly notifications: PgNotifications;
 
   private constructor(
@@ -87,7 +101,8 @@ export class PostgresWorkspace {
     this.writer = options.writer ?? defaultWriterName();
     this.leases = new PgLeases(db, this.ownerId, this.writer, options.leaseTtlMs ?? 30_000);
     const channel = changeChannel(db.schema);
-    this.steps = new PgStepWriter(db, this.leases, this.writer, channel);
+    this.history = new PgStateHistory(db, options.keyframes);
+    this.steps = new PgStepWriter(db, this.leases, this.writer, channel, this.history);
     this.notifications = new PgNotifications(db.pool.options, channel, requestChannel(db.schema));
     this.requests = new PgRunRequests(db, requestChannel(db.schema), this.notifications);
     this.workers = new PgWorkers(db, this.ownerId);
@@ -96,6 +111,9 @@ export class PostgresWorkspace {
     this.artifacts = new PgArtifactStore(db, options.clock ?? systemClock);
     this.snapshots = new PgSnapshotStore(db, options.clock ?? systemClock);
     this.runIndex = new PgRunIndex(db);
+    this.chainCheckpoints = new PgChainCheckpointStore(db);
+    this.actorKeys = new PgKeyRecordStore(db);
+    this.recordSignatures = new PgRecordSignatureSink(db);
   }
 
   /**
@@ -142,6 +160,42 @@ export class PostgresWorkspace {
   async verifyRun(runId: string, options: PgVerifyOptions = {}): Promise<ChainReport> {
     return verifyPgRun(this.db, runId, options);
   }
+
+  /** The run state as of ledger seq `seq` (the latest saved at or before it), or null. */
+  async stateAt(runId: string, seq: number): Promise<RunState | null> {
+    return this.history.stateAt(runId, seq);
+  }
+
+  /** The run's latest saved state with the ledger seq it was saved at, or null. */
+  async latestCheckpoint(runId: string): Promise<CheckpointInfo | null> {
+    return this.history.latest(runId);
+  }
+
+  /** The run's saved states in save order, after `after`, at most `limit` (default 1000). */
+  async listCheckpoints(runId: string, options: { after?: CheckpointCursor; limit?: number } = {}): Promise<CheckpointInfo[]> {
+    return this.history.list(runId, options);
+  }
+
+  /**
+   * Commits many steps in one transaction, each exactly as `runs.commitStep` would (a fork origin
+   * is written with a run's first row), all or none: for imports and `studio copy`.
+   */
+  async commitSteps(steps: readonly { run: RunState | null; records: readonly StepRecord[]; origin?: PgForkOrigin | null }[]): Promise<void> {
+    await this.steps.commitMany(steps);
+  }
+
+  /** True when the schema holds no run, record, artifact, snapshot, key or checkpoint. */
+  async isEmpty(): Promise<boolean> {
+    const tables = ['runs', 'heads', 'artifacts', 'snapshots', 'actor_keys', 'chain_checkpoints'];
+    const [row] = await this.db.query<{ used: boolean }>(`SELECT ${tables.map((t) => `EXISTS (SELECT 1 FROM $S.${t})`).join(' OR ')} AS used`);
+    return row?.used !== true;
+  }
+
+  /** Runs whose last record no checkpoint covers yet, with its seq (what a signer checkpoints at start-up). */
+  async uncheckpointedHeads(): Promise<{ runId: string; seq: number }[]> {
+    return pgUncheckpointedHeads(this.db);
+  }
+
 
   /**
    * Calls `listener` after every commit (by any process) that changed a run: LISTEN/NOTIFY over a

@@ -18,6 +18,7 @@ describeStoreContract('sqlite', async () => {
       ledgerStore: ws.ledger,
       artifactStore: ws.artifacts,
       snapshotStore: ws.snapshots,
+      history: ws,
       reopen: async () => make(),
       close: async () => {
         ws.close();

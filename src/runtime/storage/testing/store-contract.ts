@@ -8,7 +8,8 @@ import { type ArtifactStore } from '../../artifacts/artifact-store';
 import { artifactRef, isArtifactRef, computeArtifactId } from '../../artifacts/artifact';
 import { resolveArtifact } from '../../artifacts/artifact-store';
 import { RunStatus, WaitReason } from '../../core/enums';
-import { type RunState, type StepRecord, waitState } from '../../core/models';
+import { EffectOutcome } from '../../core/outcome';
+import { cloneRunState, type RunState, type StepRecord, waitState } from '../../core/models';
 import { Runtime } from '../../core/runtime';
 import { WorkflowSpec } from '../../core/spec';
 import { JsonNumber } from '../../json/json-number';
@@ -17,6 +18,13 @@ import { verifyLedgerChain } from '../../ledger/chain-verifier';
 import { snapshotFromRun, type SnapshotStore } from '../../snapshots/snapshot';
 import { type LedgerStore } from '../ledger-store';
 import { type QueryableRunStore } from '../run-store';
+import { type CheckpointCursor, type CheckpointInfo } from '../sqlite/checkpoints';
+
+/** Every state a workspace saved, by ledger seq (time travel): the SQLite and PostgreSQL workspaces. */
+export interface StateHistory {
+  stateAt(runId: string, seq: number): Promise<RunState | null>;
+  listCheckpoints(runId: string, options?: { after?: CheckpointCursor; limit?: number }): Promise<CheckpointInfo[]>;
+}
 
 export interface StoreKit {
   runStore: QueryableRunStore;
@@ -24,6 +32,8 @@ export interface StoreKit {
   ledgerStore: LedgerStore;
   artifactStore: ArtifactStore;
   snapshotStore: SnapshotStore;
+  /** The workspace's saved states, for families that keep them (absent: the history checks are skipped). */
+  history?: StateHistory;
   /** New store instances over the same storage, as after a process restart (absent for memory). */
   reopen?: () => Promise<StoreKit>;
   close?: () => Promise<void>;
@@ -80,6 +90,22 @@ const askWorkflow = new WorkflowSpec({
   nodes: {
     ask: () => ({ nodeId: 'ask', effect: { type: 'ask_user', payload: { prompt: 'Colour? ☕', choices: ['red', 'green'] }, resultKey: 'answer' }, nextNode: 'done' }),
     done: (run) => ({ nodeId: 'done', completeOutput: { answer: run.vars['answer'] ?? null } }),
+  },
+});
+
+// Each turn adds a message to a transcript (a state that grows, as an agent's does) and asks a stub.
+const TURNS = 12;
+const growWorkflow = new WorkflowSpec({
+  workflowId: 'contract_grow',
+  entryNode: 'turn',
+  nodes: {
+    turn: (run) => {
+      const transcript = Array.isArray(run.vars['transcript']) ? run.vars['transcript'] : [];
+      run.vars['transcript'] = [...transcript, { role: 'user', text: `message ${transcript.length} ☕`, n: transcript.length }];
+      const next = transcript.length + 1 >= TURNS ? 'done' : 'turn';
+      return { nodeId: 'turn', effect: { type: 'llm_call', payload: { prompt: `turn ${transcript.length}` }, resultKey: 'reply' }, nextNode: next };
+    },
+    done: (run) => ({ nodeId: 'done', completeOutput: { turns: Array.isArray(run.vars['transcript']) ? run.vars['transcript'].length : 0 } }),
   },
 });
 
@@ -309,6 +335,44 @@ export function describeStoreContract(family: string, makeKit: () => Promise<Sto
         expect(await s2.delete(first.snapshotId)).toBe(true);
         expect(await s2.delete(first.snapshotId)).toBe(false);
         expect(await s2.load(first.snapshotId)).toBeNull();
+      });
+    });
+
+    describe('state history', () => {
+      it('gives back the state every commit saved, at every ledger seq and in save order, across a restart', async (ctx) => {
+        const k = await kit();
+        if (!k.history) return ctx.skip();
+        const saved: { seq: number; state: RunState }[] = [];
+        let records = 0;
+        const drive = async (kit2: StoreKit, runId: string | null, ticks: number): Promise<string> => {
+          const rt = new Runtime({ runStore: kit2.runStore, ledgerStore: kit2.ledgerStore, effectHandlers: { llm_call: async (_r, e) => EffectOutcome.completed({ content: `re: ${String(e.payload?.['prompt'])}` }) } });
+          rt.onEvent((e) => {
+            if (e.type === 'records-appended') records += e.records.length;
+            if (e.type === 'run-saved') saved.push({ seq: records - 1, state: cloneRunState(e.run) });
+          });
+          const id = runId ?? (await rt.start({ workflow: growWorkflow, vars: { topic: 'history' } }));
+          await rt.tick({ workflow: growWorkflow, runId: id, maxSteps: ticks });
+          return id;
+        };
+        const runId = await drive(k, null, 5);
+        const k2 = await reopen(k); // a new writer: it knows no state it saved before
+        await drive(k2, runId, 1000);
+        const history = k2.history!;
+        expect(saved.at(-1)!.state.status).toBe('completed');
+        const bySeq = new Map(saved.map((s) => [s.seq, s.state]));
+        let expected: RunState | null = null;
+        for (let seq = -1; seq <= records + 1; seq++) {
+          expected = bySeq.get(seq) ?? expected;
+          expect(await history.stateAt(runId, seq)).toEqual(expected);
+        }
+        expect(await history.stateAt(runId, -2)).toBeNull();
+        expect(await history.stateAt('no-such-run', 3)).toBeNull();
+        const listed: CheckpointInfo[] = [];
+        for (let page = await history.listCheckpoints(runId, { limit: 7 }); page.length > 0; page = await history.listCheckpoints(runId, { limit: 7, after: page.at(-1)! })) {
+          listed.push(...page);
+        }
+        expect(listed.map((c) => c.state)).toEqual(saved.map((s) => s.state));
+        expect(listed.map((c) => c.seq)).toEqual(saved.map((s) => s.seq));
       });
     });
 

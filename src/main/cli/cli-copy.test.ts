@@ -1,0 +1,176 @@
+/**
+ * `studio copy` on a real PostgreSQL server (started by the test): a SQLite workspace with signed
+ * runs, a fork, many saved states, artifacts, snapshots and keys goes to PostgreSQL and back, and
+ * everything in it comes out equal and verifying; a non-empty target and a damaged source are
+ * refused, leaving nothing half-copied; the password is never printed.
+ */
+import Database from 'better-sqlite3';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EffectOutcome } from '../../runtime/core/outcome';
+import { Runtime } from '../../runtime/core/runtime';
+import { WorkflowSpec } from '../../runtime/core/spec';
+import { noneProtector } from '../../runtime/provenance/keys/key-protector';
+import { ProtectedKeyStore } from '../../runtime/provenance/keys/key-store';
+import { LedgerSigner } from '../../runtime/provenance/signing/ledger-signer';
+import { snapshotFromRun } from '../../runtime/snapshots/snapshot';
+import { type CopySide, openCopySource } from '../../runtime/storage/copy/copy-endpoints';
+import { freshSchema, usePgServer } from '../../runtime/storage/postgres/test-support/pg-workspaces';
+import { SqliteWorkspace } from '../../runtime/storage/sqlite/sqlite-workspace';
+import { runCli } from './main';
+import { TempDirs } from './test-support';
+
+const server = usePgServer();
+const temp = new TempDirs();
+afterEach(() => temp.cleanup());
+
+const chat = new WorkflowSpec({
+  workflowId: 'chat',
+  entryNode: 'turn',
+  nodes: {
+    turn: (run) => {
+      const t = Array.isArray(run.vars['transcript']) ? run.vars['transcript'] : [];
+      run.vars['transcript'] = [...t, { text: `tour ${t.length} ☕`, big: 12345678901234567890n }];
+      return { nodeId: 'turn', effect: { type: 'llm_call', payload: { prompt: `q${t.length}` }, resultKey: 'reply' }, nextNode: t.length >= 15 ? 'ask' : 'turn' };
+    },
+    ask: () => ({ nodeId: 'ask', effect: { type: 'ask_user', payload: { prompt: 'OK ?' }, resultKey: 'ok' }, nextNode: 'done' }),
+    done: (run) => ({ nodeId: 'done', completeOutput: { ok: run.vars['ok'] ?? null } }),
+  },
+});
+
+/** A SQLite workspace with something of every kind in it. */
+async function richSqlite(path: string): Promise<{ runIds: string[] }> {
+  const ws = SqliteWorkspace.open(path);
+  const runtime = new Runtime({ runStore: ws.runs, ledgerStore: ws.ledger, artifactStore: ws.artifacts, effectHandlers: { llm_call: () => EffectOutcome.completed({ content: 'réponse', f: 1.5 }) } });
+  const keys = new ProtectedKeyStore({ records: ws.actorKeys, protector: noneProtector() });
+  const host = await keys.signingKey((await keys.createKey({ kind: 'service', displayName: 'host' })).keyId);
+  const signer = new LedgerSigner({ key: host, checkpoints: ws.chainCheckpoints, ledger: ws.ledger, recordSignatures: ws.recordSignatures, everyRecords: 5 });
+  signer.attach(runtime);
+  const a = await runtime.start({ workflow: chat, vars: { topic: 'café' } });
+  await runtime.tick({ workflow: chat, runId: a });
+  await runtime.resume({ workflow: chat, runId: a, waitKey: null, payload: { response: 'oui' } });
+  const b = await runtime.start({ workflow: chat });
+  await runtime.tick({ workflow: chat, runId: b, maxSteps: 4 });
+  await signer.close();
+  expect(signer.errors).toEqual([]);
+  const fork = await ws.forkRun({ runId: a, atSeq: 6, newRunId: 'fork-of-a' });
+  await ws.artifacts.storeText('a note ✓', { runId: a, tags: { kind: 'note' } });
+  await ws.artifacts.store(new Uint8Array(1024 * 1024).fill(3), { runId: b });
+  const snap = snapshotFromRun({ run: (await ws.runs.load(a))!, name: 'before', tags: ['x'] });
+  await ws.snapshots.save(snap);
+  ws.close();
+  return { runIds: [a, b, fork.runId] };
+}
+
+/** Everything a workspace holds, in a form two workspaces can be compared by. */
+async function contents(side: CopySide): Promise<unknown> {
+  const runs = [];
+  for (const runId of await side.allRunIds()) {
+    runs.push({
+      runId,
+      state: await side.load(runId),
+      ledger: await side.ledger.list(runId),
+      states: await side.listCheckpoints(runId, { limit: 100_000 }),
+      origin: await side.forkOrigin(runId),
+      checkpoints: await side.chainCheckpoints.list(runId),
+    });
+  }
+  const artifacts = [];
+  for (const m of await side.artifacts.listAll({ limit: 1000 })) artifacts.push({ m, bytes: Buffer.from((await side.artifacts.load(m.artifactId))!.content).toString('base64') });
+  return { runs, artifacts, snapshots: await side.snapshots.list({ limit: 1000 }), keys: await side.actorKeys.list() };
+}
+
+async function contentsOf(spec: string): Promise<unknown> {
+  const side = await openCopySource(spec);
+  try {
+    return await contents(side);
+  } finally {
+    await side.close();
+  }
+}
+
+async function studio(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(['copy', ...args], { packageRoot: '.', io: { out: (t) => void (out += t), err: (t) => void (err += t), errIsTty: false } });
+  return { code, out, err };
+}
+
+async function schemas(prefix: string): Promise<string[]> {
+  const c = new pg.Client({ connectionString: server.server().url });
+  await c.connect();
+  try {
+    return (await c.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE nspname LIKE $1', [`${prefix}%`])).rows.map((r) => r.nspname);
+  } finally {
+    await c.end();
+  }
+}
+
+describe('studio copy', () => {
+  it('copies SQLite -> PostgreSQL -> SQLite with everything equal and verifying, never printing the password', async () => {
+    const dir = temp.make('copy');
+    const source = join(dir, 'source.sqlite');
+    await richSqlite(source);
+    const schema = freshSchema('copy');
+    const url = `${server.server().url}?schema=${schema}`;
+    const there = await studio(source, url);
+    expect(there.code, there.err).toBe(0);
+    expect(there.out).toMatch(/Copied 3 runs, \d+ records, \d+ saved states, 2 artifacts, 1 snapshots, 1 keys, [1-9]\d* checkpoints/);
+    expect(there.out).toContain('3 runs verify on the copy');
+    const original = await contentsOf(source);
+    expect(await contentsOf(url)).toEqual(original);
+
+    const back = join(dir, 'back.sqlite');
+    const home = await studio(url, back);
+    expect(home.code, home.err).toBe(0);
+    expect(await contentsOf(back)).toEqual(original);
+    expect(readdirSync(dir).sort()).toEqual(['back.sqlite', 'source.sqlite']); // no temporary file left
+    expect(await schemas(schema)).toEqual([schema]); // no temporary schema left
+
+    // A target with data is refused, both ways, and left as it was.
+    const again = await studio(source, url);
+    expect(again).toMatchObject({ code: 2, err: expect.stringContaining('already holds a workspace with data') });
+    const intoFile = await studio(url, back);
+    expect(intoFile).toMatchObject({ code: 2, err: expect.stringContaining('already holds a workspace with data') });
+    expect(await contentsOf(back)).toEqual(original);
+    for (const r of [there, home, again, intoFile]) {
+      expect(`${r.out}${r.err}`).not.toContain(server.server().password);
+    }
+    expect(there.err).toContain('***');
+  });
+
+  it('copies into an empty workspace, and refuses a missing source without creating it', async () => {
+    const dir = temp.make('copy-empty');
+    const source = join(dir, 'source.sqlite');
+    await richSqlite(source);
+    const schema = freshSchema('empty');
+    const ws = await server.open(schema); // a workspace with nothing in it yet (a worker started first)
+    await ws.close();
+    expect((await studio(source, `${server.server().url}?schema=${schema}`)).code).toBe(0);
+    const missing = freshSchema('missing');
+    expect(await studio(`${server.server().url}?schema=${missing}`, join(dir, 'x.sqlite'))).toMatchObject({ code: 2, err: expect.stringContaining('there is no such schema') });
+    expect(await schemas(missing)).toEqual([]);
+    expect(existsSync(join(dir, 'x.sqlite'))).toBe(false);
+  });
+
+  it('refuses a damaged source with a clear error and leaves nothing at the target', async () => {
+    const dir = temp.make('copy-bad');
+    const source = join(dir, 'source.sqlite');
+    const { runIds } = await richSqlite(source);
+    // Someone edits a record's text behind the workspace's back (lifting the append-only trigger).
+    const db = new Database(source);
+    const triggers = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'ledger'").pluck().all() as string[];
+    for (const t of triggers) db.exec(`DROP TRIGGER ${t}`);
+    const key = db.prepare('SELECT run_key FROM run_keys WHERE run_id = ?').pluck().get(runIds[1]) as number;
+    db.prepare("UPDATE ledger SET canonical = replace(canonical, 'q1', 'q9') WHERE id = (? << 32) + 2").run(key);
+    db.close();
+    const schema = freshSchema('bad');
+    const r = await studio(source, `${server.server().url}?schema=${schema}`);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`the ledger of run ${runIds[1]} does not verify at record 2`);
+    expect(r.err).toContain('Nothing was left at the target');
+    expect(await schemas(schema)).toEqual([]); // neither the target nor a temporary schema
+  });
+});

@@ -1,0 +1,267 @@
+/**
+ * The two kinds of workspace `copyWorkspace` reads and writes, behind one shape: a SQLite file or
+ * a PostgreSQL schema. A target is always built somewhere new (a temporary file beside it, a
+ * temporary schema) and put in place only once complete and checked, so a copy that fails
+ * half-way leaves nothing that looks like a workspace.
+ */
+import Database from 'better-sqlite3';
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { type ArtifactStore } from '../../artifacts/artifact-store';
+import { type RunState, type StepRecord } from '../../core/models';
+import { type Clock } from '../../json/timestamp';
+import { type ChainCheckpointStore } from '../../provenance/checkpoints/checkpoint-store';
+import { type KeyRecordStore } from '../../provenance/keys/key-record-store';
+import { type SnapshotStore } from '../../snapshots/snapshot';
+import { type LedgerStore } from '../ledger-store';
+import { pgDropSchema, pgSchemaExists, pgSwapInSchema, pgTargetIsFree } from '../postgres/pg-schema-admin';
+import { parseWorkspaceUrl, PostgresWorkspace } from '../postgres/postgres-workspace';
+import { type CheckpointCursor, type CheckpointInfo } from '../sqlite/checkpoints';
+import { SqliteWorkspace } from '../sqlite/sqlite-workspace';
+import { CopySourceMissingError, CopyTargetNotEmptyError } from './copy-errors';
+
+export interface ForkOrigin {
+  runId: string;
+  seq: number;
+  headHash: string | null;
+}
+
+export interface CopyStep {
+  run: RunState | null;
+  records: StepRecord[];
+}
+
+/** What the copy reads of a workspace, and writes into one. */
+export interface CopySide {
+  /** How the workspace is named in messages (never with a password). */
+  readonly name: string;
+  readonly ledger: LedgerStore;
+  readonly artifacts: ArtifactStore;
+  readonly snapshots: SnapshotStore;
+  readonly actorKeys: KeyRecordStore;
+  readonly chainCheckpoints: ChainCheckpointStore;
+  load(runId: string): Promise<RunState | null>;
+  /** Runs with a row in creation order, then runs with records only. */
+  allRunIds(): Promise<string[]>;
+  forkOrigin(runId: string): Promise<ForkOrigin | null>;
+  listCheckpoints(runId: string, options: { after?: CheckpointCursor; limit?: number }): Promise<CheckpointInfo[]>;
+  /** One run's history, all or none. */
+  commitRun(steps: readonly CopyStep[], origin: ForkOrigin | null): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A target being built: `finish` puts it in place (or throws COPY_TARGET_NOT_EMPTY), `discard` removes it. */
+export interface CopyTarget extends CopySide {
+  finish(): Promise<void>;
+  discard(): Promise<void>;
+}
+
+export const isPostgresUrl = (spec: string): boolean => /^postgres(ql)?:\/\//i.test(spec);
+
+// ----- SQLite -----
+
+class SqliteSide implements CopySide {
+  readonly name: string;
+  private readonly origins = new Map<string, ForkOrigin>();
+
+  constructor(
+    readonly ws: SqliteWorkspace,
+    name?: string,
+  ) {
+    this.name = name ?? ws.path;
+  }
+  get ledger(): LedgerStore {
+    return this.ws.ledger;
+  }
+  get artifacts(): ArtifactStore {
+    return this.ws.artifacts;
+  }
+  get snapshots(): SnapshotStore {
+    return this.ws.snapshots;
+  }
+  get actorKeys(): KeyRecordStore {
+    return this.ws.actorKeys;
+  }
+  get chainCheckpoints(): ChainCheckpointStore {
+    return this.ws.chainCheckpoints;
+  }
+  load(runId: string): Promise<RunState | null> {
+    return this.ws.runs.load(runId);
+  }
+  async allRunIds(): Promise<string[]> {
+    // A read of its own beside the workspace's (which has no listing of every id): read-only.
+    const db = new Database(this.ws.path, { readonly: true, fileMustExist: true });
+    try {
+      const withRow = db.prepare('SELECT run_id FROM runs ORDER BY created_seq').pluck().all() as string[];
+      const recordsOnly = db.prepare('SELECT run_id FROM run_keys k WHERE NOT EXISTS (SELECT 1 FROM runs r WHERE r.run_id = k.run_id) ORDER BY run_key').pluck().all() as string[];
+      return [...withRow, ...recordsOnly];
+    } finally {
+      db.close();
+    }
+  }
+  forkOrigin(runId: string): Promise<ForkOrigin | null> {
+    return this.ws.runs.forkOrigin(runId);
+  }
+  listCheckpoints(runId: string, options: { after?: CheckpointCursor; limit?: number }): Promise<CheckpointInfo[]> {
+    return this.ws.listCheckpoints(runId, options);
+  }
+  async commitRun(steps: readonly CopyStep[], origin: ForkOrigin | null): Promise<void> {
+    this.ws.commitSteps(steps);
+    const runId = steps.find((s) => s.run)?.run?.runId;
+    if (origin && runId) this.origins.set(runId, origin);
+  }
+  /** Fork origins go in by hand: the workspace writes them only when it forks a run itself. */
+  applyOrigins(): void {
+    if (this.origins.size === 0) return;
+    const db = new Database(this.ws.path, { fileMustExist: true });
+    try {
+      const set = db.prepare('UPDATE runs SET forked_from_run_id = ?, forked_from_seq = ?, forked_from_head_hash = ? WHERE run_id = ?');
+      db.transaction(() => {
+        for (const [runId, o] of this.origins) set.run(o.runId, o.seq, o.headHash, runId);
+      })();
+    } finally {
+      db.close();
+    }
+  }
+  async close(): Promise<void> {
+    this.ws.close();
+  }
+}
+
+function sqliteIsEmpty(path: string): boolean {
+  const ws = SqliteWorkspace.open(path, { readonly: true });
+  try {
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      const used = ['runs', 'run_keys', 'artifacts', 'snapshots', 'actor_keys', 'chain_checkpoints'].some((t) => db.prepare(`SELECT 1 FROM ${t} LIMIT 1`).get() !== undefined);
+      return !used;
+    } finally {
+      db.close();
+    }
+  } finally {
+    ws.close();
+  }
+}
+
+const removeSqliteFiles = (path: string): void => {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${path}${suffix}`, { force: true });
+};
+
+class SqliteTarget extends SqliteSide implements CopyTarget {
+  constructor(
+    ws: SqliteWorkspace,
+    private readonly finalPath: string,
+  ) {
+    super(ws, finalPath);
+  }
+  async finish(): Promise<void> {
+    const temp = this.ws.path;
+    this.ws.close();
+    this.applyOrigins();
+    if (existsSync(this.finalPath) && !sqliteIsEmpty(this.finalPath)) throw new CopyTargetNotEmptyError(this.finalPath);
+    removeSqliteFiles(this.finalPath);
+    renameSync(temp, this.finalPath);
+  }
+  async discard(): Promise<void> {
+    if (!this.ws.closed) this.ws.close();
+    removeSqliteFiles(this.ws.path);
+  }
+}
+
+// ----- PostgreSQL -----
+
+class PgSide implements CopySide {
+  constructor(readonly ws: PostgresWorkspace) {}
+  get name(): string {
+    return this.ws.name;
+  }
+  get ledger(): LedgerStore {
+    return this.ws.ledger;
+  }
+  get artifacts(): ArtifactStore {
+    return this.ws.artifacts;
+  }
+  get snapshots(): SnapshotStore {
+    return this.ws.snapshots;
+  }
+  get actorKeys(): KeyRecordStore {
+    return this.ws.actorKeys;
+  }
+  get chainCheckpoints(): ChainCheckpointStore {
+    return this.ws.chainCheckpoints;
+  }
+  load(runId: string): Promise<RunState | null> {
+    return this.ws.runs.load(runId);
+  }
+  allRunIds(): Promise<string[]> {
+    return this.ws.runs.allRunIds();
+  }
+  forkOrigin(runId: string): Promise<ForkOrigin | null> {
+    return this.ws.runs.forkOrigin(runId);
+  }
+  listCheckpoints(runId: string, options: { after?: CheckpointCursor; limit?: number }): Promise<CheckpointInfo[]> {
+    return this.ws.listCheckpoints(runId, options);
+  }
+  async commitRun(steps: readonly CopyStep[], origin: ForkOrigin | null): Promise<void> {
+    await this.ws.commitSteps(steps.map((s, i) => ({ ...s, origin: i === 0 ? origin : null })));
+  }
+  close(): Promise<void> {
+    return this.ws.close();
+  }
+}
+
+class PgTarget extends PgSide implements CopyTarget {
+  constructor(
+    ws: PostgresWorkspace,
+    private readonly url: string,
+    private readonly finalSchema: string,
+    private readonly finalName: string,
+  ) {
+    super(ws);
+  }
+  override get name(): string {
+    return this.finalName;
+  }
+  async finish(): Promise<void> {
+    const temp = this.ws.schema;
+    await this.ws.close();
+    if (!(await pgSwapInSchema(this.url, temp, this.finalSchema))) throw new CopyTargetNotEmptyError(this.finalName);
+  }
+  async discard(): Promise<void> {
+    await this.ws.close();
+    await pgDropSchema(this.url, this.ws.schema);
+  }
+}
+
+// ----- opening -----
+
+/** Opens the source, read-only for a SQLite file; a PostgreSQL schema must exist (opening would create it). */
+export async function openCopySource(spec: string): Promise<CopySide> {
+  if (isPostgresUrl(spec)) {
+    const { name, schema } = parseWorkspaceUrl(spec, undefined);
+    if (!(await pgSchemaExists(spec))) throw new CopySourceMissingError(`${name} (schema ${schema})`, 'there is no such schema');
+    return new PgSide(await PostgresWorkspace.open(spec));
+  }
+  const path = resolve(spec);
+  if (!existsSync(path)) throw new CopySourceMissingError(path, 'there is no such file');
+  return new SqliteSide(SqliteWorkspace.open(path, { readonly: true }));
+}
+
+/**
+ * Checks the target is free (COPY_TARGET_NOT_EMPTY if not, before anything is written) and
+ * opens a temporary workspace beside it; `clock` stamps artifacts and snapshots (the copy sets it
+ * to each one's own time).
+ */
+export async function openCopyTarget(spec: string, clock: Clock, suffix: string): Promise<CopyTarget> {
+  if (isPostgresUrl(spec)) {
+    const { name, schema } = parseWorkspaceUrl(spec, undefined);
+    if (!(await pgTargetIsFree(spec))) throw new CopyTargetNotEmptyError(`${name} (schema ${schema})`);
+    const temp = `${schema.slice(0, 40)}_copy_${suffix}`.slice(0, 63);
+    return new PgTarget(await PostgresWorkspace.open(spec, { schema: temp, clock }), spec, schema, `${name} (schema ${schema})`);
+  }
+  const path = resolve(spec);
+  if (existsSync(path) && !sqliteIsEmpty(path)) throw new CopyTargetNotEmptyError(path);
+  const temp = join(dirname(path), `.${basename(path)}.copy-${suffix}`);
+  removeSqliteFiles(temp);
+  return new SqliteTarget(SqliteWorkspace.open(temp, { clock }), path);
+}
