@@ -7,6 +7,9 @@
  *   record texts (target: at most 4x);
  * - flatness: µs per step of the last 1,000 steps against the first 1,000 (target: at most 1.3x);
  * - rebuild: `stateAt` of 200 random steps after reopening, p50 and p95 ms (target: p95 <= 5 ms).
+ * Two agents, one after the other in the same process: one whose messages are plain objects (the
+ * writer compares them by content on every save, a cost that grows with the transcript) and one
+ * that freezes each message it appends (compared by reference, see state-delta/frozen.ts).
  */
 import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
@@ -22,7 +25,9 @@ const FILLER = 'x'.repeat(1000);
 /** The workload (shared with the LangGraph reference): message `i` of the transcript, ~1 KB. */
 export const message = (i: number): JsonObject => ({ role: i % 2 ? 'assistant' : 'user', content: `${i} ${FILLER}` });
 
-export function growingWorkflow(steps: number, stamps: bigint[]): WorkflowSpec {
+export type Messages = 'plain' | 'frozen';
+
+export function growingWorkflow(steps: number, stamps: bigint[], kind: Messages = 'plain'): WorkflowSpec {
   return new WorkflowSpec({
     workflowId: 'bench_growing',
     entryNode: 'turn',
@@ -31,7 +36,8 @@ export function growingWorkflow(steps: number, stamps: bigint[]): WorkflowSpec {
         stamps.push(process.hrtime.bigint());
         const messages = (run.vars['messages'] ??= []) as JsonValue[];
         if (messages.length >= steps) return { nodeId: 'turn', completeOutput: { turns: messages.length } };
-        messages.push(message(messages.length));
+        const m = message(messages.length);
+        messages.push(kind === 'frozen' ? Object.freeze(m) : m);
         return { nodeId: 'turn', effect: { type: 'llm_call', payload: { prompt: `turn ${messages.length}` }, resultKey: '_temp.llm' }, nextNode: 'turn' };
       },
     },
@@ -42,13 +48,13 @@ export const stubLlm = () => EffectOutcome.completed({ content: 'ok', usage: { t
 
 const usPerStep = (stamps: readonly bigint[], from: number, to: number): number => Number((stamps[to] as bigint) - (stamps[from] as bigint)) / 1000 / (to - from);
 
-export async function run(): Promise<void> {
+async function measure(kind: Messages): Promise<void> {
   await withTempDir(async (dir) => {
     const path = join(dir, 'growing.sqlite');
     const ws = SqliteWorkspace.open(path);
     const stamps: bigint[] = [];
     const runtime = new Runtime({ runStore: ws.runs, ledgerStore: ws.ledger, effectHandlers: { llm_call: stubLlm } });
-    const wf = growingWorkflow(STEPS, stamps);
+    const wf = growingWorkflow(STEPS, stamps, kind);
     const runId = await runtime.start({ workflow: wf });
     const t0 = process.hrtime.bigint();
     const final = await runtime.tick({ workflow: wf, runId, maxSteps: STEPS + 1 });
@@ -64,9 +70,9 @@ export async function run(): Promise<void> {
     const stateBytes = stateText(final).length;
     const first = usPerStep(stamps, 0, 1000);
     const last = usPerStep(stamps, STEPS - 1000, STEPS);
-    emit({ bench: 'growing_state_sqlite_file', steps: STEPS, file_mb: +(fileBytes / 1e6).toFixed(1), final_state_mb: +(stateBytes / 1e6).toFixed(2), ledger_mb: +(ledgerBytes / 1e6).toFixed(2), ratio: +(fileBytes / (stateBytes + ledgerBytes)).toFixed(2), target: '<= 4', load1: load1() });
-    emit({ bench: 'growing_state_sqlite_steps', steps: STEPS, steps_per_s: Math.round(STEPS / seconds), us_per_step_first_1000: Math.round(first), us_per_step_last_1000: Math.round(last), ratio: +(last / first).toFixed(2), target: '<= 1.3', load1: load1() });
-    emit({ bench: 'growing_state_sqlite_wal_writer_copies', commits: wal?.commits ?? null, tail_copies: wal?.tailCopies ?? null, tail_copy_ms: wal?.tailCopyMs ?? null, target: '0 in steady state' });
+    emit({ bench: 'growing_state_sqlite_file', messages: kind, steps: STEPS, file_mb: +(fileBytes / 1e6).toFixed(1), final_state_mb: +(stateBytes / 1e6).toFixed(2), ledger_mb: +(ledgerBytes / 1e6).toFixed(2), ratio: +(fileBytes / (stateBytes + ledgerBytes)).toFixed(2), target: '<= 4', load1: load1() });
+    emit({ bench: 'growing_state_sqlite_steps', messages: kind, steps: STEPS, steps_per_s: Math.round(STEPS / seconds), us_per_step_first_1000: Math.round(first), us_per_step_last_1000: Math.round(last), ratio: +(last / first).toFixed(2), target: '<= 1.3', load1: load1() });
+    emit({ bench: 'growing_state_sqlite_wal_writer_copies', messages: kind, commits: wal?.commits ?? null, tail_copies: wal?.tailCopies ?? null, tail_copy_ms: wal?.tailCopyMs ?? null, target: '0 in steady state' });
 
     const again = SqliteWorkspace.open(path, { readonly: true });
     try {
@@ -80,9 +86,14 @@ export async function run(): Promise<void> {
         times.push(performance.now() - t);
         if (!state) throw new Error(`no state at ${seq}`);
       }
-      emit({ bench: 'growing_state_sqlite_rebuild', samples: 200, p50_ms: +percentile(times, 50).toFixed(2), p95_ms: +percentile(times, 95).toFixed(2), target: 'p95 <= 5', load1: load1() });
+      emit({ bench: 'growing_state_sqlite_rebuild', messages: kind, samples: 200, p50_ms: +percentile(times, 50).toFixed(2), p95_ms: +percentile(times, 95).toFixed(2), target: 'p95 <= 5', load1: load1() });
     } finally {
       again.close();
     }
   });
+}
+
+export async function run(): Promise<void> {
+  const only = process.env['GROWING_STATE_MESSAGES'];
+  for (const kind of ['plain', 'frozen'] as const) if (!only || only === kind) await measure(kind);
 }

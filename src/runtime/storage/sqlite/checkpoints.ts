@@ -2,7 +2,8 @@ import { encodeRunState, decodeRunState } from '../../core/codecs';
 import { type RunState } from '../../core/models';
 import { CorruptFileError } from '../../errors';
 import { cloneJson, type JsonObject } from '../../json/json-value';
-import { applyStateDelta, isStateDeltaText, rebuildState } from '../state-delta/state-delta';
+import { RebuiltStates, thawState } from '../state-delta/rebuilt-states';
+import { applyStateDelta, isStateDeltaText } from '../state-delta/state-delta';
 import { decodeCheckpointState, encodeCheckpointState, type EncodedState } from './checkpoint-state';
 import { type RunKeys } from './run-keys';
 import { readStateChain, type StateRow } from './state-chain';
@@ -25,6 +26,9 @@ export interface CheckpointCursor {
 
 type Found = StateRow;
 
+/** How many deltas a rebuild applies between the states it keeps on the way (see decode). */
+const KEEP_EVERY = 32;
+
 // Max seq of a rowid range (`id = (run_key << 32) | seq`).
 const MAX_SEQ = 0xffffffff;
 const clampSeq = (seq: number): number => Math.min(seq, MAX_SEQ);
@@ -42,6 +46,9 @@ const PAGE_IN_RUN_STATES = 'SELECT seq, n, state, spills FROM run_states WHERE r
  * before (see schema-v4.ts): a state is rebuilt from the nearest full one at or before it.
  */
 export class Checkpoints {
+  /** States rebuilt from deltas, by `runKey:seq:n` (rows are append-only: a position names one state forever). */
+  private readonly rebuilt = new RebuiltStates<string>();
+
   constructor(
     private readonly db: WorkspaceDb,
     private readonly keys: RunKeys,
@@ -54,13 +61,55 @@ export class Checkpoints {
     });
   }
 
-  /** The state saved in row `found` of the run with key `runKey`: decoded, or rebuilt from its keyframe. */
+  /**
+   * The state saved in row `found` of the run with key `runKey`: decoded, or rebuilt from the
+   * nearest state before it that this connection rebuilt already (see RebuiltStates), else from
+   * its keyframe. Rebuilt states are kept only outside a write transaction, whose rows could
+   * still roll back (and free their run key for another run).
+   */
   decode(runKey: number, found: Found, source: string): RunState {
     if (!isStateDeltaText(found.state)) return this.decodeFull(found, source);
-    const chain = readStateChain(this.db, runKey, found.seq, found.n);
+    const at = (r: Found): string => `${runKey}:${r.seq}:${r.n}`;
+    const hit = this.rebuilt.get(at(found));
+    if (hit) return decodeRunState(thawState(hit), source);
+    const keep = !this.db.db.inTransaction;
+    const chain = readStateChain(this.db, runKey, found.seq, found.n, keep ? (r) => this.rebuilt.has(at(r)) : undefined);
     if (!chain) throw new CorruptFileError(this.db.path, `${source} is a state delta with no full state before it`);
-    const keyframe = this.decodeFull(chain.keyframe, `${source}, keyframe (${chain.keyframe.seq}, ${chain.keyframe.n})`);
-    return rebuildState(keyframe, chain.deltas.map((d) => d.state), source);
+    let dict: JsonObject;
+    if (chain.kept) {
+      dict = this.rebuilt.get(at(chain.keyframe)) as JsonObject;
+    } else {
+      const k = chain.keyframe;
+      dict = encodeRunState(this.decodeFull(k, `${source}, keyframe (${k.seq}, ${k.n})`));
+      if (keep) this.rebuilt.put(at(k), dict, k.state.length + this.spilledBytes(k));
+    }
+    // On a kept (frozen) state each delta copies only what it touches; otherwise it edits in place.
+    // Every KEEP_EVERY deltas the state on the way is kept too, so a later read anywhere in the
+    // stretch just walked starts at most that many deltas before its target (keeping one costs a
+    // walk of what changed since the last, and one copy of the arrays the next delta touches).
+    let added = 0;
+    for (let i = 0; i < chain.deltas.length; i++) {
+      const d = chain.deltas[i] as Found;
+      dict = applyStateDelta(dict, d.state, source);
+      added += d.state.length;
+      if (keep && (i + 1) % KEEP_EVERY === 0 && i + 1 < chain.deltas.length) {
+        this.rebuilt.put(at(d), dict, added);
+        added = 0;
+      }
+    }
+    if (!keep) return decodeRunState(dict, source);
+    this.rebuilt.put(at(found), dict, added);
+    return decodeRunState(thawState(dict), source);
+  }
+
+  /** The bytes of a full state's spilled values (what its text leaves out). */
+  private spilledBytes(row: Found): number {
+    if (!row.spills) return 0;
+    let n = 0;
+    for (const sha of Object.values(JSON.parse(row.spills) as Record<string, string>)) {
+      n += (this.db.stmt('SELECT length(text) FROM state_values WHERE sha256 = ?', 'pluck').get(sha) as number | undefined) ?? 0;
+    }
+    return n;
   }
 
   private decodeFull(row: Found, source: string): RunState {

@@ -8,10 +8,12 @@ export interface StateRow extends CheckpointState {
   n: number;
 }
 
-/** The rows that rebuild one saved state: the keyframe, then the deltas after it, in save order. */
+/** The rows that rebuild one saved state: the keyframe (or a state the caller keeps), then the deltas after it, in save order. */
 export interface StateChain {
   keyframe: StateRow;
   deltas: StateRow[];
+  /** True when `keyframe` is a row `kept` said the caller has rebuilt already (its text may be a delta). */
+  kept: boolean;
 }
 
 // Both walk backwards from the target, in save order: (seq, 0) is the state stored with record seq.
@@ -23,9 +25,10 @@ const after = (a: StateRow, b: StateRow): boolean => a.seq > b.seq || (a.seq ===
 /**
  * The rows from the nearest keyframe at or before (seq, n) up to (seq, n), or null when a delta
  * has no keyframe before it (a damaged file: the caller reports it). Reads backwards through both
- * tables at once, merging them in save order, and stops at the first full state.
+ * tables at once, merging them in save order, and stops at the first full state, or earlier at
+ * the first row `kept` names (a state the caller has rebuilt already: no need to read further).
  */
-export function readStateChain(db: WorkspaceDb, runKey: number, seq: number, n: number): StateChain | null {
+export function readStateChain(db: WorkspaceDb, runKey: number, seq: number, n: number, kept: (row: StateRow) => boolean = () => false): StateChain | null {
   const inLedger = seq >= 0 ? (db.stmt(LEDGER_DOWN).iterate(runKey, runKey, seq) as IterableIterator<StateRow>) : null;
   const inRunStates = db.stmt(RUN_STATES_DOWN).iterate(runKey, seq, n) as IterableIterator<StateRow>;
   try {
@@ -41,7 +44,8 @@ export function readStateChain(db: WorkspaceDb, runKey: number, seq: number, n: 
         row = b as StateRow;
         b = inRunStates.next().value as StateRow | undefined;
       }
-      if (!isStateDeltaText(row.state)) return { keyframe: row, deltas: deltas.reverse() };
+      if (kept(row)) return { keyframe: row, deltas: deltas.reverse(), kept: true };
+      if (!isStateDeltaText(row.state)) return { keyframe: row, deltas: deltas.reverse(), kept: false };
       deltas.push(row);
     }
     return null;

@@ -28,8 +28,10 @@ function stringList(v: JsonValue | undefined, source: string, what: string): str
   return v as string[];
 }
 
-function applyObject(base: JsonValue, patch: JsonObject, source: string): JsonValue {
-  if (!isJsonObject(base)) throw new StatePatchError(source, 'an object edit meets a value that is not an object');
+function applyObject(target: JsonValue, patch: JsonObject, source: string): JsonValue {
+  if (!isJsonObject(target)) throw new StatePatchError(source, 'an object edit meets a value that is not an object');
+  // A writer's shadow shares deep-frozen values with the user's state (frozen.ts): edit a copy.
+  const base = Object.isFrozen(target) ? withOrder({ ...target }, orderedKeys(target)) : target;
   const edits = patch['o'];
   if (!isJsonObject(edits)) throw new StatePatchError(source, "'o' must be an object");
   const removed = stringList(patch['-'], source, "'-'");
@@ -46,8 +48,9 @@ function applyObject(base: JsonValue, patch: JsonObject, source: string): JsonVa
   return withOrder(base, explicit === undefined ? [...kept, ...added] : stringList(explicit, source, "'k'"));
 }
 
-function applyArray(base: JsonValue, patch: JsonObject, source: string): JsonValue {
-  if (!Array.isArray(base)) throw new StatePatchError(source, 'an array edit meets a value that is not an array');
+function applyArray(target: JsonValue, patch: JsonObject, source: string): JsonValue {
+  if (!Array.isArray(target)) throw new StatePatchError(source, 'an array edit meets a value that is not an array');
+  const base = Object.isFrozen(target) ? target.slice() : target;
   const keep = patch['a'];
   if (typeof keep !== 'number' || !Number.isInteger(keep) || keep < 0 || keep > base.length) {
     throw new StatePatchError(source, `'a' (${String(keep)}) must be a length of at most ${base.length}`);

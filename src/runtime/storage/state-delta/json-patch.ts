@@ -1,5 +1,6 @@
 import { JsonNumber } from '../../json/json-number';
-import { cloneJson, isJsonObject, KEY_ORDER, orderedKeys, type JsonObject, type JsonValue } from '../../json/json-value';
+import { shadowCopy } from './frozen';
+import { isJsonObject, KEY_ORDER, orderedKeys, type JsonObject, type JsonValue } from '../../json/json-value';
 
 /**
  * A structural patch from one JsonValue to the next: what a state delta stores.
@@ -36,28 +37,55 @@ export interface ArrayPatch {
 
 type Ordered = JsonObject & { [KEY_ORDER]?: readonly string[] };
 
+// Module-local copies of imported bindings: under a CommonJS transform (tsx, vitest) every use of
+// an imported name is a getter call, which showed as ~15% of the comparison below.
+const ORDER: typeof KEY_ORDER = KEY_ORDER;
+const OBJECT_PROTO: unknown = Object.prototype;
+const ARRAY_PROTO: unknown = Array.prototype;
+const JN_PROTO: unknown = JsonNumber.prototype;
+
 /**
  * Deep equality of two JsonValues as their text would show it: number lexemes, key order and all.
- * It runs on every item of every list of the state on every save, so it allocates nothing but
- * the two key lists of each object (no symbol-order merge unless an object has a recorded order).
+ * `a` is the writer's copy of the last saved state, `b` the user's current value. It runs on every
+ * item of every list of the state on every save (a transcript of thousands of messages), so it is
+ * written for that: one key list allocated per object compared (the other side is walked with
+ * for-in, which reads V8's enum cache), no symbol-order merge unless an object has a recorded
+ * order, and a user object that is not plain (a Map, a Date) never equals a plain one.
  */
 export function jsonEqual(a: JsonValue, b: JsonValue): boolean {
   if (a === b) return typeof a !== 'number' || a !== 0 || Object.is(a, b);
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  const arrayA = Array.isArray(a);
-  if (arrayA || Array.isArray(b)) {
-    if (!arrayA || !Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i] as JsonValue, b[i] as JsonValue)) return false;
-    return true;
+  // One prototype read each tells arrays, plain objects and JsonNumbers apart (cheaper than
+  // Array.isArray and instanceof on both); anything else on the user's side (a Map, a Date, an
+  // Array subclass) never equals a JSON value.
+  const pa: unknown = Object.getPrototypeOf(a);
+  const pb: unknown = Object.getPrototypeOf(b);
+  if (pb === ARRAY_PROTO) return pa === ARRAY_PROTO && arrayEqual(a as JsonValue[], b as JsonValue[]);
+  if (pb === JN_PROTO) return pa === JN_PROTO && (a as JsonNumber).lexeme === (b as JsonNumber).lexeme;
+  if ((pb !== OBJECT_PROTO && pb !== null) || (pa !== OBJECT_PROTO && pa !== null)) return false;
+  const oa = a as JsonObject;
+  const ob = b as JsonObject;
+  if ((oa as Ordered)[ORDER] !== undefined || (ob as Ordered)[ORDER] !== undefined) return orderedEqual(oa, ob);
+  const ka = Object.keys(oa);
+  let i = 0;
+  // for-in on a plain object lists its own string keys in Object.keys order (a null-prototype or
+  // Object.prototype object inherits no enumerable ones): the order the text is written in.
+  for (const k in ob) {
+    if (k !== ka[i]) return false;
+    const x = oa[k] as JsonValue;
+    const y = ob[k] as JsonValue;
+    if ((x !== y || x === 0) && !jsonEqual(x, y)) return false;
+    i++;
   }
-  if (a instanceof JsonNumber || b instanceof JsonNumber) return a instanceof JsonNumber && b instanceof JsonNumber && a.lexeme === b.lexeme;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  if ((a as Ordered)[KEY_ORDER] !== undefined || (b as Ordered)[KEY_ORDER] !== undefined) return orderedEqual(a as JsonObject, b as JsonObject);
-  for (let i = 0; i < ka.length; i++) {
-    const k = ka[i] as string;
-    if (k !== kb[i] || !jsonEqual((a as JsonObject)[k] as JsonValue, (b as JsonObject)[k] as JsonValue)) return false;
+  return i === ka.length;
+}
+
+function arrayEqual(a: JsonValue[], b: JsonValue[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as JsonValue;
+    const y = b[i] as JsonValue;
+    if ((x !== y || x === 0) && !jsonEqual(x, y)) return false;
   }
   return true;
 }
@@ -65,6 +93,7 @@ export function jsonEqual(a: JsonValue, b: JsonValue): boolean {
 function orderedEqual(a: JsonObject, b: JsonObject): boolean {
   const ka = orderedKeys(a);
   const kb = orderedKeys(b);
+  if (ka.length !== kb.length) return false;
   for (let i = 0; i < ka.length; i++) {
     const k = ka[i] as string;
     if (k !== kb[i] || !jsonEqual(a[k] as JsonValue, b[k] as JsonValue)) return false;
@@ -74,15 +103,16 @@ function orderedEqual(a: JsonObject, b: JsonObject): boolean {
 
 /**
  * The patch that turns `prev` into `next`, or null when they are equal. The patch holds copies
- * of `next`'s parts (checked as JSON as they are copied), never references into it, so the caller
- * may keep applying it to its own copy of `prev` while the user goes on mutating `next`.
+ * of `next`'s parts (checked as JSON as they are copied), never references into it but to its
+ * deep-frozen parts (which cannot change), so the caller may keep applying it to its own copy of
+ * `prev` while the user goes on mutating `next`.
  */
 export function diffJson(prev: JsonValue, next: JsonValue): JsonPatch | null {
   // One walk: each object level says whether anything under it changed, and array items (the
   // long lists: a transcript) are compared with the allocation-free jsonEqual first.
   if (Array.isArray(prev) && Array.isArray(next)) return diffArray(prev, next);
   if (isJsonObject(prev) && isJsonObject(next)) return diffObject(prev, next);
-  return jsonEqual(prev, next) ? null : { '=': cloneJson(next) };
+  return jsonEqual(prev, next) ? null : { '=': shadowCopy(next) };
 }
 
 function diffArray(prev: JsonValue[], next: JsonValue[]): JsonPatch | null {
@@ -91,13 +121,14 @@ function diffArray(prev: JsonValue[], next: JsonValue[]): JsonPatch | null {
   for (let i = 0; i < keep; i++) {
     const p = prev[i] as JsonValue;
     const n = next[i] as JsonValue;
-    if (jsonEqual(p, n)) continue;
-    (edits ??= {})[String(i)] = diffJson(p, n) ?? { '=': cloneJson(n) };
+    // The same object on both sides is a deep-frozen one the shadow shares (see frozen.ts): unchanged.
+    if ((p === n && p !== 0) || jsonEqual(p, n)) continue;
+    (edits ??= {})[String(i)] = diffJson(p, n) ?? { '=': shadowCopy(n) };
   }
   if (!edits && prev.length === next.length) return null;
   const patch: ArrayPatch = { a: keep };
   if (edits) patch.e = edits;
-  if (next.length > keep) patch['+'] = cloneJson(next.slice(keep));
+  if (next.length > keep) patch['+'] = shadowCopy(next.slice(keep));
   return patch;
 }
 
@@ -108,7 +139,7 @@ function diffObject(prev: JsonObject, next: JsonObject): JsonPatch | null {
   let added: string[] | null = null;
   for (const k of after) {
     if (!Object.hasOwn(prev, k)) {
-      (o ??= {})[k] = { '=': cloneJson(next[k] as JsonValue) };
+      (o ??= {})[k] = { '=': shadowCopy(next[k] as JsonValue) };
       (added ??= []).push(k);
     } else {
       const sub = diffJson(prev[k] as JsonValue, next[k] as JsonValue);

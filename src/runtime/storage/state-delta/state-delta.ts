@@ -1,9 +1,10 @@
 import { decodeRunState, encodeRunState } from '../../core/codecs';
 import { type RunState } from '../../core/models';
-import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from '../../json/json-value';
+import { isJsonObject, type JsonObject, type JsonValue } from '../../json/json-value';
 import { parseJson } from '../../json/parse';
 import { pyJsonDumps } from '../../json/py-dumps';
 import { applyJsonPatch, StatePatchError } from './apply-patch';
+import { shadowCopy } from './frozen';
 import { diffJson, type JsonPatch } from './json-patch';
 
 /**
@@ -100,7 +101,7 @@ export class StateDeltaTracker<K> {
 
   /** After writing `run` in full (`bytes` long, spilled values included). */
   keyframeSaved(key: K, run: RunState, bytes: number): void {
-    this.runs.set(key, { shadow: cloneJson(encodeRunState(run)), keyframeBytes: bytes, deltaBytes: 0, saves: 0 });
+    this.runs.set(key, { shadow: shadowCopy(encodeRunState(run)), keyframeBytes: bytes, deltaBytes: 0, saves: 0 });
   }
 
   forget(key?: K): void {
