@@ -29,7 +29,11 @@ export type RuntimeErrorCode =
   | 'PYTHON_STORE_INVALID'
   | 'STORE_ERROR'
   | 'LEASE_LOST'
-  | 'RUN_REQUEST_TIMEOUT';
+  | 'RUN_REQUEST_TIMEOUT'
+  /** A delete refused: the run is not finished, a live process holds it, or it has children. */
+  | 'RUN_NOT_DELETABLE'
+  /** The run was deleted: only its tombstone (who, when, final head hash) is left. */
+  | 'RUN_DELETED';
 
 export class RuntimeError extends Error {
   readonly code: RuntimeErrorCode;
