@@ -33,7 +33,11 @@ export type RuntimeErrorCode =
   | 'WORKER_ID_IN_USE'
   | 'COPY_TARGET_NOT_EMPTY'
   | 'COPY_SOURCE_DAMAGED'
-  | 'COPY_MISMATCH';
+  | 'COPY_MISMATCH'
+  /** A delete refused: the run is not finished, a live process holds it, or it has children. */
+  | 'RUN_NOT_DELETABLE'
+  /** The run was deleted: only its tombstone (who, when, final head hash) is left. */
+  | 'RUN_DELETED';
 
 export class RuntimeError extends Error {
   readonly code: RuntimeErrorCode;

@@ -55,6 +55,11 @@ export function control(ctx: ServiceContext): ControlCapability {
 
 export async function loadRunOr404(s: ReadSession, runId: string): Promise<RunState> {
   const run = await s.loadRun(runId);
+  // A deep link to a deleted run says so, and what is left of it, rather than "no run".
+  const tomb = run ? null : (s.capabilities.control?.ws.archive.tombstone(runId) ?? null);
+  if (tomb) {
+    throw new StudioError('RUN_DELETED', `Run ${runId} (${tomb.workflowId}) was deleted by ${tomb.deletedBy} at ${tomb.deletedAt}. Its tombstone keeps ${tomb.recordCount} records' final head hash ${tomb.headHash ?? '(none)'}.`, { runId, tombstone: tomb });
+  }
   if (!run) throw new StudioError('NOT_FOUND', `No run ${runId} in ${s.info.name}. It may belong to another workspace, or have been deleted.`, { runId });
   return run;
 }
@@ -67,6 +72,7 @@ export function factsOf(s: ReadSession, row: RunIndexRow | null, run: RunState):
     ledgerCount: row?.ledgerCount ?? 0,
     paused,
     stop: s.stopOf ? s.stopOf(run) : runStopOf(run, { paused, recorded: null, driving: false }),
+    archived: row?.archivedAt ? { at: row.archivedAt, by: row.archivedBy ?? '' } : null,
     forkedFrom: row?.forkedFromRunId ? { runId: row.forkedFromRunId, seq: row.forkedFromSeq, headHash: row.forkedFromHeadHash, snapshotId: null } : null,
   };
 }

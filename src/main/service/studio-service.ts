@@ -16,6 +16,7 @@ import { JobRunner } from './jobs/job-runner';
 import { checkArtifacts, listArtifacts, readArtifact } from './ops/artifact-ops';
 import { getJob, ledgerPage, ledgerRecord, stateAt, stateDiff, verifyLedger } from './ops/ledger-ops';
 import { answerPrompt, listPrompts, promptOf } from './ops/prompt-ops';
+import { bulkRuns } from './ops/run-archive-ops';
 import { cancelRun, continueRun, fastForward, forkRun, getRun, pauseRun, queryRuns, resumeEvent, runVisits, setBreakpoint, startRun, stepRun } from './ops/run-ops';
 import { getSettings, testLlm, updateSettings } from './ops/settings-ops';
 import { createSnapshot, deleteSnapshot, listSnapshots, previewRestore, restoreSnapshot, updateSnapshot } from './ops/snapshot-ops';
@@ -70,6 +71,7 @@ const HANDLERS: Handlers = {
   'runs.pause': pauseRun,
   'runs.setBreakpoint': setBreakpoint,
   'runs.cancel': cancelRun,
+  'runs.bulk': bulkRuns,
   'runs.resumeEvent': resumeEvent,
   'runs.fastForward': fastForward,
   'runs.fork': forkRun,

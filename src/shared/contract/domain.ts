@@ -105,7 +105,39 @@ export interface RunSummary {
   forkedFrom: ForkOrigin | null;
   /** Why the run stands still, as its driver last stated; null while it is being driven. */
   stop: RunStop | null;
+  /** Who started it (the runs table's actor column); absent where the source does not say. */
+  actorId?: string | null;
+  /** Set while the run is archived: left out of the default list, all its data kept. */
+  archived?: ArchiveMark | null;
+  /** Set for a deleted run: the row is its tombstone, and no data of it is left to open. */
+  deleted?: RunTombstoneInfo | null;
 }
+
+export interface ArchiveMark {
+  at: string;
+  by: string;
+}
+
+/** What a delete leaves: who, when, and the chain head the run ended on (to match against an export). */
+export interface RunTombstoneInfo {
+  deletedAt: string;
+  deletedBy: string;
+  recordCount: number;
+  headHash: string | null;
+  /** When the run itself last changed, before it was deleted. */
+  lastUpdatedAt: string;
+}
+
+/** What a bulk action does to each run it is given. */
+export type BulkRunAction = 'cancel' | 'retry' | 'archive' | 'unarchive' | 'delete';
+
+/**
+ * One run's outcome in a bulk action. A bulk action never stops at the first failure: each run
+ * is tried and reported, with the stable error code and the message of the one that failed.
+ */
+export type BulkRunResult =
+  | { runId: string; ok: true; action: BulkRunAction; summary: RunSummary | null; newRunId: string | null }
+  | { runId: string; ok: false; action: BulkRunAction; code: string; message: string };
 
 export interface RunDetail extends RunSummary {
   waiting: WaitInfo | null;

@@ -21,6 +21,13 @@ export type StudioErrorCode =
    * run another live process holds stays RUN_LOCKED.
    */
   | 'RUN_NOT_WAITING'
+  /** A run was deleted: only its tombstone is left (details.tombstone: who, when, final head hash). */
+  | 'RUN_DELETED'
+  /** A bulk cancel or archive met a run in the wrong state (already finished, still going): nothing was done to it. */
+  | 'RUN_FINISHED'
+  | 'RUN_NOT_FINISHED'
+  /** A delete refused: the run is not finished, a live process holds it, or it has children. */
+  | 'RUN_NOT_DELETABLE'
   | (string & {});
 
 export interface StudioErrorData {

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import {
   type ActorName,
+  type BulkRunResult,
   type ArtifactChunk,
   type ArtifactIntegrity,
   type ArtifactInfo,
@@ -63,8 +64,17 @@ export const requestSchemas = {
       limit: z.number().int().min(1).max(1000).default(200),
       topLevelOnly: z.boolean().default(false),
       parentRunId: id.nullish(),
+      /** Archived runs: left out (the default list), the only ones (`archived:yes`), or both. */
+      archived: z.enum(['exclude', 'only', 'include']).default('exclude'),
+      /** Tombstones of deleted runs: left out, the only ones (`status:deleted`), or listed among the runs. */
+      deleted: z.enum(['exclude', 'only', 'include']).default('exclude'),
     })
     .strict(),
+  /**
+   * One action on many runs (the runs table's selection). Each run is tried on its own; the
+   * answer says, run by run, what happened or why not. At most 500 runs a request.
+   */
+  'runs.bulk': z.object({ action: z.enum(['cancel', 'retry', 'archive', 'unarchive', 'delete']), runIds: z.array(id).min(1).max(500) }).strict(),
   'runs.get': z.object({ runId: id }).strict(),
   'runs.visits': z.object({ runId: id }).strict(),
   'runs.start': z
@@ -182,6 +192,7 @@ export interface ResponseMap {
   'runs.pause': RunDetail;
   'runs.setBreakpoint': RunDetail;
   'runs.cancel': RunSummary[];
+  'runs.bulk': BulkRunResult[];
   'runs.resumeEvent': RunDetail;
   'runs.fastForward': RunDetail;
   'ledger.page': LedgerPage;

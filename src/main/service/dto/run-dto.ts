@@ -1,5 +1,5 @@
 import { encodeRunState, pyJsonDumps, type RunState, type WaitState } from '../../../runtime/index';
-import { type ForkOrigin, type RunDetail, type RunSummary, type WaitInfo } from '../../../shared/contract/domain';
+import { type ArchiveMark, type ForkOrigin, type RunDetail, type RunSummary, type WaitInfo } from '../../../shared/contract/domain';
 import { type RunStop } from '../../../shared/contract/run-stop';
 
 /** What the runs list needs beyond the state: counts and origin, from the store's index. */
@@ -9,6 +9,7 @@ export interface RunListFacts {
   paused: boolean;
   forkedFrom: ForkOrigin | null;
   stop: RunStop | null;
+  archived?: ArchiveMark | null;
 }
 
 export function waitLabel(w: WaitState | null): string | null {
@@ -56,6 +57,9 @@ export function toRunSummary(run: RunState, facts: RunListFacts): RunSummary {
     paused: facts.paused,
     forkedFrom: facts.forkedFrom,
     stop: facts.stop,
+    actorId: run.actorId,
+    archived: facts.archived ?? null,
+    deleted: null,
   };
 }
 

@@ -4,6 +4,7 @@ import { StudioError } from '../../../shared/contract/errors';
 import { type Request, type ResponseMap } from '../../../shared/contract/operations';
 import { toRunSummary } from '../dto/run-dto';
 import { actOrAsk, assertNotHeldElsewhere } from '../run-requests/act-or-ask';
+import { tombstoneSummary } from '../dto/tombstone-dto';
 import { asLostRace, lostRace, type RaceAction } from './lost-race';
 import { control, detailOf, factsOf, loadRunOr404, session, type ServiceContext } from '../service-context';
 import { type AskCapability, type ControlCapability } from '../sessions/session-capabilities';
@@ -27,6 +28,10 @@ export const queryRuns: Handler<'runs.query'> = async (ctx, req) => {
   const { items, total } = await s.queryRuns(req);
   const out: RunSummary[] = [];
   for (const row of items) {
+    if (row.tombstone) {
+      out.push(tombstoneSummary(row.tombstone));
+      continue;
+    }
     const run = await s.loadRun(row.runId);
     if (run) out.push(toRunSummary(run, factsOf(s, row, run)));
   }

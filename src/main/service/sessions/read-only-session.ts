@@ -96,6 +96,10 @@ export abstract class ReadOnlySession implements ReadSession {
       parentRunId: r.parentRunId,
       createdAt: r.createdAt,
       updatedAt: r.updatedAt,
+      // A Python folder or bundle is opened for audit: nothing in it is archived or deleted.
+      archivedAt: null,
+      archivedBy: null,
+      tombstone: null,
       forkedFromRunId: null,
       forkedFromSeq: null,
       forkedFromHeadHash: null,

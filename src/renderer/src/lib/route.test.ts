@@ -15,3 +15,13 @@ describe('route', () => {
     expect(parseRoute('#/nonsense')).toEqual({ view: 'run', runId: null, seq: null });
   });
 });
+
+describe('route with a runs filter', () => {
+  it('keeps the filter beside a run and a record, and beside any view', () => {
+    const r = { view: 'run' as const, runId: 'r1', seq: 12, q: 'status:waiting workflow:x' };
+    expect(formatRoute(r)).toBe('#/run/r1/12?q=status%3Awaiting+workflow%3Ax');
+    expect(parseRoute(formatRoute(r))).toEqual(r);
+    expect(parseRoute('#/inbox?q=archived%3Ayes')).toEqual({ view: 'inbox', q: 'archived:yes' });
+    expect(parseRoute(formatRoute({ view: 'run', runId: null, seq: null, q: 'a b' }))).toEqual({ view: 'run', runId: null, seq: null, q: 'a b' });
+  });
+});

@@ -5,7 +5,7 @@
 export type ShortcutAction =
   | 'help' | 'search' | 'step' | 'continue' | 'pause' | 'next-record' | 'prev-record' | 'newest-record'
   | 'verify' | 'bookmark' | 'fork' | 'view-run' | 'view-inbox' | 'view-artifacts' | 'view-snapshots' | 'view-settings'
-  | 'next-tab' | 'prev-tab' | 'clear';
+  | 'next-tab' | 'prev-tab' | 'clear' | 'answer';
 
 export interface Shortcut {
   key: string;
@@ -18,7 +18,8 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { key: 'j', action: 'next-record', description: 'Next (older) ledger record', group: 'Navigate' },
   { key: 'k', action: 'prev-record', description: 'Previous (newer) ledger record', group: 'Navigate' },
   { key: 'g', action: 'newest-record', description: 'Newest ledger record', group: 'Navigate' },
-  { key: '/', action: 'search', description: 'Search runs', group: 'Navigate' },
+  { key: '/', action: 'search', description: 'Filter runs (status:waiting workflow:… or words)', group: 'Navigate' },
+  { key: 'a', action: 'answer', description: 'Answer the next prompt (in the inbox)', group: 'Navigate' },
   { key: '[', action: 'prev-tab', description: 'Previous inspector tab', group: 'Navigate' },
   { key: ']', action: 'next-tab', description: 'Next inspector tab', group: 'Navigate' },
   { key: '1', action: 'view-run', description: 'Run view', group: 'Navigate' },

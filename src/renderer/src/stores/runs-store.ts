@@ -1,21 +1,22 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { type RunStatus, type RunSummary, type StudioClient, type WaitReason } from '../../../shared/contract';
+import { type BulkRunAction, type BulkRunResult, type RunSummary, type StudioClient } from '../../../shared/contract';
+import { defaultRunFilters, formatRunQuery, parseRunQuery, type RunFilters } from '../lib/run-query';
 import { type Expansion } from '../lib/run-rows';
 import { RUNS_PAGE_SIZE, missingRunPages, newerSummary, patchExpansions, patchRunPages, type RunPages } from '../lib/runs-pages';
 import { type UiStoreApi } from './ui-store';
 
-export type RunSort = 'updated_desc' | 'updated_asc' | 'created_desc' | 'created_asc';
+export { defaultRunFilters, type RunFilters, type RunSort } from '../lib/run-query';
 
-export interface RunFilters {
-  status: RunStatus | null;
-  workflowId: string | null;
-  waitReason: WaitReason | null;
-  text: string;
-  sort: RunSort;
+export interface BulkReport {
+  action: BulkRunAction;
+  results: readonly BulkRunResult[];
 }
 
 export interface RunsState {
   filters: RunFilters;
+  /** The filter field's text as typed (may not parse), and what is wrong with it when it does not. */
+  filterText: string;
+  filterHint: string | null;
   /** Number of (top-level, when nested) runs matching the filters; null before the first answer. */
   total: number | null;
   pages: RunPages;
@@ -25,25 +26,41 @@ export interface RunsState {
   error: string | null;
   expansions: readonly Expansion[];
   expanding: readonly string[];
+  /** Runs ticked for a bulk action (ids, so a selection survives paging and refreshes). */
+  selected: ReadonlySet<string>;
+  bulkPending: BulkRunAction | null;
+  /** The outcome of the last bulk action, run by run, until dismissed. */
+  bulkReport: BulkReport | null;
 }
 
 export interface RunsActions {
   setFilters(filters: Partial<RunFilters>): void;
+  /** Reads the filter field: applied when it parses, else kept with a hint and the list left as it was. */
+  setFilterText(text: string): void;
   /** Makes sure top-level rows [first, last] are loaded (called as the list scrolls). */
   ensureRange(first: number, last: number): void;
   refresh(): Promise<void>;
   applyRunChanged(run: RunSummary): void;
   toggleExpanded(runId: string, topIndex: number): Promise<void>;
+  toggleSelected(runId: string): void;
+  setSelected(runIds: Iterable<string>): void;
+  /** Runs the action on every selected run; failed runs stay selected, so they can be retried or looked at. */
+  bulk(action: BulkRunAction): Promise<BulkReport | null>;
+  dismissBulkReport(): void;
 }
 
 export type RunsStore = RunsState & RunsActions;
 export type RunsStoreApi = StoreApi<RunsStore>;
 
-export const defaultRunFilters: RunFilters = { status: null, workflowId: null, waitReason: null, text: '', sort: 'updated_desc' };
-
 /** Children are nested under parents only in the plain list; any filter shows matches flat. */
 export function isNested(f: RunFilters): boolean {
-  return f.status === null && f.workflowId === null && f.waitReason === null && f.text.trim() === '';
+  return f.status === null && !f.deletedOnly && f.workflowId === null && f.waitReason === null && f.archived === 'exclude' && f.text.trim() === '';
+}
+
+/** Tombstones are listed among the runs, except under a filter a tombstone cannot match. */
+function deletedMode(f: RunFilters): 'exclude' | 'only' | 'include' {
+  if (f.deletedOnly) return 'only';
+  return f.status !== null || f.waitReason !== null || f.archived === 'only' ? 'exclude' : 'include';
 }
 
 /**
@@ -53,6 +70,8 @@ export function isNested(f: RunFilters): boolean {
 export function stillMatches(f: RunFilters, run: RunSummary): boolean {
   if (f.status !== null && run.status !== f.status) return false;
   if (f.workflowId !== null && run.workflowId !== f.workflowId) return false;
+  if (f.archived === 'exclude' && run.archived) return false;
+  if (f.archived === 'only' && !run.archived) return false;
   return f.waitReason === null || (run.status === 'waiting' && run.waitReason === f.waitReason);
 }
 
@@ -74,6 +93,7 @@ export function createRunsStore(client: StudioClient, ui: UiStoreApi, opts: { re
         const res = await client.invoke('runs.query', {
           status: f.status, workflowId: f.workflowId, waitReason: f.waitReason, text: f.text.trim() || null, sort: f.sort,
           offset: page * RUNS_PAGE_SIZE, limit: RUNS_PAGE_SIZE, topLevelOnly: isNested(f),
+          archived: f.archived, deleted: deletedMode(f),
         });
         if (get().generation !== generation) return;
         const pages = new Map(get().pages);
@@ -99,6 +119,8 @@ export function createRunsStore(client: StudioClient, ui: UiStoreApi, opts: { re
 
     return {
       filters: defaultRunFilters,
+      filterText: '',
+      filterHint: null,
       total: null,
       pages: new Map(),
       generation: 0,
@@ -106,11 +128,29 @@ export function createRunsStore(client: StudioClient, ui: UiStoreApi, opts: { re
       error: null,
       expansions: [],
       expanding: [],
+      selected: new Set(),
+      bulkPending: null,
+      bulkReport: null,
 
       setFilters: (partial) => {
         const generation = get().generation + 1;
-        set({ filters: { ...get().filters, ...partial }, generation, pages: new Map(), total: null, loading: true, expansions: [] });
+        const filters = { ...get().filters, ...partial };
+        set({ filters, filterText: formatRunQuery(filters), filterHint: null, generation, pages: new Map(), total: null, loading: true, expansions: [] });
         void loadPage(0, generation);
+      },
+
+      setFilterText: (text) => {
+        const parsed = parseRunQuery(text);
+        if (!parsed.ok) {
+          set({ filterText: text, filterHint: parsed.hint });
+          return;
+        }
+        if (formatRunQuery(parsed.filters) === formatRunQuery(get().filters)) {
+          set({ filterText: text, filterHint: null });
+          return;
+        }
+        get().setFilters(parsed.filters);
+        set({ filterText: text });
       },
 
       ensureRange: (first, last) => {
@@ -156,14 +196,48 @@ export function createRunsStore(client: StudioClient, ui: UiStoreApi, opts: { re
           set({ expanding: get().expanding.filter((id) => id !== runId) });
         }
       },
+
+      toggleSelected: (runId) => {
+        const selected = new Set(get().selected);
+        if (!selected.delete(runId)) selected.add(runId);
+        set({ selected });
+      },
+
+      setSelected: (runIds) => set({ selected: new Set(runIds) }),
+
+      bulk: async (action) => {
+        const runIds = [...get().selected];
+        if (runIds.length === 0 || get().bulkPending) return null;
+        set({ bulkPending: action });
+        try {
+          const results = await client.invoke('runs.bulk', { action, runIds });
+          const report: BulkReport = { action, results };
+          set({ bulkReport: report, selected: new Set(results.filter((r) => !r.ok).map((r) => r.runId)) });
+          for (const r of results) if (r.ok && r.summary && !r.summary.deleted) get().applyRunChanged(r.summary);
+          await get().refresh();
+          return report;
+        } catch (err) {
+          ui.getState().reportError(err, `Could not ${action} the selected runs`);
+          return null;
+        } finally {
+          set({ bulkPending: null });
+        }
+      },
+
+      dismissBulkReport: () => set({ bulkReport: null }),
     };
   });
 }
 
 export const selectRunFilters = (s: RunsStore) => s.filters;
+export const selectFilterText = (s: RunsStore) => s.filterText;
+export const selectFilterHint = (s: RunsStore) => s.filterHint;
 export const selectRunsTotal = (s: RunsStore) => s.total;
 export const selectRunPages = (s: RunsStore) => s.pages;
 export const selectExpansions = (s: RunsStore) => s.expansions;
 export const selectExpanding = (s: RunsStore) => s.expanding;
 export const selectRunsLoading = (s: RunsStore) => s.loading;
 export const selectRunsError = (s: RunsStore) => s.error;
+export const selectSelectedRuns = (s: RunsStore) => s.selected;
+export const selectBulkPending = (s: RunsStore) => s.bulkPending;
+export const selectBulkReport = (s: RunsStore) => s.bulkReport;

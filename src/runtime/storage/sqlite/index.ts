@@ -26,3 +26,4 @@ export {
   WorkspaceTooNewError,
 } from './workspace-errors';
 export { RunIndex, type RunIndexQuery, type RunIndexRow } from './run-index';
+export { RunArchive, RunDeletedError, RunNotDeletableError, type RunTombstone } from './run-archive';

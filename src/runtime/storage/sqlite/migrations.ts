@@ -5,6 +5,7 @@ import { ledgerFieldsAsView } from './schema-v3';
 import { statesAsDeltas } from './schema-v4';
 import { runRequestsTable } from './schema-v5';
 import { recordTracesTable } from './schema-v6';
+import { runArchiveAndTombstones } from './schema-v7';
 import { type SqliteDatabase } from './workspace-db';
 
 /**
@@ -49,6 +50,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 6,
     name: 'record_traces: the OpenTelemetry trace and span id of each traced ledger record',
     up: recordTracesTable,
+  },
+  {
+    version: 7,
+    name: 'archived runs and run_tombstones: a deleted run leaves who, when and its final head hash',
+    up: runArchiveAndTombstones,
   },
 ];
 

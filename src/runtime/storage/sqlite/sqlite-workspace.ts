@@ -8,6 +8,7 @@ import { Checkpoints, type CheckpointCursor, type CheckpointInfo } from './check
 import { forkRun } from './fork-run';
 import { appliedMigrations, type AppliedMigration } from './migrations';
 import { openWorkspaceDb, type OpenWorkspaceDbOptions } from './open-workspace-db';
+import { RunArchive } from './run-archive';
 import { RunKeys } from './run-keys';
 import { RunLeases, type LeaseHolder } from './run-leases';
 import { SqliteArtifactStore } from './sqlite-artifact-store';
@@ -72,6 +73,8 @@ export class SqliteWorkspace {
   readonly snapshots: SqliteSnapshotStore;
   /** Paged, filtered listing for the Studio's runs list. */
   readonly runIndex: RunIndex;
+  /** Archive and delete (with a tombstone) of finished runs. */
+  readonly archive: RunArchive;
   /** Signed checkpoints of each run's chain head (src/runtime/provenance; give it to a LedgerSigner). */
   readonly chainCheckpoints: SqliteChainCheckpointStore;
   /** Actor keys: public keys, and our own private keys sealed by a protector (give it to a ProtectedKeyStore). */
@@ -105,6 +108,7 @@ export class SqliteWorkspace {
     this.artifacts = new SqliteArtifactStore(db, this.clock);
     this.snapshots = new SqliteSnapshotStore(db, this.clock);
     this.runIndex = new RunIndex(db);
+    this.archive = new RunArchive({ db, keys: this.keys, holder: (runId) => this.leases.holder(runId), forgetRun: () => this.writer.forget() });
     this.requests = new SqliteRunRequests(db);
     this.chainCheckpoints = new WorkspaceCheckpointStore(db);
     this.actorKeys = new WorkspaceKeyRecordStore(db);

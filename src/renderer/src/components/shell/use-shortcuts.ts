@@ -3,6 +3,7 @@ import { isTypingTarget, matchShortcut, type ShortcutAction } from '../../lib/sh
 import { type StudioStores } from '../../stores/studio-stores';
 import { type InspectorTab } from '../../stores/ui-store';
 import { useStores } from '../../stores/stores-context';
+import { firstAnswerControl, focusSoon } from './focus-next';
 
 export const INSPECTOR_TABS: readonly InspectorTab[] = ['record', 'state', 'snapshots', 'artifacts', 'provenance'];
 
@@ -34,6 +35,14 @@ function run(action: ShortcutAction, s: StudioStores): void {
     case 'next-tab': return tabStep(1);
     case 'prev-tab': return tabStep(-1);
     case 'clear': return view.select(null);
+    case 'answer': {
+      // A prompt already on screen (the run view shows its run's) is answered there; else the inbox's first.
+      const here = firstAnswerControl();
+      if (here) return here.focus();
+      ui.setView('inbox');
+      (document.activeElement as HTMLElement | null)?.blur();
+      return focusSoon(firstAnswerControl);
+    }
   }
 }
 

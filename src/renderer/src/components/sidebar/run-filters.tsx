@@ -1,72 +1,81 @@
 import { useEffect, useRef, useState } from 'react';
-import { type RunStatus, type WaitReason } from '../../../../shared/contract';
-import { selectRunFilters, type RunSort } from '../../stores/runs-store';
+import { selectFilterHint, selectFilterText } from '../../stores/runs-store';
 import { selectSearchFocusTick } from '../../stores/ui-store';
-import { selectWorkflows } from '../../stores/workspace-store';
-import { useRuns, useStores, useUi, useWorkspace } from '../../stores/stores-context';
+import { useRuns, useStores, useUi } from '../../stores/stores-context';
 
-const STATUSES: RunStatus[] = ['running', 'waiting', 'completed', 'failed', 'cancelled'];
-const REASONS: WaitReason[] = ['user', 'event', 'until', 'job', 'subworkflow'];
-const SORTS: Array<[RunSort, string]> = [
-  ['updated_desc', 'Recently updated'],
-  ['updated_asc', 'Least recently updated'],
-  ['created_desc', 'Newest'],
-  ['created_asc', 'Oldest'],
+const QUICK: Array<[string, string]> = [
+  ['status:waiting', 'Waiting'],
+  ['status:failed', 'Failed'],
+  ['archived:yes', 'Archived'],
+  ['status:deleted', 'Deleted'],
 ];
 
-/** Search, filters and sort of the runs list. Typing is debounced so a query per key is not sent. */
+/**
+ * The runs filter: one field that reads `status:waiting workflow:x wait:user archived:yes
+ * sort:created` and plain words (searched for in ids, workflows and saved state). It is kept in
+ * the URL. Typing is debounced so a query per key is not sent; a key it does not know is a hint
+ * under the field, and the list stays as it was.
+ */
 export function RunFilters() {
   const { runs } = useStores();
-  const filters = useRuns(selectRunFilters);
-  const workflows = useWorkspace(selectWorkflows);
+  const stored = useRuns(selectFilterText);
+  const hint = useRuns(selectFilterHint);
   const focusTick = useUi(selectSearchFocusTick);
-  const [text, setText] = useState(filters.text);
+  const [text, setText] = useState(stored);
   const input = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     if (focusTick > 0) input.current?.focus();
   }, [focusTick]);
 
+  // Filters set elsewhere (a workflow clicked, a pasted link, the back button) show here.
+  useEffect(() => setText(stored), [stored]);
+
   useEffect(() => {
-    if (text === runs.getState().filters.text) return;
-    const t = setTimeout(() => runs.getState().setFilters({ text }), 200);
+    if (text === runs.getState().filterText) return;
+    const t = setTimeout(() => runs.getState().setFilterText(text), 250);
     return () => clearTimeout(t);
   }, [text, runs]);
 
-  const set = runs.getState().setFilters;
+  const toggle = (token: string) => {
+    const has = text.split(/\s+/).includes(token);
+    const next = has ? text.split(/\s+/).filter((w) => w !== token).join(' ') : `${text.trim()} ${token}`.trim();
+    setText(next);
+    runs.getState().setFilterText(next);
+  };
   return (
     <div className="run-filters">
       <div className="search">
         <input
           ref={input}
-          className="input"
+          className={`input${hint ? ' invalid' : ''}`}
           type="search"
-          placeholder="Search runs: id, node, prompt…"
+          placeholder="Filter: status:waiting workflow:… or words"
           aria-label="Search runs"
+          aria-describedby="run-filter-hint"
+          aria-invalid={hint ? true : undefined}
+          spellCheck={false}
           value={text}
           onChange={(e) => setText(e.target.value)}
-          onKeyDown={(e) => e.key === 'Escape' && (e.currentTarget.blur(), setText(''))}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') {
+              e.currentTarget.blur();
+              setText('');
+            }
+            if (e.key === 'Enter') runs.getState().setFilterText(text);
+          }}
         />
         <kbd className="search-kbd" aria-hidden="true">/</kbd>
       </div>
-      <div className="filter-row">
-        <select className="select" aria-label="Filter by status" value={filters.status ?? ''} onChange={(e) => set({ status: (e.target.value || null) as RunStatus | null })}>
-          <option value="">Any status</option>
-          {STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
-        </select>
-        <select className="select" aria-label="Filter by workflow" value={filters.workflowId ?? ''} onChange={(e) => set({ workflowId: e.target.value || null })}>
-          <option value="">Any workflow</option>
-          {workflows.map((w) => <option key={w.workflowId} value={w.workflowId}>{w.workflowId}</option>)}
-        </select>
+      <div id="run-filter-hint" className={hint ? 'field-error filter-hint' : 'filter-hint faint'} role={hint ? 'alert' : undefined} data-testid="run-filter-hint">
+        {hint ?? 'status: workflow: wait: archived: sort: or words'}
       </div>
-      <div className="filter-row">
-        <select className="select" aria-label="Filter by wait reason" value={filters.waitReason ?? ''} onChange={(e) => set({ waitReason: (e.target.value || null) as WaitReason | null })}>
-          <option value="">Any wait</option>
-          {REASONS.map((r) => <option key={r} value={r}>waiting: {r}</option>)}
-        </select>
-        <select className="select" aria-label="Sort runs" value={filters.sort} onChange={(e) => set({ sort: e.target.value as RunSort })}>
-          {SORTS.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
-        </select>
+      <div className="quick-filters" role="group" aria-label="Quick filters">
+        {QUICK.map(([token, label]) => (
+          <button key={token} type="button" className="chip" aria-pressed={text.split(/\s+/).includes(token)} onClick={() => toggle(token)}>
+            {label}
+          </button>
+        ))}
       </div>
     </div>
   );

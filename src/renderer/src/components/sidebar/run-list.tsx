@@ -4,8 +4,10 @@ import { formatCount } from '../../lib/format';
 import { rowAt, rowCount } from '../../lib/run-rows';
 import { runAt } from '../../lib/runs-pages';
 import { selectRunId } from '../../stores/run-view-store';
+import { selectActorNames } from '../../stores/workspace-store';
 import {
   isNested,
+  selectSelectedRuns,
   selectExpanding,
   selectExpansions,
   selectRunFilters,
@@ -13,14 +15,17 @@ import {
   selectRunsError,
   selectRunsTotal,
 } from '../../stores/runs-store';
-import { useRunView, useRuns, useStores } from '../../stores/stores-context';
+import { useRunView, useRuns, useStores, useWorkspace } from '../../stores/stores-context';
+import { RunBulkBar } from './run-bulk-bar';
 import { RunRow } from './run-row';
+import { RunTableHeader } from './run-table-header';
 
-const ROW_HEIGHT = 44;
+const ROW_HEIGHT = 32;
 
 /**
- * The runs list, virtualised: only rows in view exist in the DOM, and only their pages are
- * fetched, so 100,000 runs scroll like 100. Arrow keys move the selection.
+ * The runs table, virtualised: only rows in view exist in the DOM, and only their pages are
+ * fetched, so 100,000 runs scroll like 100. Arrow keys move the open run; Space ticks it for a
+ * bulk action.
  */
 export function RunList() {
   const stores = useStores();
@@ -31,6 +36,8 @@ export function RunList() {
   const filters = useRuns(selectRunFilters);
   const error = useRuns(selectRunsError);
   const selected = useRunView(selectRunId);
+  const checked = useRuns(selectSelectedRuns);
+  const actorNames = useWorkspace(selectActorNames);
   const scroller = useRef<HTMLDivElement>(null);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
@@ -65,7 +72,14 @@ export function RunList() {
     return ref.kind === 'child' ? ref.child.runId : (runAt(pages, ref.topIndex)?.runId ?? null);
   };
 
+  const check = useCallback((runId: string) => stores.runs.getState().toggleSelected(runId), [stores]);
+
   const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === ' ' && e.target === e.currentTarget && selected) {
+      e.preventDefault();
+      check(selected);
+      return;
+    }
     if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
     e.preventDefault();
     // The selected run is looked for among the rows in view only: a 100,000-row scan per key is not free.
@@ -82,7 +96,9 @@ export function RunList() {
         <h2 className="section-title">Runs</h2>
         <span className="faint count" aria-live="polite">{total === null ? '…' : formatCount(total)}{isNested(filters) ? ' top-level' : ' matching'}</span>
       </div>
-      <div ref={scroller} className="run-list" data-testid="run-list" role="list" aria-label="Runs list (arrow keys move)" tabIndex={0} onKeyDown={onKeyDown}>
+      <RunBulkBar />
+      <RunTableHeader />
+      <div ref={scroller} className="run-list" data-testid="run-list" role="list" aria-label="Runs (arrow keys move, Space selects)" tabIndex={0} onKeyDown={onKeyDown}>
         {error && total === null ? <div className="empty"><strong>Runs could not load</strong>{error}</div> : null}
         {total === 0 ? (
           <div className="empty">
@@ -103,6 +119,9 @@ export function RunList() {
                   child={child}
                   now={now}
                   selected={id !== null && id === selected}
+                  checked={id !== null && checked.has(id)}
+                  actorName={(run?.deleted ? actorNames.get(run.deleted.deletedBy) : run?.actorId ? actorNames.get(run.actorId) : undefined) ?? null}
+                  onCheck={check}
                   expanded={run !== null && expansions.some((e) => e.parentRunId === run.runId)}
                   expanding={run !== null && expanding.includes(run.runId)}
                   onOpen={open}

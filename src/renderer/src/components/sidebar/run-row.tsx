@@ -1,22 +1,39 @@
 import { memo } from 'react';
 import { type RunSummary } from '../../../../shared/contract';
-import { formatRelative, shortId } from '../../lib/format';
+import { formatRelative, formatTimestamp, shortId } from '../../lib/format';
 import { type ChildRow } from '../../lib/run-rows';
 import { StatusBadge } from '../common/status-badge';
+
+/**
+ * How long ago a past instant was. The list's clock ticks every 30 s, so a run saved since the
+ * last tick is newer than "now": that is "just now", never "in a few s".
+ */
+function formatAgo(iso: string, now: number): string {
+  const t = Date.parse(iso);
+  return formatRelative(iso, Number.isNaN(t) ? now : Math.max(now, t));
+}
 
 interface RunRowProps {
   run: RunSummary | null;
   child: ChildRow | null;
   selected: boolean;
+  checked: boolean;
   expanded: boolean;
   expanding: boolean;
   now: number;
+  actorName: string | null;
   onOpen(runId: string): void;
   onToggle(): void;
+  onCheck(runId: string): void;
 }
 
-/** One run in the list: status, workflow, where it is, how long ago; children indented. */
-export const RunRow = memo(function RunRow({ run, child, selected, expanded, expanding, now, onOpen, onToggle }: RunRowProps) {
+/**
+ * One run in the runs table: status, workflow, current node, wait, records, updated, actor (the
+ * columns the pane has room for: see sidebar.css). Children sit indented under their parent; a
+ * deleted run is its tombstone, struck through.
+ */
+export const RunRow = memo(function RunRow(p: RunRowProps) {
+  const { run, child } = p;
   if (!run && !child) {
     return (
       <div className="run-row loading" aria-hidden="true">
@@ -28,31 +45,41 @@ export const RunRow = memo(function RunRow({ run, child, selected, expanded, exp
   const runId = run?.runId ?? child!.runId;
   const status = run?.status ?? child!.status;
   const workflowId = run?.workflowId ?? child!.workflowId;
-  const where = run ? (run.waitLabel ?? run.currentNode) : 'child run';
-  const label = `Run ${runId}, ${workflowId}, ${status}${run?.paused ? ', paused' : ''}, at ${where}`;
+  const deleted = run?.deleted ?? null;
+  const node = run ? run.currentNode : '';
+  const wait = run?.waitReason ? `${run.waitReason}${run.waitLabel ? `: ${run.waitLabel}` : ''}` : '';
+  const state = deleted ? `deleted by ${p.actorName ?? deleted.deletedBy}` : `${status}${run?.paused ? ', paused' : ''}`;
+  const label = `Run ${runId}, ${workflowId}, ${state}${node ? `, at ${node}` : ''}${run?.archived ? ', archived' : ''}`;
   return (
-    <div className={`run-row${selected ? ' selected' : ''}${child ? ' child' : ''}`} data-testid="run-row" data-run-id={runId} data-status={status}>
+    <div
+      className={`run-row${p.selected ? ' selected' : ''}${child ? ' child' : ''}${deleted ? ' deleted' : ''}${p.checked ? ' checked' : ''}`}
+      data-testid="run-row"
+      data-run-id={runId}
+      data-status={deleted ? 'deleted' : status}
+    >
+      <input type="checkbox" className="row-check" checked={p.checked} aria-label={`Select run ${shortId(runId)} (${workflowId})`} onChange={() => p.onCheck(runId)} />
       {run && run.childCount > 0 ? (
-        <button type="button" className="row-toggle" aria-expanded={expanded} aria-label={`${expanded ? 'Hide' : 'Show'} ${run.childCount} child runs of ${runId}`} onClick={onToggle}>
-          {expanding ? '…' : expanded ? '▾' : '▸'}
+        <button type="button" className="row-toggle" aria-expanded={p.expanded} aria-label={`${p.expanded ? 'Hide' : 'Show'} ${run.childCount} child runs of ${runId}`} onClick={p.onToggle}>
+          {p.expanding ? '…' : p.expanded ? '▾' : '▸'}
         </button>
       ) : (
-        <span className="row-toggle-space" aria-hidden="true">{child ? '↳' : ''}</span>
+        <span className="row-toggle-space" aria-hidden="true">{child ? '↳' : run?.forkedFrom ? '⑂' : ''}</span>
       )}
-      <button type="button" className="run-row-main" aria-label={label} aria-current={selected ? 'true' : undefined} onClick={() => onOpen(runId)}>
-        <span className="run-row-line">
-          <StatusBadge status={status} paused={run?.paused} />
+      <button type="button" className="run-row-main" aria-label={label} aria-current={p.selected ? 'true' : undefined} onClick={() => p.onOpen(runId)}>
+        <span className="col-status">{deleted ? <span className="status deleted">deleted</span> : <StatusBadge status={status} paused={run?.paused} />}</span>
+        <span className="col-workflow" title={`${workflowId} · ${runId}`}>
           <span className="ellipsis run-wf">{workflowId}</span>
           <span className="mono faint run-id">{shortId(runId)}</span>
+          {run?.archived ? <span className="tag">archived</span> : null}
+          {run?.forkedFrom ? <span className="tag" title={`Forked from ${run.forkedFrom.runId}`}>fork</span> : null}
         </span>
-        <span className="run-row-line sub">
-          <span className="ellipsis">
-            {run?.forkedFrom ? <span className="tag" title={`Forked from ${run.forkedFrom.runId}`}>fork</span> : null}{' '}
-            {run?.waitReason ? <span className="faint">{run.waitReason}: </span> : null}
-            {where}
-          </span>
-          {run ? <span className="faint nowrap">{run.ledgerCount.toLocaleString()} rec · {formatRelative(run.updatedAt, now)}</span> : null}
+        <span className="col-node mono ellipsis" title={node}>{child ? 'child run' : node}</span>
+        <span className="col-wait ellipsis" title={wait}>{wait}</span>
+        <span className="col-records num">{run ? run.ledgerCount.toLocaleString() : ''}</span>
+        <span className="col-updated nowrap" title={run ? `${deleted ? 'Deleted' : 'Updated'} ${formatTimestamp(run.updatedAt)}` : undefined}>
+          {run ? formatAgo(run.updatedAt, p.now) : ''}
         </span>
+        <span className="col-actor ellipsis" title={deleted?.deletedBy ?? run?.actorId ?? undefined}>{p.actorName ?? (deleted ? deleted.deletedBy : run?.actorId) ?? '—'}</span>
       </button>
     </div>
   );

@@ -1,8 +1,9 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { checkJsonInput } from '../../lib/prompt-payloads';
 import { selectPendingCommand } from '../../stores/run-control-store';
 import { useControl, useStores } from '../../stores/stores-context';
 import { Modal } from '../common/modal';
+import { focusSoon, runRowButton } from '../shell/focus-next';
 
 /** Starts a run of a workflow with initial vars, paused at its entry node by default (to step it). */
 export function StartRunDialog({ workflowId, onClose }: { workflowId: string | null; onClose(): void }) {
@@ -10,11 +11,14 @@ export function StartRunDialog({ workflowId, onClose }: { workflowId: string | n
   const pending = useControl(selectPendingCommand);
   const [vars, setVars] = useState('{}');
   const [paused, setPaused] = useState(true);
+  const started = useRef<string | null>(null);
   const error = vars.trim() === '' ? null : checkJsonInput(vars, 'initial vars');
   const submit = async () => {
     if (!workflowId || error) return;
     const detail = await control.getState().start(workflowId, vars.trim() || null, paused);
-    if (detail) onClose();
+    if (!detail) return;
+    started.current = detail.runId;
+    onClose();
   };
   return (
     <Modal
@@ -22,6 +26,13 @@ export function StartRunDialog({ workflowId, onClose }: { workflowId: string | n
       onOpenChange={(o) => !o && onClose()}
       title={`Start ${workflowId ?? ''}`}
       description="The run is saved to the workspace and appears in the runs list."
+      onCloseAutoFocus={(e) => {
+        // Started: the next action is on the new run (its row: Enter opens it, s steps it), not on ▶ Start.
+        const runId = started.current;
+        if (!runId) return;
+        e.preventDefault();
+        focusSoon(() => runRowButton(runId));
+      }}
       footer={
         <>
           <button type="button" className="btn" onClick={onClose}>Cancel</button>

@@ -1,0 +1,78 @@
+import { formatIsoTimestamp, RuntimeError, systemClock } from '../../../runtime/index';
+import { type BulkRunAction, type BulkRunResult, type RunSummary } from '../../../shared/contract/domain';
+import { StudioError } from '../../../shared/contract/errors';
+import { type Request, type ResponseMap } from '../../../shared/contract/operations';
+import { control, loadRunOr404, summaryOf, type ServiceContext } from '../service-context';
+import { tombstoneSummary } from '../dto/tombstone-dto';
+import { cancelRun } from './run-ops';
+
+const FINISHED = new Set(['completed', 'failed', 'cancelled']);
+const now = (): string => formatIsoTimestamp(systemClock.nowMicros());
+
+type One = (ctx: ServiceContext, runId: string) => Promise<{ summary: RunSummary | null; newRunId: string | null }>;
+
+/** Cancel a run still going (and its children); a finished run is reported, not touched. */
+const cancelOne: One = async (ctx, runId) => {
+  const run = await loadRunOr404(control(ctx), runId);
+  if (FINISHED.has(run.status)) throw new StudioError('RUN_FINISHED', `Run ${runId} already ${run.status}: there is nothing to cancel.`, { runId });
+  const changed = await cancelRun(ctx, { runId, reason: 'Cancelled in the Studio (bulk)', withChildren: true });
+  return { summary: changed.find((r) => r.runId === runId) ?? null, newRunId: null };
+};
+
+/**
+ * Retry: a new run from the failed or cancelled run's start (its first state, so the same
+ * inputs), linked to it as a fork so the attempt is traceable. A completed run is not retried.
+ */
+const retryOne: One = async (ctx, runId) => {
+  const s = control(ctx);
+  const run = await loadRunOr404(s, runId);
+  if (run.status !== 'failed' && run.status !== 'cancelled') {
+    throw new StudioError(run.status === 'completed' ? 'RUN_FINISHED' : 'RUN_NOT_FINISHED', `Run ${runId} is ${run.status}: only a failed or cancelled run is retried.`, { runId });
+  }
+  if (!s.registry.get(run.workflowId)) throw new StudioError('NOT_FOUND', `Workflow '${run.workflowId}' is not loaded, so run ${runId} cannot be retried here.`, { runId });
+  const fork = await s.ws.forkRun({ runId, atSeq: -1, actorId: ctx.actorId });
+  s.driver.kick(fork.runId);
+  return { summary: await summaryOf(s, fork), newRunId: fork.runId };
+};
+
+/** Archive and unarchive are for finished runs: a run still going belongs in the list. */
+const archiveOne = (archived: boolean): One => async (ctx, runId) => {
+  const s = control(ctx);
+  const run = await loadRunOr404(s, runId);
+  if (archived && !FINISHED.has(run.status)) throw new StudioError('RUN_NOT_FINISHED', `Run ${runId} is ${run.status}: only a finished run is archived. Cancel it first.`, { runId });
+  s.ws.archive.setArchived(runId, archived, ctx.actorId, now());
+  return { summary: await summaryOf(s, run), newRunId: null };
+};
+
+const deleteOne: One = async (ctx, runId) => {
+  const s = control(ctx);
+  const run = await loadRunOr404(s, runId);
+  // A drive of this process may still be saving its last step: the delete waits until they stand still.
+  const t = await s.driver.whileHalted(async () => s.ws.archive.delete(run, ctx.actorId, now()));
+  s.driver.forget(runId);
+  return { summary: tombstoneSummary(t), newRunId: null };
+};
+
+const ACTIONS: Record<BulkRunAction, One> = {
+  cancel: cancelOne,
+  retry: retryOne,
+  archive: archiveOne(true),
+  unarchive: archiveOne(false),
+  delete: deleteOne,
+};
+
+/** One action over many runs, each on its own: one run's refusal never stops the others. */
+export async function bulkRuns(ctx: ServiceContext, req: Request<'runs.bulk'>): Promise<ResponseMap['runs.bulk']> {
+  control(ctx); // a read-only source refuses the whole request, once
+  const out: BulkRunResult[] = [];
+  for (const runId of new Set(req.runIds)) {
+    try {
+      const r = await ACTIONS[req.action](ctx, runId);
+      out.push({ runId, ok: true, action: req.action, ...r });
+    } catch (e) {
+      const code = e instanceof StudioError || e instanceof RuntimeError ? e.code : 'INTERNAL';
+      out.push({ runId, ok: false, action: req.action, code, message: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  return out;
+}
