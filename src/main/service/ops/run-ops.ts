@@ -47,6 +47,8 @@ export const startRun: Handler<'runs.start'> = async (ctx, req) => {
   if (!workflow) throw new StudioError('NOT_FOUND', `No workflow '${req.workflowId}' is loaded in this workspace. Pick one from the Workflows list.`);
   const vars = req.varsJson ? parsePayload(req.varsJson, 'initial vars') : {};
   const runId = await s.runtime.start({ workflow, vars, actorId: ctx.actorId });
+  // Pinned now, not at its first step: a run started paused keeps this version through any reload.
+  s.catalog.pin(runId, workflow.workflowId);
   if (req.pausedAtEntry) s.driver.pause(runId);
   else s.driver.kick(runId);
   return detailOf(s, runId);
@@ -124,7 +126,7 @@ export async function resumeWith(ctx: ServiceContext, runId: string, waitKey: st
   try {
     // The driver resumes and drives it here; a run another live process holds is resumed and driven there.
     ({ run: resumed } = await actOrAsk(s, ctx.actorId, runId, { kind: 'resume', waitKey, payload }, () => {
-      const workflow = s.registry.get(run.workflowId);
+      const workflow = s.catalog.specFor(run);
       if (!workflow) throw new StudioError('NOT_FOUND', `Workflow '${run.workflowId}' is not loaded, so run ${runId} cannot go on.`);
       return s.driver.resume({ workflow, runId, waitKey, payload, actorId: ctx.actorId });
     }));
