@@ -93,7 +93,7 @@ export async function detailOf(s: ReadSession, runId: string): Promise<RunDetail
     children,
     ledgerHead: last?.record.recordHash ?? null,
   });
-  return { ...detail, ledgerNotice: (await s.ledgerNotice?.(runId)) ?? null };
+  return { ...detail, ledgerNotice: (await s.ledgerNotice?.(runId)) ?? null, workflowVersion: s.workflowVersionOf?.(run) ?? null };
 }
 
 async function childrenOf(s: ReadSession, runId: string): Promise<RunDetail['children']> {

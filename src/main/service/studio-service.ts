@@ -20,7 +20,8 @@ import { bulkRuns } from './ops/run-archive-ops';
 import { cancelRun, continueRun, fastForward, forkRun, getRun, pauseRun, queryRuns, resumeEvent, runVisits, setBreakpoint, startRun, stepRun } from './ops/run-ops';
 import { getSettings, testLlm, updateSettings } from './ops/settings-ops';
 import { createSnapshot, deleteSnapshot, listSnapshots, previewRestore, restoreSnapshot, updateSnapshot } from './ops/snapshot-ops';
-import { createWorkspace, currentWorkspace, listWorkflows, listWorkspaces, openPythonFolder, openSqlite, openWorkspace, trustWorkspace } from './ops/workspace-ops';
+import { addWorkflowFolder, inferredGraph, listWorkflows } from './ops/workflow-ops';
+import { createWorkspace, currentWorkspace, listWorkspaces, openPythonFolder, openSqlite, openWorkspace, trustWorkspace } from './ops/workspace-ops';
 import { PathGuard } from './path-guard';
 import { MemorySecretStore, type SecretStore } from './secret-store';
 import { RunEventBatch } from './run-event-batch';
@@ -61,6 +62,8 @@ const HANDLERS: Handlers = {
   'workspace.openPythonFolder': openPythonFolder,
   'workspace.openBundle': openBundle,
   'workflows.list': listWorkflows,
+  'workflows.addFolder': addWorkflowFolder,
+  'workflows.inferred': inferredGraph,
   'workspace.actors': listActors,
   'runs.query': queryRuns,
   'runs.get': getRun,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { extname, join, resolve } from 'node:path';
@@ -14,13 +15,26 @@ export type LoadedTool = ((...args: never[]) => unknown) & { toolDefinition?: { 
 
 export interface LoadedModule {
   file: string;
+  /**
+   * The module's version: sha256 (first 12 hex digits) of its bundled code, so a change in a
+   * helper it imports is a new version too. Recorded on each run started with it.
+   */
+  version: string;
   workflows: WorkflowSpec[];
   tools: LoadedTool[];
 }
 
+/** A module (or folder) that could not be loaded: where, and why in the compiler's words. */
+export interface ModuleLoadError {
+  file: string;
+  /** 1-based line of the first problem, when the compiler located it. */
+  line: number | null;
+  message: string;
+}
+
 export interface LoadResult {
   modules: LoadedModule[];
-  errors: Array<{ file: string; message: string }>;
+  errors: ModuleLoadError[];
 }
 
 const MODULE_EXTENSIONS = new Set(['.ts', '.mts', '.js', '.mjs', '.cjs']);
@@ -51,7 +65,7 @@ export async function loadWorkflowFolders(dirs: readonly string[]): Promise<Load
     try {
       names = (await readdir(dir)).filter((n) => MODULE_EXTENSIONS.has(extname(n)) && !n.endsWith('.d.ts') && !n.includes('.test.')).sort();
     } catch (e) {
-      result.errors.push({ file: dir, message: `Cannot read the workflow folder: ${(e as Error).message}` });
+      result.errors.push({ file: dir, line: null, message: `Cannot read the workflow folder: ${(e as Error).message}` });
       continue;
     }
     for (const name of names) {
@@ -59,7 +73,7 @@ export async function loadWorkflowFolders(dirs: readonly string[]): Promise<Load
       try {
         result.modules.push(await loadWorkflowModule(file));
       } catch (e) {
-        result.errors.push({ file, message: errorText(e) });
+        result.errors.push({ file, ...errorText(e) });
       }
     }
   }
@@ -78,8 +92,9 @@ export async function loadWorkflowModule(file: string): Promise<LoadedModule> {
     logLevel: 'silent',
   });
   const code = out.outputFiles[0]?.text ?? '';
+  const version = createHash('sha256').update(code).digest('hex').slice(0, 12);
   const exports = evaluate(code, file);
-  return { file, workflows: collect(exports, isWorkflowSpec), tools: collect(exports, isTool) };
+  return { file, version, workflows: collect(exports, isWorkflowSpec), tools: collect(exports, isTool) };
 }
 
 function evaluate(code: string, file: string): Record<string, unknown> {
@@ -103,10 +118,14 @@ function collect<T>(exports: Record<string, unknown>, accept: (v: unknown) => v 
 const isWorkflowSpec = (v: unknown): v is WorkflowSpec => v instanceof WorkflowSpec;
 const isTool = (v: unknown): v is LoadedTool => typeof v === 'function' && !(v instanceof WorkflowSpec) && 'toolDefinition' in (v as object);
 
-function errorText(e: unknown): string {
-  const errs = (e as { errors?: Array<{ text: string; location?: { line: number; column: number } | null }> }).errors;
+/** esbuild's errors carry a location (line 1-based, column 0-based); anything else is its message. */
+function errorText(e: unknown): { line: number | null; message: string } {
+  const errs = (e as { errors?: Array<{ text: string; location?: { file?: string; line: number; column: number } | null }> }).errors;
   if (Array.isArray(errs) && errs.length > 0) {
-    return errs.map((x) => (x.location ? `line ${x.location.line}:${x.location.column}: ${x.text}` : x.text)).join('; ');
+    const first = errs[0]!;
+    const where = (x: (typeof errs)[number]) => (x.location ? `${x.location.line}:${x.location.column + 1}: ` : '');
+    // The first problem leads; the others follow with their own places (often in another file).
+    return { line: first.location?.line ?? null, message: errs.map((x) => `${x === first ? '' : where(x)}${x.text}`).join('; ') };
   }
-  return e instanceof Error ? e.message : String(e);
+  return { line: null, message: e instanceof Error ? e.message : String(e) };
 }

@@ -22,6 +22,8 @@ export interface WorkspaceConfig {
   breakpoints: Record<string, string[]>;
   /** Paused runs held by a restore (their header says "held after restore" after a restart too). */
   heldAfterRestore: string[];
+  /** Per run: the version (hash) of its workflow's module when it started, so its header can say which. */
+  runVersions: Record<string, string>;
 }
 
 export const defaultWorkspaceConfig = (): WorkspaceConfig => ({
@@ -31,6 +33,7 @@ export const defaultWorkspaceConfig = (): WorkspaceConfig => ({
   paused: [],
   breakpoints: {},
   heldAfterRestore: [],
+  runVersions: {},
 });
 
 export function configPath(workspacePath: string): string {
@@ -63,6 +66,7 @@ export async function readWorkspaceConfig(workspacePath: string): Promise<Worksp
       paused: Array.isArray(raw.paused) ? raw.paused.filter((d): d is string => typeof d === 'string') : [],
       breakpoints: typeof raw.breakpoints === 'object' && raw.breakpoints !== null ? raw.breakpoints : {},
       heldAfterRestore: Array.isArray(raw.heldAfterRestore) ? raw.heldAfterRestore.filter((d): d is string => typeof d === 'string') : [],
+      runVersions: stringRecord(raw.runVersions),
     };
   } catch {
     // A damaged sidecar must not lock the user out of the workspace: start from defaults.
@@ -73,4 +77,9 @@ export async function readWorkspaceConfig(workspacePath: string): Promise<Worksp
 export async function writeWorkspaceConfig(workspacePath: string, config: WorkspaceConfig): Promise<void> {
   // Owner only, like the workspace: it names the LLM server and the workspace's code folders.
   await writeFileAtomic(configPath(workspacePath), JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
+}
+
+function stringRecord(v: unknown): Record<string, string> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return {};
+  return Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }

@@ -41,8 +41,15 @@ export interface WorkspaceInfo {
   trust?: WorkspaceTrustInfo | null;
   /** Folders of workflow modules the workspace loads. */
   workflowDirs: string[];
-  /** Modules that failed to load, each with its file and error. */
-  loadErrors: Array<{ file: string; message: string }>;
+  /** Modules that failed to load, each with its file, the line of the first problem when known, and the error. */
+  loadErrors: LoadError[];
+}
+
+export interface LoadError {
+  file: string;
+  /** 1-based line of the first problem (a syntax error), when the compiler located it. */
+  line?: number | null;
+  message: string;
 }
 
 export interface WorkflowGraphNode {
@@ -63,6 +70,31 @@ export interface WorkflowInfo {
   edges: Array<{ from: string; to: string; label: string | null }>;
   /** Where it was loaded from (a module file), or null for built-in demos. */
   source: string | null;
+  /** The loaded version of its module (a hash of its bundled code), or null when not loaded from one. */
+  version?: string | null;
+}
+
+/**
+ * A workflow's graph as its runs drew it, for modules without a hand-written `graph:`: each node's
+ * kind from the first effect (or completion) it produced, edges from the transitions runs took.
+ */
+export interface InferredGraph {
+  workflowId: string;
+  nodes: Array<{ id: string; kind: NodeKind; effectType: string | null; workflowId: string | null }>;
+  /** Transitions runs took, with how many of the scanned runs took each. */
+  edges: Array<{ from: string; to: string; runs: number }>;
+  /** Runs of the workflow read (the newest ones), and how many there are in all. */
+  runsScanned: number;
+  runsTotal: number;
+}
+
+/** Which version of its workflow's module a run started with, against the one loaded now. */
+export interface RunWorkflowVersion {
+  started: string;
+  /** The version loaded now, or null when the workflow is not loaded. */
+  loaded: string | null;
+  /** Whether the run still runs the code it started with (false after a Studio restart with a changed module). */
+  keepsStarted: boolean;
 }
 
 export interface WaitInfo {
@@ -154,6 +186,8 @@ export interface RunDetail extends RunSummary {
   ledgerHead: string | null;
   /** How the ledger was read, when the user must know (a torn last line left out), or null. */
   ledgerNotice?: string | null;
+  /** The module version the run started with, for sources that record it. */
+  workflowVersion?: RunWorkflowVersion | null;
 }
 
 /**

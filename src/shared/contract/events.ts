@@ -6,6 +6,7 @@ import {
   type PendingPrompt,
   type RunSummary,
   type SchedulerStatus,
+  type WorkflowInfo,
   type WorkspaceInfo,
 } from './domain';
 
@@ -33,6 +34,11 @@ export interface EventMap {
    * committed to the workspace file): verdicts, panels, inbox and run cards must be re-read.
    */
   'workspace.dataChanged': { sourceId: string };
+  /**
+   * A workflow module changed on disk and the workspace's workflows were reloaded: the new list,
+   * and the workspace with its load errors (a module that failed keeps its previous version).
+   */
+  'workflows.changed': { sourceId: string; workspace: WorkspaceInfo; workflows: WorkflowInfo[] };
 }
 
 export type EventName = keyof EventMap;
@@ -51,6 +57,7 @@ export const eventNames: readonly EventName[] = [
   'job.finished',
   'workspace.changed',
   'workspace.dataChanged',
+  'workflows.changed',
 ];
 
 export function isEventName(name: unknown): name is EventName {

@@ -12,6 +12,7 @@ import {
   type ArtifactInfo,
   type ChainSummary,
   type ExportedBundle,
+  type InferredGraph,
   type JobProgress,
   type LlmCheck,
   type LedgerPage,
@@ -51,6 +52,13 @@ export const requestSchemas = {
   'workspace.openBundle': z.object({ path }).strict(),
 
   'workflows.list': z.object({}).strict(),
+  /**
+   * Adds a folder of workflow modules to the open workspace's settings, then reopens it: a new
+   * folder list is asked about again (workspace trust), so none of its code runs before that.
+   */
+  'workflows.addFolder': z.object({ path }).strict(),
+  /** The graph a workflow's runs drew: node kinds from their first effects, edges from their transitions. */
+  'workflows.inferred': z.object({ workflowId: id }).strict(),
   'workspace.actors': z.object({}).strict(),
 
   'runs.query': z
@@ -180,6 +188,8 @@ export interface ResponseMap {
   /** Opens an audit bundle read-only: its run, ledger and artifacts, with the bundle's verification. */
   'workspace.openBundle': WorkspaceInfo;
   'workflows.list': WorkflowInfo[];
+  'workflows.addFolder': WorkspaceInfo;
+  'workflows.inferred': InferredGraph;
   /** The actors with a name (who answered, cancelled, restored), so screens show names, not ids. */
   'workspace.actors': ActorName[];
   'runs.query': Page<RunSummary>;

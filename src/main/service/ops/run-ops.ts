@@ -52,6 +52,8 @@ export const startRun: Handler<'runs.start'> = async (ctx, req) => {
   if (!workflow) throw new StudioError('NOT_FOUND', `No workflow '${req.workflowId}' is loaded in this workspace. Pick one from the Workflows list.`);
   const vars = req.varsJson ? parsePayload(req.varsJson, 'initial vars') : {};
   const runId = await s.runtime.start({ workflow, vars, actorId: ctx.actorId });
+  // Pinned now, not at its first step: a run started paused keeps this version through any reload.
+  s.catalog.pin(runId, workflow.workflowId);
   if (req.pausedAtEntry) s.driver.pause(runId);
   else s.driver.kick(runId);
   return detailOf(s, runId);
@@ -155,7 +157,7 @@ export async function resumeWith(ctx: ServiceContext, runId: string, waitKey: st
       ? await ask.ask(runId, body, ctx.actorId)
       : await actOrAsk(control(ctx), ctx.actorId, runId, body, () => {
           const c = control(ctx);
-          const workflow = c.registry.get(run.workflowId);
+          const workflow = c.catalog.specFor(run);
           if (!workflow) throw new StudioError('NOT_FOUND', `Workflow '${run.workflowId}' is not loaded, so run ${runId} cannot go on.`);
           return c.driver.resume({ workflow, runId, waitKey, payload, actorId: ctx.actorId });
         }));

@@ -4,7 +4,7 @@ import { unwritableReason } from '../../../runtime/storage/sqlite/file-access';
 import { type Request, type ResponseMap } from '../../../shared/contract/operations';
 import { StudioError } from '../../../shared/contract/errors';
 import { type EventMap } from '../../../shared/contract/events';
-import { session, type ServiceContext } from '../service-context';
+import { type ServiceContext } from '../service-context';
 import { isPythonSqliteStore } from '../../../runtime/storage/python-sqlite/index';
 import { SqliteWorkspace } from '../../../runtime/storage/sqlite/index';
 import { PythonFolderSession } from '../sessions/python-folder-session';
@@ -90,6 +90,10 @@ function openWritable(ctx: ServiceContext, path: string, create: boolean): Promi
     extraWorkflowDirs: ctx.demoWorkflowDir ? [ctx.demoWorkflowDir] : [],
     keyProtector: ctx.keyProtector,
     user: ctx.user,
+    // Announced only while it is the open workspace: a closing one's reload is news to nobody.
+    onWorkflowsChanged: (info, workflows) => {
+      if (ctx.current()?.info === info) ctx.events.emit('workflows.changed', { sourceId: info.id, workspace: info, workflows });
+    },
     onDriveError: (runId, e) => {
       // Another live process took the run first (an app driving it): its run, not an error here.
       if (e instanceof RuntimeError && e.code === 'RUN_LOCKED') return;
@@ -157,7 +161,5 @@ export const openPythonFolder: Handler<'workspace.openPythonFolder'> = async (ct
   await ctx.switchTo(s);
   return s.info;
 };
-
-export const listWorkflows: Handler<'workflows.list'> = async (ctx) => session(ctx).workflows();
 
 export { openSqlite };

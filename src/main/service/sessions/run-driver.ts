@@ -19,6 +19,8 @@ export interface RunDriverOptions {
    * was held (a child that completed), so Continue picks it up instead of waiting for ever.
    */
   settle?: (run: RunState) => Promise<void>;
+  /** The spec to drive a run with (a workspace pins each run to the version it started with); default: the registry's. */
+  workflowOf?: (run: RunState) => WorkflowSpec | null;
 }
 
 /**
@@ -267,7 +269,7 @@ export class RunDriver {
   }
 
   private workflowOf(run: RunState): WorkflowSpec {
-    const wf = this.registry.get(run.workflowId);
+    const wf = this.options.workflowOf ? this.options.workflowOf(run) : this.registry.get(run.workflowId);
     if (!wf) {
       throw new StudioError('NOT_FOUND', `Workflow '${run.workflowId}' of run ${run.runId} is not loaded. Add its module to the workspace's workflow folders and reopen it.`);
     }

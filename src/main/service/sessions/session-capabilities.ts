@@ -11,6 +11,7 @@ import { type SqliteWorkspace } from '../../../runtime/storage/sqlite/index';
 import { type RunDetail } from '../../../shared/contract/domain';
 import { type SecretStore } from '../secret-store';
 import { type SessionSigning } from '../signing/session-signing';
+import { type WorkflowCatalog } from '../workflow-catalog';
 import { type WorkspaceConfig } from '../workspace-config';
 import { type RunDriver } from './run-driver';
 import { type ReadSession } from './session';
@@ -27,6 +28,8 @@ export interface DriveCapability {
 export interface ControlCapability extends ReadSession, DriveCapability {
   readonly ws: SqliteWorkspace;
   readonly registry: WorkflowRegistry;
+  /** The loaded workflows and the version each run is pinned to. */
+  readonly catalog: WorkflowCatalog;
   readonly effects: WorkspaceEffects;
   readonly secrets: SecretStore;
   /** Signs the ledgers (null when no key could be unlocked: see `signingProblem`). */

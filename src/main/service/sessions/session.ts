@@ -1,6 +1,6 @@
 import { type ArtifactStore, type ChainError, type ChainReport, type RunState, type SnapshotStore, type StepRecord } from '../../../runtime/index';
 import { type RunIndexQuery, type RunIndexRow } from '../../../runtime/storage/sqlite/index';
-import { type ActorName, type RunVisits, type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
+import { type ActorName, type RunVisits, type RunWorkflowVersion, type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
 import { type RunStop } from '../../../shared/contract/run-stop';
 import { type SessionCapabilities } from './session-capabilities';
 
@@ -71,6 +71,8 @@ export interface ReadSession {
   visitsOf(runId: string): Promise<RunVisits | null>;
   /** Something the user must know about how the run's ledger was read (a torn last line), or null. */
   ledgerNotice?(runId: string): Promise<string | null>;
+  /** The version of its workflow's module the run started with, for sources that record it. */
+  workflowVersionOf?(run: RunState): RunWorkflowVersion | null;
   /** The actors whose keys the source holds, by name. */
   actorNames(): Promise<ActorName[]>;
   close(): Promise<void>;

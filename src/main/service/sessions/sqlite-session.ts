@@ -1,14 +1,16 @@
 import { basename } from 'node:path';
-import { Runtime, Scheduler, WorkflowRegistry, type WorkflowSpec, type ActorFingerprint, type ChainReport, type RunState, type StepRecord } from '../../../runtime/index';
+import { Runtime, Scheduler, type WorkflowRegistry, type ActorFingerprint, type ChainReport, type RunState, type StepRecord } from '../../../runtime/index';
 import { type ActorKey, type KeyProtector } from '../../../runtime/provenance/index';
 import { SqliteWorkspace, type RunIndexQuery, type RunIndexRow } from '../../../runtime/storage/sqlite/index';
 import { type RunStop } from '../../../shared/contract/run-stop';
-import { type ActorName, type RunDetail, type RunVisits, type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
+import { type ActorName, type RunDetail, type RunVisits, type RunWorkflowVersion, type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
 import { IN_PROCESS_VERIFY_LIMIT, verifyInWorker } from '../jobs/job-runner';
 import { type SecretStore } from '../secret-store';
 import { isKeyUnavailable } from '../signing/actor-signing-key';
 import { SessionSigning } from '../signing/session-signing';
 import { loadWorkflowFolders } from '../workflow-loader';
+import { WorkflowCatalog } from '../workflow-catalog';
+import { WorkflowFolderWatch } from '../workflow-folder-watch';
 import { RunVisitReader } from '../run-visit-reader';
 import { WorkspaceEffects } from './workspace-effects';
 import { readWorkspaceConfig, writeWorkspaceConfig, type WorkspaceConfig } from '../workspace-config';
@@ -29,20 +31,12 @@ export interface SqliteSessionOptions {
   keyProtector: KeyProtector;
   /** The Studio's user, whose key attests the user's answers and cancels. */
   user: ActorFingerprint;
+  /** A module changed on disk and the workflows were reloaded (or failed to: see `info.loadErrors`). */
+  onWorkflowsChanged?: (info: WorkspaceInfo, workflows: WorkflowInfo[]) => void;
 }
 
-/**
- * Why a workflow a module defines cannot be run, or null. A missing entry node is refused here,
- * with its name, rather than starting runs that can only stop on their first step.
- */
-function workflowProblem(wf: WorkflowSpec, duplicate: boolean): string | null {
-  if (duplicate) return `Workflow '${wf.workflowId}' is defined twice; this copy was ignored.`;
-  if (!Object.hasOwn(wf.nodes, wf.entryNode)) {
-    const nodes = Object.keys(wf.nodes);
-    return `Workflow '${wf.workflowId}' starts at node '${wf.entryNode}', which it does not define (its nodes: ${nodes.length ? nodes.join(', ') : 'none'}); it was not loaded. Fix entryNode or add the node.`;
-  }
-  return null;
-}
+/** How many runs' start versions the workspace's settings keep (the newest; older runs just say nothing). */
+const RECORDED_VERSIONS = 5000;
 
 /**
  * An open SQLite workspace: the runtime and scheduler over it, the workflows its modules define,
@@ -51,9 +45,8 @@ function workflowProblem(wf: WorkflowSpec, duplicate: boolean): string | null {
 export class SqliteSession implements ReadSession, ControlCapability, KeysCapability, ChildIndexCapability {
   /** A writable workspace can do everything: it drives, changes, holds keys and indexes children. */
   readonly capabilities: SessionCapabilities = { control: this, drive: this, keys: this, childIndex: this, ask: null, live: null };
-  readonly registry = new WorkflowRegistry();
-  /** The module file each workflow came from. */
-  private readonly sources = new Map<string, string>();
+  /** The loaded workflows and the version each run started with. */
+  readonly catalog: WorkflowCatalog;
   readonly runtime: Runtime;
   readonly scheduler: Scheduler;
   readonly driver: RunDriver;
@@ -70,7 +63,9 @@ export class SqliteSession implements ReadSession, ControlCapability, KeysCapabi
     readonly effects: WorkspaceEffects,
     readonly secrets: SecretStore,
     onDriveError: (runId: string, error: unknown) => void,
+    private readonly onWorkflowsChanged: SqliteSessionOptions['onWorkflowsChanged'] = undefined,
   ) {
+    this.catalog = new WorkflowCatalog(new Map(Object.entries(config.runVersions)), (runId, version) => this.recordVersion(runId, version));
     this.runtime = new Runtime({
       runStore: ws.runs,
       ledgerStore: ws.ledger,
@@ -82,7 +77,15 @@ export class SqliteSession implements ReadSession, ControlCapability, KeysCapabi
     const isHeld = (id: string): boolean => this.driver.isPaused(id) || heldElsewhere(ws, id) !== null;
     // Woken runs are handed to the driver, so breakpoints and pause hold for timers and children too.
     this.scheduler = new Scheduler({ runtime: this.runtime, registry: this.registry, pollIntervalS: 1, isHeld, drive: (id) => this.driver.kick(id) });
-    this.driver = new RunDriver(this.runtime, this.registry, config, (s) => this.persistDriver(s), onDriveError, { settle: settleFinishedChild(this.scheduler, ws.runs) });
+    this.driver = new RunDriver(this.runtime, this.registry, config, (s) => this.persistDriver(s), onDriveError, {
+      settle: settleFinishedChild(this.scheduler, ws.runs),
+      // Each run keeps the version of its workflow it started with, whatever was reloaded since.
+      workflowOf: (run) => this.catalog.specFor(run),
+    });
+  }
+
+  get registry(): WorkflowRegistry {
+    return this.catalog.registry;
   }
 
   static async open(o: SqliteSessionOptions): Promise<SqliteSession> {
@@ -100,23 +103,17 @@ export class SqliteSession implements ReadSession, ControlCapability, KeysCapabi
         kind: 'sqlite',
         readOnly: false,
         workflowDirs: dirs,
-        loadErrors: [...loaded.errors],
+        loadErrors: [],
         // Opened writable with folders of its own only once trusted (see workspace-ops untrustedSession).
         trust: config.workflowDirs.length > 0 ? { state: 'trusted', folders: config.workflowDirs } : null,
       };
       const effects = new WorkspaceEffects(ws.artifacts, loaded.modules.flatMap((m) => m.tools.map((fn) => ({ fn, source: m.file }))), o.secrets, o.path);
       await effects.configure(config);
-      session = new SqliteSession(ws, info, config, effects, o.secrets, o.onDriveError);
-      for (const m of loaded.modules) {
-        for (const wf of m.workflows) {
-          const problem = workflowProblem(wf, session.registry.has(wf.workflowId));
-          if (problem) info.loadErrors.push({ file: m.file, message: problem });
-          else {
-            session.registry.register(wf);
-            session.sources.set(wf.workflowId, m.file);
-          }
-        }
-      }
+      session = new SqliteSession(ws, info, config, effects, o.secrets, o.onDriveError, o.onWorkflowsChanged);
+      session.catalog.apply(loaded);
+      info.loadErrors = [...session.catalog.loadErrors];
+      // Only a trusted workspace gets here (see workspace-ops), so watching runs no untrusted code.
+      session.folderWatch.watch(dirs);
       await session.startSigning(o);
       session.scheduler.start();
       await session.recover();
@@ -136,7 +133,35 @@ export class SqliteSession implements ReadSession, ControlCapability, KeysCapabi
   }
 
   workflows(): WorkflowInfo[] {
-    return this.registry.values().map((wf) => ({ ...wf.graph(), description: wf.description, source: this.sources.get(wf.workflowId) ?? null }));
+    return this.registry.values().map((wf) => {
+      const loaded = this.catalog.entry(wf.workflowId);
+      return { ...wf.graph(), description: wf.description, source: loaded?.file ?? null, version: loaded?.version ?? null };
+    });
+  }
+
+  workflowVersionOf(run: RunState): RunWorkflowVersion | null {
+    return this.catalog.versionOf(run);
+  }
+
+  /** Reloads every workflow folder when one of their files changed; reloads never overlap. */
+  private readonly folderWatch = new WorkflowFolderWatch(() => void this.reloadWorkflows());
+  private reloading: Promise<void> = Promise.resolve();
+
+  reloadWorkflows(): Promise<void> {
+    this.reloading = this.reloading.then(async () => {
+      if (this.ws.closed) return;
+      const loaded = await loadWorkflowFolders(this.info.workflowDirs);
+      if (this.ws.closed) return;
+      this.catalog.apply(loaded);
+      this.info.loadErrors = [...this.catalog.loadErrors];
+      this.onWorkflowsChanged?.(this.info, this.workflows());
+    });
+    return this.reloading;
+  }
+
+  private recordVersion(runId: string, version: string): void {
+    const entries = Object.entries({ ...this.config.runVersions, [runId]: version });
+    this.persistDriver({ runVersions: Object.fromEntries(entries.slice(-RECORDED_VERSIONS)) });
   }
 
   async queryRuns(q: RunIndexQuery): Promise<{ items: RunIndexRow[]; total: number }> {
@@ -245,7 +270,7 @@ export class SqliteSession implements ReadSession, ControlCapability, KeysCapabi
     for (const r of items) if (this.registry.has(r.workflowId)) this.driver.kick(r.runId);
   }
 
-  private persistDriver(state: Required<DriverState>): void {
+  private persistDriver(state: Required<DriverState> | Pick<WorkspaceConfig, 'runVersions'>): void {
     this.config = { ...this.config, ...state };
     if (this.persistTimer) return;
     this.persistTimer = setTimeout(() => {
@@ -255,6 +280,7 @@ export class SqliteSession implements ReadSession, ControlCapability, KeysCapabi
   }
 
   async close(): Promise<void> {
+    this.folderWatch.stop();
     await this.scheduler.stop();
     await this.driver.close();
     if (this.persistTimer) {

@@ -105,8 +105,11 @@ export interface GraphModel {
   edges: GraphEdgeModel[];
 }
 
-/** The declared graph plus whatever the ledger shows was actually taken. */
-export function graphModel(workflow: WorkflowInfo, traversal: Traversal): GraphModel {
+/**
+ * The declared graph plus whatever the ledger shows was actually taken. `inferred`: edges of the
+ * workflow that only earlier runs showed (graph-inferred.ts), drawn as not declared.
+ */
+export function graphModel(workflow: WorkflowInfo, traversal: Traversal, inferred: ReadonlySet<string> = new Set()): GraphModel {
   const declared = new Set(workflow.nodes.map((n) => n.id));
   const undeclared = [...traversal.visits.keys()].filter((id) => !declared.has(id)).sort();
   const edges: GraphEdgeModel[] = [];
@@ -115,7 +118,7 @@ export function graphModel(workflow: WorkflowInfo, traversal: Traversal): GraphM
     const id = edgeKey(e.from, e.to);
     if (seen.has(id)) continue;
     seen.add(id);
-    edges.push({ id, from: e.from, to: e.to, label: e.label, declared: true, taken: traversal.edges.get(id) ?? 0 });
+    edges.push({ id, from: e.from, to: e.to, label: e.label, declared: !inferred.has(id), taken: traversal.edges.get(id) ?? 0 });
   }
   for (const [id, taken] of traversal.edges) {
     if (seen.has(id)) continue;

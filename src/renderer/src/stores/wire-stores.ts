@@ -40,6 +40,14 @@ export function wireStores(s: StudioStores): () => void {
     ),
     c.subscribe('workspace.changed', inOrder((w) => s.workspace.getState().setWorkspace(w))),
     c.subscribe('workspace.dataChanged', inOrder(({ sourceId }) => onSourceChanged(s, sourceId))),
+    c.subscribe(
+      'workflows.changed',
+      inOrder(({ sourceId, workspace, workflows }) => {
+        s.workspace.getState().setWorkflows(sourceId, workspace, workflows);
+        // The open run's header says which module version it runs against the loaded one: read it again.
+        void s.runView.getState().reloadDetail();
+      }),
+    ),
     () => s.live.connect(null),
   );
 

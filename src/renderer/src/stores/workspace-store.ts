@@ -1,5 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import {
+  type InferredGraph,
   type SchedulerStatus,
   type StudioClient,
   type WorkflowInfo,
@@ -14,6 +15,8 @@ export interface WorkspaceState {
   workflowsById: ReadonlyMap<string, WorkflowInfo>;
   /** Names of the actors the source knows (actor id → display name), so screens show names, not ids. */
   actorNames: ReadonlyMap<string, string>;
+  /** What each workflow's runs showed of its graph (node kinds, edges taken), by workflow id. */
+  inferred: ReadonlyMap<string, InferredGraph>;
   scheduler: SchedulerStatus | null;
   status: 'idle' | 'loading' | 'ready' | 'error';
   error: string | null;
@@ -30,6 +33,12 @@ export interface WorkspaceActions {
   /** Answers "run the code this workspace names?" for the open workspace, then reloads it. */
   trustWorkspace(trusted: boolean): Promise<boolean>;
   setWorkspace(workspace: WorkspaceInfo | null): void;
+  /** Adds a folder of workflow modules to the open workspace (asked about by the trust prompt next). */
+  addWorkflowFolder(path: string): Promise<boolean>;
+  /** A module changed on disk: the reloaded workflows and the workspace's load errors. */
+  setWorkflows(sourceId: string, workspace: WorkspaceInfo, workflows: readonly WorkflowInfo[]): void;
+  /** Reads again what the runs of a workflow showed of its graph. */
+  loadInferred(workflowId: string): Promise<void>;
   setScheduler(status: SchedulerStatus): void;
   setConnection(state: ConnectionState): void;
 }
@@ -64,7 +73,7 @@ export function createWorkspaceStore(client: StudioClient, ui: UiStoreApi): Work
         // Names are a nicety: without them the ids still show.
         const actors = workspace ? await client.invoke('workspace.actors', {}).catch(() => []) : [];
         const actorNames = new Map(actors.map((a) => [a.actorId, a.displayName]));
-        set({ workspace, scheduler, workflows, workflowsById: byId(workflows), actorNames, status: 'ready' });
+        set({ workspace, scheduler, workflows, workflowsById: byId(workflows), inferred: new Map(), actorNames, status: 'ready' });
       } catch (err) {
         set({ status: 'error', error: err instanceof Error ? err.message : String(err) });
         ui.getState().reportError(err, 'Could not load the workspace');
@@ -90,6 +99,7 @@ export function createWorkspaceStore(client: StudioClient, ui: UiStoreApi): Work
       workspace: null,
       workflows: [],
       workflowsById: new Map(),
+      inferred: new Map(),
       actorNames: new Map(),
       scheduler: null,
       status: 'idle',
@@ -117,6 +127,29 @@ export function createWorkspaceStore(client: StudioClient, ui: UiStoreApi): Work
         if (workspace?.id !== get().workspace?.id) void loadAll();
         else set({ workspace });
       },
+      addWorkflowFolder: async (path) => {
+        try {
+          const workspace = await ui.getState().track('Adding the workflow folder', client.invoke('workflows.addFolder', { path }));
+          set({ workspace });
+          await loadAll();
+          return true;
+        } catch (err) {
+          ui.getState().reportError(err, `Could not add ${path}`);
+          return false;
+        }
+      },
+      setWorkflows: (sourceId, workspace, workflows) => {
+        // A reload of a workspace closed since is no news for the one open now.
+        if (get().workspace?.id !== sourceId) return;
+        set({ workspace, workflows, workflowsById: byId(workflows) });
+      },
+      loadInferred: async (workflowId) => {
+        const source = get().workspace?.id;
+        // A graph drawn without it is still right, only barer: a failure here is not worth a toast.
+        const graph = await client.invoke('workflows.inferred', { workflowId }).catch(() => null);
+        if (!graph || get().workspace?.id !== source) return;
+        set({ inferred: new Map(get().inferred).set(workflowId, graph) });
+      },
       setScheduler: (scheduler) => set({ scheduler }),
       setConnection: (connection) => set({ connection }),
     };
@@ -130,4 +163,5 @@ export const selectActorNames = (s: WorkspaceStore) => s.actorNames;
 export const selectScheduler = (s: WorkspaceStore) => s.scheduler;
 export const selectConnection = (s: WorkspaceStore) => s.connection;
 export const selectWorkspaceStatus = (s: WorkspaceStore) => s.status;
+export const selectInferred = (s: WorkspaceStore) => s.inferred;
 export const selectReadOnly = (s: WorkspaceStore) => s.workspace?.readOnly ?? false;

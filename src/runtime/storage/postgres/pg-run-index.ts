@@ -115,5 +115,9 @@ function toRow(r: Row): RunIndexRow {
     forkedFromHeadHash: r.forked_from_head_hash,
     childCount: r.child_count,
     ledgerCount: r.ledger_count,
+    // Archive and delete (tombstones) are kept by SQLite workspaces only so far.
+    archivedAt: null,
+    archivedBy: null,
+    tombstone: null,
   };
 }

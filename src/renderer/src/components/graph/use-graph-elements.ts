@@ -1,11 +1,12 @@
-import { MarkerType, Position, type Edge, type NodeHandle } from '@xyflow/react';
+import { MarkerType, Position, type NodeHandle } from '@xyflow/react';
 import { useDeferredValue, useMemo } from 'react';
 import { type RunDetail, type RunVisits, type WorkflowInfo } from '../../../../shared/contract';
-import { NODE_HEIGHT, NODE_WIDTH, layoutForPane } from '../../lib/graph-layout';
+import { NODE_HEIGHT, NODE_WIDTH, layoutForPane, routeKey } from '../../lib/graph-layout';
 import { fillSilentNodes } from '../../lib/graph-paths';
 import { graphModel, nodeState, traverseLedger, withStateVisits, type Traversal } from '../../lib/graph-state';
 import { loadedCount, loadedEntries, type LedgerCache } from '../../lib/ledger-cache';
 import { useSpacedValue } from '../../lib/use-spaced-value';
+import { type RoutedEdge } from './graph-edge';
 import { type StepNode } from './graph-node';
 
 const HORIZONTAL_HANDLES: NodeHandle[] = [
@@ -19,7 +20,7 @@ const VERTICAL_HANDLES: NodeHandle[] = [
 
 export interface GraphElements {
   nodes: StepNode[];
-  edges: Edge[];
+  edges: RoutedEdge[];
   traversal: Traversal;
   vertical: boolean;
   /** Records the visit counts are based on (all of them, or the newest loaded). */
@@ -28,6 +29,8 @@ export interface GraphElements {
 
 interface Inputs {
   workflow: WorkflowInfo;
+  /** Edges of `workflow` that only earlier runs showed (no declaration): drawn as not declared. */
+  inferredEdges: ReadonlySet<string>;
   detail: RunDetail | null;
   ledger: LedgerCache;
   /** The run's path from its saved states, when the source keeps them: it counts what the ledger cannot. */
@@ -48,7 +51,7 @@ const GRAPH_LEDGER_SPACING_MS = 250;
  * shape (cached); the run's state only restyles nodes, so stepping never re-lays out. The ledger
  * is deferred so a burst of appended records cannot block input.
  */
-export function useGraphElements({ workflow, detail, ledger, visits, nodeFilter, canBreak, onToggleBreakpoint, onOpenRun, pane }: Inputs): GraphElements {
+export function useGraphElements({ workflow, inferredEdges, detail, ledger, visits, nodeFilter, canBreak, onToggleBreakpoint, onOpenRun, pane }: Inputs): GraphElements {
   // While the run moves, the walk over its loaded records runs a few times a second, not on every frame of records.
   const deferredLedger = useDeferredValue(useSpacedValue(ledger, GRAPH_LEDGER_SPACING_MS, detail?.status === 'running'));
   const current = detail?.currentNode ?? null;
@@ -60,7 +63,7 @@ export function useGraphElements({ workflow, detail, ledger, visits, nodeFilter,
     // The saved states say what ran; without them, the shortest declared path is a guess.
     return ofRun ? withStateVisits(fromLedger, ofRun) : fillSilentNodes(workflow, fromLedger, guessFrom);
   }, [workflow, deferredLedger, guessFrom, ofRun]);
-  const model = useMemo(() => graphModel(workflow, traversal), [workflow, traversal]);
+  const model = useMemo(() => graphModel(workflow, traversal, inferredEdges), [workflow, traversal, inferredEdges]);
   const layout = useMemo(() => layoutForPane({ nodeIds: model.nodeIds, edges: model.edges }, pane.width, pane.height), [model, pane]);
   const byId = useMemo(() => new Map(workflow.nodes.map((n) => [n.id, n])), [workflow]);
 
@@ -98,19 +101,21 @@ export function useGraphElements({ workflow, detail, ledger, visits, nodeFilter,
     }));
   }, [model, layout, byId, traversal, detail, nodeFilter, canBreak, onToggleBreakpoint, onOpenRun]);
 
-  const edges = useMemo<Edge[]>(
+  const edges = useMemo<RoutedEdge[]>(
     () =>
       model.edges.map((e) => ({
         id: e.id,
+        type: 'routed',
         source: e.from,
         target: e.to,
-        label: e.taken > 1 ? `${e.label ? `${e.label} ` : ''}×${e.taken}` : (e.label ?? undefined),
+        // Drawn along dagre's route, the label in the room dagre kept for it (graph-layout.ts).
+        data: { route: layout.routes.get(routeKey(e.from, e.to)) ?? null, text: e.taken > 1 ? `${e.label ? `${e.label} ` : ''}×${e.taken}` : e.label },
         className: `gedge${e.taken > 0 ? ' taken' : ''}${e.declared ? '' : ' undeclared'}`,
         animated: false,
         markerEnd: { type: MarkerType.ArrowClosed, width: 14, height: 14 },
         focusable: false,
       })),
-    [model],
+    [model, layout],
   );
 
   return { nodes, edges, traversal, vertical: layout.rankdir === 'TB', basis: { loaded: loadedCount(deferredLedger), total: deferredLedger.total } };

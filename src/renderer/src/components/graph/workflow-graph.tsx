@@ -1,17 +1,20 @@
 import { Background, ControlButton, Controls, MiniMap, ReactFlow, ReactFlowProvider, type NodeMouseHandler } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { type WorkflowInfo } from '../../../../shared/contract';
 import { formatCount } from '../../lib/format';
+import { mergeInferred } from '../../lib/graph-inferred';
 import { selectDetail, selectLedger, selectLedgerFilter, selectVisits } from '../../stores/run-view-store';
-import { selectReadOnly } from '../../stores/workspace-store';
+import { selectInferred, selectReadOnly } from '../../stores/workspace-store';
 import { useRunView, useStores, useWorkspace } from '../../stores/stores-context';
 import { Icon } from '../common/icon';
+import { GraphEdge } from './graph-edge';
 import { GraphNode, type StepNode } from './graph-node';
 import { useAutoFit } from './use-auto-fit';
 import { useGraphElements } from './use-graph-elements';
 
 const nodeTypes = { step: GraphNode };
+const edgeTypes = { routed: GraphEdge };
 
 /** The workflow graph with the selected run's path on it. */
 export function WorkflowGraph({ workflow, fromLedger = false }: { workflow: WorkflowInfo; fromLedger?: boolean }) {
@@ -22,9 +25,15 @@ export function WorkflowGraph({ workflow, fromLedger = false }: { workflow: Work
   );
 }
 
-function GraphCanvas({ workflow, fromLedger }: { workflow: WorkflowInfo; fromLedger: boolean }) {
+function GraphCanvas({ workflow: declared, fromLedger }: { workflow: WorkflowInfo; fromLedger: boolean }) {
   const stores = useStores();
   const detail = useRunView(selectDetail);
+  const inferred = useWorkspace(selectInferred).get(declared.workflowId) ?? null;
+  // What runs showed fills in what the module did not declare (kinds, edges); read again when a run
+  // of it is opened or changes status, the moments its runs can have shown something new.
+  const runKey = detail && detail.workflowId === declared.workflowId ? `${detail.runId}\u0000${detail.status}` : '';
+  useEffect(() => void stores.workspace.getState().loadInferred(declared.workflowId), [stores, declared.workflowId, runKey]);
+  const { workflow, inferredEdges } = useMemo(() => mergeInferred(declared, inferred), [declared, inferred]);
   const ledger = useRunView(selectLedger);
   const filter = useRunView(selectLedgerFilter);
   const visits = useRunView(selectVisits);
@@ -39,7 +48,7 @@ function GraphCanvas({ workflow, fromLedger }: { workflow: WorkflowInfo; fromLed
     if (r && r.width > 0) setPane({ width: r.width, height: r.height });
   }, [workflow.workflowId]);
   const onOpenRun = useCallback((runId: string) => void stores.runView.getState().open(runId), [stores]);
-  const { nodes, edges, basis } = useGraphElements({ workflow, detail, ledger, visits, nodeFilter: filter.nodeId, canBreak: !readOnly && !finished, onToggleBreakpoint, onOpenRun, pane });
+  const { nodes, edges, basis } = useGraphElements({ workflow, inferredEdges, detail, ledger, visits, nodeFilter: filter.nodeId, canBreak: !readOnly && !finished, onToggleBreakpoint, onOpenRun, pane });
   const { onMoveStart, fitAll } = useAutoFit(paneRef, workflow.workflowId, nodes, detail?.currentNode ?? workflow.entryNode);
 
   const onNodeClick: NodeMouseHandler<StepNode> = useCallback(
@@ -58,6 +67,7 @@ function GraphCanvas({ workflow, fromLedger }: { workflow: WorkflowInfo; fromLed
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
         onNodeClick={onNodeClick}
         onNodeDoubleClick={onNodeDoubleClick}
         onMoveStart={(event) => onMoveStart(event)}
@@ -83,6 +93,7 @@ function GraphCanvas({ workflow, fromLedger }: { workflow: WorkflowInfo; fromLed
         <span><i className="lg visited" />visited</span>
         <span><i className="lg bp" />breakpoint</span>
         <span><i className="lg edge" />taken</span>
+        {edges.some((e) => e.className?.includes('undeclared')) ? <span><i className="lg edge-seen" />not declared: seen in runs</span> : null}
         {fromLedger ? <span className="faint">drawn from the ledger: the workflow is not loaded here</span> : null}
         {basis.loaded < basis.total ? <span className="faint">visits from the newest {formatCount(basis.loaded)} of {formatCount(basis.total)} records</span> : null}
       </div>

@@ -1,3 +1,4 @@
+import { RunVersion } from './run-version';
 import { type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import { describeRunStop, type RunDetail } from '../../../../shared/contract';
@@ -61,6 +62,7 @@ export function RunHeader({ detail }: { detail: RunDetail }) {
       </div>
       <div className="run-meta faint">
         <span>{formatCount(detail.ledgerCount)} records</span>
+        <RunVersion version={detail.workflowVersion} />
         <span>created {formatTimestamp(detail.createdAt)}</span>
         <span>updated {formatTimestamp(detail.updatedAt)}</span>
         {detail.actorId ? <span>actor <span className="mono">{detail.actorId}</span></span> : null}

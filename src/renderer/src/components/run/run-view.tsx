@@ -1,12 +1,15 @@
 import { selectPrompts } from '../../stores/prompts-store';
 import { useMemo } from 'react';
+import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
 import { loadedEntries } from '../../lib/ledger-cache';
 import { ledgerWorkflow } from '../../lib/ledger-workflow';
 import { selectDetail, selectLedger, selectRunViewStatus } from '../../stores/run-view-store';
+import { selectRunFilters } from '../../stores/runs-store';
 import { selectWorkflowsById } from '../../stores/workspace-store';
-import { usePrompts, useRunView, useWorkspace } from '../../stores/stores-context';
+import { usePrompts, useRuns, useRunView, useWorkspace } from '../../stores/stores-context';
 import { ProgressBar } from '../common/progress-bar';
 import { WorkflowGraph } from '../graph/workflow-graph';
+import { WorkflowPreview } from '../graph/workflow-preview';
 import { PromptCard } from '../prompts/prompt-card';
 import { LedgerTimeline } from '../timeline/ledger-timeline';
 import { RunHeader } from './run-header';
@@ -18,6 +21,9 @@ export function RunView() {
   const workflows = useWorkspace(selectWorkflowsById);
   const prompts = usePrompts(selectPrompts);
   const ledger = useRunView(selectLedger);
+  const filters = useRuns(selectRunFilters);
+  // The graph pane's height is the person's: dragged once, kept (in localStorage) across runs and restarts.
+  const split = useDefaultLayout({ id: 'run-graph-split', panelIds: ['graph', 'ledger'] });
   const declared = detail ? (workflows.get(detail.workflowId) ?? null) : null;
   // Without the workflow's module (a Python folder), the graph is drawn from the ledger; it only
   // changes shape when a node appears, so it is rebuilt from the node list, not every record.
@@ -27,6 +33,9 @@ export function RunView() {
     [declared, seenKey],
   );
 
+  // A workflow picked in the list with no run open: its graph, before any run.
+  const previewed = status === 'idle' && filters.workflowId ? workflows.get(filters.workflowId) : undefined;
+  if (previewed) return <WorkflowPreview workflow={previewed} />;
   if (status === 'idle') {
     return (
       <div className="empty welcome">
@@ -53,10 +62,21 @@ export function RunView() {
           <PromptCard prompt={p} showRun={false} />
         </div>
       ))}
-      <div className="run-split">
-        {workflow ? <WorkflowGraph workflow={workflow} fromLedger={!declared} /> : null}
-        <LedgerTimeline workflow={workflow} />
-      </div>
+      {workflow ? (
+        <Group orientation="vertical" className="run-split" defaultLayout={split.defaultLayout} onLayoutChanged={split.onLayoutChanged}>
+          <Panel id="graph" defaultSize="44%" minSize={120} className="run-split-pane">
+            <WorkflowGraph workflow={workflow} fromLedger={!declared} />
+          </Panel>
+          <Separator className="graph-split-handle" aria-label="Resize the graph and the ledger" />
+          <Panel id="ledger" minSize={140} className="run-split-pane">
+            <LedgerTimeline workflow={workflow} />
+          </Panel>
+        </Group>
+      ) : (
+        <div className="run-split-single">
+          <LedgerTimeline workflow={workflow} />
+        </div>
+      )}
     </div>
   );
 }

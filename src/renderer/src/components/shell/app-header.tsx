@@ -41,7 +41,7 @@ export function AppHeader() {
           </button>
         ) : null}
         {workspace && workspace.loadErrors.length > 0 ? (
-          <span className="tag" style={{ color: 'var(--st-failed)' }} title={workspace.loadErrors.map((e) => `${e.file}: ${e.message}`).join('\n')}>
+          <span className="tag" style={{ color: 'var(--st-failed)' }} title={workspace.loadErrors.map((e) => `${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`).join('\n')}>
             {workspace.kind === 'bundle'
               ? `${workspace.loadErrors.length} problem${workspace.loadErrors.length > 1 ? 's' : ''} found`
               : `${workspace.loadErrors.length} module${workspace.loadErrors.length > 1 ? 's' : ''} failed to load`}
@@ -53,12 +53,13 @@ export function AppHeader() {
       <SchedulerStatus />
       <span className="tag" title="Which host serves this window">{stores.client.host === 'web' ? 'web host' : 'desktop'}</span>
       <Menu.Root>
-        <Menu.Trigger className="btn small" aria-label="Open a workspace, a Python data folder or an audit bundle">Open…</Menu.Trigger>
+        <Menu.Trigger className="btn small" aria-label="Open a workspace, a Python data folder or an audit bundle, or add a workflow folder">Open…</Menu.Trigger>
         <Menu.Portal>
           <Menu.Content className="menu" align="end" sideOffset={4}>
             <Menu.Item className="menu-item" onSelect={() => setFolder('workspace')}>Open workspace…</Menu.Item>
             <Menu.Item className="menu-item" onSelect={() => setFolder('python')}>Open Python data folder or SQLite store (read-only)…</Menu.Item>
             <Menu.Item className="menu-item" onSelect={() => setFolder('bundle')}>Open audit bundle (read-only)…</Menu.Item>
+            <Menu.Item className="menu-item" disabled={workspace?.kind !== 'sqlite'} onSelect={() => setFolder('workflows')}>Add workflow folder…</Menu.Item>
           </Menu.Content>
         </Menu.Portal>
       </Menu.Root>

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useStores, useWorkspace } from '../../stores/stores-context';
 import { Modal } from '../common/modal';
 
-export type FolderKind = 'python' | 'workspace' | 'bundle';
+export type FolderKind = 'python' | 'workspace' | 'bundle' | 'workflows';
 
 const TEXT: Record<FolderKind, { title: string; description: string; placeholder: string; action: string }> = {
   python: {
@@ -16,6 +16,12 @@ const TEXT: Record<FolderKind, { title: string; description: string; placeholder
     description: 'A run exported as one file (.arbundle.jsonl). It opens read-only, verified: every record the verifier finds changed, missing or unsigned is marked.',
     placeholder: '/path/to/run.arbundle.jsonl',
     action: 'Open read-only',
+  },
+  workflows: {
+    title: 'Add a workflow folder',
+    description: 'A folder of workflow modules (.ts or .js files exporting WorkflowSpecs) for this workspace. It is remembered in the workspace\'s settings; you are asked whether to trust it before any of its code runs. Its modules reload when their files change.',
+    placeholder: '/path/to/my-workflows',
+    action: 'Add folder',
   },
   workspace: {
     title: 'Open workspace',
@@ -40,7 +46,8 @@ export function OpenFolderDialog({ kind, onClose }: { kind: FolderKind | null; o
     if (!path.trim() || !kind) return;
     setBusy(true);
     setSent({ kind, path: path.trim() });
-    const open = { python: workspace.getState().openPythonFolder, bundle: workspace.getState().openBundle, workspace: workspace.getState().openWorkspace }[kind];
+    const ws = workspace.getState();
+    const open = { python: ws.openPythonFolder, bundle: ws.openBundle, workspace: ws.openWorkspace, workflows: ws.addWorkflowFolder }[kind];
     const ok = await open(path.trim());
     setBusy(false);
     if (ok) onClose();
@@ -55,7 +62,7 @@ export function OpenFolderDialog({ kind, onClose }: { kind: FolderKind | null; o
         <>
           <button type="button" className="btn" onClick={onClose}>Cancel</button>
           <button type="submit" form="open-folder-form" className="btn primary" disabled={!path.trim() || busy}>
-            {busy ? 'Opening…' : t.action}
+            {busy ? (kind === 'workflows' ? 'Adding…' : 'Opening…') : t.action}
           </button>
         </>
       }
