@@ -21,6 +21,10 @@ export type StudioErrorCode =
    * run another live process holds stays RUN_LOCKED.
    */
   | 'RUN_NOT_WAITING'
+  /** A retry was asked of a record that is not a failed LLM call of a failed run: nothing was done. */
+  | 'NOT_RETRYABLE'
+  /** The person closed the save dialog of an export without choosing a place: nothing was written (not a failure to show). */
+  | 'EXPORT_CANCELLED'
   | (string & {});
 
 export interface StudioErrorData {
