@@ -99,7 +99,8 @@ export const requestSchemas = {
   'ledger.stateAt': z.object({ runId: id, seq }).strict(),
   'ledger.diff': z.object({ runId: id, fromSeq: seq.nullable(), toSeq: seq }).strict(),
   /**
-   * The records a conversation is made of (llm_call, tool_calls, ask_user), in full and in ledger
+   * The records a conversation is made of (llm_call, tool_calls, ask_user, and the resumes and
+   * restores between them), in full and in ledger
    * order, from the start; `limit` bounds the answer (`truncated` says when more were left out).
    */
   'ledger.conversation': z.object({ runId: id, limit: z.number().int().min(1).max(2000).default(500) }).strict(),

@@ -3,6 +3,7 @@
  * questions, in full (request messages, answer, usage, timings), straight from the ledger. The
  * run's vars hold only the agent's own copy of its messages; the ledger holds what was sent.
  */
+import { recordKind, type StepRecord } from '../../../runtime/index';
 import { type LedgerRecord } from '../../../shared/contract/domain';
 import { type Request, type ResponseMap } from '../../../shared/contract/operations';
 import { toLedgerRecord } from '../dto/ledger-dto';
@@ -10,10 +11,21 @@ import { loadRunOr404, session, type ServiceContext } from '../service-context';
 
 type Handler<K extends keyof ResponseMap> = (ctx: ServiceContext, req: Request<K>) => Promise<ResponseMap[K]>;
 
-/** The effects a conversation shows; every other record (a plain node, a timer) is left out. */
+/** The effects a conversation shows; every other effect (a timer, an event, a child run) is left out. */
 export const CONVERSATION_EFFECTS: ReadonlySet<string> = new Set(['llm_call', 'tool_calls', 'ask_user']);
 
 const PAGE = 1000;
+
+/**
+ * A record of the conversation: an LLM call, tool calls or a question, and the records that say
+ * what a person did between them: the resume of a wait (an approval, an answer) and a restore (a
+ * retry of a failed call names the record it retried).
+ */
+function inConversation(record: StepRecord): boolean {
+  if (record.effect) return CONVERSATION_EFFECTS.has(record.effect.type);
+  const kind = recordKind(record);
+  return kind === 'resume' || kind === 'restore';
+}
 
 export const conversationRecords: Handler<'ledger.conversation'> = async (ctx, req) => {
   const s = session(ctx);
@@ -25,7 +37,7 @@ export const conversationRecords: Handler<'ledger.conversation'> = async (ctx, r
     const page = await s.ledgerPage(req.runId, from, PAGE);
     if (page.length === 0) break;
     for (const { seq, record } of page) {
-      if (!record.effect || !CONVERSATION_EFFECTS.has(record.effect.type)) continue;
+      if (!inConversation(record)) continue;
       if (records.length === req.limit) {
         truncated = true;
         break;

@@ -90,7 +90,9 @@ describe('conversation and retry of a failed LLM call', () => {
   it('a run with no LLM calls has an empty conversation, and nothing of it is retryable', async () => {
     const runId = await completedHello();
     const c = await h.call('ledger.conversation', { runId });
-    expect(c).toMatchObject({ runId, records: [], truncated: false });
+    expect(c).toMatchObject({ runId, truncated: false });
+    // Only the event's resume: no call, no tools, no question.
+    expect(c.records.map((r) => r.effectType)).toEqual([null]);
     await expect(h.call('runs.retryLlm', { runId, seq: 0 })).rejects.toMatchObject({ code: 'NOT_RETRYABLE' });
   });
 

@@ -4,7 +4,7 @@ import { type StudioStores } from '../../stores/studio-stores';
 import { type InspectorTab } from '../../stores/ui-store';
 import { useStores } from '../../stores/stores-context';
 
-export const INSPECTOR_TABS: readonly InspectorTab[] = ['record', 'state', 'snapshots', 'artifacts', 'provenance'];
+export const INSPECTOR_TABS: readonly InspectorTab[] = ['record', 'state', 'snapshots', 'artifacts', 'provenance', 'conversation'];
 
 function run(action: ShortcutAction, s: StudioStores): void {
   const ui = s.ui.getState();
