@@ -156,7 +156,15 @@ function applyResume(t: ToolsTurn, rec: LedgerRecord): void {
   const payload = obj(obj(parse(rec.resultJson)?.['resume'])?.['payload']) ?? {};
   // The resumed value: what the executor returned for the approved calls (results and decisions).
   const executed = obj(payload['result']) ?? payload;
-  const decisions = list(executed['decisions']).map((d) => ({ name: str(d['name']) ?? '?', approved: d['approved'] === true, reason: str(d['reason']) }));
+  // The executor's audit is a list; the Studio's answer is a map from call key to decision.
+  const raw = executed['decisions'];
+  const decisions = Array.isArray(raw)
+    ? list(raw).map((d) => ({ name: str(d['name']) ?? '?', approved: d['approved'] === true, reason: str(d['reason']) }))
+    : Object.entries(obj(raw) ?? {}).map(([key, d], i) => ({
+        name: (t.calls.find((c) => c.callId === key) ?? t.calls[i])?.name ?? key,
+        approved: obj(d)?.['approved'] === true,
+        reason: str(obj(d)?.['reason']),
+      }));
   const results = list(executed['results']);
   for (const c of t.calls) {
     const r = results.find((x) => c.callId !== null && x['call_id'] === c.callId);
@@ -170,6 +178,22 @@ function applyResume(t: ToolsTurn, rec: LedgerRecord): void {
   }
   t.approval = { state: 'decided', decisions, by: rec.actorId };
   t.status = 'completed';
+}
+
+/** Puts a result into the call it answers, when that call shows none yet; false when there is no such call. */
+function fillToolResult(turns: Turn[], callId: string | null, content: unknown): boolean {
+  if (callId === null) return false;
+  for (const t of turns) {
+    if (t.kind !== 'tools') continue;
+    const call = t.calls.find((c) => c.callId === callId);
+    if (!call) continue;
+    if (call.ok === null) {
+      call.ok = true;
+      call.outputJson = textOf(content);
+    }
+    return true;
+  }
+  return false;
 }
 
 /**
@@ -208,6 +232,8 @@ export function buildConversation(records: readonly LedgerRecord[], opts: { pric
         const first = shownMessages === 0;
         fresh.forEach((m, i) => {
           const role = str(m['role']) ?? 'user';
+          // A tool's result the tools record did not carry (a call run on approval) fills in its call.
+          if (!first && role === 'tool' && fillToolResult(turns, str(m['tool_call_id']), m['content'])) return;
           if (!first && role !== 'user' && role !== 'system') return;
           turns.push({ kind: 'message', key: `msg-${rec.seq}-${i}`, role, text: textOf(m['content']), seq: rec.seq });
         });
