@@ -4,6 +4,7 @@
  * ipc-bridge (sender checked), security decisions live in security-policy.
  */
 import { homedir, userInfo } from 'node:os';
+import { join } from 'node:path';
 import { app, dialog, ipcMain, Menu, safeStorage, session, type BrowserWindow } from 'electron';
 import { safeStorageProtector, type KeyProtector } from '../../runtime/provenance/index';
 import { keyProtectorFromEnv } from '../service/signing/key-protection';
@@ -40,6 +41,7 @@ async function start(): Promise<void> {
     actor: { displayName: userInfo().username },
     secrets: new SafeStorageSecretStore(safeStorage, paths.userDataDir),
     keyProtector: signingKeyProtector(),
+    saveDialog: chooseSavePath,
   });
   const backend = service;
   registerInvokeHandler(ipcMain, {
@@ -49,6 +51,17 @@ async function start(): Promise<void> {
   });
   Menu.setApplicationMenu(buildAppMenu({ development, platform: process.platform }));
   openWindow(backend);
+}
+
+/** The native save dialog for an export, over the main window; null when the user closes it. */
+async function chooseSavePath(defaultFileName: string): Promise<string | null> {
+  const options = {
+    title: 'Save the audit bundle',
+    defaultPath: join(app.getPath('downloads'), defaultFileName),
+    filters: [{ name: 'Audit bundle', extensions: ['jsonl'] }],
+  };
+  const chosen = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
+  return chosen.canceled || !chosen.filePath ? null : chosen.filePath;
 }
 
 /**

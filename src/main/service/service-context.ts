@@ -5,6 +5,7 @@ import { type RunDetail, type RunSummary } from '../../shared/contract/domain';
 import { StudioError } from '../../shared/contract/errors';
 import { toRunDetail, toRunSummary, type RunListFacts } from './dto/run-dto';
 import { runStopOf } from './dto/run-stop-of';
+import { type Downloads } from './downloads';
 import { type JobRunner } from './jobs/job-runner';
 import { type PathGuard } from './path-guard';
 import { type SecretStore } from './secret-store';
@@ -26,6 +27,13 @@ export interface ServiceContext {
   readonly keyProtector: KeyProtector;
   readonly demoWorkflowDir: string | null;
   readonly secrets: SecretStore;
+  /** Exports offered to the browser as downloads (web host). */
+  readonly downloads: Downloads;
+  /**
+   * The desktop app's save dialog (returns the chosen path, or null when the user closed it);
+   * absent in the web host, where "save where I choose" is a browser download.
+   */
+  readonly saveDialog: ((defaultFileName: string) => Promise<string | null>) | null;
   /** Which workspaces the user trusts to load their workflow folders. */
   readonly trust: WorkspaceTrust;
   current(): ReadSession | null;

@@ -15,6 +15,8 @@ import { exportRunBundle, openBundle } from './ops/bundle-ops';
 import { JobRunner } from './jobs/job-runner';
 import { checkArtifacts, listArtifacts, readArtifact } from './ops/artifact-ops';
 import { getJob, ledgerPage, ledgerRecord, stateAt, stateDiff, verifyLedger } from './ops/ledger-ops';
+import { conversationRecords } from './ops/conversation-ops';
+import { retryLlm } from './ops/llm-retry-ops';
 import { answerPrompt, listPrompts, promptOf } from './ops/prompt-ops';
 import { bulkRuns } from './ops/run-archive-ops';
 import { cancelRun, continueRun, fastForward, forkRun, getRun, pauseRun, queryRuns, resumeEvent, runVisits, setBreakpoint, startRun, stepRun } from './ops/run-ops';
@@ -27,6 +29,7 @@ import { MemorySecretStore, type SecretStore } from './secret-store';
 import { RunEventBatch } from './run-event-batch';
 import { ServiceEvents } from './service-events';
 import { SourceChangeWatch } from './source-change-watch';
+import { Downloads } from './downloads';
 import { summaryOf, type ServiceContext } from './service-context';
 import { type ReadSession } from './sessions/session';
 import { type LiveChange } from './sessions/session-capabilities';
@@ -49,6 +52,8 @@ export interface StudioServiceOptions {
    * STUDIO_KEY_PASSPHRASE is set, else none (see signing/key-protection.ts).
    */
   keyProtector?: KeyProtector;
+  /** The desktop app's save dialog, for exports saved where the user chooses (see ServiceContext.saveDialog). */
+  saveDialog?: (defaultFileName: string) => Promise<string | null>;
 }
 
 type Handlers = { [K in OperationName]: (ctx: ServiceContext, req: Request<K>) => Promise<ResponseMap[K]> };
@@ -78,12 +83,14 @@ const HANDLERS: Handlers = {
   'runs.resumeEvent': resumeEvent,
   'runs.fastForward': fastForward,
   'runs.fork': forkRun,
+  'runs.retryLlm': retryLlm,
   'runs.exportBundle': exportRunBundle,
   'ledger.page': ledgerPage,
   'ledger.record': ledgerRecord,
   'ledger.verify': verifyLedger,
   'ledger.stateAt': stateAt,
   'ledger.diff': stateDiff,
+  'ledger.conversation': conversationRecords,
   'prompts.list': listPrompts,
   'prompts.answer': answerPrompt,
   'snapshots.list': listSnapshots,
@@ -141,6 +148,8 @@ export class StudioService {
       demoWorkflowDir: options.demoWorkflowDir ?? null,
       secrets: options.secrets ?? new MemorySecretStore(),
       trust: new WorkspaceTrust(join(options.userDataDir, 'trusted-workspaces.json')),
+      downloads: new Downloads(join(options.userDataDir, 'downloads')),
+      saveDialog: options.saveDialog ?? null,
       current: () => this.currentSession,
       switchTo: (s) => this.switchTo(s),
       recentWorkspaces: () => [...this.recent],
@@ -180,6 +189,11 @@ export class StudioService {
     } catch (e) {
       return { ok: false, error: toErrorData(e) };
     }
+  }
+
+  /** A file offered as a browser download (`ExportedBundle.download`), taken: it can be fetched once. */
+  takeDownload(id: string): ReturnType<Downloads['take']> {
+    return this.ctx.downloads.take(id);
   }
 
   onEvent(listener: (e: WireEvent) => void): () => void {
@@ -299,6 +313,7 @@ export class StudioService {
     this.sourceWatch.stop();
     this.unsubscribe?.();
     this.batch.drain();
+    this.ctx.downloads.close();
     await this.currentSession?.close();
     this.currentSession = null;
   }

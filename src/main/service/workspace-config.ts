@@ -18,6 +18,8 @@ export interface WorkspaceConfig {
   llm: { baseUrl: string | null; model: string | null; timeoutS: number; headers: LlmHeaderConfig[] };
   /** Per tool: true when a person must approve each call; absent means the tool's own default. */
   toolApproval: Record<string, boolean>;
+  /** Per million tokens, for the cost shown beside LLM calls; null: not set. */
+  pricing: { promptPerMillion: number | null; completionPerMillion: number | null };
   paused: string[];
   breakpoints: Record<string, string[]>;
   /** Paused runs held by a restore (their header says "held after restore" after a restart too). */
@@ -30,6 +32,7 @@ export const defaultWorkspaceConfig = (): WorkspaceConfig => ({
   workflowDirs: [],
   llm: { baseUrl: null, model: null, timeoutS: 60, headers: [] },
   toolApproval: {},
+  pricing: { promptPerMillion: null, completionPerMillion: null },
   paused: [],
   breakpoints: {},
   heldAfterRestore: [],
@@ -63,6 +66,7 @@ export async function readWorkspaceConfig(workspacePath: string): Promise<Worksp
           : [],
       },
       toolApproval: typeof raw.toolApproval === 'object' && raw.toolApproval !== null ? raw.toolApproval : {},
+      pricing: { promptPerMillion: price(raw.pricing?.promptPerMillion), completionPerMillion: price(raw.pricing?.completionPerMillion) },
       paused: Array.isArray(raw.paused) ? raw.paused.filter((d): d is string => typeof d === 'string') : [],
       breakpoints: typeof raw.breakpoints === 'object' && raw.breakpoints !== null ? raw.breakpoints : {},
       heldAfterRestore: Array.isArray(raw.heldAfterRestore) ? raw.heldAfterRestore.filter((d): d is string => typeof d === 'string') : [],
@@ -72,6 +76,11 @@ export async function readWorkspaceConfig(workspacePath: string): Promise<Worksp
     // A damaged sidecar must not lock the user out of the workspace: start from defaults.
     return defaultWorkspaceConfig();
   }
+}
+
+/** A price read from the sidecar: a finite number ≥ 0, else not set (a hand-edited file must not show a NaN cost). */
+function price(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null;
 }
 
 export async function writeWorkspaceConfig(workspacePath: string, config: WorkspaceConfig): Promise<void> {

@@ -3,7 +3,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { API_PREFIX, EVENTS_PATH, TOKEN_HEADER, type WireResult } from '../../shared/contract/wire';
+import { API_PREFIX, DOWNLOAD_PREFIX, EVENTS_PATH, TOKEN_HEADER, type WireResult } from '../../shared/contract/wire';
+import { serveDownload } from './serve-download';
 import { type StudioService } from '../service/studio-service';
 
 export interface WebHostOptions {
@@ -79,6 +80,13 @@ export async function startWebHost(o: WebHostOptions): Promise<WebHost> {
       return send(res, result.ok ? 200 : statusOf(result), result);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { ok: false, error: { code: 'BAD_REQUEST', message: 'Method not allowed.' } });
+    if (url.pathname.startsWith(DOWNLOAD_PREFIX)) {
+      // Only GET takes the file: a HEAD (a link preview, a prefetch) must not use up the one fetch.
+      if (req.method !== 'GET') return send(res, 405, { ok: false, error: { code: 'BAD_REQUEST', message: 'Use GET for a download.' } });
+      // A link the browser follows cannot carry the header: the token comes in the query, as for the event socket.
+      if (!tokenOk(url.searchParams.get('token'))) return send(res, 401, { ok: false, error: { code: 'UNAUTHORIZED', message: 'Missing or wrong token.' } });
+      return serveDownload(o.service, url.pathname.slice(DOWNLOAD_PREFIX.length), res);
+    }
     return serveStatic(url.pathname, res);
   }
 

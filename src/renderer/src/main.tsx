@@ -14,6 +14,7 @@ import './styles/run.css';
 import './styles/graph.css';
 import './styles/timeline.css';
 import './styles/inspector.css';
+import './styles/conversation.css';
 import './styles/pages.css';
 import './styles/settings.css';
 

@@ -10,4 +10,9 @@ export interface StudioClient {
   subscribe<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void;
   /** Which host serves this window (shown in the header; nothing else depends on it). */
   readonly host: 'electron' | 'web';
+  /**
+   * The address a browser fetches an offered download from (`ExportedBundle.download.urlPath`),
+   * token included. Web host only: the desktop app saves through its own dialog instead.
+   */
+  downloadUrl?(urlPath: string): string;
 }

@@ -318,6 +318,16 @@ export interface StateAtStep {
   stateJson: string;
 }
 
+/** The records of a run's conversation (see `ledger.conversation`). */
+export interface ConversationRecords {
+  runId: string;
+  records: LedgerRecord[];
+  /** How many records the ledger holds in all (the conversation is read up to `limit` of its own). */
+  ledgerTotal: number;
+  /** True when more conversation records exist than were returned. */
+  truncated: boolean;
+}
+
 export interface StateDiff {
   runId: string;
   fromSeq: number;
@@ -437,6 +447,8 @@ export interface WorkspaceSettings {
   tools: ToolSetting[];
   /** Where secrets go: the OS keychain (Electron safeStorage), or this process's memory only (web host). */
   secretStorage: 'os-keychain' | 'memory';
+  /** Per million tokens, for the cost shown beside an LLM call; null: no price set. */
+  pricing: { promptPerMillion: number | null; completionPerMillion: number | null };
 }
 
 export interface LlmCheck {
@@ -458,4 +470,9 @@ export interface ExportedBundle {
   verified: boolean;
   /** The verifier's report in words. */
   report: string;
+  /**
+   * Web host only: the file waits to be fetched once as a browser download at this URL path
+   * (relative to the host, token added by the client), then is deleted.
+   */
+  download: { urlPath: string; expiresAt: string } | null;
 }

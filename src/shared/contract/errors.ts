@@ -28,6 +28,10 @@ export type StudioErrorCode =
   | 'RUN_NOT_FINISHED'
   /** A delete refused: the run is not finished, a live process holds it, or it has children. */
   | 'RUN_NOT_DELETABLE'
+  /** A retry was asked of a record that is not a failed LLM call of a failed run: nothing was done. */
+  | 'NOT_RETRYABLE'
+  /** The person closed the save dialog of an export without choosing a place: nothing was written (not a failure to show). */
+  | 'EXPORT_CANCELLED'
   | (string & {});
 
 export interface StudioErrorData {

@@ -11,6 +11,7 @@ import {
   type ArtifactIntegrity,
   type ArtifactInfo,
   type ChainSummary,
+  type ConversationRecords,
   type ExportedBundle,
   type InferredGraph,
   type JobProgress,
@@ -115,13 +116,20 @@ export const requestSchemas = {
   'ledger.verify': z.object({ runId: id }).strict(),
   'ledger.stateAt': z.object({ runId: id, seq }).strict(),
   'ledger.diff': z.object({ runId: id, fromSeq: seq.nullable(), toSeq: seq }).strict(),
+  /**
+   * The records a conversation is made of (llm_call, tool_calls, ask_user, and the resumes and
+   * restores between them), in full and in ledger
+   * order, from the start; `limit` bounds the answer (`truncated` says when more were left out).
+   */
+  'ledger.conversation': z.object({ runId: id, limit: z.number().int().min(1).max(2000).default(500) }).strict(),
 
   'prompts.list': z.object({}).strict(),
   'prompts.answer': z.object({ runId: id, waitKey: z.string().max(1000).nullable(), payloadJson: jsonText }).strict(),
 
   'snapshots.list': z.object({ runId: id.nullish(), tag: z.string().max(100).nullish(), query: shortText.nullish() }).strict(),
   'snapshots.create': z
-    .object({ runId: id, name: z.string().min(1).max(200), description: z.string().max(2000).nullish(), tags: tags.default([]) })
+    /** `seq`: bookmark the state after that record (time travel); absent: the run's current state. */
+    .object({ runId: id, seq: seq.optional(), name: z.string().min(1).max(200), description: z.string().max(2000).nullish(), tags: tags.default([]) })
     .strict(),
   'snapshots.update': z
     .object({ snapshotId: id, name: z.string().min(1).max(200).optional(), description: z.string().max(2000).nullish(), tags: tags.optional() })
@@ -130,11 +138,26 @@ export const requestSchemas = {
   'snapshots.previewRestore': z.object({ snapshotId: id }).strict(),
   'snapshots.restore': z.object({ snapshotId: id }).strict(),
   'runs.fork': z
-    .object({ runId: id.optional(), seq: seq.optional(), snapshotId: id.optional(), pausedAtEntry: z.boolean().default(true) })
+    /**
+     * `varsJson`: the vars the fork starts with instead of the source's (a person edited them in
+     * the fork dialog); parsed losslessly, and the diff is recorded in the fork's origin.
+     */
+    .object({ runId: id.optional(), seq: seq.optional(), snapshotId: id.optional(), pausedAtEntry: z.boolean().default(true), varsJson: jsonText.optional() })
     .strict()
     .refine((r) => (r.snapshotId !== undefined) !== (r.runId !== undefined), { message: 'give either snapshotId, or runId (with an optional seq)' }),
 
-  'runs.exportBundle': z.object({ runId: id, includeArtifacts: z.boolean().default(true) }).strict(),
+  /**
+   * Re-drives a run whose LLM call failed, from the state before that call (recorded in the ledger
+   * with who asked). `seq` is the failed record the person saw: if the run has moved on since,
+   * nothing is done (RUN_MOVED_ON).
+   */
+  'runs.retryLlm': z.object({ runId: id, seq }).strict(),
+
+  /**
+   * `workspace`: into `<workspace folder>/exports/`. `choose`: where the user says: a save dialog
+   * in the desktop app, a browser download from the web host (the answer's `download`).
+   */
+  'runs.exportBundle': z.object({ runId: id, includeArtifacts: z.boolean().default(true), destination: z.enum(['workspace', 'choose']).default('workspace') }).strict(),
 
   'artifacts.list': z.object({ runId: id.nullish(), limit: z.number().int().min(1).max(10_000).default(1000) }).strict(),
   'artifacts.read': z
@@ -159,6 +182,11 @@ export const requestSchemas = {
         .strict()
         .optional(),
       toolApproval: z.record(z.string().max(200), z.boolean()).optional(),
+      /** Prices in the user's currency per million tokens; null: no price (no cost is shown). */
+      pricing: z
+        .object({ promptPerMillion: z.number().min(0).max(1_000_000).nullable(), completionPerMillion: z.number().min(0).max(1_000_000).nullable() })
+        .strict()
+        .optional(),
     })
     .strict(),
   'settings.testLlm': z.object({}).strict(),
@@ -211,6 +239,7 @@ export interface ResponseMap {
   'ledger.verify': { jobId: string };
   'ledger.stateAt': StateAtStep;
   'ledger.diff': StateDiff;
+  'ledger.conversation': ConversationRecords;
   'prompts.list': PendingPrompt[];
   'prompts.answer': RunDetail;
   'snapshots.list': SnapshotInfo[];
@@ -220,6 +249,8 @@ export interface ResponseMap {
   'snapshots.previewRestore': RestorePreview;
   'snapshots.restore': RunDetail;
   'runs.fork': RunDetail;
+  'runs.retryLlm': RunDetail;
+  /** A save dialog closed without choosing a place is the error EXPORT_CANCELLED (nothing was written). */
   'runs.exportBundle': ExportedBundle;
   'artifacts.list': ArtifactInfo[];
   'artifacts.read': ArtifactChunk;

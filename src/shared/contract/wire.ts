@@ -28,6 +28,8 @@ export const EVENT_CHANNEL = 'studio:event';
 export const TOKEN_HEADER = 'X-Studio-Token';
 export const API_PREFIX = '/api/';
 export const EVENTS_PATH = '/api/events';
+/** `GET /download/<id>?token=<token>`: a file offered once as a browser download (an exported bundle). */
+export const DOWNLOAD_PREFIX = '/download/';
 
 /** The bridge the Electron preload exposes as `window.studio`. */
 export interface PreloadBridge {

@@ -13,31 +13,61 @@ import { bundleFileName, checkpointRun, writeRunBundle } from '../signing/run-bu
 
 type Handler<K extends keyof ResponseMap> = (ctx: ServiceContext, req: Request<K>) => Promise<ResponseMap[K]>;
 
-/** Written to `<workspace folder>/exports/<run id>.arbundle.jsonl`, replacing an earlier export of the run. */
+/**
+ * Where the bundle goes: `workspace`, to `<workspace folder>/exports/<run id>.arbundle.jsonl`
+ * (replacing an earlier export of the run); `choose`, where the user says: the desktop app's save
+ * dialog, or, in the web host, a one-time browser download (written under the user data folder
+ * and deleted once fetched). A closed save dialog writes nothing (EXPORT_CANCELLED).
+ */
 export const exportRunBundle: Handler<'runs.exportBundle'> = async (ctx, req) => {
   const s = control(ctx);
   const run = await loadRunOr404(s, req.runId);
-  const notes: string[] = [];
-  if (s.signing) {
-    const problem = await checkpointRun(s.signing.signer, req.runId);
-    if (problem) notes.push(problem);
+  const fileName = bundleFileName(req.runId);
+  let path: string;
+  let downloadId: string | null = null;
+  if (req.destination === 'workspace') {
+    path = ctx.guard.check(join(dirname(s.ws.path), 'exports', fileName));
+  } else if (ctx.saveDialog) {
+    const chosen = await ctx.saveDialog(fileName);
+    if (chosen === null) throw new StudioError('EXPORT_CANCELLED', 'The export was cancelled: no place was chosen, nothing was written.', { runId: req.runId });
+    // Not through the path guard: the path comes from the OS dialog in this process, chosen by the person, not named by the renderer.
+    path = chosen;
   } else {
-    notes.push(s.signingProblem ?? 'Runs in this workspace are not signed in this session.');
+    const prepared = ctx.downloads.prepare(fileName);
+    downloadId = prepared.id;
+    path = prepared.path;
   }
-  const path = ctx.guard.check(join(dirname(s.ws.path), 'exports', bundleFileName(req.runId)));
-  const bundle = await writeRunBundle({ ws: s.ws, runId: req.runId, workflowId: run.workflowId, includeArtifacts: req.includeArtifacts, seal: s.signing?.host ?? null, path, overwrite: true });
-  // Our own keys are the trusted ones here: the check is that the file says what this workspace holds.
-  const report = await verifyBundle(path, { trustedKeys: (await s.ws.actorKeys.list()).map((r) => r.key) });
-  return {
-    runId: req.runId,
-    path,
-    fileName: basename(path),
-    sha256: bundle.sha256,
-    sizeBytes: bundle.bytes,
-    verified: report.ok,
-    report: [...notes, formatBundleReport(report)].join('\n'),
-  };
+  try {
+    const notes: string[] = [];
+    if (s.signing) {
+      const problem = await checkpointRun(s.signing.signer, req.runId);
+      if (problem) notes.push(problem);
+    } else {
+      notes.push(s.signingProblem ?? 'Runs in this workspace are not signed in this session.');
+    }
+    const bundle = await writeRunBundle({ ws: s.ws, runId: req.runId, workflowId: run.workflowId, includeArtifacts: req.includeArtifacts, seal: s.signing?.host ?? null, path, overwrite: true });
+    // Our own keys are the trusted ones here: the check is that the file says what this workspace holds.
+    const report = await verifyBundle(path, { trustedKeys: (await s.ws.actorKeys.list()).map((r) => r.key) });
+    return {
+      runId: req.runId,
+      path,
+      fileName: basename(path),
+      sha256: bundle.sha256,
+      sizeBytes: bundle.bytes,
+      verified: report.ok,
+      report: [...notes, formatBundleReport(report)].join('\n'),
+      download: downloadId !== null ? offerDownload(ctx, downloadId, path) : null,
+    };
+  } catch (e) {
+    if (downloadId !== null) ctx.downloads.discard(downloadId);
+    throw e;
+  }
 };
+
+function offerDownload(ctx: ServiceContext, id: string, path: string): { urlPath: string; expiresAt: string } {
+  const { urlPath, expiresAt } = ctx.downloads.offer(id, path, basename(path));
+  return { urlPath, expiresAt };
+}
 
 /** Opens a bundle read-only; the keys of the SQLite workspace open until now are the trusted ones. */
 export const openBundle: Handler<'workspace.openBundle'> = async (ctx, req) => {

@@ -8,6 +8,7 @@ import { tombstoneSummary } from '../dto/tombstone-dto';
 import { asLostRace, lostRace, type RaceAction } from './lost-race';
 import { control, detailOf, factsOf, loadRunOr404, session, type ServiceContext } from '../service-context';
 import { type AskCapability, type ControlCapability } from '../sessions/session-capabilities';
+import { diffJson } from '../state-diff';
 
 type Handler<K extends keyof ResponseMap> = (ctx: ServiceContext, req: Request<K>) => Promise<ResponseMap[K]>;
 
@@ -200,11 +201,29 @@ export const forkRun: Handler<'runs.fork'> = async (ctx, req) => {
   const count = await s.ledgerCount(source.runId);
   const seq = atSeq ?? count - 1;
   if (seq < -1 || seq >= count) throw new StudioError('BAD_REQUEST', `Run ${source.runId} has records 0 to ${count - 1}; cannot fork at ${seq}.`);
-  const fork = await s.ws.forkRun({ runId: source.runId, atSeq: seq, actorId: ctx.actorId });
+  const edit = req.varsJson !== undefined ? await forkEdit(s, source.runId, seq, req.varsJson) : undefined;
+  const fork = await s.ws.forkRun({ runId: source.runId, atSeq: seq, actorId: ctx.actorId, ...(edit ? { edit } : {}) });
   if (req.pausedAtEntry) s.driver.pause(fork.runId);
   else s.driver.kick(fork.runId);
   return detailOf(s, fork.runId);
 };
+
+/**
+ * The vars a person typed in the fork dialog, checked against the state they edited: the diff
+ * (paths with JSON before and after) goes into the fork's origin, so the ledger says what was
+ * changed by hand. An edit that changes nothing is refused: that is a plain fork.
+ */
+async function forkEdit(s: ControlCapability, runId: string, seq: number, varsJson: string): Promise<{ vars: JsonObject; record: JsonObject }> {
+  const vars = parsePayload(varsJson, 'edited vars');
+  const base = await s.stateAt(runId, seq);
+  if (!base) throw new StudioError('NOT_FOUND', `Run ${runId} has no saved state at record ${seq}, so there is nothing to edit.`);
+  const changes = diffJson(base.vars, vars);
+  if (changes.length === 0) throw new StudioError('BAD_REQUEST', 'The edited vars are the same as the state at that record: fork without editing, or change something.');
+  return {
+    vars,
+    record: { by: 'fork dialog', changes: changes.map((c) => ({ path: ['vars', ...c.path], kind: c.kind, before: c.beforeJson, after: c.afterJson })) },
+  };
+}
 
 /** The seq of the last record of a step (a snapshot remembers the step it was taken at). */
 async function seqOfStep(ctx: ServiceContext, runId: string, stepId: string | null): Promise<number> {

@@ -20,6 +20,7 @@ async function settingsOf(s: ControlCapability): Promise<WorkspaceSettings> {
     llm: { baseUrl: c.llm.baseUrl, model: c.llm.model, timeoutS: c.llm.timeoutS, headers },
     tools: s.effects.toolSettings(c.toolApproval),
     secretStorage: s.secrets.kind,
+    pricing: { ...c.pricing },
   };
 }
 
@@ -32,7 +33,7 @@ export const getSettings: Handler<'settings.get'> = async (ctx) => settingsOf(co
 export const updateSettings: Handler<'settings.update'> = async (ctx, req) => {
   const s = control(ctx);
   const cur = s.settings;
-  const next: WorkspaceConfig = { ...cur, llm: { ...cur.llm }, toolApproval: { ...cur.toolApproval, ...(req.toolApproval ?? {}) } };
+  const next: WorkspaceConfig = { ...cur, llm: { ...cur.llm }, toolApproval: { ...cur.toolApproval, ...(req.toolApproval ?? {}) }, pricing: req.pricing ? { ...req.pricing } : { ...cur.pricing } };
   const llm = req.llm;
   if (llm) {
     if (llm.baseUrl !== undefined) next.llm.baseUrl = llm.baseUrl ? llm.baseUrl.replace(/\/+$/, '') : null;

@@ -35,9 +35,16 @@ export const listSnapshots: Handler<'snapshots.list'> = async (ctx, req) =>
 
 export const createSnapshot: Handler<'snapshots.create'> = async (ctx, req) => {
   const s = control(ctx);
-  const run = await loadRunOr404(s, req.runId);
-  const count = await s.ledgerCount(run.runId);
-  const last = count > 0 ? (await s.ledgerPage(run.runId, count - 1, 1))[0] : undefined;
+  const current = await loadRunOr404(s, req.runId);
+  const count = await s.ledgerCount(current.runId);
+  const at = req.seq ?? count - 1;
+  if (req.seq !== undefined && req.seq >= count) {
+    throw new StudioError('NOT_FOUND', `Run ${req.runId} has ${count} ledger records (seq 0 to ${count - 1}); there is no record ${req.seq} to bookmark. Reload the run.`);
+  }
+  const last = at >= 0 ? (await s.ledgerPage(current.runId, at, 1))[0] : undefined;
+  // Time travel: a bookmark at a record holds the state saved after it, not the run's state now.
+  const run = req.seq === undefined ? current : await s.stateAt(current.runId, req.seq);
+  if (!run) throw new StudioError('NOT_FOUND', `Run ${req.runId} has no saved state at record ${req.seq}, so it cannot be bookmarked there.`);
   const snap = snapshotFromRun({ run, name: req.name, description: req.description ?? null, tags: req.tags, stepId: last?.record.stepId ?? null });
   await s.snapshots.save(snap);
   return toSnapshotInfo(snap);

@@ -19,6 +19,7 @@ export function eventsFirst(inner: StudioClient, flushHeld: () => void): StudioC
     },
     subscribe: (event, listener) => inner.subscribe(event, listener),
   };
+  if (inner.downloadUrl) client.downloadUrl = (urlPath) => inner.downloadUrl!(urlPath);
   if (hasConnection(inner)) {
     Object.defineProperties(client, {
       connection: { get: (): ConnectionState => inner.connection },

@@ -61,6 +61,10 @@ export class WebClient implements StudioClient, ConnectionSource {
     return this.unwrap<K>(res, op);
   }
 
+  downloadUrl(urlPath: string): string {
+    return `${this.deps.origin}${urlPath}?token=${encodeURIComponent(this.deps.token ?? '')}`;
+  }
+
   private async unwrap<K extends OperationName>(res: globalThis.Response, op: K): Promise<Response<K>> {
     const body = (await res.json().catch(() => null)) as WireResult<Response<K>> | null;
     if (body && body.ok) return body.result;

@@ -21,7 +21,7 @@ export interface RunControlActions {
   cancel(reason: string | null): Promise<void>;
   toggleBreakpoint(nodeId: string): Promise<void>;
   /** Forks the selected run at a record (or its current state), or a snapshot. */
-  fork(from: { seq?: number; snapshotId?: string }): Promise<RunDetail | null>;
+  fork(from: { seq?: number; snapshotId?: string; varsJson?: string }): Promise<RunDetail | null>;
   applyDriveError(runId: string, message: string): void;
 }
 
@@ -129,10 +129,10 @@ export function createRunControlStore({ client, ui, runView, runs }: RunControlD
 
       fork: async (from) => {
         const runId = selected();
-        const request = from.snapshotId ? { snapshotId: from.snapshotId, pausedAtEntry: true } : runId ? { runId, seq: from.seq, pausedAtEntry: true } : null;
+        const request = from.snapshotId ? { snapshotId: from.snapshotId, pausedAtEntry: true } : runId ? { runId, seq: from.seq, pausedAtEntry: true, ...(from.varsJson !== undefined ? { varsJson: from.varsJson } : {}) } : null;
         if (!request) return null;
         const detail = await openNew(await run('fork', () => client.invoke('runs.fork', request)));
-        if (detail) ui.getState().notify({ tone: 'success', title: 'Fork created', message: `Run ${detail.runId} starts from ${detail.forkedFrom?.snapshotId ? 'the snapshot' : `record ${detail.forkedFrom?.seq ?? 'head'}`}, paused.` });
+        if (detail) ui.getState().notify({ tone: 'success', title: 'Fork created', message: `Run ${detail.runId} starts from ${detail.forkedFrom?.snapshotId ? 'the snapshot' : `record ${detail.forkedFrom?.seq ?? 'head'}`}${from.varsJson !== undefined ? ' with your edited vars' : ''}, paused.` });
         return detail;
       },
 

@@ -20,6 +20,7 @@ const settings = (over: Partial<WorkspaceSettings['llm']> = {}): WorkspaceSettin
     { name: 'write_note', description: 'Writes a note', requiresApproval: true, source: '/w/tools.ts' },
   ],
   secretStorage: 'memory',
+  pricing: { promptPerMillion: null, completionPerMillion: null },
 });
 
 const setup = (initial = settings()) => {

@@ -32,6 +32,9 @@ export interface SettingsDraft {
   timeoutS: string;
   headers: readonly HeaderDraft[];
   toolApproval: Readonly<Record<string, boolean>>;
+  /** Prices per million tokens as typed (empty: no price); checked on save. */
+  promptPerMillion: string;
+  completionPerMillion: string;
 }
 
 /** Field → problem, from the backend's BAD_REQUEST (or the few checks made before sending). */
@@ -60,7 +63,7 @@ export interface SettingsState {
 
 export interface SettingsActions {
   load(): Promise<void>;
-  setField(field: 'baseUrl' | 'model' | 'timeoutS', value: string): void;
+  setField(field: 'baseUrl' | 'model' | 'timeoutS' | 'promptPerMillion' | 'completionPerMillion', value: string): void;
   addHeader(): void;
   updateHeader(key: number, patch: Partial<Pick<HeaderDraft, 'name' | 'value' | 'secret'>>): void;
   /** Starts typing a new value for a stored secret (or cancels, with `false`). */
@@ -79,7 +82,7 @@ export interface SettingsActions {
 export type SettingsStore = SettingsState & SettingsActions;
 export type SettingsStoreApi = StoreApi<SettingsStore>;
 
-const EMPTY_DRAFT: SettingsDraft = { baseUrl: '', model: '', timeoutS: '', headers: [], toolApproval: {} };
+const EMPTY_DRAFT: SettingsDraft = { baseUrl: '', model: '', timeoutS: '', headers: [], toolApproval: {}, promptPerMillion: '', completionPerMillion: '' };
 
 let nextKey = 1;
 
@@ -91,6 +94,8 @@ export function draftOf(s: WorkspaceSettings): SettingsDraft {
     timeoutS: String(s.llm.timeoutS),
     headers: s.llm.headers.map((h) => ({ key: nextKey++, name: h.name, secret: h.secret, value: h.secret ? '' : (h.value ?? ''), stored: h.stored && h.secret, secretAction: 'keep' as const })),
     toolApproval: Object.fromEntries(s.tools.map((t) => [t.name, t.requiresApproval])),
+    promptPerMillion: s.pricing.promptPerMillion === null ? '' : String(s.pricing.promptPerMillion),
+    completionPerMillion: s.pricing.completionPerMillion === null ? '' : String(s.pricing.completionPerMillion),
   };
 }
 
@@ -107,6 +112,14 @@ export function buildUpdate(d: SettingsDraft): { request: UpdateRequest; errors:
   if (d.timeoutS.trim() === '' || !Number.isFinite(timeout) || timeout < 1 || timeout > 3600) {
     errors['timeoutS'] = 'Enter a timeout between 1 and 3600 seconds.';
   }
+  const price = (field: 'promptPerMillion' | 'completionPerMillion'): number | null => {
+    const text = d[field].trim();
+    if (text === '') return null;
+    const n = Number(text);
+    if (!Number.isFinite(n) || n < 0 || n > 1_000_000) errors[field] = 'Enter a price per million tokens (a number from 0), or leave it empty for no cost.';
+    return n;
+  };
+  const pricing = { promptPerMillion: price('promptPerMillion'), completionPerMillion: price('completionPerMillion') };
   const headers: NonNullable<NonNullable<UpdateRequest['llm']>['headers']> = [];
   d.headers.forEach((h, i) => {
     const name = h.name.trim();
@@ -131,6 +144,7 @@ export function buildUpdate(d: SettingsDraft): { request: UpdateRequest; errors:
     request: {
       llm: { baseUrl: d.baseUrl.trim() || null, model: d.model.trim() || null, timeoutS: timeout, headers },
       toolApproval: { ...d.toolApproval },
+      pricing,
     },
     errors: null,
   };

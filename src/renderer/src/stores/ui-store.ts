@@ -3,7 +3,7 @@ import { describeError } from '../lib/error-advice';
 
 export type ThemePreference = 'system' | 'light' | 'dark';
 export type MainView = 'run' | 'inbox' | 'artifacts' | 'snapshots' | 'settings';
-export type InspectorTab = 'record' | 'state' | 'snapshots' | 'artifacts' | 'provenance';
+export type InspectorTab = 'record' | 'state' | 'snapshots' | 'artifacts' | 'provenance' | 'conversation';
 
 export interface Toast {
   id: number;

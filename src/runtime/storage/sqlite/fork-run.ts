@@ -1,4 +1,5 @@
 import { cloneRunState, type RunState, type StepRecord } from '../../core/models';
+import { type JsonObject } from '../../json/json-value';
 import { InvalidArgumentError, UnknownRunError } from '../../errors';
 import { type Checkpoints } from './checkpoints';
 import { type RunKeys } from './run-keys';
@@ -18,6 +19,12 @@ export interface ForkRunOptions {
   stepId: string;
   /** Who forked it (recorded in the genesis record); defaults to the run's actor. */
   actorId?: string | null;
+  /**
+   * The person changed the state before forking: the fork starts with `vars` instead of the
+   * parent's, and `record` (what was changed, as the caller describes it) is kept in the genesis
+   * record's origin, under the hash chain, so the edit can be audited like the fork itself.
+   */
+  edit?: { vars: JsonObject; record: JsonObject };
 }
 
 export interface ForkDeps {
@@ -63,13 +70,16 @@ function write(deps: ForkDeps, o: ForkRunOptions): RunState {
     const source = deps.checkpoints.stateAt(o.runId, o.atSeq);
     if (!source) throw new InvalidArgumentError(`Run ${o.runId} has no saved state at or before seq ${o.atSeq}.`, { runId: o.runId, seq: o.atSeq });
     const run: RunState = { ...cloneRunState(source), runId: o.newRunId, parentRunId: null, createdAt: o.now, updatedAt: o.now };
+    if (o.edit) run.vars = o.edit.vars;
+    const origin: JsonObject = { run_id: o.runId, seq: o.atSeq, head_hash: headHash };
+    if (o.edit) origin['edited'] = o.edit.record;
     const genesis: StepRecord = {
       runId: run.runId,
       stepId: o.stepId,
       nodeId: run.currentNode,
       status: 'completed',
       effect: null,
-      result: { forked_from: { run_id: o.runId, seq: o.atSeq, head_hash: headHash } },
+      result: { forked_from: origin },
       error: null,
       startedAt: o.now,
       endedAt: o.now,

@@ -1,3 +1,4 @@
+import { type JsonObject } from '../../json/json-value';
 import { RunIndex } from './run-index';
 import { randomUUID } from 'node:crypto';
 import { type SqliteChainCheckpointStore, type SqliteKeyRecordStore, type SqliteRecordSignatureSink } from '../../provenance/sqlite/sqlite-provenance-stores';
@@ -39,6 +40,8 @@ export interface WorkspaceForkOptions {
   /** Defaults to now. */
   now?: string;
   actorId?: string | null;
+  /** Start the fork with these vars instead of the parent's, `record` kept in its origin (see ForkRunOptions.edit). */
+  edit?: { vars: JsonObject; record: JsonObject };
 }
 
 /** The connection settings in force (for diagnostics and an "about this workspace" view). */
@@ -224,6 +227,7 @@ export class SqliteWorkspace {
         now: options.now ?? formatIsoTimestamp(this.clock.nowMicros()),
         stepId: this.newId(),
         actorId: options.actorId,
+        ...(options.edit ? { edit: options.edit } : {}),
       },
     );
   }

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { INSPECTOR_TABS } from '../shell/use-shortcuts';
-import { selectDetail } from '../../stores/run-view-store';
+import { selectDetail, selectSelectedSeq } from '../../stores/run-view-store';
 import { selectInspectorTab, type InspectorTab } from '../../stores/ui-store';
 import { selectReadOnly } from '../../stores/workspace-store';
 import { useRunView, useStores, useUi, useWorkspace } from '../../stores/stores-context';
@@ -8,11 +8,12 @@ import { ArtifactList } from '../library/artifact-list';
 import { ArtifactPreview } from '../library/artifact-preview';
 import { SnapshotCreateForm } from '../library/snapshot-create-form';
 import { SnapshotList } from '../library/snapshot-list';
+import { ConversationView } from './conversation-view';
 import { ProvenancePanel } from './provenance-panel';
 import { RecordPanel } from './record-panel';
 import { StatePanel } from './state-panel';
 
-const LABEL: Record<InspectorTab, string> = { record: 'Record', state: 'State', snapshots: 'Snapshots', artifacts: 'Artifacts', provenance: 'Provenance' };
+const LABEL: Record<InspectorTab, string> = { record: 'Record', state: 'State', snapshots: 'Snapshots', artifacts: 'Artifacts', provenance: 'Provenance', conversation: 'Conversation' };
 
 /** Details of what is selected, in tabs ( [ and ] switch them ). */
 export function Inspector() {
@@ -44,6 +45,7 @@ export function Inspector() {
         {tab === 'snapshots' ? <RunSnapshots /> : null}
         {tab === 'artifacts' ? <RunArtifacts /> : null}
         {tab === 'provenance' ? <ProvenancePanel /> : null}
+        {tab === 'conversation' ? <ConversationView /> : null}
       </div>
     </aside>
   );
@@ -53,10 +55,11 @@ function RunSnapshots() {
   const { snapshots } = useStores();
   const detail = useRunView(selectDetail);
   const readOnly = useWorkspace(selectReadOnly);
+  const seq = useRunView(selectSelectedSeq);
   if (!detail) return <div className="hint-text">Select a run to bookmark its state.</div>;
   return (
     <div className="panel-stack">
-      {!readOnly ? <SnapshotCreateForm runId={detail.runId} currentNode={detail.currentNode} /> : null}
+      {!readOnly ? <SnapshotCreateForm runId={detail.runId} currentNode={detail.currentNode} seq={seq} /> : null}
       <SnapshotList api={snapshots} showRun={false} />
     </div>
   );

@@ -1,19 +1,63 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { selectDiff, selectDiffError, selectDiffStatus } from '../../stores/diff-store';
-import { selectDetail, selectLedger } from '../../stores/run-view-store';
+import { varsTextOf } from '../../lib/state-vars';
+import { selectDetail, selectLedger, selectSelectedSeq } from '../../stores/run-view-store';
 import { useCompare, useRunView, useStores } from '../../stores/stores-context';
 import { JsonTreeView } from '../common/json-tree-view';
 import { ProgressBar } from '../common/progress-bar';
 import { StateDiffView } from './state-diff-view';
 import { useOpenArtifact } from './use-open-artifact';
+import { useStateAt } from './use-state-at';
 
-/** The run's current vars and output, and a diff between the states at any two records. */
+/**
+ * The run's state where the person is looking: after the selected record (time travel), or its
+ * current vars and output when no record is selected; and a diff between any two records' states.
+ */
 export function StatePanel() {
   const detail = useRunView(selectDetail);
-  const openArtifact = useOpenArtifact();
+  const seq = useRunView(selectSelectedSeq);
   if (!detail) return <div className="hint-text">No run selected.</div>;
+  return seq !== null ? <StateAtRecord runId={detail.runId} seq={seq} /> : <CurrentState />;
+}
+
+/** The state saved after the selected record; it follows the selection as it moves. */
+function StateAtRecord({ runId, seq }: { runId: string; seq: number }) {
+  const { runView } = useStores();
+  const openArtifact = useOpenArtifact();
+  const at = useStateAt(runId, seq);
+  const ready = at.status === 'ready' && at.state.runId === runId && at.state.seq === seq ? at.state : null;
+  const varsJson = useMemo(() => (ready ? varsTextOf(ready.stateJson) : null), [ready]);
   return (
-    <div className="state-panel">
+    <div className="state-panel" data-testid="state-at-record" data-seq={seq}>
+      <div className="state-following">
+        <span>State after record <span className="mono">#{seq}</span></span>
+        <button type="button" className="btn small" data-testid="state-show-current" onClick={() => runView.getState().select(null)}>Show the current state</button>
+      </div>
+      {at.status === 'loading' ? <ProgressBar label={`Reading the state after record ${seq}`} /> : null}
+      {at.status === 'error' ? <p className="field-error" role="alert" data-testid="state-at-error">{at.message}</p> : null}
+      {ready && varsJson !== null ? (
+        <>
+          <section className="panel-section">
+            <h3 className="section-title">Vars</h3>
+            <JsonTreeView json={varsJson} label={`Vars after record ${seq}`} openDepth={2} onArtifact={openArtifact} />
+          </section>
+          <CompareStates />
+          <details className="panel-section raw">
+            <summary className="section-title">Whole run state after record #{seq}</summary>
+            <JsonTreeView json={ready.stateJson} label={`Whole run state after record ${seq}`} openDepth={1} onArtifact={openArtifact} />
+          </details>
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+function CurrentState() {
+  const detail = useRunView(selectDetail)!;
+  const openArtifact = useOpenArtifact();
+  return (
+    <div className="state-panel" data-testid="state-current">
+      <div className="state-following faint">Current state. Select a record in the timeline to see the state after it.</div>
       <section className="panel-section">
         <h3 className="section-title">Vars</h3>
         <JsonTreeView json={detail.varsJson} label="Run vars" openDepth={2} onArtifact={openArtifact} />

@@ -2,12 +2,13 @@ import { useState } from 'react';
 import { type RunDetail } from '../../../../shared/contract';
 import { shortcutKey } from '../../lib/shortcuts';
 import { selectPendingCommand, type RunCommand } from '../../stores/run-control-store';
-import { selectSelectedSeq } from '../../stores/run-view-store';
+import { selectLedger, selectSelectedSeq } from '../../stores/run-view-store';
 import { selectReadOnly } from '../../stores/workspace-store';
 import { useControl, useRunView, useStores, useWorkspace } from '../../stores/stores-context';
 import { Hint } from '../common/hint';
 import { Icon, type IconName } from '../common/icon';
 import { Modal } from '../common/modal';
+import { ForkDialog } from '../library/fork-dialog';
 import { ExportBundleButton } from './export-bundle-button';
 
 const FINISHED = new Set(['completed', 'failed', 'cancelled']);
@@ -54,7 +55,11 @@ export function RunControls({ detail }: { detail: RunDetail }) {
   const { control, ui } = useStores();
   const readOnly = useWorkspace(selectReadOnly);
   const selectedSeq = useRunView(selectSelectedSeq);
+  const total = useRunView(selectLedger).total;
   const [cancelling, setCancelling] = useState(false);
+  const [editFork, setEditFork] = useState(false);
+  // Time travel: fork and bookmark act at the selected record, else at the run's last one.
+  const atSeq = selectedSeq ?? (total > 0 ? total - 1 : null);
   const [reason, setReason] = useState('');
   const can = runAbilities(detail, readOnly);
   const ro = 'This workspace is read-only (opened for audit).';
@@ -67,8 +72,10 @@ export function RunControls({ detail }: { detail: RunDetail }) {
       <Cmd cmd="cancel" label="Cancel" icon="stop" enabled={can.cancel} testId="cancel-button" why={readOnly ? ro : `The run is ${detail.status}.`} onClick={() => setCancelling(true)} />
       <span className="toolbar-sep" />
       <Cmd cmd="fork" label={selectedSeq !== null ? `Fork at #${selectedSeq}` : 'Fork'} icon="fork" keys={shortcutKey('fork')} enabled={can.fork} testId="fork-button" why={ro} onClick={() => void control.getState().fork({ seq: selectedSeq ?? undefined })} />
-      <Cmd cmd={null} label="Bookmark" icon="bookmark" keys={shortcutKey('bookmark')} enabled={can.bookmark} testId="bookmark-button" why={ro} onClick={() => ui.getState().requestBookmark()} />
+      <Cmd cmd={null} label="Edit & fork…" icon="fork" enabled={can.fork && atSeq !== null} testId="fork-edit-button" why={readOnly ? ro : 'The run has no records yet.'} onClick={() => setEditFork(true)} />
+      <Cmd cmd={null} label={selectedSeq !== null ? `Bookmark #${selectedSeq}` : 'Bookmark'} icon="bookmark" keys={shortcutKey('bookmark')} enabled={can.bookmark} testId="bookmark-button" why={ro} onClick={() => ui.getState().requestBookmark()} />
       <ExportBundleButton detail={detail} enabled={can.exportBundle} why={ro} />
+      {atSeq !== null ? <ForkDialog detail={detail} seq={atSeq} open={editFork} onOpenChange={setEditFork} /> : null}
       <Modal
         open={cancelling}
         onOpenChange={setCancelling}

@@ -68,6 +68,7 @@ export function SettingsPage() {
           <LlmSection />
           <HeadersSection secretStorage={saved?.secretStorage ?? null} />
           <ConnectionSection />
+          <PricingSection />
           <ToolsSection tools={saved?.tools ?? []} />
           <footer className="settings-footer">
             {saveError ? <p className="field-error grow" role="alert" data-testid="settings-save-error">{saveError}</p> : <span className="grow faint">{dirty ? 'Unsaved changes.' : 'Saved settings apply to every LLM and tool call from now on.'}</span>}
@@ -106,6 +107,30 @@ function LlmSection() {
           <span>Timeout (seconds)</span>
           <input className="input" type="number" min={1} max={3600} step={1} value={draft.timeoutS} data-testid="settings-timeout" aria-invalid={errors['timeoutS'] ? true : undefined} aria-describedby={errors['timeoutS'] ? 'err-timeout' : undefined} onChange={(e) => set('timeoutS', e.target.value)} />
           <FieldError id="err-timeout" text={errors['timeoutS']} />
+        </label>
+      </div>
+    </Section>
+  );
+}
+
+/** Prices per million tokens, so a conversation shows what its calls cost; empty fields mean no cost is shown. */
+function PricingSection() {
+  const { settings } = useStores();
+  const draft = useSettings(selectSettingsDraft);
+  const errors = useSettings(selectSettingsFieldErrors);
+  const set = settings.getState().setField;
+  return (
+    <Section title="Token prices" help="What your provider charges per million tokens, in your currency. The conversation view then shows a cost per call and per run; leave empty for no cost.">
+      <div className="settings-grid">
+        <label className="field">
+          <span>Prompt tokens, per million</span>
+          <input className="input mono" inputMode="decimal" placeholder="e.g. 0.15" value={draft.promptPerMillion} data-testid="settings-price-prompt" aria-invalid={errors['promptPerMillion'] ? true : undefined} aria-describedby={errors['promptPerMillion'] ? 'err-price-prompt' : undefined} onChange={(e) => set('promptPerMillion', e.target.value)} />
+          <FieldError id="err-price-prompt" text={errors['promptPerMillion']} />
+        </label>
+        <label className="field">
+          <span>Answer tokens, per million</span>
+          <input className="input mono" inputMode="decimal" placeholder="e.g. 0.60" value={draft.completionPerMillion} data-testid="settings-price-completion" aria-invalid={errors['completionPerMillion'] ? true : undefined} aria-describedby={errors['completionPerMillion'] ? 'err-price-completion' : undefined} onChange={(e) => set('completionPerMillion', e.target.value)} />
+          <FieldError id="err-price-completion" text={errors['completionPerMillion']} />
         </label>
       </div>
     </Section>

@@ -5,7 +5,7 @@ import { type InspectorTab } from '../../stores/ui-store';
 import { useStores } from '../../stores/stores-context';
 import { firstAnswerControl, focusSoon } from './focus-next';
 
-export const INSPECTOR_TABS: readonly InspectorTab[] = ['record', 'state', 'snapshots', 'artifacts', 'provenance'];
+export const INSPECTOR_TABS: readonly InspectorTab[] = ['record', 'state', 'snapshots', 'artifacts', 'provenance', 'conversation'];
 
 function run(action: ShortcutAction, s: StudioStores): void {
   const ui = s.ui.getState();

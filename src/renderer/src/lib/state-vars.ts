@@ -1,0 +1,35 @@
+import { isLosslessNumber, parse, stringify } from 'lossless-json';
+
+/**
+ * The `vars` of a whole run state, as JSON text to edit, with every number exactly as saved
+ * (lossless-json: 12345678901234567890 and 1.0 stay what they are).
+ */
+export function varsTextOf(stateJson: string): string {
+  const state = parse(stateJson) as { vars?: unknown } | null;
+  return stringify(state?.vars ?? {}, null, 2) ?? '{}';
+}
+
+export type VarsCheck = { ok: true; text: string } | { ok: false; message: string };
+
+/** Checks edited vars before they are sent: JSON, an object at the top, numbers kept as typed. */
+export function checkVarsText(text: string): VarsCheck {
+  let value: unknown;
+  try {
+    value = parse(text);
+  } catch (e) {
+    return { ok: false, message: `Not valid JSON: ${(e as Error).message}. Nothing is forked until it parses.` };
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || isLosslessNumber(value)) {
+    return { ok: false, message: 'The vars must be a JSON object, like {"name": "Ada"}.' };
+  }
+  return { ok: true, text };
+}
+
+/** True when two JSON texts hold the same value (formatting aside), compared losslessly. */
+export function sameJson(a: string, b: string): boolean {
+  try {
+    return stringify(parse(a)) === stringify(parse(b));
+  } catch {
+    return false;
+  }
+}
