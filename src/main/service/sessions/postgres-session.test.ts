@@ -85,7 +85,7 @@ function expectPasswordNowhere(password: string): void {
 
 describe('the Studio attached to a PostgreSQL workspace', () => {
   it('opens it by URL, shows it without the password, and lists, reads and verifies the runs workers drive', async () => {
-    const { url, client, schema } = await workspaceWithWorker();
+    const { url, client, schema, ws } = await workspaceWithWorker();
     const runId = await client.start({ workflow: askOnce, vars: {} });
     const info = await h.call('workspace.open', { path: url });
     expect(info).toMatchObject({ kind: 'postgres', readOnly: false, id: expect.stringContaining(`schema=${schema}`) });
@@ -110,6 +110,14 @@ describe('the Studio attached to a PostgreSQL workspace', () => {
     const { jobId } = await h.call('ledger.verify', { runId });
     const done = await h.waitForEvent('job.finished', (j) => j.jobId === jobId, 15_000);
     expect(done.result).toMatchObject({ chain: 'verified', count: ledger.total });
+    // Artifacts and snapshots another process stored: listed and read.
+    const art = await ws.artifacts.store(new TextEncoder().encode('hello from a worker'), { contentType: 'text/plain', runId });
+    await ws.snapshots.save({ snapshotId: 'snap-1', runId, stepId: null, name: 'before the answer', description: null, tags: ['t'], createdAt: '2026-01-01T00:00:00.000000', updatedAt: '', runState: {} });
+    expect((await h.call('artifacts.list', { runId })).map((a) => a.artifactId)).toEqual([art.artifactId]);
+    const chunk = await h.call('artifacts.read', { artifactId: art.artifactId, offset: 0, length: 100 });
+    expect(Buffer.from(chunk.base64, "base64").toString()).toBe("hello from a worker");
+    expect((await h.call('snapshots.list', { runId })).map((x) => x.name)).toEqual(['before the answer']);
+    expect(await h.call('workspace.actors', {})).toEqual([expect.objectContaining({ actorId: h.service.actorId, displayName: 'tester' })]);
     expectPasswordNowhere(pg.server().password);
   }, 60_000);
 
