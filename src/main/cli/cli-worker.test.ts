@@ -12,6 +12,7 @@ import { Runtime } from '../../runtime/core/runtime';
 import { WorkflowSpec } from '../../runtime/core/spec';
 import { verifyLedgerChain } from '../../runtime/ledger/chain-verifier';
 import { freshSchema, usePgServer } from '../../runtime/storage/postgres/test-support/pg-workspaces';
+import { askWorkers } from '../../runtime/worker/ask-workers';
 import { runStudio, STUDIO_BIN } from './test-support';
 
 const pg = usePgServer();
@@ -69,6 +70,30 @@ describe('studio worker', () => {
       expect(w.out()).toContain('stopped:');
     }
   }, 120_000);
+
+  it('carries out the answers and cancels an attached Studio asks, and says so when it stops', async () => {
+    const schema = freshSchema('cliask');
+    const ws = await pg.open(schema, { writer: 'studio@test' });
+    const w = worker(`${pg.server().url}?schema=${schema}`, 'cli-ask');
+    await w.ready;
+    expect((await ws.workers.live('ask_user_demo')).map((x) => x.workerId)).toEqual([`cli-ask@${hostname()}`]);
+    const rt = new Runtime({ runStore: ws.runs, ledgerStore: ws.ledger });
+    const askDemo = new WorkflowSpec({ workflowId: 'ask_user_demo', entryNode: 'start', nodes: { start: () => ({ nodeId: 'start', completeOutput: {} }) } });
+    const [answerMe, cancelMe] = [await rt.start({ workflow: askDemo }), await rt.start({ workflow: askDemo })];
+    for (const id of [answerMe, cancelMe]) while ((await ws.runs.load(id))?.status !== 'waiting') await new Promise((r) => setTimeout(r, 50));
+    const waitKey = (await ws.runs.load(answerMe))!.waiting!.waitKey;
+    const ask = (runId: string, body: Parameters<typeof askWorkers>[0]['request']['body']) => askWorkers({ workspace: ws, request: { runId, body, actorId: 'ada', requestedBy: 'test' } });
+    expect(await ask(answerMe, { kind: 'resume', waitKey, payload: { response: 'Ada' } })).toMatchObject({ status: 'done', handledBy: `cli-ask@${hostname()}` });
+    expect(await ask(cancelMe, { kind: 'cancel', reason: 'no' })).toMatchObject({ status: 'done', runStatus: 'cancelled' });
+    while ((await ws.runs.load(answerMe))?.currentNode !== 'greet') await new Promise((r) => setTimeout(r, 50));
+    const resume = (await ws.ledger.readLedgerPage(answerMe)).find((e) => e.record.result && 'resume' in e.record.result)!;
+    expect(resume).toMatchObject({ writtenBy: `cli-ask@${hostname()}`, record: { actorId: 'ada', result: { via: { carried_out_by: `cli-ask@${hostname()}` } } } });
+    const exited = once(w.child, 'exit');
+    w.child.kill('SIGTERM');
+    expect((await exited)[0]).toBe(0);
+    expect(w.out()).toContain('2 requests carried out');
+    expect((await ws.workers.get(`cli-ask@${hostname()}`))?.live).toBe(false);
+  }, 60_000);
 
   it('refuses a workspace that is not a PostgreSQL URL, with exit 2 and one line', async () => {
     const r = await runStudio(['worker', '--workspace', 'ws.sqlite', '--workflows', DEMOS]);

@@ -1,6 +1,7 @@
 /** `studio worker --workspace postgres://… --workflows <dir> [--concurrency N] [--id NAME]`. */
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
+import { ApprovalToolExecutor, makeToolCallsHandler, MappingToolExecutor, type ToolFunction } from '../../runtime/integrations/index';
 import { WorkflowRegistry } from '../../runtime/scheduler/workflow-registry';
 import { PostgresWorkspace } from '../../runtime/storage/postgres/postgres-workspace';
 import { PostgresWorker } from '../../runtime/worker/postgres-worker';
@@ -41,10 +42,19 @@ export async function workerCommand(io: CliIo, options: WorkerOptions): Promise<
   if (registry.size === 0) throw new CliUsageError(`no workflows found in ${resolve(options.workflows)}.`);
   const writer = `${options.id ?? `worker-${process.pid}`}@${hostname()}`;
   const ws = await PostgresWorkspace.open(options.workspace, { writer, poolSize: options.concurrency + 2 });
+  // The folder's tools run here: in `tool_calls` effects, and when a person approves a call in an
+  // attached Studio (the worker carries the approval out; the Studio runs no tool).
+  const tools = loaded.modules.flatMap((m) => m.tools) as unknown as ToolFunction[];
+  const toolExecutor = new ApprovalToolExecutor({
+    inner: MappingToolExecutor.fromTools(tools),
+    requiresApproval: (name) => tools.some((t) => t.toolDefinition?.name === name && (t.toolDefinition as { requiresApproval?: boolean }).requiresApproval === true),
+  });
   const worker = new PostgresWorker({
     workspace: ws,
     registry,
     concurrency: options.concurrency,
+    effectHandlers: { tool_calls: makeToolCallsHandler(toolExecutor) },
+    toolExecutor,
     onError: (runId, err) => io.err(`studio worker: run ${runId}: ${err instanceof Error ? err.message : String(err)}\n`),
   });
   try {

@@ -69,7 +69,6 @@ export class PostgresWorker {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly carrier: RequestCarrier;
   private registration: WorkerRegistration | null = null;
-  private offRequests: (() => void) | null = null;
   /** Runs driven here that were asked something meanwhile: their tick stops at the next node boundary. */
   private readonly asked = new Set<string>();
 
@@ -110,7 +109,8 @@ export class PostgresWorker {
     const ws = this.options.workspace;
     this.registration = await ws.workers.register({
       workerId: this.workerId,
-      host: hostname(),
+      // The host its id names (the writer is `id@host`), so registry and ledger agree.
+      host: this.workerId.includes('@') ? this.workerId.slice(this.workerId.lastIndexOf('@') + 1) : hostname(),
       pid: process.pid,
       workflowIds: this.options.registry.listIds(),
       ttlMs: ws.leaseTtlMs,

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { askHolder, RunLockedError, RuntimeError, type RunRequestBody, type RunState } from '../../../runtime/index';
+import { askHolder, RunLockedError, RuntimeError, type RunRequest, type RunRequestBody, type RunState } from '../../../runtime/index';
 import { type LeaseHolder, type SqliteWorkspace } from '../../../runtime/storage/sqlite/index';
 import { StudioError } from '../../../shared/contract/errors';
 import { type ControlCapability } from '../sessions/session-capabilities';
@@ -14,6 +14,23 @@ export interface ActedOrAsked {
 }
 
 const describeHolder = (h: LeaseHolder): string => `process ${h.pid} on ${h.host.split('#')[0]}`;
+
+/** How the Studio names itself in the requests it writes (`requested_by`, and `via.requested_by` in the ledger). */
+export const studioRequester = (): string => `the Studio (process ${process.pid} on ${hostname()})`;
+
+/**
+ * A request the holder refused, as the Studio's error: the holder's code (RUN_NOT_WAITING,
+ * WAIT_KEY_MISMATCH, …; run-ops turns a lost race into RUN_NOT_WAITING saying who won) and its
+ * message with who answered. The same for an app's RunOwner on SQLite and a PostgreSQL worker.
+ */
+export function refusalError(r: RunRequest, holder: string): StudioError {
+  const error = r.error ?? { code: 'INTERNAL', message: 'refused without a reason' };
+  return new StudioError(error.code, `${error.message} (answered by ${r.handledBy ?? holder}, which holds run ${r.runId}).`, {
+    runId: r.runId,
+    requestId: r.id,
+    handledBy: r.handledBy,
+  });
+}
 
 const isLocked = (e: unknown): boolean => e instanceof RuntimeError && e.code === 'RUN_LOCKED';
 
@@ -61,7 +78,7 @@ export async function actOrAsk(s: ControlCapability, actorId: string, runId: str
 async function ask(s: ControlCapability, actorId: string, runId: string, body: RunRequestBody, holder: LeaseHolder): Promise<ActedOrAsked | null> {
   const outcome = await askHolder({
     requests: s.ws.requests,
-    request: { runId, body, actorId, requestedBy: `the Studio (process ${process.pid} on ${hostname()})` },
+    request: { runId, body, actorId, requestedBy: studioRequester() },
     // The same holder, still alive: a lease that passed to someone else is not the one we asked.
     holderLive: () => {
       const now = s.ws.leaseHolder(runId);
@@ -72,13 +89,6 @@ async function ask(s: ControlCapability, actorId: string, runId: string, body: R
   });
   if (outcome.kind === 'holder-gone') return null;
   const r = outcome.request;
-  if (r.status === 'failed') {
-    const error = r.error ?? { code: 'INTERNAL', message: 'refused without a reason' };
-    throw new StudioError(error.code, `${error.message} (answered by ${r.handledBy ?? describeHolder(holder)}, which holds run ${runId}).`, {
-      runId,
-      requestId: r.id,
-      handledBy: r.handledBy,
-    });
-  }
+  if (r.status === 'failed') throw refusalError(r, describeHolder(holder));
   return { run: await s.runtime.getState(runId), carriedOutBy: r.handledBy };
 }

@@ -13,7 +13,13 @@ export {
   PgWorkspaceTooNewError,
   redactUrl,
 } from './pg-errors';
+export { PgRunRequests } from './pg-run-requests';
+export { PgWorkers, WorkerIdInUseError, type WorkerInfo, type WorkerRegistration } from './pg-workers';
+export { type RequestChange, type RunChange } from './pg-notifications';
+/** Workers over a PostgreSQL workspace, and the asking side of its request queue. */
+export { PostgresWorker, type PostgresWorkerOptions, type WorkerStats } from '../../worker/postgres-worker';
+export { askWorkers, ASK_WORKERS_TIMEOUT_MS, type AskWorkersOptions } from '../../worker/ask-workers';
 export { PgRunIndex, type PgRunStamp } from './pg-run-index';
 export { verifyPgRun, type PgVerifyOptions } from './pg-verify-run';
-export { changeChannel, type RunChange } from './pg-notifications';
+export { changeChannel } from './pg-notifications';
 export { probePgSchema, type PgSchemaProbe } from './pg-probe';

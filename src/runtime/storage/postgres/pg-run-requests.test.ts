@@ -72,6 +72,32 @@ describe('PgRunRequests: the run request queue on PostgreSQL (migration 2)', () 
     off();
   });
 
+  it('falls back on looking while its LISTEN connection is down, without spinning, and listens again once it is back', async () => {
+    const schema = freshSchema('drop');
+    const holder = await pg.open(schema);
+    const asker = await pg.open(schema);
+    holder.requests.changeCounter();
+    await new Promise((r) => setTimeout(r, 200)); // listening
+    const sql = new Client({ connectionString: pg.server().url });
+    await sql.connect();
+    await sql.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%' AND pid <> pg_backend_pid()`);
+    await sql.end();
+    await new Promise((r) => setTimeout(r, 100)); // the drop is noticed
+    const a = holder.requests.changeCounter();
+    expect(holder.requests.changeCounter()).not.toBe(a); // every look counts as a change: nothing can be missed
+    const t0 = Date.now();
+    await holder.requests.nextChange(holder.requests.changeCounter(), 150);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(140); // the poll's pause, not a busy loop
+    await new Promise((r) => setTimeout(r, 1_500)); // reconnected after its pause
+    const seen = holder.requests.changeCounter();
+    expect(holder.requests.changeCounter()).toBe(seen); // heard again: unchanged until a write
+    const woke = holder.requests.nextChange(seen, 10_000);
+    const t1 = Date.now();
+    await asker.requests.submit(answer('r-after'));
+    await woke;
+    expect(Date.now() - t1).toBeLessThan(5_000);
+  });
+
   it('upgrades a version-1 workspace to version 2 and keeps its runs', async () => {
     const schema = freshSchema('v1');
     const ws = await pg.open(schema);

@@ -30,7 +30,10 @@ const WITHDRAW_SQL = notifying(`UPDATE $S.run_requests SET status = 'withdrawn',
  * `changeCounter` changes at every call, so whoever relies on it falls back on looking.
  */
 export class PgRunRequests implements RunRequestQueue {
+  /** Notifications heard (and reconnections, which may have missed some). */
   private bumps = 0;
+  /** Looks taken while not listening: each is a change, counted apart so it never wakes a waiter. */
+  private blind = 0;
   private listening: Promise<unknown> | null = null;
   private readonly waiters = new Set<() => void>();
 
@@ -95,13 +98,15 @@ export class PgRunRequests implements RunRequestQueue {
 
   changeCounter(): number {
     this.listen();
-    // Not listening (yet, or the connection dropped): every look may have missed something.
-    if (!this.notifications.connected) this.bumps++;
-    return this.bumps;
+    // Not listening (yet, or the connection dropped): every look may have missed something, so
+    // every call is a change (negative, never equal to a heard count).
+    return this.notifications.connected ? this.bumps : -++this.blind;
   }
 
   nextChange(seen: number, ms: number): Promise<void> {
-    if (this.changeCounter() !== seen) return Promise.resolve();
+    this.listen();
+    // Heard something since `seen`: look now. Not listening: only the poll is left, so wait `ms`.
+    if (this.notifications.connected && seen !== this.bumps) return Promise.resolve();
     return new Promise((resolve) => {
       const done = (): void => {
         clearTimeout(timer);

@@ -93,6 +93,7 @@ export class PgWorkers {
       throw new WorkerIdInUseError(workerId, other?.pid ?? 0, other?.expiresAt ?? new Date());
     }
     const timer = setInterval(() => {
+      if (this.db.isClosed) return clearInterval(timer); // closed without stopping: dead to others once the row expires
       // A missed beat is retried at the next; a worker that misses them all is dead to others.
       this.db.query(HEARTBEAT_SQL, [workerId, this.ownerId, ttlMs]).catch(() => undefined);
     }, Math.max(50, Math.floor(ttlMs / 3)));
