@@ -119,7 +119,9 @@ async function stateText(ctx: ServiceContext, runId: string, seq: number): Promi
         ? `A Python data folder keeps only the final state of a run; the state at record ${seq} is not known.`
         : s.info.kind === 'bundle'
           ? `An audit bundle holds the run's ledger, not its saved states; the state at record ${seq} is not known.`
-          : `Run ${runId} has no saved state at record ${seq}.`,
+          : s.info.kind === 'postgres'
+            ? `A PostgreSQL workspace keeps each run's current state only; the state at record ${seq} is not known (the record itself shows what the step did).`
+            : `Run ${runId} has no saved state at record ${seq}.`,
     );
   }
   const value = encodeRunState(state);

@@ -1,10 +1,18 @@
 import { type StepRecord } from '../../../runtime/index';
+import { formatIsoTimestamp, parseIsoTimestamp } from '../../../runtime/json/timestamp';
 import { type PostgresWorkspace, type RunChange } from '../../../runtime/storage/postgres/index';
 import { LEDGER_EVENT_ENTRIES } from '../../../shared/contract/events';
 import { type LiveChange } from './session-capabilities';
 
 /** How often the runs changed since the last look are read, for the notifications that were missed. */
 export const PG_FALLBACK_POLL_MS = 2000;
+
+/**
+ * How far behind the newest stamp the poll reads again: stamps are the writers' clocks, and a
+ * worker whose clock is behind another's writes rows older than the newest seen. Rows already
+ * announced are skipped by their stamp, so the overlap costs a read, not an event.
+ */
+const CLOCK_SKEW_MICROS = 60_000_000;
 
 /**
  * What other processes commit to a PostgreSQL workspace, as the Studio announces it: each
@@ -75,7 +83,9 @@ export class PostgresLive {
       if (!this.closed && !this.pollSince) this.pollSince = (await this.ws.runIndex.query({ sort: 'updated_desc', limit: 1 })).items[0]?.updatedAt ?? '';
       return;
     }
-    for (const s of await this.ws.runIndex.changedSince(this.pollSince)) {
+    const newest = parseIsoTimestamp(this.pollSince);
+    const since = newest === null ? this.pollSince : formatIsoTimestamp(newest - CLOCK_SKEW_MICROS);
+    for (const s of await this.ws.runIndex.changedSince(since)) {
       if (s.updatedAt > this.pollSince) this.pollSince = s.updatedAt;
       if (this.stamps.get(s.runId) !== s.updatedAt || (this.announced.get(s.runId) ?? -1) < s.headSeq) this.mark(s.runId, s.headSeq);
     }

@@ -12,6 +12,7 @@ import { freshSchema, usePgServer } from '../../../runtime/storage/postgres/test
 import { type PostgresWorkspace } from '../../../runtime/storage/postgres/index';
 import { PostgresWorker } from '../../../runtime/worker/postgres-worker';
 import { type EventMap } from '../../../shared/contract/events';
+import { PG_FALLBACK_POLL_MS } from './postgres-live';
 import { startHarness, untilStatus, type Harness } from '../../testing/studio-harness';
 
 const pg = usePgServer();
@@ -84,7 +85,7 @@ function expectPasswordNowhere(password: string): void {
 
 describe('the Studio attached to a PostgreSQL workspace', () => {
   it('opens it by URL, shows it without the password, and lists, reads and verifies the runs workers drive', async () => {
-    const { url, client, schema } = await workspaceWithWorker();
+    const { url, client, schema, ws } = await workspaceWithWorker();
     const runId = await client.start({ workflow: askOnce, vars: {} });
     const info = await h.call('workspace.open', { path: url });
     expect(info).toMatchObject({ kind: 'postgres', readOnly: false, id: expect.stringContaining(`schema=${schema}`) });
@@ -109,6 +110,14 @@ describe('the Studio attached to a PostgreSQL workspace', () => {
     const { jobId } = await h.call('ledger.verify', { runId });
     const done = await h.waitForEvent('job.finished', (j) => j.jobId === jobId, 15_000);
     expect(done.result).toMatchObject({ chain: 'verified', count: ledger.total });
+    // Artifacts and snapshots another process stored: listed and read.
+    const art = await ws.artifacts.store(new TextEncoder().encode('hello from a worker'), { contentType: 'text/plain', runId });
+    await ws.snapshots.save({ snapshotId: 'snap-1', runId, stepId: null, name: 'before the answer', description: null, tags: ['t'], createdAt: '2026-01-01T00:00:00.000000', updatedAt: '', runState: {} });
+    expect((await h.call('artifacts.list', { runId })).map((a) => a.artifactId)).toEqual([art.artifactId]);
+    const chunk = await h.call('artifacts.read', { artifactId: art.artifactId, offset: 0, length: 100 });
+    expect(Buffer.from(chunk.base64, "base64").toString()).toBe("hello from a worker");
+    expect((await h.call('snapshots.list', { runId })).map((x) => x.name)).toEqual(['before the answer']);
+    expect(await h.call('workspace.actors', {})).toEqual([expect.objectContaining({ actorId: h.service.actorId, displayName: 'tester' })]);
     expectPasswordNowhere(pg.server().password);
   }, 60_000);
 
@@ -162,6 +171,23 @@ describe('the Studio attached to a PostgreSQL workspace', () => {
     expect(cancelled?.status).toBe('cancelled');
     const last = (await ws.ledger.last(runId))!;
     expect(last.actorId).toBe(h.service.actorId);
+  }, 60_000);
+
+  it('catches a change whose notification was missed with its slow poll', async () => {
+    const { url, client, schema } = await workspaceWithWorker();
+    const runId = await client.start({ workflow: askOnce, vars: {} });
+    await h.call('workspace.open', { path: url });
+    await untilStatus(h, runId, 'waiting');
+    await new Promise((r) => setTimeout(r, 300)); // what was notified is announced
+    const since = h.events.length;
+    // A write that sent no NOTIFY (as if the listening connection had dropped just then).
+    const raw = new (await import('pg')).default.Client({ connectionString: pg.server().url });
+    await raw.connect();
+    await raw.query(`UPDATE "${schema}".runs SET updated_at = '9999-01-01T00:00:00.000000' WHERE run_id = $1`, [runId]);
+    await raw.end();
+    const seen = await h.waitForEvent('run.changed', (r) => r.runId === runId && h.events.length > since, 3 * PG_FALLBACK_POLL_MS + 2000);
+    expect(seen.runId).toBe(runId);
+    expect(h.events.slice(since).some((e) => e.event === 'run.changed')).toBe(true);
   }, 60_000);
 
   it('refuses what only a driver may do, saying the workers drive the runs', async () => {

@@ -36,6 +36,7 @@ export function parseAttachUrl(text: string): AttachUrl {
     throw new PgWorkspaceInvalidError(redactUrl(text), 'its password is not valid percent-encoding');
   }
   u.password = '';
+  u.protocol = 'postgres:'; // one spelling, so one workspace has one id
   if (!u.searchParams.get('schema')) u.searchParams.set('schema', DEFAULT_PG_SCHEMA);
   const schema = u.searchParams.get('schema') ?? '';
   if (!PG_SCHEMA_NAME.test(schema)) throw new PgWorkspaceInvalidError(redactUrl(text), `the schema name "${schema}" is not lower-case letters, digits and _ (at most 63)`);

@@ -24,5 +24,4 @@ export { PostgresWorker, type PostgresWorkerOptions, type WorkerStats } from '..
 export { askWorkers, ASK_WORKERS_TIMEOUT_MS, type AskWorkersOptions } from '../../worker/ask-workers';
 export { PgRunIndex, type PgRunStamp } from './pg-run-index';
 export { verifyPgRun, type PgVerifyOptions } from './pg-verify-run';
-
 export { probePgSchema, type PgSchemaProbe } from './pg-probe';
