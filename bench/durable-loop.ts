@@ -25,17 +25,29 @@ export function loopWorkflow(steps: number): WorkflowSpec {
 
 export const stubLlm = () => EffectOutcome.completed({ content: 'ok', tool_calls: null, usage: { total_tokens: 12 }, model: 'stub', finish_reason: 'stop' });
 
-/** Runs `steps` steps and returns steps per second (wall clock, one tick). */
-export async function measureLoop(runStore: RunStore, ledgerStore: LedgerStore, steps: number): Promise<{ stepsPerSecond: number; seconds: number }> {
+/**
+ * Runs `steps` steps and returns steps per second (wall clock, one tick), and the CPU time the
+ * process spent per step (all its threads: user + system), which a busy shared machine inflates
+ * far less than the wall clock.
+ */
+export async function measureLoop(runStore: RunStore, ledgerStore: LedgerStore, steps: number): Promise<{ stepsPerSecond: number; seconds: number; cpuUsPerStep: number }> {
   const runtime = new Runtime({ runStore, ledgerStore, effectHandlers: { llm_call: stubLlm } });
   const wf = loopWorkflow(steps);
   const runId = await runtime.start({ workflow: wf });
+  const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const state = await runtime.tick({ workflow: wf, runId, maxSteps: steps + 1 });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
   if (state.status !== 'completed') throw new Error(`bench run ended ${state.status}: ${state.error}`);
-  return { stepsPerSecond: steps / seconds, seconds };
+  return { stepsPerSecond: steps / seconds, seconds, cpuUsPerStep: (cpu.user + cpu.system) / steps };
 }
+
+/** CPU time (user + system, all threads) of the process so far, µs. */
+export const cpuMicros = (): number => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
 
 export function emit(figure: Record<string, unknown>): void {
   process.stdout.write(JSON.stringify(figure) + '\n');

@@ -15,7 +15,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { HashChainedLedgerStore, InMemoryLedgerStore, InMemoryRunStore } from '../src/runtime/index';
-import { emit, load1, measureLoop, median, withTempDir } from './durable-loop';
+import { cpuMicros, emit, load1, measureLoop, median, withTempDir } from './durable-loop';
 
 const COMMITS = 5_000;
 const ROW = 'x'.repeat(1_730);
@@ -23,6 +23,11 @@ const ROW = 'x'.repeat(1_730);
 type Variant = 'empty' | 'one_row' | 'one_row_plus_key' | 'one_row_wal_reused';
 
 function commitMicros(dir: string, variant: Variant, rep: number): number {
+  return commitCost(dir, variant, rep).wallUs;
+}
+
+/** Wall and CPU µs per commit. */
+function commitCost(dir: string, variant: Variant, rep: number): { wallUs: number; cpuUs: number } {
   const db = new Database(join(dir, `floor-${variant}-${rep}.sqlite`));
   try {
     db.pragma('page_size = 8192');
@@ -43,12 +48,39 @@ function commitMicros(dir: string, variant: Variant, rep: number): number {
     // commits then overwrite frames of a file that already has its size.
     for (let i = 0; i < (reused ? 500 + COMMITS : 500); i++) step(i);
     if (reused) db.pragma('wal_checkpoint(RESTART)');
+    const c0 = cpuMicros();
     const t0 = performance.now();
     for (let i = 500; i < 500 + COMMITS; i++) step(i);
-    return ((performance.now() - t0) * 1000) / COMMITS;
+    return { wallUs: ((performance.now() - t0) * 1000) / COMMITS, cpuUs: (cpuMicros() - c0) / COMMITS };
   } finally {
     db.close();
   }
+}
+
+/** The floor for the workspace's arrangement (`one_row_wal_reused`), for another benchmark to compare with in its own run. */
+export interface CommitFloor {
+  runtimeUs: number;
+  commitUs: number;
+  stepsPerSecond: number;
+  /** The same in CPU time (µs of the process's threads): runtime per step, commit, and the floor as µs per step. */
+  cpu: { runtimeUs: number; commitUs: number; usPerStep: number };
+}
+
+export async function commitFloor(): Promise<CommitFloor> {
+  await measureLoop(new InMemoryRunStore(), new HashChainedLedgerStore(new InMemoryLedgerStore()), 2000);
+  const loops = [];
+  for (let i = 0; i < 5; i++) loops.push(await measureLoop(new InMemoryRunStore(), new HashChainedLedgerStore(new InMemoryLedgerStore()), 10_000));
+  const runtime = median(loops.map((r) => 1e6 / r.stepsPerSecond));
+  const runtimeCpu = median(loops.map((r) => r.cpuUsPerStep));
+  const commits = await withTempDir(async (dir) => [0, 1, 2, 3, 4].map((rep) => commitCost(dir, 'one_row_wal_reused', rep)));
+  const commit = median(commits.map((c) => c.wallUs));
+  const commitCpu = median(commits.map((c) => c.cpuUs));
+  return {
+    runtimeUs: +runtime.toFixed(1),
+    commitUs: +commit.toFixed(1),
+    stepsPerSecond: Math.round(1e6 / (runtime + commit)),
+    cpu: { runtimeUs: +runtimeCpu.toFixed(1), commitUs: +commitCpu.toFixed(1), usPerStep: +(runtimeCpu + commitCpu).toFixed(1) },
+  };
 }
 
 export async function run(): Promise<void> {

@@ -38,14 +38,47 @@ export interface RecordKeyOrder {
 }
 
 /**
+ * The canonical text of the last effect payload written, for the next record of the same commit:
+ * a step's `started` and `completed` records share one payload object, and nothing can change it
+ * between the two inside one synchronous commit, so it is serialised once for both. Create one
+ * per commit and drop it after (across commits, user code may have edited the payload).
+ */
+export interface PayloadTextMemo {
+  payload: JsonValue | null;
+  text: string;
+  /** What the key-order collector found in it (object ids are relative to the payload's root). */
+  found: [number, number[]][];
+  next: number;
+}
+
+export const newPayloadTextMemo = (): PayloadTextMemo => ({ payload: null, text: '', found: [], next: 0 });
+
+function payloadText(payload: JsonValue, keyOrder: KeyOrderCollector | undefined, memo: PayloadTextMemo | undefined): string {
+  if (!memo) return canon(payload, keyOrder);
+  if (memo.payload !== payload) {
+    // A collector of our own, so its findings can be replayed into the next record's collector.
+    const own: KeyOrderCollector = { next: 0, found: [] };
+    memo.text = canonicalJson(payload, { keyOrder: own });
+    memo.found = own.found;
+    memo.next = own.next;
+    memo.payload = payload;
+  }
+  if (keyOrder) {
+    for (const f of memo.found) keyOrder.found.push([f[0] + keyOrder.next, f[1]]);
+    keyOrder.next += memo.next;
+  }
+  return memo.text;
+}
+
+/**
  * `recordHashText(encodeStepRecord(record), prevHash)` without building and sorting the dict:
  * the 14 hashed keys of a StepRecord are fixed, so they are written in their sorted order
  * directly. This is the hot path of every append; a property test keeps it equal to the
  * general form.
  */
-export function stepRecordHashText(r: StepRecord, prevHash: string | null, keyOrder?: RecordKeyOrder): string {
+export function stepRecordHashText(r: StepRecord, prevHash: string | null, keyOrder?: RecordKeyOrder, memo?: PayloadTextMemo): string {
   const e = r.effect;
-  const effect = e ? `{"payload":${canon(e.payload, keyOrder?.payload)},"result_key":${str(e.resultKey)},"type":${str(e.type)}}` : 'null';
+  const effect = e ? `{"payload":${payloadText(e.payload, keyOrder?.payload, memo)},"result_key":${str(e.resultKey)},"type":${str(e.type)}}` : 'null';
   return (
     `{"actor_id":${str(r.actorId)},"attempt":${formatPyNumber(r.attempt)},"effect":${effect},"ended_at":${str(r.endedAt)},` +
     `"error":${str(r.error)},"idempotency_key":${str(r.idempotencyKey)},"node_id":${str(r.nodeId)},"prev_hash":${str(prevHash)},` +

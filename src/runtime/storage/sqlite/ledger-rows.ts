@@ -4,7 +4,7 @@ import { CorruptFileError } from '../../errors';
 import { parseJson } from '../../json/parse';
 import { canonicalJson } from '../../json/py-dumps';
 import { isJsonObject } from '../../json/json-value';
-import { sha256Hex, stepRecordHashText } from '../../ledger/record-hash';
+import { sha256Hex, stepRecordHashText, type PayloadTextMemo } from '../../ledger/record-hash';
 import { applyKeyOrderHint, keyOrderHintText, newRecordKeyOrder } from './key-order';
 
 /** What a ledger row holds for one record (besides run_id and seq). */
@@ -18,10 +18,11 @@ export interface EncodedLedgerRecord {
 /**
  * Chains a record onto `prevHash` and returns what is stored. Leaves the record as it is: the
  * caller's record gets its hashes only once the transaction has committed (see StepWriter).
+ * `memo`, shared by the records of one commit, serialises a payload they share once.
  */
-export function encodeLedgerRecord(record: StepRecord, prevHash: string | null): EncodedLedgerRecord {
+export function encodeLedgerRecord(record: StepRecord, prevHash: string | null, memo?: PayloadTextMemo): EncodedLedgerRecord {
   const keyOrder = newRecordKeyOrder();
-  const canonical = stepRecordHashText(record, prevHash, keyOrder);
+  const canonical = stepRecordHashText(record, prevHash, keyOrder, memo);
   return { canonical, recordHash: sha256Hex(canonical), keyOrder: keyOrderHintText(keyOrder) };
 }
 

@@ -1,5 +1,6 @@
 import { type RunState, type StepRecord } from '../../core/models';
 import { InvalidArgumentError } from '../../errors';
+import { newPayloadTextMemo } from '../../ledger/record-hash';
 import { StateDeltaTracker } from '../state-delta/state-delta';
 import { type Checkpoints } from './checkpoints';
 import { type CheckpointState } from './checkpoint-state';
@@ -148,11 +149,13 @@ export class StepWriter {
     const insert = this.db.stmt(INSERT_RECORD_SQL);
     const insertLean = this.db.stmt(INSERT_LEAN_SQL);
     const out: Chained[] = [];
+    // A step's started and completed records share their payload: written once (item 2 of issue 15).
+    const payloads = records.length > 1 ? newPayloadTextMemo() : undefined;
     for (let i = 0; i < records.length; i++) {
       const record = records[i] as StepRecord;
       const key = this.keys.ensure(record.runId);
       const head = this.headForWrite(key);
-      const row = encodeLedgerRecord(record, head.recordHash);
+      const row = encodeLedgerRecord(record, head.recordHash, payloads);
       const seq = head.seq + 1;
       if (seq > MAX_SEQ) throw new InvalidArgumentError(`Run ${record.runId} has 2^32 ledger records, the most a run can hold.`, { runId: record.runId });
       const completedKey = record.status === 'completed' ? record.idempotencyKey : null;

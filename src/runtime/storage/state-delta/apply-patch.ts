@@ -11,8 +11,9 @@ export class StatePatchError extends CorruptFileError {
 
 /**
  * Applies a patch (as `diffJson` made it, or as parsed back from its text) to `base` and returns
- * the result. Objects and arrays of `base` are edited in place; values the patch carries are put
- * in as they are, so a caller that goes on using the patch must pass a copy.
+ * the result. Objects and arrays of `base` are edited in place, but for frozen ones, which are
+ * copied (shallowly, only those on a path the patch edits: the rest stays shared); values the
+ * patch carries are put in as they are, so a caller that goes on using the patch must pass a copy.
  */
 export function applyJsonPatch(base: JsonValue, patch: JsonValue, source: string): JsonValue {
   if (!isJsonObject(patch)) throw new StatePatchError(source, 'a patch must be an object');

@@ -1,6 +1,8 @@
-/** The store-agnostic state delta codec: diff, apply, the delta text, and when to write a keyframe. */
+/** The store-agnostic state delta codec: diff, apply, the delta text, when to write a keyframe, and the rebuilt states a store may keep. */
 export { diffJson, jsonEqual, type ArrayPatch, type JsonPatch, type ObjectPatch, type ReplacePatch } from './json-patch';
 export { applyJsonPatch, StatePatchError } from './apply-patch';
+export { isDeepFrozen, shadowCopy } from './frozen';
+export { freezeState, RebuiltStates, thawState } from './rebuilt-states';
 export {
   applyStateDelta,
   DEFAULT_KEYFRAME_POLICY,

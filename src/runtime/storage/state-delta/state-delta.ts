@@ -27,7 +27,7 @@ export function stateDeltaText(patch: JsonPatch | null): string {
   return patch === null ? `${PREFIX}}` : `${PREFIX},"p":${pyJsonDumps(patch as unknown as JsonValue, COMPACT)}}`;
 }
 
-/** Applies a stored delta to a state dict (edited in place) and returns it. */
+/** Applies a stored delta to a state dict and returns the result: edited in place, except frozen parts, copied along the paths the delta touches (a kept state, see RebuiltStates). */
 export function applyStateDelta(dict: JsonObject, text: string, source: string): JsonObject {
   if (!isStateDeltaText(text)) throw new StatePatchError(source, 'the row is not a state delta');
   const delta = parseJson(text, { source });
