@@ -34,7 +34,7 @@ export function AppShell() {
         <SkipLinks />
         <AppHeader />
         <Group orientation="horizontal" className="panes" defaultLayout={layout.defaultLayout} onLayoutChanged={layout.onLayoutChanged}>
-          <Panel id="runs" className="pane" defaultSize="30" minSize={260} maxSize="60">
+          <Panel id="runs" className="pane" defaultSize="32" minSize={260} maxSize="60">
             <Sidebar />
           </Panel>
           <Separator className="pane-handle" aria-label="Resize the runs pane" />

@@ -15,7 +15,7 @@ export function SkipLinks() {
   };
   return (
     <nav className="skip-links" aria-label="Skip links">
-      <a href="#inbox-answer" onClick={(e) => go(e, () => firstAnswerControl() ?? document.querySelector<HTMLElement>('.inbox'), 'inbox')}>
+      <a href="#inbox-answer" onClick={(e) => go(e, () => firstAnswerControl() ?? document.querySelector<HTMLElement>('[data-testid="prompt-inbox"] .page-head h2, [data-testid="prompt-inbox"]'), 'inbox')}>
         Skip to the inbox answer
       </a>
       <a href="#run-list" onClick={(e) => go(e, () => document.querySelector<HTMLElement>('[data-testid="run-list"]'))}>

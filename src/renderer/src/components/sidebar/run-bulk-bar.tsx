@@ -16,7 +16,7 @@ const DONE: Record<BulkRunAction, string> = { cancel: 'cancelled', retry: 'retri
 
 /** What to do with the ticked runs, and what happened to each (failures by run, with why). */
 export function RunBulkBar() {
-  const { runs } = useStores();
+  const { runs, runView } = useStores();
   const selected = useRuns(selectSelectedRuns);
   const pending = useRuns(selectBulkPending);
   const report = useRuns(selectBulkReport);
@@ -26,14 +26,19 @@ export function RunBulkBar() {
   if (readOnly || (selected.size === 0 && !report)) return null;
   const failed = report?.results.filter((r) => !r.ok) ?? [];
   const okCount = (report?.results.length ?? 0) - failed.length;
-  const act = (a: BulkRunAction) => void runs.getState().bulk(a);
+  const act = async (a: BulkRunAction) => {
+    const done = await runs.getState().bulk(a);
+    // The open run was just deleted: reopen it, so the run view says so instead of showing what is gone.
+    const open = runView.getState().runId;
+    if (open && done?.results.some((r) => r.ok && r.runId === open && r.summary?.deleted)) void runView.getState().open(open);
+  };
   return (
     <div className="bulk" data-testid="bulk-bar">
       {selected.size > 0 ? (
         <div className="bulk-bar" role="toolbar" aria-label={`Actions on ${selected.size} selected runs`}>
           <span className="bulk-count">{selected.size} selected</span>
           {ACTIONS.map(([a, label]) => (
-            <button key={a} type="button" className="btn small" disabled={pending !== null} onClick={() => act(a)}>
+            <button key={a} type="button" className="btn small" disabled={pending !== null} onClick={() => void act(a)}>
               {pending === a ? `${label}…` : label}
             </button>
           ))}
@@ -83,7 +88,7 @@ export function RunBulkBar() {
               className="btn danger"
               onClick={() => {
                 setConfirming(false);
-                act('delete');
+                void act('delete');
               }}
             >
               Delete
