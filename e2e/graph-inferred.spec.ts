@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type Page } from '@playwright/test';
 import { REPO_ROOT } from './global-setup';
 import { expect, graphNode, startRun, test } from './support/fixtures';
+import { writeBenchWorkflows } from '../bench/ui/bench-workflows';
 import { writeFirstWorkflow } from './support/first-workflow';
 
 // Graphs without hand-written metadata (issue 17 item 2): the README's module declares no graph;
@@ -90,4 +91,36 @@ test('the graph pane is resized with its splitter, keeps its size across a reloa
       expect(a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top, `boxes ${i} and ${j} overlap`).toBe(true);
     }
   }
+});
+
+test.describe('a 300-node graph', () => {
+  test.use({ hostOptions: { workflowDirs: [writeBenchWorkflows()] } });
+
+  test('Fit shows as much as stays legible: names alone, type about 11 px on screen, no two boxes overlapping', async ({ app: page }) => {
+    const item = page.locator('.workflow-item', { hasText: 'bench_graph_300' });
+    await item.hover();
+    await item.getByTestId('show-workflow-graph').click();
+    await expect(graphNode(page, 'n0')).toBeVisible();
+    await page.getByRole('button', { name: 'Fit the whole graph' }).click();
+    await expect(page.getByTestId('workflow-graph')).toHaveAttribute('data-compact', 'true');
+    await page.waitForTimeout(400); // the fit's 200 ms animation
+    const labels = page.locator('[data-testid="graph-node"] .gnode-label');
+    expect(await labels.count()).toBeGreaterThanOrEqual(5);
+    const sizes = await labels.evaluateAll((els) =>
+      els.map((e) => {
+        const r = e.getBoundingClientRect();
+        const scale = r.height / (e as HTMLElement).offsetHeight; // the viewport's zoom, as drawn
+        return { px: parseFloat(getComputedStyle(e).fontSize) * scale, box: r.toJSON() as DOMRect };
+      }),
+    );
+    for (const s of sizes) expect(s.px).toBeGreaterThanOrEqual(10.5);
+    const boxes = sizes.map((s) => s.box);
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i]!;
+        const b = boxes[j]!;
+        expect(a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top, `labels ${i} and ${j} overlap`).toBe(true);
+      }
+    }
+  });
 });
