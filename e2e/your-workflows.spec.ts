@@ -1,5 +1,4 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { type Page } from '@playwright/test';
 import { expect, graphNode, startRun, test } from './support/fixtures';
 import { writeFirstWorkflow } from './support/first-workflow';

@@ -73,7 +73,9 @@ export function createWorkspaceStore(client: StudioClient, ui: UiStoreApi): Work
         // Names are a nicety: without them the ids still show.
         const actors = workspace ? await client.invoke('workspace.actors', {}).catch(() => []) : [];
         const actorNames = new Map(actors.map((a) => [a.actorId, a.displayName]));
-        set({ workspace, scheduler, workflows, workflowsById: byId(workflows), inferred: new Map(), actorNames, status: 'ready' });
+        // What runs showed belongs to the workspace: kept across a reload of the same one, dropped for another.
+        const inferred = workspace?.id === get().workspace?.id ? get().inferred : new Map<string, InferredGraph>();
+        set({ workspace, scheduler, workflows, workflowsById: byId(workflows), inferred, actorNames, status: 'ready' });
       } catch (err) {
         set({ status: 'error', error: err instanceof Error ? err.message : String(err) });
         ui.getState().reportError(err, 'Could not load the workspace');

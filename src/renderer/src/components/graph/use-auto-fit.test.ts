@@ -20,6 +20,14 @@ describe('fitViewport', () => {
     expect(vp.x + (150 * 200 + NODE_WIDTH / 2) * vp.zoom).toBeCloseTo(450);
   });
 
+  it('never shows empty space past the graph: a crop around the entry node starts at the pane edge', () => {
+    const nodes = Array.from({ length: 300 }, (_, i) => at(`n${i}`, i * 200, 0));
+    const vp = fitViewport(nodes, 900, 300, 'n0')!;
+    expect(vp.x).toBeCloseTo(16); // n0 at the left, not in the middle
+    // the one row fits the pane's height: centred on it
+    expect(vp.y + (NODE_HEIGHT / 2) * vp.zoom).toBeCloseTo(150);
+  });
+
   it('does nothing without nodes or a pane', () => {
     expect(fitViewport([], 100, 100, 'a')).toBeNull();
     expect(fitViewport([at('a', 0, 0)], 0, 0, 'a')).toBeNull();

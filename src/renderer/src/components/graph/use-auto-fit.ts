@@ -4,6 +4,19 @@ import { NODE_HEIGHT, NODE_WIDTH } from '../../lib/graph-layout';
 
 /** Below this zoom node labels cannot be read; a bigger graph is shown cropped, centred on the run. */
 export const READABLE_ZOOM = 0.75;
+/**
+ * Below this zoom nodes show their name alone, set large enough to stay ~11 px on screen (graph.css,
+ * `data-compact`); down to LEGIBLE_ZOOM that type fits its node, so a fit never goes further.
+ */
+export const COMPACT_BELOW = 0.6;
+export const LEGIBLE_ZOOM = 0.34;
+
+/** Tells the pane's CSS the zoom (compact nodes size their type by it) without re-rendering a node. */
+export function applyZoom(pane: HTMLElement | null, zoom: number): void {
+  if (!pane) return;
+  pane.style.setProperty('--graph-zoom', zoom.toFixed(3));
+  pane.dataset['compact'] = String(zoom < COMPACT_BELOW);
+}
 const MAX_ZOOM = 1.1;
 
 type Positions = ReadonlyArray<{ id: string; position: { x: number; y: number } }>;
@@ -30,7 +43,13 @@ export function fitViewport(nodes: Positions, width: number, height: number, foc
   const focus = nodes.find((n) => n.id === focusId) ?? nodes[0]!;
   const cx = focus.position.x + NODE_WIDTH / 2;
   const cy = focus.position.y + NODE_HEIGHT / 2;
-  return { x: width / 2 - cx * vp.zoom, y: height / 2 - cy * vp.zoom, zoom: vp.zoom };
+  const z = vp.zoom;
+  // Centred on the focus, but never past the graph's edge: an entry node at the far left is shown
+  // at the pane's left, with the graph after it, not in the middle of half a pane of nothing.
+  const pad = 16;
+  const clamp = (v: number, size: number, min: number, max: number) =>
+    (max - min) * z + 2 * pad <= size ? (size - (max - min) * z) / 2 - min * z : Math.min(pad - min * z, Math.max(size - pad - max * z, v));
+  return { x: clamp(width / 2 - cx * z, width, minX, maxX), y: clamp(height / 2 - cy * z, height, minY, maxY), zoom: z };
 }
 
 /**
@@ -89,7 +108,7 @@ export function useAutoFit(
   const onMoveStart = useCallback((event: MouseEvent | TouchEvent | null) => {
     if (event) userMoved.current = true;
   }, []);
-  // The whole graph however small, on request (the fit button).
-  const fitAll = useCallback(() => fitTo(0.05, 200), [fitTo]);
+  // On request (the fit button): the whole graph, or as much of it as stays legible, around the run.
+  const fitAll = useCallback(() => fitTo(LEGIBLE_ZOOM, 200), [fitTo]);
   return { onMoveStart, fitAll };
 }

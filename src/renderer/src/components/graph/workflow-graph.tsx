@@ -10,7 +10,7 @@ import { useRunView, useStores, useWorkspace } from '../../stores/stores-context
 import { Icon } from '../common/icon';
 import { GraphEdge } from './graph-edge';
 import { GraphNode, type StepNode } from './graph-node';
-import { useAutoFit } from './use-auto-fit';
+import { applyZoom, useAutoFit } from './use-auto-fit';
 import { useGraphElements } from './use-graph-elements';
 
 const nodeTypes = { step: GraphNode };
@@ -71,6 +71,8 @@ function GraphCanvas({ workflow: declared, fromLedger }: { workflow: WorkflowInf
         onNodeClick={onNodeClick}
         onNodeDoubleClick={onNodeDoubleClick}
         onMoveStart={(event) => onMoveStart(event)}
+        onMove={(_, viewport) => applyZoom(paneRef.current, viewport.zoom)}
+        onInit={(flow) => applyZoom(paneRef.current, flow.getZoom())}
         nodesDraggable={false}
         nodesConnectable={false}
         elementsSelectable={false}
@@ -82,7 +84,7 @@ function GraphCanvas({ workflow: declared, fromLedger }: { workflow: WorkflowInf
         <Background gap={18} size={1} color="var(--graph-dot)" />
         {/* Our own fit button: React Flow's waits for measured nodes, which fixed-size nodes never report. */}
         <Controls showInteractive={false} showFitView={false} position="bottom-right">
-          <ControlButton onClick={fitAll} title="Fit the whole graph" aria-label="Fit the whole graph">
+          <ControlButton onClick={fitAll} title="Fit: the whole graph, or as much of it as stays legible, around the run" aria-label="Fit the whole graph">
             <Icon name="fit" size={12} />
           </ControlButton>
         </Controls>

@@ -1,0 +1,126 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Page } from '@playwright/test';
+import { REPO_ROOT } from './global-setup';
+import { expect, graphNode, startRun, test } from './support/fixtures';
+import { writeBenchWorkflows } from '../bench/ui/bench-workflows';
+import { writeFirstWorkflow } from './support/first-workflow';
+
+// Graphs without hand-written metadata (issue 17 item 2): the README's module declares no graph;
+// its runs say what each node is and where it went. The pane is resizable and remembers its size.
+
+const { dir } = writeFirstWorkflow(mkdtempSync(join(tmpdir(), 'studio-e2e-first-workflow-')));
+test.use({ hostOptions: { workflowDirs: [dir] }, viewport: { width: 1280, height: 720 } });
+
+const edge = (page: Page, from: string, to: string) => page.locator(`.react-flow__edge[data-id="${from}\u2192${to}"]`);
+const kindOf = (page: Page, id: string) => graphNode(page, id).locator('.gnode-kind');
+
+async function answer(page: Page, choice: 'slow' | 'crash'): Promise<void> {
+  await startRun(page, 'triage', { paused: false });
+  await page.getByTestId('prompt-card').first().getByTestId('prompt-answer').filter({ hasText: choice }).click();
+}
+
+test('node kinds from the first effect each node produced, edges from the transitions runs took, dashed as not declared', async ({ app: page }) => {
+  const item = page.locator('.workflow-item', { hasText: 'triage' });
+  await item.hover();
+  await item.getByTestId('show-workflow-graph').click();
+  // Before any run: every node, nothing known of it but its name, no edges.
+  await expect(kindOf(page, 'ask')).toHaveText('step');
+  await expect(page.locator('.react-flow__edge')).toHaveCount(0);
+
+  await answer(page, 'slow');
+  await expect(page.locator('.run-title')).toContainText('completed');
+  await answer(page, 'crash');
+  await expect(page.getByTestId('current-node')).toHaveText('escalate');
+
+  await expect(kindOf(page, 'intake')).toHaveText('start');
+  await expect(kindOf(page, 'ask')).toHaveText('ask_user');
+  await expect(kindOf(page, 'search')).toHaveText('tool_calls');
+  await expect(kindOf(page, 'decide')).toHaveText('step');
+  await expect(kindOf(page, 'escalate')).toHaveText('wait_event');
+  await expect(kindOf(page, 'reply')).toHaveText('terminal');
+  // This run's path is drawn taken; the branch only the first run took is there, not taken.
+  for (const [from, to] of [['intake', 'ask'], ['ask', 'search'], ['search', 'decide'], ['decide', 'escalate']] as const) {
+    await expect(edge(page, from, to)).toHaveClass(/taken/);
+  }
+  await expect(edge(page, 'decide', 'reply')).toHaveClass(/undeclared/);
+  await expect(edge(page, 'decide', 'reply')).not.toHaveClass(/taken/);
+  await expect(page.locator('.graph-legend')).toContainText('not declared: seen in runs');
+
+  // The same graph before opening a run: the preview says where it comes from.
+  await item.hover();
+  await item.getByTestId('show-workflow-graph').click();
+  await expect(page.getByTestId('workflow-preview')).toContainText('kinds and edges from its 2 runs');
+  await expect(page.locator('.react-flow__edge')).toHaveCount(5);
+  await expect(page.locator('.react-flow__edge.taken')).toHaveCount(0);
+  // The README's picture: this graph, drawn from runs alone.
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: join(REPO_ROOT, 'docs', 'screenshots', 'graph-inferred.png') });
+});
+
+test('the graph pane is resized with its splitter, keeps its size across a reload, and labels do not overlap', async ({ app: page }) => {
+  // A waiting run's prompt card takes its own room above the split; a finished run shows the split alone.
+  await answer(page, 'crash');
+  await expect(page.getByTestId('current-node')).toHaveText('escalate');
+  await answer(page, 'slow');
+  await expect(page.locator('.run-title')).toContainText('completed');
+  const graph = page.getByTestId('workflow-graph');
+  const before = (await graph.boundingBox())!.height;
+  const handle = page.getByRole('separator', { name: 'Resize the graph and the ledger' });
+  const box = (await handle.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2, box.y + 160, { steps: 8 });
+  await page.mouse.up();
+  const after = (await graph.boundingBox())!.height;
+  expect(after).toBeGreaterThan(before + 120);
+  expect(after).toBeGreaterThan(300); // readable at 1280×720, not the old ~180 px
+
+  await page.reload();
+  await expect(page.getByTestId('workflow-graph')).toBeVisible();
+  await expect.poll(async () => Math.round((await page.getByTestId('workflow-graph').boundingBox())!.height)).toBeGreaterThan(after - 4);
+
+  // Every node on screen, none overlapping another or an edge label.
+  const boxes = await page.locator('[data-testid="graph-node"], .gedge-label').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON() as DOMRect));
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i]!;
+      const b = boxes[j]!;
+      expect(a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top, `boxes ${i} and ${j} overlap`).toBe(true);
+    }
+  }
+});
+
+test.describe('a 300-node graph', () => {
+  test.use({ hostOptions: { workflowDirs: [writeBenchWorkflows()] } });
+
+  test('Fit shows as much as stays legible: names alone, type about 11 px on screen, no two boxes overlapping', async ({ app: page }) => {
+    const item = page.locator('.workflow-item', { hasText: 'bench_graph_300' });
+    await item.hover();
+    await item.getByTestId('show-workflow-graph').click();
+    await expect(graphNode(page, 'n0')).toBeVisible();
+    await page.getByRole('button', { name: 'Fit the whole graph' }).click();
+    await expect(page.getByTestId('workflow-graph')).toHaveAttribute('data-compact', 'true');
+    await page.waitForTimeout(400); // the fit's 200 ms animation
+    const labels = page.locator('[data-testid="graph-node"] .gnode-label');
+    expect(await labels.count()).toBeGreaterThanOrEqual(5);
+    const sizes = await labels.evaluateAll((els) =>
+      els.map((e) => {
+        const r = e.getBoundingClientRect();
+        const scale = r.height / (e as HTMLElement).offsetHeight; // the viewport's zoom, as drawn
+        return { px: parseFloat(getComputedStyle(e).fontSize) * scale, box: r.toJSON() as DOMRect };
+      }),
+    );
+    for (const s of sizes) expect(s.px).toBeGreaterThanOrEqual(10.5);
+    const boxes = sizes.map((s) => s.box);
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i]!;
+        const b = boxes[j]!;
+        expect(a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top, `labels ${i} and ${j} overlap`).toBe(true);
+      }
+    }
+  });
+});
