@@ -27,6 +27,8 @@ test('fork with an edited state: bad JSON is refused in place, the fixed edit fo
   await expect(dialog.getByTestId('fork-json-error')).toHaveCount(0);
   await expect(dialog.getByTestId('fork-edit-summary')).toContainText('Edited');
   await expect(dialog.getByTestId('fork-submit')).toHaveText('Fork with edits');
+  await expect(dialog.getByTestId('fork-edits')).toContainText('added vars.budget');
+  await expect(dialog.getByTestId('fork-edits')).toContainText('changed vars.user_name.response');
   await shot(page, '21-fork-with-edit-dialog');
   await dialog.getByTestId('fork-submit').click();
   await expect(dialog).toBeHidden();

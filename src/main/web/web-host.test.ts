@@ -232,6 +232,15 @@ describe('web host: every operation', () => {
     expect(done.outputJson).toContain('12345678901234567890');
   });
 
+  it('reads a run as a conversation, and refuses to retry a record that is not a failed LLM call (the journeys: time-travel-ops.test.ts)', async () => {
+    const run = await h.call('runs.start', { workflowId: 'test_event' });
+    await settle();
+    const c = await h.call('ledger.conversation', { runId: run.runId });
+    expect(c).toMatchObject({ runId: run.runId, records: [], truncated: false });
+    await expect(h.call('runs.retryLlm', { runId: run.runId, seq: 0 })).rejects.toMatchObject({ code: 'NOT_RETRYABLE' });
+    await expect(h.call('ledger.conversation', { runId: 'no-such-run' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it('creates a new workspace and opens the first one again', async () => {
     const first = (await h.call('workspace.current', {}))!;
     const created = await h.call('workspace.create', { path: join(h.dir, 'second.studio.sqlite') });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkVarsText, sameJson, varsTextOf } from './state-vars';
+import { checkVarsText, sameJson, varsEdits, varsTextOf } from './state-vars';
 
 describe('state vars for the fork dialog', () => {
   it('keeps big and float-looking numbers exactly as saved', () => {
@@ -21,5 +21,19 @@ describe('state vars for the fork dialog', () => {
     expect(sameJson('{"a": 1}', '{ "a":1 }')).toBe(true);
     expect(sameJson('{"a": 12345678901234567890}', '{"a": 12345678901234567891}')).toBe(false);
     expect(sameJson('{"a": 1}', '{"a": ')).toBe(false);
+  });
+});
+
+describe('the edits of a fork, before it is made', () => {
+  it('names each added, removed and changed path, numbers compared by their digits', () => {
+    const before = '{"user": {"name": "Ada", "age": 36}, "big": 12345678901234567890, "tags": [1, 2]}';
+    const after = '{"user": {"name": "Grace"}, "big": 12345678901234567891, "tags": [1, 2], "new": true}';
+    expect(varsEdits(before, after)).toEqual([
+      { path: 'vars.user.name', kind: 'changed' },
+      { path: 'vars.user.age', kind: 'removed' },
+      { path: 'vars.big', kind: 'changed' },
+      { path: 'vars.new', kind: 'added' },
+    ]);
+    expect(varsEdits(before, before)).toEqual([]);
   });
 });

@@ -33,3 +33,34 @@ export function sameJson(a: string, b: string): boolean {
     return false;
   }
 }
+
+export interface VarsEdit {
+  /** Dotted path from `vars` (`vars.user_name.response`). */
+  path: string;
+  kind: 'added' | 'removed' | 'changed';
+}
+
+/**
+ * What an edit changes, path by path, compared losslessly (a number is its digits): what the
+ * dialog shows before forking, and what the backend records in the fork's origin. Arrays are
+ * compared whole: an edited list is one change, as the backend's diff also reports it.
+ */
+export function varsEdits(beforeText: string, afterText: string): VarsEdit[] {
+  const out: VarsEdit[] = [];
+  walk(parse(beforeText), parse(afterText), ['vars'], out);
+  return out;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v) && !isLosslessNumber(v);
+
+function walk(a: unknown, b: unknown, path: string[], out: VarsEdit[]): void {
+  if (isPlainObject(a) && isPlainObject(b)) {
+    for (const k of Object.keys(a)) {
+      if (!Object.hasOwn(b, k)) out.push({ path: [...path, k].join('.'), kind: 'removed' });
+      else walk(a[k], b[k], [...path, k], out);
+    }
+    for (const k of Object.keys(b)) if (!Object.hasOwn(a, k)) out.push({ path: [...path, k].join('.'), kind: 'added' });
+    return;
+  }
+  if (stringify(a) !== stringify(b)) out.push({ path: path.join('.'), kind: 'changed' });
+}

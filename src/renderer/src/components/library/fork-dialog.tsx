@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { type RunDetail } from '../../../../shared/contract';
-import { checkVarsText, sameJson, varsTextOf } from '../../lib/state-vars';
+import { checkVarsText, sameJson, varsEdits, varsTextOf } from '../../lib/state-vars';
 import { useStores } from '../../stores/stores-context';
 import { Modal } from '../common/modal';
 import { ProgressBar } from '../common/progress-bar';
@@ -24,6 +24,7 @@ export function ForkDialog({ detail, seq, open, onOpenChange }: { detail: RunDet
   }, [open, original]);
   const check = checkVarsText(text);
   const unchanged = original !== null && check.ok && sameJson(text, original);
+  const edits = useMemo(() => (original !== null && check.ok && !unchanged ? varsEdits(original, text) : []), [original, text, check.ok, unchanged]);
   const submit = async () => {
     if (!check.ok || original === null) return;
     setBusy(true);
@@ -74,6 +75,16 @@ export function ForkDialog({ detail, seq, open, onOpenChange }: { detail: RunDet
       </label>
       {!check.ok && original !== null ? (
         <p id="fork-json-error" className="field-error" role="alert" data-testid="fork-json-error">{check.message}</p>
+      ) : null}
+      {edits.length > 0 ? (
+        <div className="fork-edits" data-testid="fork-edits">
+          <span className="faint">Recorded in the fork&apos;s origin:</span>
+          <ul aria-label="Edits to the vars">
+            {edits.map((e) => (
+              <li key={e.path} className={`edit-${e.kind}`}><span className="edit-kind">{e.kind}</span> <span className="mono">{e.path}</span></li>
+            ))}
+          </ul>
+        </div>
       ) : null}
     </Modal>
   );
