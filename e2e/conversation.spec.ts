@@ -62,7 +62,18 @@ test('a run that changed meanwhile: a retry made in another window takes the Ret
 });
 
 test('a ReAct agent as a conversation: tool calls with arguments and results, an approval inline, tokens, latency and cost', async ({ app: page, studio }) => {
-  await api(studio, 'settings.update', { pricing: { promptPerMillion: 0.15, completionPerMillion: 0.6 } });
+  // Token prices, set in Settings: a negative price is refused next to its field, then fixed.
+  await page.getByTestId('open-settings').click();
+  const settings = page.getByTestId('settings-page');
+  await settings.getByTestId('settings-price-prompt').fill('-1');
+  await settings.getByTestId('settings-price-completion').fill('0.6');
+  await settings.getByTestId('settings-save').click();
+  await expect(settings.getByText('Enter a price per million tokens')).toBeVisible();
+  await settings.getByTestId('settings-price-prompt').fill('0.15');
+  await settings.getByTestId('settings-save').click();
+  await expect(settings.getByTestId('settings-save')).toBeDisabled();
+  expect((await api(studio, 'settings.get', {})).pricing).toEqual({ promptPerMillion: 0.15, completionPerMillion: 0.6 });
+  await page.getByTestId('view-run').click();
   const usage = (p: number, c: number) => ({ usage: { prompt_tokens: p, completion_tokens: c, total_tokens: p + c } });
   chat.enqueue(
     { body: chatAnswer(null, { toolCalls: [openAiToolCall('call_add', 'add', { a: 17, b: 25 }), openAiToolCall('call_words', 'word_count', { text: 'durable runs survive restarts' })], ...usage(412, 38) }) },

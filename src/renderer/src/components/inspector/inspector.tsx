@@ -13,7 +13,7 @@ import { ProvenancePanel } from './provenance-panel';
 import { RecordPanel } from './record-panel';
 import { StatePanel } from './state-panel';
 
-const LABEL: Record<InspectorTab, string> = { record: 'Record', state: 'State', snapshots: 'Snapshots', artifacts: 'Artifacts', provenance: 'Provenance', conversation: 'Conversation' };
+const LABEL: Record<InspectorTab, string> = { record: 'Record', state: 'State', snapshots: 'Snapshots', artifacts: 'Artifacts', provenance: 'Provenance', conversation: 'Chat' };
 
 /** Details of what is selected, in tabs ( [ and ] switch them ). */
 export function Inspector() {
