@@ -221,6 +221,8 @@ describe('the Studio attached to a PostgreSQL workspace', () => {
     for (const [path, code] of cases) {
       const res = await h.raw('workspace.open', { path });
       expect(res.body, path.replace(wrong, '***')).toMatchObject({ ok: false, error: { code } });
+      if (path.includes(':1/')) expect(JSON.stringify(res.body)).toContain('Is a PostgreSQL server running at 127.0.0.1:1');
+      if (path.includes(wrong) && !path.includes(':1/')) expect(JSON.stringify(res.body)).toContain('Check the user name and password');
       expect(JSON.stringify(res.body)).not.toContain(wrong);
     }
     const newer = await pg.open(freshSchema('newer'));
