@@ -88,9 +88,14 @@ describe('PgRunRequests: the run request queue on PostgreSQL (migration 2)', () 
     const t0 = Date.now();
     await holder.requests.nextChange(holder.requests.changeCounter(), 150);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(140); // the poll's pause, not a busy loop
-    await new Promise((r) => setTimeout(r, 1_500)); // reconnected after its pause
-    const seen = holder.requests.changeCounter();
-    expect(holder.requests.changeCounter()).toBe(seen); // heard again: unchanged until a write
+    // Reconnected after its pause (1 s): heard again, so the counter stays put until a write.
+    const back = Date.now() + 10_000;
+    let seen = holder.requests.changeCounter();
+    while (holder.requests.changeCounter() !== seen && Date.now() < back) {
+      await new Promise((r) => setTimeout(r, 100));
+      seen = holder.requests.changeCounter();
+    }
+    expect(holder.requests.changeCounter()).toBe(seen);
     const woke = holder.requests.nextChange(seen, 10_000);
     const t1 = Date.now();
     await asker.requests.submit(answer('r-after'));
