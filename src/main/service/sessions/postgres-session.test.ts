@@ -26,6 +26,15 @@ const askOnce = new WorkflowSpec({
   },
 });
 
+const waitGo = new WorkflowSpec({
+  workflowId: 'wait_go',
+  entryNode: 'wait',
+  nodes: {
+    wait: () => ({ nodeId: 'wait', effect: { type: EffectType.WAIT_EVENT, payload: { wait_key: 'evt:go' }, resultKey: 'event' }, nextNode: 'done' }),
+    done: (run: RunState) => ({ nodeId: 'done', completeOutput: { event: run.vars['event'] ?? null } }),
+  },
+});
+
 let h: Harness;
 const logged: string[] = [];
 beforeAll(async () => {
@@ -54,6 +63,7 @@ async function workspaceWithWorker(): Promise<{ schema: string; url: string; cli
   const workerWs = await pg.open(schema, { writer: 'worker-a@test' });
   const registry = new WorkflowRegistry();
   registry.register(askOnce);
+  registry.register(waitGo);
   const worker = new PostgresWorker({ workspace: workerWs, registry, pollIntervalMs: 200 });
   await worker.start();
   workers.push(worker);
@@ -162,6 +172,16 @@ describe('the Studio attached to a PostgreSQL workspace', () => {
     expect(again.body).toMatchObject({ ok: false, error: { code: 'RUN_NOT_WAITING' } });
   }, 60_000);
 
+  it('sends an event by request: a worker resumes the run with it and drives it to its end', async () => {
+    const { url, client } = await workspaceWithWorker();
+    const runId = await client.start({ workflow: waitGo, vars: {} });
+    await h.call('workspace.open', { path: url });
+    await untilStatus(h, runId, 'waiting');
+    await h.call('runs.resumeEvent', { runId, waitKey: 'evt:go', payloadJson: '{"go": true}' });
+    const done = await untilStatus(h, runId, 'completed');
+    expect(done.outputJson).toContain('"go": true');
+  }, 60_000);
+
   it('cancels by request: a worker cancels the run, the Studio user recorded as who did', async () => {
     const { url, client, ws } = await workspaceWithWorker();
     const runId = await client.start({ workflow: askOnce, vars: {} });
@@ -221,6 +241,8 @@ describe('the Studio attached to a PostgreSQL workspace', () => {
     for (const [path, code] of cases) {
       const res = await h.raw('workspace.open', { path });
       expect(res.body, path.replace(wrong, '***')).toMatchObject({ ok: false, error: { code } });
+      if (path.includes(':1/')) expect(JSON.stringify(res.body)).toContain('Is a PostgreSQL server running at 127.0.0.1:1');
+      if (path.includes(wrong) && !path.includes(':1/')) expect(JSON.stringify(res.body)).toContain('Check the user name and password');
       expect(JSON.stringify(res.body)).not.toContain(wrong);
     }
     const newer = await pg.open(freshSchema('newer'));

@@ -1,5 +1,5 @@
 import { pauseOf, type ActorFingerprint, type ArtifactStore, type RunRequestBody, type RunState, type SnapshotStore, type StepRecord } from '../../../runtime/index';
-import { PG_LATEST_SCHEMA_VERSION, PgWorkspaceTooNewError, PostgresWorkspace, probePgSchema } from '../../../runtime/storage/postgres/index';
+import { PG_LATEST_SCHEMA_VERSION, PgWorkspaceStoreError, PgWorkspaceTooNewError, PostgresWorkspace, probePgSchema } from '../../../runtime/storage/postgres/index';
 import { StudioError } from '../../../shared/contract/errors';
 import { type RunIndexQuery, type RunIndexRow } from '../../../runtime/storage/sqlite/index';
 import { type ActorName, type RunDetail, type RunVisits, type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
@@ -77,7 +77,9 @@ export class PostgresSession implements ReadSession, AskCapability, LiveCapabili
     const schema = shown.searchParams.get('schema') ?? '';
     const connect = new URL(o.url.withPassword(o.password));
     connect.searchParams.delete('schema');
-    const probe = await probePgSchema(connect.toString(), schema, o.url.shown, o.password);
+    const probe = await probePgSchema(connect.toString(), schema, o.url.shown, o.password).catch((e: unknown) => {
+      throw withAdvice(e, shown.host);
+    });
     if (!probe.exists) {
       throw new StudioError('NOT_FOUND', `There is no AbstractRuntime workspace in schema "${schema}" of ${o.url.shown}. Check the schema name (?schema=…), or start a worker on it first: workers create the workspace.`, { schema });
     }
@@ -181,4 +183,21 @@ export class PostgresSession implements ReadSession, AskCapability, LiveCapabili
     await this.live.settled().catch(() => undefined);
     await this.ws.close();
   }
+}
+
+/**
+ * A connection failure with what to check, by its SQLSTATE. A code that is no SQLSTATE (five
+ * characters) is the socket's (ECONNREFUSED, ENOTFOUND, ETIMEDOUT): the server was not reached.
+ */
+function withAdvice(e: unknown, host: string): unknown {
+  if (!(e instanceof PgWorkspaceStoreError)) return e;
+  const advice =
+    e.sqlState === null || !/^[0-9A-Z]{5}$/.test(e.sqlState)
+      ? `Is a PostgreSQL server running at ${host}, reachable from the machine running the Studio backend?`
+      : e.sqlState === '28P01' || e.sqlState === '28000'
+        ? 'Check the user name and password in the URL.'
+        : e.sqlState === '3D000'
+          ? 'Check the database name in the URL.'
+          : null;
+  return advice ? new PgWorkspaceStoreError(e.workspace, `${e.message.slice(e.workspace.length + 2)}. ${advice}`, e.sqlState) : e;
 }
