@@ -156,3 +156,15 @@ describe('parseJson: rejects what Python would not have written', () => {
     expect(parseError('['.repeat(100_000)).message).toContain('nesting deeper');
   });
 });
+
+describe('parseJson: long strings (the native scan of plain runs)', () => {
+  const plain = 'a'.repeat(100);
+  it('reads escapes, surrogates and quotes that come after a long plain run, and before another', () => {
+    expect(parseJson(`"${plain}\\n${plain}\\u00e9\\ud83d\\ude00${plain}\\"x"`)).toBe(`${plain}\n${plain}é😀${plain}"x`);
+    expect(parseJson(`{"${plain}":"${plain}é","k":"${plain}"}`)).toEqual({ [plain]: `${plain}é`, k: plain });
+  });
+  it('still refuses a raw control character or a missing quote found by the scan, at the right place', () => {
+    expect(() => parseJson(`"${plain}\u0001"`)).toThrow(expect.objectContaining({ reason: expect.stringContaining('U+0001'), position: 101 }));
+    expect(() => parseJson(`"${plain}`)).toThrow(expect.objectContaining({ reason: 'unterminated string', position: 0 }));
+  });
+});

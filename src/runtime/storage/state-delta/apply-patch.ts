@@ -49,14 +49,29 @@ function applyObject(target: JsonValue, patch: JsonObject, source: string): Json
   return withOrder(base, explicit === undefined ? [...kept, ...added] : stringList(explicit, source, "'k'"));
 }
 
+/**
+ * Arrays copied here from a frozen one, with the first index that may hold an item not from it:
+ * the items before it are frozen already, so freezing the array again (RebuiltStates keeping a
+ * state) need not visit them (a transcript of thousands of messages, kept every few deltas).
+ */
+const copiedFrom = new WeakMap<JsonValue[], number>();
+
+/** The first index of `array` whose item may not be frozen yet (0 unless this module copied it from a frozen array). */
+export function firstUnfrozenIndex(array: JsonValue[]): number {
+  return copiedFrom.get(array) ?? 0;
+}
+
 function applyArray(target: JsonValue, patch: JsonObject, source: string): JsonValue {
   if (!Array.isArray(target)) throw new StatePatchError(source, 'an array edit meets a value that is not an array');
-  const base = Object.isFrozen(target) ? target.slice() : target;
+  const copied = Object.isFrozen(target);
+  const base = copied ? target.slice() : target;
+  let fresh = copied ? base.length : copiedFrom.get(base);
   const keep = patch['a'];
   if (typeof keep !== 'number' || !Number.isInteger(keep) || keep < 0 || keep > base.length) {
     throw new StatePatchError(source, `'a' (${String(keep)}) must be a length of at most ${base.length}`);
   }
   base.length = keep;
+  if (fresh !== undefined && keep < fresh) fresh = keep;
   const edits = patch['e'];
   if (edits !== undefined) {
     if (!isJsonObject(edits)) throw new StatePatchError(source, "'e' must be an object");
@@ -64,6 +79,7 @@ function applyArray(target: JsonValue, patch: JsonObject, source: string): JsonV
       const at = Number(i);
       if (!Number.isInteger(at) || at < 0 || at >= keep) throw new StatePatchError(source, `edit at ${i} is outside the kept ${keep} items`);
       base[at] = applyJsonPatch(base[at] as JsonValue, edits[i] as JsonValue, source);
+      if (fresh !== undefined && at < fresh) fresh = at;
     }
   }
   const appended = patch['+'];
@@ -71,5 +87,6 @@ function applyArray(target: JsonValue, patch: JsonObject, source: string): JsonV
     if (!Array.isArray(appended)) throw new StatePatchError(source, "'+' must be a list");
     for (const v of appended) base.push(v);
   }
+  if (fresh !== undefined) copiedFrom.set(base, fresh);
   return base;
 }

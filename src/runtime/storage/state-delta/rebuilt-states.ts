@@ -1,5 +1,6 @@
 import { JsonNumber } from '../../json/json-number';
 import { KEY_ORDER, type JsonObject, type JsonValue } from '../../json/json-value';
+import { firstUnfrozenIndex } from './apply-patch';
 
 /**
  * States a store rebuilt, kept to start the next rebuild from (time travel reads the same few
@@ -68,7 +69,7 @@ export class RebuiltStates<K> {
 /** Freezes a state dict deeply; a frozen object's parts are frozen already, so the walk stops there. */
 export function freezeState<T extends JsonValue>(value: T): T {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
-  if (Array.isArray(value)) for (const item of value) freezeState(item);
+  if (Array.isArray(value)) for (let i = firstUnfrozenIndex(value); i < value.length; i++) freezeState(value[i] as JsonValue);
   else if (!(value instanceof JsonNumber)) for (const k in value) freezeState((value as JsonObject)[k] as JsonValue);
   return Object.freeze(value);
 }
