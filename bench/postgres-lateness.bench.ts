@@ -46,7 +46,7 @@ export async function run(): Promise<void> {
       registry.register(workflow);
       const worker = new PostgresWorker({ workspace: ws, registry, concurrency: 4, onError: (runId, err) => console.error(`worker ${i}: ${runId}: ${String(err)}`) });
       workers.push(worker);
-      worker.start();
+      await worker.start();
     }
     const starter = await PostgresWorkspace.open(server.url, { schema, poolSize: CREATORS });
     opens.push(starter);
