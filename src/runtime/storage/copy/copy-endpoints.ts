@@ -4,7 +4,6 @@
  * temporary schema) and put in place only once complete and checked, so a copy that fails
  * half-way leaves nothing that looks like a workspace.
  */
-import Database from 'better-sqlite3';
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { type ArtifactStore } from '../../artifacts/artifact-store';
@@ -17,6 +16,7 @@ import { type LedgerStore } from '../ledger-store';
 import { pgDropSchema, pgSchemaExists, pgSwapInSchema, pgTargetIsFree } from '../postgres/pg-schema-admin';
 import { parseWorkspaceUrl, PostgresWorkspace } from '../postgres/postgres-workspace';
 import { type CheckpointCursor, type CheckpointInfo } from '../sqlite/checkpoints';
+import { sqliteAllRunIds, sqliteHasContent, sqliteSetForkOrigins } from '../sqlite/sqlite-copy-queries';
 import { SqliteWorkspace } from '../sqlite/sqlite-workspace';
 import { CopySourceMissingError, CopyTargetNotEmptyError } from './copy-errors';
 
@@ -90,14 +90,7 @@ class SqliteSide implements CopySide {
   }
   async allRunIds(): Promise<string[]> {
     // A read of its own beside the workspace's (which has no listing of every id): read-only.
-    const db = new Database(this.ws.path, { readonly: true, fileMustExist: true });
-    try {
-      const withRow = db.prepare('SELECT run_id FROM runs ORDER BY created_seq').pluck().all() as string[];
-      const recordsOnly = db.prepare('SELECT run_id FROM run_keys k WHERE NOT EXISTS (SELECT 1 FROM runs r WHERE r.run_id = k.run_id) ORDER BY run_key').pluck().all() as string[];
-      return [...withRow, ...recordsOnly];
-    } finally {
-      db.close();
-    }
+    return sqliteAllRunIds(this.ws.path);
   }
   forkOrigin(runId: string): Promise<ForkOrigin | null> {
     return this.ws.runs.forkOrigin(runId);
@@ -112,16 +105,7 @@ class SqliteSide implements CopySide {
   }
   /** Fork origins go in by hand: the workspace writes them only when it forks a run itself. */
   applyOrigins(): void {
-    if (this.origins.size === 0) return;
-    const db = new Database(this.ws.path, { fileMustExist: true });
-    try {
-      const set = db.prepare('UPDATE runs SET forked_from_run_id = ?, forked_from_seq = ?, forked_from_head_hash = ? WHERE run_id = ?');
-      db.transaction(() => {
-        for (const [runId, o] of this.origins) set.run(o.runId, o.seq, o.headHash, runId);
-      })();
-    } finally {
-      db.close();
-    }
+    sqliteSetForkOrigins(this.ws.path, this.origins);
   }
   async close(): Promise<void> {
     this.ws.close();
@@ -129,18 +113,9 @@ class SqliteSide implements CopySide {
 }
 
 function sqliteIsEmpty(path: string): boolean {
-  const ws = SqliteWorkspace.open(path, { readonly: true });
-  try {
-    const db = new Database(path, { readonly: true, fileMustExist: true });
-    try {
-      const used = ['runs', 'run_keys', 'artifacts', 'snapshots', 'actor_keys', 'chain_checkpoints'].some((t) => db.prepare(`SELECT 1 FROM ${t} LIMIT 1`).get() !== undefined);
-      return !used;
-    } finally {
-      db.close();
-    }
-  } finally {
-    ws.close();
-  }
+  // Opened through the workspace first, so an older file is migrated before its tables are read.
+  SqliteWorkspace.open(path, { readonly: true }).close();
+  return !sqliteHasContent(path);
 }
 
 const removeSqliteFiles = (path: string): void => {

@@ -112,7 +112,7 @@ describe('PgRunRequests: the run request queue on PostgreSQL (migration 2)', () 
     const sql = new Client({ connectionString: pg.server().url });
     await sql.connect();
     // Back to what version 1 left: no queue, no registry.
-    await sql.query(`DROP TABLE "${schema}".run_requests; DROP TABLE "${schema}".workers; DELETE FROM "${schema}".schema_migrations WHERE version >= 2`);
+    await sql.query(`DROP TABLE "${schema}".run_requests; DROP TABLE "${schema}".workers; DELETE FROM "${schema}".schema_migrations WHERE version = 2`);
     await sql.end();
     const again = await pg.open(schema);
     expect(await again.schemaVersion()).toBeGreaterThanOrEqual(2);
