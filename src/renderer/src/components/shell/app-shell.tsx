@@ -38,7 +38,7 @@ export function AppShell() {
             <Sidebar />
           </Panel>
           <Separator className="pane-handle" aria-label="Resize the runs pane" />
-          <Panel id="main" className="pane" minSize={420}>
+          <Panel id="main" className="pane" defaultSize="43" minSize={420}>
             <main className="main" id="main" aria-label="Main area" tabIndex={-1}>
               {view === 'run' ? <RunView /> : null}
               {view === 'inbox' ? <PromptInbox /> : null}
@@ -47,7 +47,6 @@ export function AppShell() {
               {view === 'settings' ? <SettingsPage /> : null}
             </main>
           </Panel>
-          <Separator className="pane-handle" aria-label="Resize the inspector" />
           <Panel id="inspector" className="pane" defaultSize="25" minSize={300} maxSize="45">
             <Inspector />
           </Panel>
