@@ -7,7 +7,7 @@ import { expect, startRun, test } from './support/fixtures';
  */
 async function lines(page: Page, selector: string): Promise<number> {
   const centres = await page.locator(selector).evaluateAll((els) =>
-    els.filter((e) => (e as HTMLElement).offsetParent !== null && e.getBoundingClientRect().height > 0).map((e) => {
+    els.filter((e) => e.getClientRects().length > 0 && e.getBoundingClientRect().height > 0).map((e) => {
       const r = e.getBoundingClientRect();
       return r.top + r.height / 2;
     }),
@@ -24,7 +24,7 @@ for (const [width, height] of [[1280, 720], [1920, 1080]] as const) {
     expect(await lines(page, '.app-header > *')).toBe(1);
     expect(await lines(page, '.run-controls .btn')).toBe(1);
     // Nothing of the page spills past the window.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+    expect(await page.locator('html').evaluate((html) => html.scrollWidth)).toBeLessThanOrEqual(width);
     const tabs = await page.locator('.inspector .tabs').boundingBox();
     for (const tab of ['record', 'state', 'snapshots', 'artifacts', 'provenance']) {
       const box = await page.getByTestId(`inspector-tab-${tab}`).boundingBox();
@@ -59,5 +59,5 @@ test('keyboard: focus lands on the new run after Start, on the next prompt after
   await page.keyboard.press('Enter');
   // After the answer, focus is on the next prompt's answer, not on <body>.
   await expect(page.getByTestId('prompt-card').getByTestId('prompt-answer').first()).toBeFocused();
-  expect(await page.evaluate(() => document.activeElement === document.body)).toBe(false);
+  await expect(page.locator('body')).not.toBeFocused();
 });

@@ -34,11 +34,11 @@ export function AppShell() {
         <SkipLinks />
         <AppHeader />
         <Group orientation="horizontal" className="panes" defaultLayout={layout.defaultLayout} onLayoutChanged={layout.onLayoutChanged}>
-          <Panel id="runs" className="pane" defaultSize="28" minSize={260} maxSize="60">
+          <Panel id="runs" className="pane" defaultSize="30" minSize={260} maxSize="60">
             <Sidebar />
           </Panel>
           <Separator className="pane-handle" aria-label="Resize the runs pane" />
-          <Panel id="main" className="pane" defaultSize="47" minSize={420}>
+          <Panel id="main" className="pane" defaultSize="45" minSize={420}>
             <main className="main" id="main" aria-label="Main area" tabIndex={-1}>
               {view === 'run' ? <RunView /> : null}
               {view === 'inbox' ? <PromptInbox /> : null}
