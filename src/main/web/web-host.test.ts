@@ -191,6 +191,10 @@ describe('web host: every operation', () => {
     const cancelled = await h.call('runs.cancel', { runId: other.runId, reason: 'test over' });
     expect(cancelled.map((c) => c.status)).toEqual(['cancelled']);
     expect((await h.call('runs.get', { runId: other.runId })).error).toBe('test over');
+    // The same run through the bulk operation: cancelled already, so reported, not cancelled again.
+    expect(await h.call('runs.bulk', { action: 'cancel', runIds: [other.runId] })).toEqual([
+      { runId: other.runId, ok: false, action: 'cancel', code: 'RUN_FINISHED', message: `Run ${other.runId} already cancelled: there is nothing to cancel.` },
+    ]);
   });
 
   it('bookmarks, previews and restores a snapshot, and forks from a snapshot and from a record', async () => {

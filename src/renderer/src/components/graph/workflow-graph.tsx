@@ -62,7 +62,7 @@ function GraphCanvas({ workflow: declared, fromLedger }: { workflow: WorkflowInf
   const onNodeDoubleClick: NodeMouseHandler<StepNode> = useCallback((_, node) => node.data.childRunId && onOpenRun(node.data.childRunId), [onOpenRun]);
 
   return (
-    <div ref={paneRef} className="graph" data-testid="workflow-graph" aria-label={`Workflow graph of ${workflow.workflowId}`}>
+    <div ref={paneRef} className="graph" data-testid="workflow-graph" role="group" aria-label={`Workflow graph of ${workflow.workflowId}`}>
       <ReactFlow
         nodes={nodes}
         edges={edges}

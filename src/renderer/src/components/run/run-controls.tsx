@@ -37,7 +37,7 @@ function Cmd(props: { cmd: RunCommand | null; label: string; icon: IconName; key
           type="button"
           className={`btn${props.primary ? ' primary' : ''}`}
           data-testid={props.testId}
-          aria-label={props.keys ? `${props.label} (${props.keys})` : props.label}
+          aria-keyshortcuts={props.keys}
           aria-busy={busy}
           disabled={!props.enabled || pending !== null}
           onClick={props.onClick}

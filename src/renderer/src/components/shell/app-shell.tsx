@@ -34,11 +34,11 @@ export function AppShell() {
         <SkipLinks />
         <AppHeader />
         <Group orientation="horizontal" className="panes" defaultLayout={layout.defaultLayout} onLayoutChanged={layout.onLayoutChanged}>
-          <Panel id="runs" className="pane" defaultSize="32" minSize={260} maxSize="60">
+          <Panel id="runs" className="pane" defaultSize="30" minSize={260} maxSize="60">
             <Sidebar />
           </Panel>
           <Separator className="pane-handle" aria-label="Resize the runs pane" />
-          <Panel id="main" className="pane" minSize={420}>
+          <Panel id="main" className="pane" defaultSize="45" minSize={420}>
             <main className="main" id="main" aria-label="Main area" tabIndex={-1}>
               {view === 'run' ? <RunView /> : null}
               {view === 'inbox' ? <PromptInbox /> : null}
@@ -47,8 +47,7 @@ export function AppShell() {
               {view === 'settings' ? <SettingsPage /> : null}
             </main>
           </Panel>
-          <Separator className="pane-handle" aria-label="Resize the inspector" />
-          <Panel id="inspector" className="pane" defaultSize="25" minSize={300} maxSize="45">
+          <Panel id="inspector" className="pane" defaultSize="25" minSize={340} maxSize="45">
             <Inspector />
           </Panel>
         </Group>

@@ -98,7 +98,7 @@ export function RunList() {
       </div>
       <RunBulkBar />
       <RunTableHeader />
-      <div ref={scroller} className="run-list" data-testid="run-list" role="list" aria-label="Runs (arrow keys move, Space selects)" tabIndex={0} onKeyDown={onKeyDown}>
+      <div ref={scroller} className="run-list" data-testid="run-list" role={count > 0 ? 'list' : 'group'} aria-label="Runs (arrow keys move, Space selects)" tabIndex={0} onKeyDown={onKeyDown}>
         {error && total === null ? <div className="empty"><strong>Runs could not load</strong>{error}</div> : null}
         {total === 0 ? (
           <div className="empty">

@@ -65,7 +65,9 @@ export const RunRow = memo(function RunRow(p: RunRowProps) {
       ) : (
         <span className="row-toggle-space" aria-hidden="true">{child ? '↳' : run?.forkedFrom ? '⑂' : ''}</span>
       )}
-      <button type="button" className="run-row-main" aria-label={label} aria-current={p.selected ? 'true' : undefined} onClick={() => p.onOpen(runId)}>
+      {/* Named by its visible text (so what is read is what is seen), with a few words for a screen reader. */}
+      <button type="button" className="run-row-main" title={label} aria-current={p.selected ? 'true' : undefined} onClick={() => p.onOpen(runId)}>
+        <span className="sr-only">Run </span>
         <span className="col-status">{deleted ? <span className="status deleted">deleted</span> : <StatusBadge status={status} paused={run?.paused} />}</span>
         <span className="col-workflow" title={`${workflowId} · ${runId}`}>
           <span className="ellipsis run-wf">{workflowId}</span>
@@ -73,12 +75,19 @@ export const RunRow = memo(function RunRow(p: RunRowProps) {
           {run?.archived ? <span className="tag">archived</span> : null}
           {run?.forkedFrom ? <span className="tag" title={`Forked from ${run.forkedFrom.runId}`}>fork</span> : null}
         </span>
-        <span className="col-node mono ellipsis" title={node}>{child ? 'child run' : node}</span>
+        <span className="col-node mono ellipsis" title={node}>
+          <span className="sr-only">, at </span>
+          {child ? 'child run' : node}
+        </span>
         <span className="col-wait ellipsis" title={wait}>{wait}</span>
-        <span className="col-records num">{run ? run.ledgerCount.toLocaleString() : ''}</span>
+        <span className="col-records num">
+          {run ? run.ledgerCount.toLocaleString() : ''}
+          {run ? <span className="sr-only"> records, updated</span> : null}
+        </span>
         <span className="col-updated nowrap" title={run ? `${deleted ? 'Deleted' : 'Updated'} ${formatTimestamp(run.updatedAt)}` : undefined}>
           {run ? formatAgo(run.updatedAt, p.now) : ''}
         </span>
+        <span className="sr-only">, by </span>
         <span className="col-actor ellipsis" title={deleted?.deletedBy ?? run?.actorId ?? undefined}>{p.actorName ?? (deleted ? deleted.deletedBy : run?.actorId) ?? '—'}</span>
       </button>
     </div>
