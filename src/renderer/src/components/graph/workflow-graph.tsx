@@ -84,7 +84,7 @@ function GraphCanvas({ workflow: declared, fromLedger }: { workflow: WorkflowInf
         <Background gap={18} size={1} color="var(--graph-dot)" />
         {/* Our own fit button: React Flow's waits for measured nodes, which fixed-size nodes never report. */}
         <Controls showInteractive={false} showFitView={false} position="bottom-right">
-          <ControlButton onClick={fitAll} title="Fit: the whole graph, or as much of it as stays legible, around the run" aria-label="Fit the whole graph">
+          <ControlButton onClick={fitAll} title="Fit the whole graph (zoomed out, nodes show their names alone)" aria-label="Fit the whole graph">
             <Icon name="fit" size={12} />
           </ControlButton>
         </Controls>
