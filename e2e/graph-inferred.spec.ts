@@ -132,3 +132,21 @@ test.describe('a 300-node graph', () => {
     }
   });
 });
+
+test('a subworkflow expands to draw its child workflow inline, and collapses back to one node', async ({ app: page }) => {
+  const item = page.locator('.workflow-item', { hasText: 'everything_demo' });
+  await item.hover();
+  await item.getByTestId('show-workflow-graph').click();
+  const nodes = page.locator('[data-testid="graph-node"]');
+  await expect(nodes).toHaveCount(14);
+  const expand = graphNode(page, 'sync_child').getByRole('button', { name: 'Expand the subworkflow at sync_child' });
+  await expand.click();
+  const inner = page.locator('[data-testid="graph-node"][data-node-id^="sync_child/"]');
+  await expect(inner.first()).toBeVisible();
+  const added = await inner.count();
+  expect(added).toBeGreaterThan(0);
+  await expect(nodes).toHaveCount(14 + added);
+  await expect(edge(page, 'sync_child', `sync_child/${(await inner.first().getAttribute('data-node-id'))!.split('/')[1]}`)).toHaveCount(1);
+  await graphNode(page, 'sync_child').getByRole('button', { name: 'Collapse the subworkflow at sync_child' }).click();
+  await expect(nodes).toHaveCount(14);
+});
