@@ -83,7 +83,12 @@ test('the graph pane is resized with its splitter, keeps its size across a reloa
   await expect.poll(async () => Math.round((await page.getByTestId('workflow-graph').boundingBox())!.height)).toBeGreaterThan(after - 4);
 
   // Every node on screen, none overlapping another or an edge label.
-  const boxes = await page.locator('[data-testid="graph-node"], .gedge-label').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON() as DOMRect));
+  const boxes = await page.locator('[data-testid="graph-node"], .gedge-label').evaluateAll((els) =>
+    els.map((e) => {
+      const r = e.getBoundingClientRect(); // (runs in the page: plain numbers back)
+      return { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+    }),
+  );
   for (let i = 0; i < boxes.length; i++) {
     for (let j = i + 1; j < boxes.length; j++) {
       const a = boxes[i]!;
@@ -107,7 +112,9 @@ test.describe('a 300-node graph', () => {
       labels.evaluateAll((els) =>
         els.map((e) => {
           const r = e.getBoundingClientRect();
-          return { px: parseFloat(getComputedStyle(e).fontSize) * (r.height / (e as HTMLElement).offsetHeight), box: r.toJSON() as DOMRect };
+          // (The e2e tsconfig has no DOM types: the page's own functions are reached through globalThis.)
+          const style = (globalThis as unknown as { getComputedStyle(el: unknown): { fontSize: string } }).getComputedStyle(e);
+          return { px: parseFloat(style.fontSize) * (r.height / (e as unknown as { offsetHeight: number }).offsetHeight), box: { left: r.left, right: r.right, top: r.top, bottom: r.bottom } };
         }),
       );
     // Opened: cropped at a readable zoom, starting at the entry, not centred on half a pane of nothing.
