@@ -83,7 +83,12 @@ test('the graph pane is resized with its splitter, keeps its size across a reloa
   await expect.poll(async () => Math.round((await page.getByTestId('workflow-graph').boundingBox())!.height)).toBeGreaterThan(after - 4);
 
   // Every node on screen, none overlapping another or an edge label.
-  const boxes = await page.locator('[data-testid="graph-node"], .gedge-label').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON() as DOMRect));
+  const boxes = await page.locator('[data-testid="graph-node"], .gedge-label').evaluateAll((els) =>
+    els.map((e) => {
+      const r = e.getBoundingClientRect(); // (runs in the page: plain numbers back)
+      return { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+    }),
+  );
   for (let i = 0; i < boxes.length; i++) {
     for (let j = i + 1; j < boxes.length; j++) {
       const a = boxes[i]!;
@@ -96,25 +101,35 @@ test('the graph pane is resized with its splitter, keeps its size across a reloa
 test.describe('a 300-node graph', () => {
   test.use({ hostOptions: { workflowDirs: [writeBenchWorkflows()] } });
 
-  test('Fit shows as much as stays legible: names alone, type about 11 px on screen, no two boxes overlapping', async ({ app: page }) => {
+  test('opens legible around its entry, and Fit shows it whole with names alone and no two labels overlapping', async ({ app: page }) => {
     const item = page.locator('.workflow-item', { hasText: 'bench_graph_300' });
     await item.hover();
     await item.getByTestId('show-workflow-graph').click();
     await expect(graphNode(page, 'n0')).toBeVisible();
+    const labels = page.locator('[data-testid="graph-node"] .gnode-label');
+    /** Each visible name's type size on screen (its CSS size times the zoom it is drawn at) and its box. */
+    const drawn = () =>
+      labels.evaluateAll((els) =>
+        els.map((e) => {
+          const r = e.getBoundingClientRect();
+          // (The e2e tsconfig has no DOM types: the page's own functions are reached through globalThis.)
+          const style = (globalThis as unknown as { getComputedStyle(el: unknown): { fontSize: string } }).getComputedStyle(e);
+          return { px: parseFloat(style.fontSize) * (r.height / (e as unknown as { offsetHeight: number }).offsetHeight), box: { left: r.left, right: r.right, top: r.top, bottom: r.bottom } };
+        }),
+      );
+    // Opened: cropped at a readable zoom, starting at the entry, not centred on half a pane of nothing.
+    await page.waitForTimeout(300);
+    const opened = await drawn();
+    expect(opened.length).toBeGreaterThanOrEqual(3);
+    for (const s of opened) expect(s.px).toBeGreaterThanOrEqual(8); // 11.5 px names at the readable zoom (0.75)
+    const pane = (await page.getByTestId('workflow-graph').boundingBox())!;
+    expect((await graphNode(page, 'n0').boundingBox())!.x).toBeLessThan(pane.x + 60);
+
     await page.getByRole('button', { name: 'Fit the whole graph' }).click();
     await expect(page.getByTestId('workflow-graph')).toHaveAttribute('data-compact', 'true');
     await page.waitForTimeout(400); // the fit's 200 ms animation
-    const labels = page.locator('[data-testid="graph-node"] .gnode-label');
-    expect(await labels.count()).toBeGreaterThanOrEqual(5);
-    const sizes = await labels.evaluateAll((els) =>
-      els.map((e) => {
-        const r = e.getBoundingClientRect();
-        const scale = r.height / (e as HTMLElement).offsetHeight; // the viewport's zoom, as drawn
-        return { px: parseFloat(getComputedStyle(e).fontSize) * scale, box: r.toJSON() as DOMRect };
-      }),
-    );
-    for (const s of sizes) expect(s.px).toBeGreaterThanOrEqual(10.5);
-    const boxes = sizes.map((s) => s.box);
+    const boxes = (await drawn()).map((s) => s.box);
+    expect(boxes.length).toBeGreaterThan(40); // as many as React Flow draws at its smallest zoom (0.08)
     for (let i = 0; i < boxes.length; i++) {
       for (let j = i + 1; j < boxes.length; j++) {
         const a = boxes[i]!;
@@ -123,4 +138,22 @@ test.describe('a 300-node graph', () => {
       }
     }
   });
+});
+
+test('a subworkflow expands to draw its child workflow inline, and collapses back to one node', async ({ app: page }) => {
+  const item = page.locator('.workflow-item', { hasText: 'everything_demo' });
+  await item.hover();
+  await item.getByTestId('show-workflow-graph').click();
+  const nodes = page.locator('[data-testid="graph-node"]');
+  await expect(nodes).toHaveCount(14);
+  const expand = graphNode(page, 'sync_child').getByRole('button', { name: 'Expand the subworkflow at sync_child' });
+  await expand.click();
+  const inner = page.locator('[data-testid="graph-node"][data-node-id^="sync_child/"]');
+  await expect(inner.first()).toBeVisible();
+  const added = await inner.count();
+  expect(added).toBeGreaterThan(0);
+  await expect(nodes).toHaveCount(14 + added);
+  await expect(edge(page, 'sync_child', `sync_child/${(await inner.first().getAttribute('data-node-id'))!.split('/')[1]}`)).toHaveCount(1);
+  await graphNode(page, 'sync_child').getByRole('button', { name: 'Collapse the subworkflow at sync_child' }).click();
+  await expect(nodes).toHaveCount(14);
 });

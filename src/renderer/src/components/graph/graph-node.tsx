@@ -18,6 +18,10 @@ export interface StepNodeData extends Record<string, unknown> {
   /** For subworkflow nodes: the newest child run this run started there. */
   childRunId: string | null;
   onOpenRun(runId: string): void;
+  /** A subworkflow whose child workflow is loaded: its nodes can be drawn inline (expanded) or not. */
+  expandable: boolean;
+  expanded: boolean;
+  onToggleExpand(nodeId: string): void;
 }
 
 export type StepNode = Node<StepNodeData, 'step'>;
@@ -48,6 +52,21 @@ export const GraphNode = memo(function GraphNode({ data }: NodeProps<StepNode>) 
       </div>
       <div className="gnode-bottom">
         <span className={`gnode-kind k-${kind}`}>{kindLabel(node)}</span>
+        {data.expandable ? (
+          <button
+            type="button"
+            className="gnode-expand nodrag"
+            aria-expanded={data.expanded}
+            aria-label={`${data.expanded ? 'Collapse' : 'Expand'} the subworkflow at ${nodeId}`}
+            title={data.expanded ? 'Collapse: draw the subworkflow as one node' : 'Expand: draw the child workflow’s nodes here'}
+            onClick={(e) => {
+              e.stopPropagation();
+              data.onToggleExpand(nodeId);
+            }}
+          >
+            {data.expanded ? '−' : '+'}
+          </button>
+        ) : null}
         {data.childRunId ? (
           <button
             type="button"

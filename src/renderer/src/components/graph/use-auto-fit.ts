@@ -6,10 +6,10 @@ import { NODE_HEIGHT, NODE_WIDTH } from '../../lib/graph-layout';
 export const READABLE_ZOOM = 0.75;
 /**
  * Below this zoom nodes show their name alone, set large enough to stay ~11 px on screen (graph.css,
- * `data-compact`); down to LEGIBLE_ZOOM that type fits its node, so a fit never goes further.
+ * `data-compact`): down to about 0.34 that type still fits its node, so a fitted graph of a few
+ * dozen nodes stays legible; below, the names shrink with the graph.
  */
 export const COMPACT_BELOW = 0.6;
-export const LEGIBLE_ZOOM = 0.34;
 
 /** Tells the pane's CSS the zoom (compact nodes size their type by it) without re-rendering a node. */
 export function applyZoom(pane: HTMLElement | null, zoom: number): void {
@@ -108,7 +108,7 @@ export function useAutoFit(
   const onMoveStart = useCallback((event: MouseEvent | TouchEvent | null) => {
     if (event) userMoved.current = true;
   }, []);
-  // On request (the fit button): the whole graph, or as much of it as stays legible, around the run.
-  const fitAll = useCallback(() => fitTo(LEGIBLE_ZOOM, 200), [fitTo]);
+  // The whole graph however small, on request (the fit button); zoomed out, nodes turn compact.
+  const fitAll = useCallback(() => fitTo(0.05, 200), [fitTo]);
   return { onMoveStart, fitAll };
 }

@@ -39,6 +39,8 @@ interface Inputs {
   canBreak: boolean;
   onToggleBreakpoint(nodeId: string): void;
   onOpenRun(runId: string): void;
+  /** Subworkflow nodes whose child is loaded (they can be expanded), those expanded, and the child nodes drawn inside them. */
+  expansion: { expandable: ReadonlySet<string>; expanded: ReadonlySet<string>; inner: ReadonlySet<string>; onToggle(nodeId: string): void };
   /** The pane's size when the workflow was opened (chooses the layout direction). */
   pane: { width: number; height: number };
 }
@@ -51,7 +53,7 @@ const GRAPH_LEDGER_SPACING_MS = 250;
  * shape (cached); the run's state only restyles nodes, so stepping never re-lays out. The ledger
  * is deferred so a burst of appended records cannot block input.
  */
-export function useGraphElements({ workflow, inferredEdges, detail, ledger, visits, nodeFilter, canBreak, onToggleBreakpoint, onOpenRun, pane }: Inputs): GraphElements {
+export function useGraphElements({ workflow, inferredEdges, detail, ledger, visits, nodeFilter, canBreak, onToggleBreakpoint, onOpenRun, expansion, pane }: Inputs): GraphElements {
   // While the run moves, the walk over its loaded records runs a few times a second, not on every frame of records.
   const deferredLedger = useDeferredValue(useSpacedValue(ledger, GRAPH_LEDGER_SPACING_MS, detail?.status === 'running'));
   const current = detail?.currentNode ?? null;
@@ -92,14 +94,18 @@ export function useGraphElements({ workflow, inferredEdges, detail, ledger, visi
         failed: traversal.failed.has(id),
         breakpoint: detail?.breakpoints.includes(id) ?? false,
         filtered: nodeFilter === id,
-        canBreak,
+        // A child's node drawn inline is not this run's: no breakpoint there.
+        canBreak: canBreak && !expansion.inner.has(id),
         onToggleBreakpoint,
+        expandable: expansion.expandable.has(id),
+        expanded: expansion.expanded.has(id),
+        onToggleExpand: expansion.onToggle,
         vertical: layout.rankdir === 'TB',
         childRunId: byId.get(id)?.kind === 'subworkflow' ? (childOf.get(byId.get(id)?.workflowId ?? '') ?? null) : null,
         onOpenRun,
       },
     }));
-  }, [model, layout, byId, traversal, detail, nodeFilter, canBreak, onToggleBreakpoint, onOpenRun]);
+  }, [model, layout, byId, traversal, detail, nodeFilter, canBreak, onToggleBreakpoint, onOpenRun, expansion]);
 
   const edges = useMemo<RoutedEdge[]>(
     () =>

@@ -3,9 +3,10 @@ import '@xyflow/react/dist/style.css';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { type WorkflowInfo } from '../../../../shared/contract';
 import { formatCount } from '../../lib/format';
+import { expandSubworkflows } from '../../lib/graph-expand';
 import { mergeInferred } from '../../lib/graph-inferred';
 import { selectDetail, selectLedger, selectLedgerFilter, selectVisits } from '../../stores/run-view-store';
-import { selectInferred, selectReadOnly } from '../../stores/workspace-store';
+import { selectInferred, selectReadOnly, selectWorkflowsById } from '../../stores/workspace-store';
 import { useRunView, useStores, useWorkspace } from '../../stores/stores-context';
 import { Icon } from '../common/icon';
 import { GraphEdge } from './graph-edge';
@@ -33,7 +34,27 @@ function GraphCanvas({ workflow: declared, fromLedger }: { workflow: WorkflowInf
   // of it is opened or changes status, the moments its runs can have shown something new.
   const runKey = detail && detail.workflowId === declared.workflowId ? `${detail.runId}\u0000${detail.status}` : '';
   useEffect(() => void stores.workspace.getState().loadInferred(declared.workflowId), [stores, declared.workflowId, runKey]);
-  const { workflow, inferredEdges } = useMemo(() => mergeInferred(declared, inferred), [declared, inferred]);
+  const merged = useMemo(() => mergeInferred(declared, inferred), [declared, inferred]);
+  const inferredEdges = merged.inferredEdges;
+  // Subworkflows are one node each until expanded; the choice is per workflow shown (reset on another).
+  const children = useWorkspace(selectWorkflowsById);
+  const [expandedOf, setExpandedOf] = useState<{ workflowId: string; ids: ReadonlySet<string> }>({ workflowId: '', ids: new Set() });
+  const expanded = useMemo(() => (expandedOf.workflowId === declared.workflowId ? expandedOf.ids : new Set<string>()), [expandedOf, declared.workflowId]);
+  const workflow = useMemo(() => expandSubworkflows(merged.workflow, children, expanded), [merged.workflow, children, expanded]);
+  const onToggleExpand = useCallback(
+    (nodeId: string) =>
+      setExpandedOf((prev) => {
+        const ids = new Set(prev.workflowId === declared.workflowId ? prev.ids : []);
+        if (!ids.delete(nodeId)) ids.add(nodeId);
+        return { workflowId: declared.workflowId, ids };
+      }),
+    [declared.workflowId],
+  );
+  const expansion = useMemo(() => {
+    const own = new Set(merged.workflow.nodes.map((n) => n.id));
+    const expandable = new Set(merged.workflow.nodes.filter((n) => n.kind === 'subworkflow' && n.workflowId && n.workflowId !== declared.workflowId && children.has(n.workflowId)).map((n) => n.id));
+    return { expandable, expanded, inner: new Set(workflow.nodes.map((n) => n.id).filter((id) => !own.has(id))), onToggle: onToggleExpand };
+  }, [merged.workflow, workflow, children, expanded, onToggleExpand, declared.workflowId]);
   const ledger = useRunView(selectLedger);
   const filter = useRunView(selectLedgerFilter);
   const visits = useRunView(selectVisits);
@@ -48,7 +69,7 @@ function GraphCanvas({ workflow: declared, fromLedger }: { workflow: WorkflowInf
     if (r && r.width > 0) setPane({ width: r.width, height: r.height });
   }, [workflow.workflowId]);
   const onOpenRun = useCallback((runId: string) => void stores.runView.getState().open(runId), [stores]);
-  const { nodes, edges, basis } = useGraphElements({ workflow, inferredEdges, detail, ledger, visits, nodeFilter: filter.nodeId, canBreak: !readOnly && !finished, onToggleBreakpoint, onOpenRun, pane });
+  const { nodes, edges, basis } = useGraphElements({ workflow, inferredEdges, detail, ledger, visits, nodeFilter: filter.nodeId, canBreak: !readOnly && !finished, onToggleBreakpoint, onOpenRun, expansion, pane });
   const { onMoveStart, fitAll } = useAutoFit(paneRef, workflow.workflowId, nodes, detail?.currentNode ?? workflow.entryNode);
 
   const onNodeClick: NodeMouseHandler<StepNode> = useCallback(
@@ -84,7 +105,7 @@ function GraphCanvas({ workflow: declared, fromLedger }: { workflow: WorkflowInf
         <Background gap={18} size={1} color="var(--graph-dot)" />
         {/* Our own fit button: React Flow's waits for measured nodes, which fixed-size nodes never report. */}
         <Controls showInteractive={false} showFitView={false} position="bottom-right">
-          <ControlButton onClick={fitAll} title="Fit: the whole graph, or as much of it as stays legible, around the run" aria-label="Fit the whole graph">
+          <ControlButton onClick={fitAll} title="Fit the whole graph (zoomed out, nodes show their names alone)" aria-label="Fit the whole graph">
             <Icon name="fit" size={12} />
           </ControlButton>
         </Controls>
