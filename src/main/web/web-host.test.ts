@@ -100,7 +100,7 @@ describe('web host: every operation', () => {
     const ws = await h.call('workspace.current', {});
     expect(ws).toMatchObject({ kind: 'sqlite', readOnly: false });
     // The broken module is reported with its file and error; the others still load.
-    expect(ws!.loadErrors).toEqual([{ file: expect.stringMatching(/zz-broken\.ts$/), message: expect.stringMatching(/line 1/) }]);
+    expect(ws!.loadErrors).toEqual([{ file: expect.stringMatching(/zz-broken\.ts$/), line: 1, message: expect.any(String) }]);
     expect((await h.call('workspace.list', {})).map((w) => w.path)).toContain(ws!.path);
     const wfs = await h.call('workflows.list', {});
     const ask = wfs.find((w) => w.workflowId === 'ask_user_demo')!;
@@ -109,6 +109,10 @@ describe('web host: every operation', () => {
     expect(ask.source).toMatch(/02-ask-user\.ts$/);
     await expect(h.call('workspace.open', { path: '/etc/passwd' })).rejects.toMatchObject({ code: 'PATH_NOT_ALLOWED' });
     await expect(h.call('workspace.open', { path: join(h.dir, 'nope.sqlite') })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    // A workflow folder outside the allowed roots is refused before anything is saved or loaded.
+    await expect(h.call('workflows.addFolder', { path: '/etc' })).rejects.toMatchObject({ code: 'PATH_NOT_ALLOWED' });
+    // Before any run, the inferred graph has the module's nodes and no transitions yet.
+    expect(await h.call('workflows.inferred', { workflowId: 'ask_user_demo' })).toMatchObject({ workflowId: 'ask_user_demo', runsScanned: 0, edges: [] });
     expect(await h.call('scheduler.status', {})).toMatchObject({ running: true });
   });
 
