@@ -2,8 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Page } from '@playwright/test';
-import { REPO_ROOT } from './global-setup';
-import { expect, graphNode, startRun, test } from './support/fixtures';
+import { expect, graphNode, shot, startRun, test } from './support/fixtures';
 import { writeBenchWorkflows } from '../bench/ui/bench-workflows';
 import { writeFirstWorkflow } from './support/first-workflow';
 
@@ -57,7 +56,7 @@ test('node kinds from the first effect each node produced, edges from the transi
   // The README's picture: this graph, drawn from runs alone.
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.waitForTimeout(500);
-  await page.screenshot({ path: join(REPO_ROOT, 'docs', 'screenshots', 'graph-inferred.png') });
+  await shot(page, 'graph-inferred');
 });
 
 test('the graph pane is resized with its splitter, keeps its size across a reload, and labels do not overlap', async ({ app: page }) => {

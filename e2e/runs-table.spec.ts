@@ -1,8 +1,5 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { type Page } from '@playwright/test';
-import { REPO_ROOT } from './global-setup';
-import { expect, shot, SCREENSHOTS, startRun, test } from './support/fixtures';
+import { expect, shot, startRun, test } from './support/fixtures';
 
 const row = (page: Page, runId: string) => page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`);
 const filter = (page: Page) => page.getByLabel('Search runs');
@@ -95,6 +92,4 @@ test('the runs table at 1920×1080, for the README', async ({ app: page }) => {
   await expect(page.locator('.run-table-head .col-actor')).toBeVisible();
   await row(page, waiting).getByRole('checkbox').check();
   await shot(page, 'runs-table');
-  mkdirSync(join(REPO_ROOT, 'docs', 'screenshots'), { recursive: true });
-  copyFileSync(join(SCREENSHOTS, 'runs-table.png'), join(REPO_ROOT, 'docs', 'screenshots', 'runs-table.png'));
 });
