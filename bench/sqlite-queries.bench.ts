@@ -7,44 +7,12 @@
  * median of 9 calls after one warm-up call.
  */
 import { join } from 'node:path';
-import { RunStatus, WaitReason, waitState, type RunState } from '../src/runtime/index';
+import { RunStatus, WaitReason, type RunState } from '../src/runtime/index';
 import { SqliteWorkspace } from '../src/runtime/storage/sqlite/index';
+import { makeRun, QUERY_NOW as NOW, QUERY_RUNS as RUNS } from './query-runs';
 import { emit, load1, median, withTempDir } from './durable-loop';
 
-const RUNS = 100_000;
 const CHUNK = 5_000;
-const NOW = '2026-06-01T12:00:00+00:00';
-
-const iso = (i: number, day: number): string =>
-  `2026-${String(1 + (day % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}T${String(i % 24).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00.${String(i % 1_000_000).padStart(6, '0')}+00:00`;
-
-function makeRun(i: number): RunState {
-  const kind = i % 20;
-  const status =
-    kind < 8 ? RunStatus.COMPLETED : kind < 10 ? RunStatus.RUNNING : kind < 12 ? RunStatus.FAILED : kind < 13 ? RunStatus.CANCELLED : RunStatus.WAITING;
-  const reasons = [WaitReason.USER, WaitReason.EVENT, WaitReason.UNTIL, WaitReason.UNTIL, WaitReason.SUBWORKFLOW, WaitReason.USER, WaitReason.EVENT];
-  const reason = reasons[kind - 13];
-  const waiting =
-    status === RunStatus.WAITING && reason
-      ? waitState({ reason, waitKey: reason === WaitReason.UNTIL ? null : `${reason}:${i}`, until: reason === WaitReason.UNTIL ? iso(i, i % 11) : null, prompt: reason === WaitReason.USER ? `Approve invoice ${i}?` : null })
-      : null;
-  const at = iso(i, Math.floor(i / 9000));
-  return {
-    runId: `00000000-0000-4000-9000-${String(i).padStart(12, '0')}`,
-    workflowId: `wf_${i % 20}`,
-    status,
-    currentNode: 'step',
-    vars: { customer: `customer ${i % 977}`, amount: i % 1000, _limits: { max_iterations: 25 } },
-    waiting,
-    output: status === RunStatus.COMPLETED ? { ok: true } : null,
-    error: status === RunStatus.FAILED ? 'boom' : null,
-    createdAt: at,
-    updatedAt: at,
-    actorId: null,
-    sessionId: null,
-    parentRunId: null,
-  };
-}
 
 function timeMs(work: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();
