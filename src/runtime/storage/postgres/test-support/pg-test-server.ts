@@ -5,12 +5,16 @@
  * run as the unprivileged `postgres` user through `setpriv` (which execs, so the child's pid is
  * the server's own and a signal reaches it directly).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
+
+const run = promisify(execFile);
 
 export interface PgTestServer {
   /** postgres://test:<password>@127.0.0.1:<port>/postgres */
@@ -46,10 +50,10 @@ function asUnprivileged(cmd: string, args: string[]): [string, string[]] {
   return ['setpriv', ['--reuid', UNPRIVILEGED_USER, '--regid', UNPRIVILEGED_USER, '--clear-groups', cmd, ...args]];
 }
 
-function chownToUnprivileged(path: string): void {
+async function chownToUnprivileged(path: string): Promise<void> {
   if (process.getuid?.() !== 0) return;
-  const id = (flag: string): number => Number(spawnSync('id', [flag, UNPRIVILEGED_USER], { encoding: 'utf8' }).stdout.trim());
-  chownSync(path, id('-u'), id('-g'));
+  const id = async (flag: string): Promise<number> => Number((await run('id', [flag, UNPRIVILEGED_USER], { encoding: 'utf8' })).stdout.trim());
+  await chown(path, await id('-u'), await id('-g'));
 }
 
 function freePort(): Promise<number> {
@@ -85,17 +89,25 @@ async function waitReady(url: string, child: ChildProcess, log: () => string): P
 export async function startPgTestServer(options: PgTestServerOptions = {}): Promise<PgTestServer> {
   const bin = findPgBin();
   if (!bin) throw new Error('No PostgreSQL server binaries found (install Debian\'s "postgresql" package, or set PG_BIN).');
-  const dir = mkdtempSync(join(tmpdir(), 'ar-pg-'));
+  // Everything here is asynchronous on purpose: a test worker whose event loop is blocked (initdb
+  // takes seconds on a loaded machine) cannot read vitest's replies in time, and vitest then fails
+  // the whole run with an unhandled RPC timeout although every test passed.
+  const dir = await mkdtemp(join(tmpdir(), 'ar-pg-'));
   const data = join(dir, 'data');
   const password = `pw-${Math.random().toString(36).slice(2, 12)}`;
-  writeFileSync(join(dir, 'pwfile'), `${password}\n`);
-  chownToUnprivileged(dir);
-  chownToUnprivileged(join(dir, 'pwfile'));
+  await writeFile(join(dir, 'pwfile'), `${password}\n`);
+  await chownToUnprivileged(dir);
+  await chownToUnprivileged(join(dir, 'pwfile'));
   const [initCmd, initArgs] = asUnprivileged(join(bin, 'initdb'), [
     '-D', data, '-U', 'test', '--pwfile', join(dir, 'pwfile'), '--auth-host=scram-sha-256', '--auth-local=trust', '-E', 'UTF8', '--locale=C', '--no-sync',
   ]);
-  const init = spawnSync(initCmd, initArgs, { encoding: 'utf8' });
-  if (init.status !== 0) throw new Error(`initdb failed (${init.status}): ${init.stderr}`);
+  try {
+    await run(initCmd, initArgs, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    const e = err as { code?: unknown; stderr?: string };
+    throw new Error(`initdb failed (${String(e.code)}): ${e.stderr ?? String(err)}`, { cause: err });
+  }
   const port = await freePort();
   const durable = options.durable ?? true;
   const [cmd, args] = asUnprivileged(join(bin, 'postgres'), [
@@ -119,7 +131,7 @@ export async function startPgTestServer(options: PgTestServerOptions = {}): Prom
       await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
       if (child.exitCode === null) child.kill('SIGKILL');
     }
-    rmSync(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   };
   try {
     await waitReady(url, child, () => output);
