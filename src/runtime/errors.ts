@@ -7,6 +7,8 @@
  */
 export type RuntimeErrorCode =
   | 'UNKNOWN_RUN'
+  /** A restore asked of a worker names a snapshot its workspace does not hold. */
+  | 'UNKNOWN_SNAPSHOT'
   | 'UNKNOWN_NODE'
   | 'UNKNOWN_WORKFLOW'
   | 'WORKFLOW_ALREADY_REGISTERED'
@@ -54,6 +56,12 @@ export class RuntimeError extends Error {
 export class UnknownRunError extends RuntimeError {
   constructor(readonly runId: string) {
     super('UNKNOWN_RUN', `Unknown run_id: ${runId}`, { runId });
+  }
+}
+
+export class UnknownSnapshotError extends RuntimeError {
+  constructor(readonly snapshotId: string) {
+    super('UNKNOWN_SNAPSHOT', `Unknown snapshot_id: ${snapshotId}`, { snapshotId });
   }
 }
 

@@ -1,4 +1,4 @@
-import { type CheckpointCursor, type SqliteWorkspace } from '../../runtime/storage/sqlite/index';
+import { type CheckpointCursor, type CheckpointInfo } from '../../runtime/storage/sqlite/index';
 import { type RunVisits } from '../../shared/contract/domain';
 import { VisitCounter } from './run-visits';
 
@@ -23,10 +23,15 @@ interface Kept {
  * state on every refresh (that decoded every state each time: quadratic in the run's length). A
  * change made by someone else (a manual edit of the file) starts the count over.
  */
+/** Where saved states are read from: a SQLite or a PostgreSQL workspace. */
+export interface SavedStates {
+  listCheckpoints(runId: string, options: { after?: CheckpointCursor; limit?: number }): Promise<CheckpointInfo[]>;
+}
+
 export class RunVisitReader {
   private readonly kept = new Map<string, Kept>();
 
-  async read(ws: SqliteWorkspace, runId: string, changes: number | null): Promise<RunVisits> {
+  async read(ws: SavedStates, runId: string, changes: number | null): Promise<RunVisits> {
     let k = this.kept.get(runId);
     while (k?.reading) await k.reading.catch(() => undefined);
     k = this.kept.get(runId);
@@ -42,7 +47,7 @@ export class RunVisitReader {
     return kept.reading;
   }
 
-  private async readOn(ws: SqliteWorkspace, runId: string, k: Kept): Promise<RunVisits> {
+  private async readOn(ws: SavedStates, runId: string, k: Kept): Promise<RunVisits> {
     for (;;) {
       if (k.counter.states >= MAX_VISIT_STATES) return k.counter.result(runId, false);
       const page = await ws.listCheckpoints(runId, { after: k.after, limit: PAGE });

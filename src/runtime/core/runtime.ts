@@ -401,7 +401,7 @@ export class Runtime {
    * ledger as `result.restored` with where it came from and who did it. Not in the reference,
    * where restore was left to hosts writing the run store directly (and left no trace).
    */
-  restoreState(runId: string, state: RunState, options: { actorId?: string | null; origin?: JsonObject } = {}): Promise<RunState> {
+  restoreState(runId: string, state: RunState, options: { actorId?: string | null; origin?: JsonObject; via?: JsonObject | null } = {}): Promise<RunState> {
     return this.exclusive(runId, async () => {
       const current = await this.getState(runId);
       if (state.runId !== runId) throw new InvalidArgumentError(`Cannot restore run ${runId} from a state of run ${state.runId}.`);
@@ -411,7 +411,9 @@ export class Runtime {
         from: { status: current.status, current_node: current.currentNode },
         to: { status: state.status, current_node: state.currentNode },
       };
-      const rec = interventionRecord({ run: current, stepId: this.newId(), at: this.nowIso(), actorId: options.actorId, result: { restored } });
+      const result: JsonObject = { restored };
+      if (options.via) result['via'] = options.via; // asked of this process by another (see src/runtime/requests)
+      const rec = interventionRecord({ run: current, stepId: this.newId(), at: this.nowIso(), actorId: options.actorId, result });
       const next: RunState = { ...cloneRunState(state), updatedAt: this.nowIso() };
       await this.commit(next, [rec]);
       this.moved.add(runId);

@@ -1,7 +1,9 @@
+import { decodeRunState } from '../core/codecs';
 import { type RunState } from '../core/models';
+import { type SnapshotStore } from '../snapshots/snapshot';
 import { type Runtime } from '../core/runtime';
 import { type WorkflowSpec } from '../core/spec';
-import { InvalidArgumentError, RuntimeError } from '../errors';
+import { InvalidArgumentError, RuntimeError, UnknownSnapshotError } from '../errors';
 import { executeApprovedToolCalls, type ToolCallDecisions } from '../integrations/tools/approval-tool-executor';
 import { type ToolExecutor } from '../integrations/tools/tool-executor';
 import { isJsonObject, type JsonObject } from '../json/json-value';
@@ -21,6 +23,8 @@ export interface RequestCarrierOptions {
    * with this holder's tools: the asker never runs them. Without it such answers are refused.
    */
   toolExecutor?: ToolExecutor | null;
+  /** Where a restore request's snapshot is read (the holder's own workspace); without it restores are refused. */
+  snapshots?: SnapshotStore | null;
   /** Hears each request once carried out or refused. */
   onRequest?: (request: RunRequest) => void;
 }
@@ -109,10 +113,22 @@ export class RequestCarrier {
     const { body, runId, actorId } = request;
     const runtime = this.options.runtime;
     if (body.kind === 'cancel') return runtime.cancelRun(runId, { reason: body.reason, actorId, via });
+    if (body.kind === 'restore') return this.restore(runId, body.snapshotId, actorId, via);
     const run = await runtime.getState(runId);
     const workflow = this.options.workflowOf(run.workflowId);
     const payload = await this.approvedPayload(run, body.payload, actorId);
     return runtime.resume({ workflow, runId, waitKey: body.waitKey, payload, actorId, via, maxSteps: 0 });
+  }
+
+  /** Puts the run back to the snapshot's state, recorded as the Studio's own restore is, with `via`. */
+  private async restore(runId: string, snapshotId: string, actorId: string | null, via: JsonObject): Promise<RunState> {
+    const store = this.options.snapshots;
+    if (!store) throw new InvalidArgumentError(`${this.name} was given no snapshot store, so it cannot restore run ${runId} (the snapshots option of the request carrier).`);
+    const snap = await store.load(snapshotId);
+    if (!snap) throw new UnknownSnapshotError(snapshotId);
+    if (snap.runId !== runId) throw new InvalidArgumentError(`Snapshot ${snapshotId} is of run ${snap.runId}, not of run ${runId}.`, { runId, snapshotId });
+    const state = decodeRunState(snap.runState, `snapshot ${snapshotId}`);
+    return this.options.runtime.restoreState(runId, state, { actorId, origin: { snapshot_id: snap.snapshotId, snapshot_name: snap.name }, via });
   }
 
   /** An approval's decisions become the results of the approved calls, run by this holder's executor. */

@@ -13,7 +13,7 @@ export interface RunRequestRow {
   /** A number from SQLite, a string from PostgreSQL (bigserial). */
   id: number | string;
   run_id: string;
-  kind: 'resume' | 'cancel';
+  kind: RunRequestBody['kind'];
   body: string;
   actor_id: string | null;
   requested_by: string;
@@ -30,7 +30,8 @@ export const RUN_REQUEST_COLUMNS = 'id, run_id, kind, body, actor_id, requested_
 export const nowIso = (): string => formatIsoTimestamp(Date.now() * 1000);
 
 export function bodyText(body: RunRequestBody): string {
-  const rest: JsonObject = body.kind === 'resume' ? { wait_key: body.waitKey, payload: body.payload } : { reason: body.reason };
+  const rest: JsonObject =
+    body.kind === 'resume' ? { wait_key: body.waitKey, payload: body.payload } : body.kind === 'cancel' ? { reason: body.reason } : { snapshot_id: body.snapshotId };
   return pyJsonDumps(rest);
 }
 
@@ -38,6 +39,7 @@ function bodyOf(kind: RunRequestRow['kind'], text: string): RunRequestBody {
   const v = parseJson(text, { source: 'run request' });
   const o = isJsonObject(v) ? v : {};
   if (kind === 'cancel') return { kind, reason: typeof o['reason'] === 'string' ? o['reason'] : null };
+  if (kind === 'restore') return { kind, snapshotId: typeof o['snapshot_id'] === 'string' ? o['snapshot_id'] : '' };
   return { kind, waitKey: typeof o['wait_key'] === 'string' ? o['wait_key'] : null, payload: isJsonObject(o['payload']) ? o['payload'] : {} };
 }
 

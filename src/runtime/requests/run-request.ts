@@ -2,12 +2,15 @@ import { type JsonObject } from '../json/json-value';
 
 /**
  * What one process asks of the process that holds a run: answer its wait (an answer, an event, a
- * fast-forward: all resumes) or cancel it. The holder carries it out with its own runtime and
- * workflow code, and the ledger names the asker as the actor.
+ * fast-forward: all resumes), cancel it, or put it back to a snapshot's state (PostgreSQL
+ * workspaces only: an attached Studio asks the workers; on SQLite a restore is refused while
+ * another process holds the run). The holder carries it out with its own runtime and workflow
+ * code, and the ledger names the asker as the actor.
  */
 export type RunRequestBody =
   | { kind: 'resume'; waitKey: string | null; payload: JsonObject }
-  | { kind: 'cancel'; reason: string | null };
+  | { kind: 'cancel'; reason: string | null }
+  | { kind: 'restore'; snapshotId: string };
 
 /** pending → taken (the holder is carrying it out) → done | failed; pending → withdrawn (the asker gave up). */
 export type RunRequestStatus = 'pending' | 'taken' | 'done' | 'failed' | 'withdrawn';

@@ -91,6 +91,7 @@ export class PostgresWorker {
       name: this.workerId,
       workflowOf: (id) => options.registry.getOrRaise(id),
       toolExecutor: options.toolExecutor,
+      snapshots: ws.snapshots,
       onRequest: (r) => {
         this.stats.requests++;
         options.onRequest?.(r);

@@ -8,6 +8,7 @@ import { tombstoneSummary } from '../dto/tombstone-dto';
 import { asLostRace, lostRace, type RaceAction } from './lost-race';
 import { control, detailOf, factsOf, loadRunOr404, session, type ServiceContext } from '../service-context';
 import { type AskCapability, type ControlCapability } from '../sessions/session-capabilities';
+import { type ReadSession } from '../sessions/session';
 import { diffJson } from '../state-diff';
 
 type Handler<K extends keyof ResponseMap> = (ctx: ServiceContext, req: Request<K>) => Promise<ResponseMap[K]>;
@@ -188,7 +189,9 @@ export const fastForward: Handler<'runs.fastForward'> = async (ctx, req) => {
 };
 
 export const forkRun: Handler<'runs.fork'> = async (ctx, req) => {
-  const s = control(ctx);
+  const read = session(ctx);
+  const ask = read.capabilities.ask;
+  const s = ask ? read : control(ctx);
   let runId = req.runId;
   let atSeq = req.seq;
   if (req.snapshotId) {
@@ -202,10 +205,18 @@ export const forkRun: Handler<'runs.fork'> = async (ctx, req) => {
   const seq = atSeq ?? count - 1;
   if (seq < -1 || seq >= count) throw new StudioError('BAD_REQUEST', `Run ${source.runId} has records 0 to ${count - 1}; cannot fork at ${seq}.`);
   const edit = req.varsJson !== undefined ? await forkEdit(s, source.runId, seq, req.varsJson) : undefined;
-  const fork = await s.ws.forkRun({ runId: source.runId, atSeq: seq, actorId: ctx.actorId, ...(edit ? { edit } : {}) });
-  if (req.pausedAtEntry) s.driver.pause(fork.runId);
-  else s.driver.kick(fork.runId);
-  return detailOf(s, fork.runId);
+  const options = { runId: source.runId, atSeq: seq, actorId: ctx.actorId, ...(edit ? { edit } : {}) };
+  if (ask) {
+    // Attached to workers: the fork is written here (data only) and the workers drive it at once:
+    // `pausedAtEntry` (the dialog's default) cannot hold a run that no debugger here drives.
+    const fork = await ask.fork(options);
+    return detailOf(s, fork.runId);
+  }
+  const c = control(ctx);
+  const fork = await c.ws.forkRun(options);
+  if (req.pausedAtEntry) c.driver.pause(fork.runId);
+  else c.driver.kick(fork.runId);
+  return detailOf(c, fork.runId);
 };
 
 /**
@@ -213,7 +224,7 @@ export const forkRun: Handler<'runs.fork'> = async (ctx, req) => {
  * (paths with JSON before and after) goes into the fork's origin, so the ledger says what was
  * changed by hand. An edit that changes nothing is refused: that is a plain fork.
  */
-async function forkEdit(s: ControlCapability, runId: string, seq: number, varsJson: string): Promise<{ vars: JsonObject; record: JsonObject }> {
+async function forkEdit(s: ReadSession, runId: string, seq: number, varsJson: string): Promise<{ vars: JsonObject; record: JsonObject }> {
   const vars = parsePayload(varsJson, 'edited vars');
   const base = await s.stateAt(runId, seq);
   if (!base) throw new StudioError('NOT_FOUND', `Run ${runId} has no saved state at record ${seq}, so there is nothing to edit.`);

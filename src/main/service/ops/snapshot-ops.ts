@@ -3,6 +3,7 @@ import { type SnapshotInfo } from '../../../shared/contract/domain';
 import { StudioError } from '../../../shared/contract/errors';
 import { type Request, type ResponseMap } from '../../../shared/contract/operations';
 import { control, detailOf, loadRunOr404, session, type ServiceContext } from '../service-context';
+import { type ReadSession } from '../sessions/session';
 import { assertNotHeldElsewhere } from '../run-requests/act-or-ask';
 import { diffJson } from '../state-diff';
 
@@ -33,8 +34,17 @@ async function loadSnapshot(ctx: ServiceContext, snapshotId: string): Promise<Sn
 export const listSnapshots: Handler<'snapshots.list'> = async (ctx, req) =>
   (await session(ctx).snapshots.list({ runId: req.runId ?? null, tag: req.tag ?? null, query: req.query ?? null, limit: 10_000 })).map(toSnapshotInfo);
 
+/**
+ * Where a bookmark may be written: a workspace the Studio controls, or one its workers drive (a
+ * bookmark is data only; a PostgreSQL workspace keeps snapshots like a SQLite one).
+ */
+function bookmarks(ctx: ServiceContext): ReadSession {
+  const s = session(ctx);
+  return s.capabilities.ask ? s : control(ctx);
+}
+
 export const createSnapshot: Handler<'snapshots.create'> = async (ctx, req) => {
-  const s = control(ctx);
+  const s = bookmarks(ctx);
   const current = await loadRunOr404(s, req.runId);
   const count = await s.ledgerCount(current.runId);
   const at = req.seq ?? count - 1;
@@ -51,7 +61,7 @@ export const createSnapshot: Handler<'snapshots.create'> = async (ctx, req) => {
 };
 
 export const updateSnapshot: Handler<'snapshots.update'> = async (ctx, req) => {
-  const s = control(ctx);
+  const s = bookmarks(ctx);
   const snap = await loadSnapshot(ctx, req.snapshotId);
   if (req.name !== undefined) snap.name = req.name;
   if (req.description !== undefined) snap.description = req.description ?? null;
@@ -60,7 +70,7 @@ export const updateSnapshot: Handler<'snapshots.update'> = async (ctx, req) => {
   return toSnapshotInfo(snap);
 };
 
-export const deleteSnapshot: Handler<'snapshots.delete'> = async (ctx, req) => ({ deleted: await control(ctx).snapshots.delete(req.snapshotId) });
+export const deleteSnapshot: Handler<'snapshots.delete'> = async (ctx, req) => ({ deleted: await bookmarks(ctx).snapshots.delete(req.snapshotId) });
 
 export const previewRestore: Handler<'snapshots.previewRestore'> = async (ctx, req) => {
   const snap = await loadSnapshot(ctx, req.snapshotId);
@@ -70,6 +80,16 @@ export const previewRestore: Handler<'snapshots.previewRestore'> = async (ctx, r
 
 /** Writes the snapshot's state back to its run (recorded in the ledger), paused so nothing runs until the user continues. */
 export const restoreSnapshot: Handler<'snapshots.restore'> = async (ctx, req) => {
+  const read = session(ctx);
+  const ask = read.capabilities.ask;
+  if (ask) {
+    // Attached to workers: the worker that holds (or next claims) the run restores it, recorded
+    // with the person as actor and itself in \`via\`, and drives it on from there.
+    const snap = await loadSnapshot(ctx, req.snapshotId);
+    await loadRunOr404(read, snap.runId);
+    await ask.ask(snap.runId, { kind: 'restore', snapshotId: snap.snapshotId }, ctx.actorId);
+    return detailOf(read, snap.runId);
+  }
   const s = control(ctx);
   const snap = await loadSnapshot(ctx, req.snapshotId);
   await loadRunOr404(s, snap.runId);

@@ -218,12 +218,55 @@ describe('the Studio attached to a PostgreSQL workspace', () => {
       ['runs.step', { runId }],
       ['runs.continue', { runId }],
       ['runs.start', { workflowId: 'ask_once' }],
-      ['runs.fork', { runId }],
-      ['snapshots.create', { runId, name: 'b' }],
     ] as const) {
       const res = await h.raw(op, req);
       expect(res.body, op).toMatchObject({ ok: false, error: { code: 'RUNS_DRIVEN_BY_WORKERS', message: expect.stringContaining('runs no workflow code') } });
     }
+  }, 60_000);
+
+  it('bookmarks here, restores through a worker (who asked, who did it), and forks here for the workers to drive', async () => {
+    const { url, client, ws } = await workspaceWithWorker();
+    const runId = await client.start({ workflow: askOnce, vars: {} });
+    await h.call('workspace.open', { path: url });
+    const waiting = await untilStatus(h, runId, 'waiting');
+    // A bookmark is data: written here, into the workspace's own snapshots.
+    const snap = await h.call('snapshots.create', { runId, name: 'before the answer' });
+    expect((await ws.snapshots.load(snap.snapshotId))?.name).toBe('before the answer');
+    const prompt = (await h.call('prompts.list', {})).find((p) => p.runId === runId)!;
+    await h.call('prompts.answer', { runId, waitKey: prompt.waitKey, payloadJson: '{"response": "Ada"}' });
+    const done = await untilStatus(h, runId, 'completed');
+
+    // The restore is a request: the worker puts the run back and drives it on (to the question again).
+    const restored = await h.call('snapshots.restore', { snapshotId: snap.snapshotId });
+    expect(restored.runId).toBe(runId);
+    const again = await untilStatus(h, runId, 'waiting');
+    expect(again.ledgerCount).toBeGreaterThan(done.ledgerCount);
+    const rec = (await ws.ledger.readLedgerPage(runId, { limit: 100 })).find((e) => (e.record.result as { restored?: unknown } | null)?.restored);
+    expect(rec?.record.actorId).toBe(h.service.actorId);
+    expect(rec?.record.result).toMatchObject({
+      restored: { snapshot_id: snap.snapshotId, snapshot_name: 'before the answer', from: { status: 'completed' }, to: { status: 'waiting' } },
+      via: { carried_out_by: 'worker-a@test', requested_by: expect.stringMatching(/^the Studio/) },
+    });
+    // A snapshot that is gone: typed, nothing asked of the workers.
+    await h.call('snapshots.delete', { snapshotId: snap.snapshotId });
+    expect((await h.raw('snapshots.restore', { snapshotId: snap.snapshotId })).body).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+
+    // A fork is written here at the record of the first question, with an edit; answered here, a worker drives it.
+    const at = waiting.ledgerCount - 1;
+    const vars = { ...(await ws.stateAt(runId, at))!.vars, note: 'edited by hand' };
+    const fork = await h.call('runs.fork', { runId, seq: at, varsJson: JSON.stringify(vars) });
+    expect(fork.forkedFrom).toMatchObject({ runId, seq: at });
+    expect(fork.status).toBe('waiting');
+    const forkPrompt = (await h.call('prompts.list', {})).find((p) => p.runId === fork.runId)!;
+    await h.call('prompts.answer', { runId: fork.runId, waitKey: forkPrompt.waitKey, payloadJson: '{"response": "Grace"}' });
+    const forkDone = await untilStatus(h, fork.runId, 'completed');
+    expect(forkDone.outputJson).toContain('Grace');
+    expect((await ws.runs.load(fork.runId))!.vars['note']).toBe('edited by hand');
+    const genesis = (await ws.ledger.readLedgerPage(fork.runId, { limit: 1 }))[0]!;
+    expect(genesis.record.actorId).toBe(h.service.actorId);
+    expect(genesis.record.result).toMatchObject({ forked_from: { run_id: runId, seq: at, edited: { by: 'fork dialog' } } });
+    expect((await ws.verifyRun(fork.runId)).ok).toBe(true);
+    expect((await ws.verifyRun(runId)).ok).toBe(true);
   }, 60_000);
 
   it('refuses a bad URL, an unreachable server, a wrong password, a missing schema and a newer schema, each typed, saving nothing', async () => {

@@ -1,9 +1,10 @@
 import { pauseOf, type ActorFingerprint, type ArtifactStore, type RunRequestBody, type RunState, type SnapshotStore, type StepRecord } from '../../../runtime/index';
 import { PG_LATEST_SCHEMA_VERSION, PgWorkspaceStoreError, PgWorkspaceTooNewError, PostgresWorkspace, probePgSchema } from '../../../runtime/storage/postgres/index';
 import { StudioError } from '../../../shared/contract/errors';
-import { type RunIndexQuery, type RunIndexRow } from '../../../runtime/storage/sqlite/index';
+import { type RunIndexQuery, type RunIndexRow, type WorkspaceForkOptions } from '../../../runtime/storage/sqlite/index';
 import { type ActorName, type RunDetail, type RunVisits, type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
 import { askPgWorkers } from '../run-requests/ask-workers';
+import { RunVisitReader } from '../run-visit-reader';
 import { PostgresLive } from './postgres-live';
 import { type AttachUrl } from './postgres-url';
 import { type ReadSession, type SessionChainReport, type VerifiedHead } from './session';
@@ -24,13 +25,16 @@ export interface PostgresSessionOptions {
  * screens as a SQLite workspace (runs, ledgers, verification, artifacts, snapshots), live through
  * LISTEN/NOTIFY. It runs no workflow code: answers, events and cancels are recorded as run
  * requests that a worker carries out (the ledger names the person as actor and the worker in
- * `result.via`), and what only a driver can do (step, continue, start, restore, fork) is refused.
+ * `result.via`), and so are restores to a snapshot; bookmarks and forks are data, written here
+ * (a fork is then driven by the workers); what only a driver can do (step, continue, start, pause)
+ * is refused.
  */
 export class PostgresSession implements ReadSession, AskCapability, LiveCapability, ChildIndexCapability {
   readonly capabilities: SessionCapabilities = { control: null, drive: null, keys: null, childIndex: this, ask: this, live: this };
   readonly refusal: string;
   /** Runs whose state says paused (another process paused them): `isPaused` is synchronous. */
   private readonly pausedIds = new Set<string>();
+  private readonly visits = new RunVisitReader();
 
   private constructor(
     readonly ws: PostgresWorkspace,
@@ -38,7 +42,7 @@ export class PostgresSession implements ReadSession, AskCapability, LiveCapabili
     private readonly live: PostgresLive,
     private readonly o: PostgresSessionOptions,
   ) {
-    this.refusal = `${info.name} is a PostgreSQL workspace that its workers drive: this Studio runs no workflow code, so it cannot start, step, continue, pause, restore or fork runs, or change settings, here. Answers, events and cancels are recorded for the workers to carry out.`;
+    this.refusal = `${info.name} is a PostgreSQL workspace that its workers drive: this Studio runs no workflow code, so it cannot start, step, continue or pause runs, or change settings, here. Answers, events, cancels and restores are recorded for the workers to carry out; bookmarks and forks are written here and the workers drive the forks.`;
   }
 
   /** Connects (typed errors: WORKSPACE_INVALID, WORKSPACE_TOO_NEW, STORE_ERROR; never with the password) and starts listening. */
@@ -127,8 +131,9 @@ export class PostgresSession implements ReadSession, AskCapability, LiveCapabili
     return this.ws.verifyRun(runId, { onProgress, after });
   }
   /** The workspace keeps each run's current state only: earlier states are unknown. */
+  /** Time travel from the workspace's per-step states (deltas with keyframes), as on SQLite. */
   async stateAt(runId: string, seq: number): Promise<RunState | null> {
-    return seq >= (await this.ledgerCount(runId)) - 1 ? this.loadRun(runId) : null;
+    return this.ws.stateAt(runId, seq);
   }
   async readArtifactChunk(artifactId: string, offset: number, length: number): Promise<Uint8Array | null> {
     const a = await this.ws.artifacts.load(artifactId);
@@ -153,9 +158,9 @@ export class PostgresSession implements ReadSession, AskCapability, LiveCapabili
   externalChangeCounter(): number | null {
     return this.ws.closed ? null : 0;
   }
-  /** No per-step states are kept: the path is read from the ledger. */
-  async visitsOf(): Promise<RunVisits | null> {
-    return null;
+  /** The path from the per-step saved states, read on from where the last count stopped (they are append-only). */
+  async visitsOf(runId: string): Promise<RunVisits | null> {
+    return this.visits.read(this.ws, runId, null);
   }
   /** The Studio's user by name (the workers sign nothing here, so no keys are kept). */
   async actorNames(): Promise<ActorName[]> {
@@ -165,6 +170,10 @@ export class PostgresSession implements ReadSession, AskCapability, LiveCapabili
 
   ask(runId: string, body: RunRequestBody, actorId: string): Promise<AskedOutcome> {
     return askPgWorkers(this.ws, runId, body, actorId, this.o.askTimeoutMs);
+  }
+
+  fork(options: WorkspaceForkOptions): Promise<RunState> {
+    return this.ws.forkRun(options);
   }
 
   subscribe(listener: (change: LiveChange) => void): () => void {

@@ -7,7 +7,7 @@
  */
 import { type Runtime, type RunRequestBody, type RunState, type Scheduler, type StepRecord, type WorkflowRegistry } from '../../../runtime/index';
 import { type ActorKey } from '../../../runtime/provenance/index';
-import { type SqliteWorkspace } from '../../../runtime/storage/sqlite/index';
+import { type SqliteWorkspace, type WorkspaceForkOptions } from '../../../runtime/storage/sqlite/index';
 import { type RunDetail } from '../../../shared/contract/domain';
 import { type SecretStore } from '../secret-store';
 import { type SessionSigning } from '../signing/session-signing';
@@ -62,10 +62,12 @@ export interface AskedOutcome {
  * recorded as a run request for them, and everything that only a driver could do is refused.
  */
 export interface AskCapability {
-  /** Why stepping, continuing, starting, restoring or forking is refused here, in words. */
+  /** Why stepping, continuing, starting or pausing is refused here, in words. */
   readonly refusal: string;
   /** Records the request and waits until a worker carried it out (its typed refusal is thrown). */
   ask(runId: string, body: RunRequestBody, actorId: string): Promise<AskedOutcome>;
+  /** Writes a fork (data only: no workflow code runs here); the workers drive it. */
+  fork(options: WorkspaceForkOptions): Promise<RunState>;
 }
 
 /** Records of one run committed by someone else, with the seq of the last, and the run's state after it. */

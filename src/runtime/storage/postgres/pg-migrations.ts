@@ -162,6 +162,16 @@ CREATE TABLE $S.workers (
   },
   PG_STATE_HISTORY_MIGRATION,
   PG_PROVENANCE_MIGRATION,
+  {
+    version: 5,
+    name: 'run_requests may ask a worker to restore a run to a snapshot',
+    sql: `
+-- An attached Studio runs no workflow code, so a restore is carried out by the worker that holds
+-- (or next claims) the run, like an answer: the request names the snapshot, kept in this schema.
+ALTER TABLE $S.run_requests DROP CONSTRAINT IF EXISTS run_requests_kind_check;
+ALTER TABLE $S.run_requests ADD CONSTRAINT run_requests_kind_check CHECK (kind IN ('resume', 'cancel', 'restore'));
+`,
+  },
 ];
 
 export const PG_LATEST_SCHEMA_VERSION = Math.max(0, ...PG_MIGRATIONS.map((m) => m.version));

@@ -1,5 +1,8 @@
 import { Client } from 'pg';
 import { describe, expect, it } from 'vitest';
+import { Runtime } from '../../core/runtime';
+import { RequestCarrier } from '../../requests/request-carrier';
+import { snapshotFromRun } from '../../snapshots/snapshot';
 import { makeRun } from '../testing/store-contract';
 import { freshSchema, usePgServer } from './test-support/pg-workspaces';
 
@@ -119,5 +122,33 @@ describe('PgRunRequests: the run request queue on PostgreSQL (migration 2)', () 
     expect((await again.runs.load(run.runId))!.runId).toBe(run.runId);
     const id = await again.requests.submit(answer(run.runId));
     expect(await again.requests.pendingFor([run.runId])).toMatchObject([{ id }]);
+  });
+});
+
+describe('restore requests (migration 5): a worker puts a run back to a snapshot of its own workspace', () => {
+  it('keeps a restore body, carries it out with who asked and who did it, and refuses a missing or foreign snapshot', async () => {
+    const ws = await pg.open(freshSchema('restore'), { writer: 'worker-r@test' });
+    const runtime = new Runtime({ runStore: ws.runs, ledgerStore: ws.ledger });
+    const run = { ...makeRun(), vars: { step: 1 } };
+    await ws.runs.save(run);
+    const snap = snapshotFromRun({ run, name: 'step one' });
+    await ws.snapshots.save(snap);
+    await ws.runs.save({ ...run, vars: { step: 2 } });
+    const other = snapshotFromRun({ run: { ...makeRun(), runId: 'someone-else' }, name: 'not this run' });
+    await ws.snapshots.save(other);
+    const carrier = new RequestCarrier({ runtime, requests: ws.requests, name: 'worker-r@test', workflowOf: () => { throw new Error('no code needed'); }, snapshots: ws.snapshots });
+    const ask = async (snapshotId: string) => {
+      const id = await ws.requests.submit({ runId: run.runId, body: { kind: 'restore', snapshotId }, actorId: 'ada', requestedBy: 'the studio' });
+      expect((await ws.requests.get(id))?.body).toEqual({ kind: 'restore', snapshotId });
+      return (await carrier.carryOut((await ws.requests.get(id))!))!.request;
+    };
+    expect(await ask('no-such-snapshot')).toMatchObject({ status: 'failed', error: { code: 'UNKNOWN_SNAPSHOT' } });
+    expect(await ask(other.snapshotId)).toMatchObject({ status: 'failed', error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('not of run') } });
+    expect((await ws.runs.load(run.runId))!.vars).toEqual({ step: 2 }); // refused: nothing changed
+    expect(await ask(snap.snapshotId)).toMatchObject({ status: 'done', handledBy: 'worker-r@test' });
+    expect((await ws.runs.load(run.runId))!.vars).toEqual({ step: 1 });
+    const last = (await ws.ledger.last(run.runId))!;
+    expect(last.actorId).toBe('ada');
+    expect(last.result).toMatchObject({ restored: { snapshot_id: snap.snapshotId, snapshot_name: 'step one' }, via: { carried_out_by: 'worker-r@test', requested_by: 'the studio' } });
   });
 });

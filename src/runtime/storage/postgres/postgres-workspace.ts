@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { systemClock, type Clock } from '../../json/timestamp';
+import { formatIsoTimestamp, systemClock, type Clock } from '../../json/timestamp';
 import { type ChainReport } from '../../ledger/chain-verifier';
 import { PgArtifactStore } from './pg-artifact-store';
 import { PgDb } from './pg-db';
@@ -18,6 +18,8 @@ import { verifyPgRun, type PgVerifyOptions } from './pg-verify-run';
 import { PgStateHistory } from './pg-state-history';
 import { PgChainCheckpointStore, PgKeyRecordStore, PgRecordSignatureSink, pgUncheckpointedHeads } from './pg-provenance-stores';
 import { type RunState, type StepRecord } from '../../core/models';
+import { InvalidArgumentError, UnknownRunError } from '../../errors';
+import { checkForkRequest, planFork, type WorkspaceForkOptions } from '../fork-plan';
 import { type KeyframePolicy } from '../state-delta';
 import { type CheckpointCursor, type CheckpointInfo } from '../sqlite/checkpoints';
 import { defaultWriterName, PgStepWriter, type PgForkOrigin } from './pg-step-writer';
@@ -91,12 +93,16 @@ export class PostgresWorkspace {
   private readonly steps: PgStepWriter;
   private readonly history: PgStateHistory;
   private readonly notifications: PgNotifications;
+  private readonly newId: () => string;
+  private readonly clock: Clock;
 
   private constructor(
     private readonly db: PgDb,
     options: PostgresWorkspaceOptions,
   ) {
     const newId = options.newId ?? randomUUID;
+    this.newId = newId;
+    this.clock = options.clock ?? systemClock;
     this.ownerId = newId();
     this.writer = options.writer ?? defaultWriterName();
     this.leases = new PgLeases(db, this.ownerId, this.writer, options.leaseTtlMs ?? 30_000);
@@ -182,6 +188,32 @@ export class PostgresWorkspace {
    */
   async commitSteps(steps: readonly { run: RunState | null; records: readonly StepRecord[]; origin?: PgForkOrigin | null }[]): Promise<void> {
     await this.steps.commitMany(steps);
+  }
+
+  /**
+   * Creates a new run from the state `runId` had at ledger seq `atSeq`, exactly as the SQLite
+   * workspace does (fork-plan.ts: origin columns, and a genesis record under the fork's chain). It
+   * writes data only and runs no workflow code: the fork is runnable, and the workers drive it.
+   * The parent's records and states are never rewritten, so reading them outside the commit's
+   * transaction sees what it would inside.
+   */
+  async forkRun(options: WorkspaceForkOptions): Promise<RunState> {
+    const o = { ...options, newRunId: options.newRunId ?? this.newId(), now: options.now ?? formatIsoTimestamp(this.clock.nowMicros()), stepId: this.newId() };
+    checkForkRequest(o);
+    const exists = async (id: string): Promise<boolean> => (await this.db.query('SELECT 1 FROM $S.runs WHERE run_id = $1', [id])).length > 0;
+    if (!(await exists(o.runId))) throw new UnknownRunError(o.runId);
+    if (await exists(o.newRunId)) throw new InvalidArgumentError(`Cannot fork into ${o.newRunId}: a run with that id exists.`, { runId: o.newRunId });
+    let headHash: string | null = null;
+    if (o.atSeq >= 0) {
+      const [row] = await this.db.query<{ record_hash: string }>('SELECT record_hash FROM $S.ledger WHERE run_id = $1 AND seq = $2', [o.runId, Math.min(o.atSeq, 2_147_483_647)]);
+      if (!row) throw new InvalidArgumentError(`Run ${o.runId} has no ledger record with seq ${o.atSeq}.`, { runId: o.runId, seq: o.atSeq });
+      headHash = row.record_hash;
+    }
+    const source = await this.history.stateAt(o.runId, o.atSeq);
+    if (!source) throw new InvalidArgumentError(`Run ${o.runId} has no saved state at or before seq ${o.atSeq}.`, { runId: o.runId, seq: o.atSeq });
+    const { run, genesis, origin } = planFork(source, o, headHash);
+    await this.steps.commit(run, [genesis], origin);
+    return run;
   }
 
   /** True when the schema holds no run, record, artifact, snapshot, key or checkpoint. */

@@ -1,31 +1,13 @@
-import { cloneRunState, type RunState, type StepRecord } from '../../core/models';
-import { type JsonObject } from '../../json/json-value';
+import { type RunState } from '../../core/models';
 import { InvalidArgumentError, UnknownRunError } from '../../errors';
+import { checkForkRequest, planFork, type ForkRequest } from '../fork-plan';
 import { type Checkpoints } from './checkpoints';
 import { type RunKeys } from './run-keys';
 import { type StepWriter } from './step-writer';
 import { type WorkspaceDb } from './workspace-db';
 
-export interface ForkRunOptions {
-  /** The run to fork. */
-  runId: string;
-  /** Fork the state as of this ledger seq of `runId` (-1: the state before its first record). */
-  atSeq: number;
-  /** Id of the new run; must not exist yet. */
-  newRunId: string;
-  /** Timestamp of the fork (Python isoformat); becomes the new run's createdAt and updatedAt. */
-  now: string;
-  /** Step id of the fork's genesis record. */
-  stepId: string;
-  /** Who forked it (recorded in the genesis record); defaults to the run's actor. */
-  actorId?: string | null;
-  /**
-   * The person changed the state before forking: the fork starts with `vars` instead of the
-   * parent's, and `record` (what was changed, as the caller describes it) is kept in the genesis
-   * record's origin, under the hash chain, so the edit can be audited like the fork itself.
-   */
-  edit?: { vars: JsonObject; record: JsonObject };
-}
+/** What to fork (see fork-plan.ts). */
+export type ForkRunOptions = ForkRequest;
 
 export interface ForkDeps {
   db: WorkspaceDb;
@@ -45,8 +27,7 @@ export interface ForkDeps {
  * (the scheduler would resume the parent with the fork's output).
  */
 export function forkRun(deps: ForkDeps, o: ForkRunOptions): RunState {
-  if (!Number.isInteger(o.atSeq) || o.atSeq < -1) throw new InvalidArgumentError(`atSeq must be an integer >= -1 (got ${o.atSeq}).`);
-  if (!o.newRunId) throw new InvalidArgumentError('newRunId must be a non-empty string.');
+  checkForkRequest(o);
   try {
     return write(deps, o);
   } catch (err) {
@@ -69,28 +50,7 @@ function write(deps: ForkDeps, o: ForkRunOptions): RunState {
     }
     const source = deps.checkpoints.stateAt(o.runId, o.atSeq);
     if (!source) throw new InvalidArgumentError(`Run ${o.runId} has no saved state at or before seq ${o.atSeq}.`, { runId: o.runId, seq: o.atSeq });
-    const run: RunState = { ...cloneRunState(source), runId: o.newRunId, parentRunId: null, createdAt: o.now, updatedAt: o.now };
-    if (o.edit) run.vars = o.edit.vars;
-    const origin: JsonObject = { run_id: o.runId, seq: o.atSeq, head_hash: headHash };
-    if (o.edit) origin['edited'] = o.edit.record;
-    const genesis: StepRecord = {
-      runId: run.runId,
-      stepId: o.stepId,
-      nodeId: run.currentNode,
-      status: 'completed',
-      effect: null,
-      result: { forked_from: origin },
-      error: null,
-      startedAt: o.now,
-      endedAt: o.now,
-      actorId: o.actorId !== undefined ? o.actorId : run.actorId,
-      sessionId: run.sessionId,
-      attempt: 1,
-      idempotencyKey: null,
-      prevHash: null,
-      recordHash: null,
-      signature: null,
-    };
+    const { run, genesis } = planFork(source, o, headHash);
     deps.writer.commitInTransaction(run, [genesis], { runId: o.runId, seq: o.atSeq, headHash });
     return run;
   });

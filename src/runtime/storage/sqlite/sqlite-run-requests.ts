@@ -1,5 +1,6 @@
 import { type NewRunRequest, type RunRequest, type RunRequestOutcome, type RunRequestQueue } from '../../requests/run-request';
 import { bodyText, fromRow, nowIso, RUN_REQUEST_COLUMNS as COLUMNS, type RunRequestRow as Row } from '../../requests/run-request-rows';
+import { InvalidArgumentError } from '../../errors';
 import { type WorkspaceDb } from './workspace-db';
 
 /** The request queue of a SQLite workspace (migration 5's `run_requests`). */
@@ -7,6 +8,9 @@ export class SqliteRunRequests implements RunRequestQueue {
   constructor(private readonly db: WorkspaceDb) {}
 
   async submit(request: NewRunRequest): Promise<number> {
+    // The table's CHECK (migration 5) knows answers and cancels only: on SQLite the Studio never
+    // asks another process to restore a run, it refuses with RUN_LOCKED (act-or-ask.ts).
+    if (request.body.kind === 'restore') throw new InvalidArgumentError(`A restore of run ${request.runId} cannot be asked of its holder in a SQLite workspace: restore it once no other process holds it.`, { runId: request.runId });
     return this.db.write('ask the holder of a run', () => {
       const res = this.db
         .stmt('INSERT INTO run_requests (run_id, kind, body, actor_id, requested_by, requested_at) VALUES (?, ?, ?, ?, ?, ?)')

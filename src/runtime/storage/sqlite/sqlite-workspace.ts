@@ -7,6 +7,7 @@ import { formatIsoTimestamp, systemClock, type Clock } from '../../json/timestam
 import { type ChainReport } from '../../ledger/chain-verifier';
 import { Checkpoints, type CheckpointCursor, type CheckpointInfo } from './checkpoints';
 import { forkRun } from './fork-run';
+import { type WorkspaceForkOptions } from '../fork-plan';
 import { appliedMigrations, type AppliedMigration } from './migrations';
 import { openWorkspaceDb, type OpenWorkspaceDbOptions } from './open-workspace-db';
 import { RunArchive } from './run-archive';
@@ -32,17 +33,7 @@ export interface SqliteWorkspaceOptions extends OpenWorkspaceDbOptions {
   leaseTtlMs?: number;
 }
 
-export interface WorkspaceForkOptions {
-  runId: string;
-  atSeq: number;
-  /** Defaults to a new uuid. */
-  newRunId?: string;
-  /** Defaults to now. */
-  now?: string;
-  actorId?: string | null;
-  /** Start the fork with these vars instead of the parent's, `record` kept in its origin (see ForkRunOptions.edit). */
-  edit?: { vars: JsonObject; record: JsonObject };
-}
+export type { WorkspaceForkOptions } from '../fork-plan';
 
 /** The connection settings in force (for diagnostics and an "about this workspace" view). */
 export interface StorageSettings {
