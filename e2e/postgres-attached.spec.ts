@@ -27,7 +27,7 @@ test.afterAll(async () => {
   await pg?.stop();
 });
 
-test('attached to PostgreSQL while two workers run: a run appears live, the answer given here is carried out by a worker', async ({ app: page }) => {
+test('attached to PostgreSQL while two workers run: a run appears live, the answer and a restore asked here are carried out by a worker', async ({ app: page }) => {
   test.setTimeout(120_000);
   const schema = `e2e_${process.pid}`;
   const url = `${pg.url}?schema=${schema}`;
@@ -85,6 +85,33 @@ test('attached to PostgreSQL while two workers run: a run appears live, the answ
     await expect(page.getByTestId('chain-summary')).toHaveAttribute('data-ok', 'true');
     await expect(page.locator('body')).not.toContainText(pg.password);
     await shot(page, '40-postgres-attached');
+
+    // Time travel on PostgreSQL: bookmark the record of the first question (written here), then
+    // restore it: a request a worker carries out, and the run is back at the question.
+    const asked = records.find((e) => e.record.status === 'waiting')!;
+    await ledgerRow(page, asked.seq).click();
+    await page.keyboard.press('b');
+    const form = page.getByTestId('snapshot-create');
+    await expect(form.getByTestId('snapshot-create-at')).toContainText(String(asked.seq));
+    await form.getByLabel('Snapshot name').fill('at the first question');
+    await form.getByRole('button', { name: 'Save snapshot' }).click();
+    const list = page.getByTestId('snapshot-list');
+    await expect(list.getByTestId('snapshot-item')).toHaveCount(1);
+    await list.getByTestId('snapshot-restore').click();
+    const restoreDialog = page.getByTestId('restore-dialog');
+    await expect(restoreDialog.getByTestId('restore-diff')).toBeVisible();
+    await restoreDialog.getByTestId('restore-confirm').click();
+    await expect(restoreDialog).toBeHidden();
+    await expect(page.locator('.run-title')).not.toContainText('completed', { timeout: 30_000 });
+    await expect(page.getByTestId('prompt-card').getByLabel(/Answer to/)).toBeVisible({ timeout: 30_000 });
+    const after = await client.ledger.readLedgerPage(runId, { limit: 100 });
+    const restore = after.find((e) => (e.record.result as { restored?: unknown } | null)?.restored !== undefined);
+    expect(restore, 'the restore is in the ledger').toBeTruthy();
+    expect(names).toContain(viaOf(restore!)?.carried_out_by);
+    await ledgerRow(page, restore!.seq).click();
+    await page.getByRole('tab', { name: 'Record' }).click();
+    await expect(panel).toContainText(viaOf(restore!)!.carried_out_by!);
+    await expect(page.getByTestId('chain-summary')).toHaveAttribute('data-ok', 'true');
   } finally {
     await client.close();
     for (const w of workers) await w.stop();
