@@ -227,6 +227,8 @@ export class StudioService {
     // What other processes commit (a PostgreSQL workspace's workers) goes out as the driver's does.
     const live = next.capabilities.live;
     if (live) this.unsubscribe = live.subscribe((c) => this.onLiveChange(c));
+    // Remembered by its URL without the password (that is kept with the secrets).
+    if (next.info.kind === 'postgres') await this.remember(next.info.path);
     this.events.emit('workspace.changed', next.info);
   }
 

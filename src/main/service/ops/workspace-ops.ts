@@ -12,7 +12,7 @@ import { type ReadSession } from '../sessions/session';
 import { SqliteInspectionSession } from '../sessions/sqlite-inspection-session';
 import { PythonSqliteSession } from '../sessions/python-sqlite-session';
 import { PostgresSession } from '../sessions/postgres-session';
-import { isPostgresUrl, parseAttachUrl, passwordKey } from '../sessions/postgres-url';
+import { attachedName, isPostgresUrl, parseAttachUrl, passwordKey } from '../sessions/postgres-url';
 import { SqliteSession } from '../sessions/sqlite-session';
 import { readWorkspaceConfig } from '../workspace-config';
 
@@ -24,7 +24,13 @@ export const listWorkspaces: Handler<'workspace.list'> = async (ctx) => {
   const current = ctx.current();
   const infos = current ? [current.info] : [];
   for (const path of ctx.recentWorkspaces()) {
-    if (infos.some((i) => i.path === path) || !existsSync(path)) continue;
+    if (infos.some((i) => i.path === path)) continue;
+    // A PostgreSQL workspace is remembered by its URL without the password (kept as a secret).
+    if (isPostgresUrl(path)) {
+      infos.push({ id: path, name: attachedName(path), path, kind: 'postgres', layout: 'PostgreSQL workspace: its workers run the workflows', readOnly: false, workflowDirs: [], loadErrors: [] });
+      continue;
+    }
+    if (!existsSync(path)) continue;
     infos.push({ id: path, name: path.split(/[\\/]/).pop() ?? path, path, kind: 'sqlite', readOnly: false, workflowDirs: [], loadErrors: [] });
   }
   return infos;

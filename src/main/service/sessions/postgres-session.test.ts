@@ -306,6 +306,11 @@ describe('the Studio attached to a PostgreSQL workspace', () => {
     const bare = `postgres://test@127.0.0.1:${pg.server().port}/postgres?schema=${schema}`;
     const again = await h.call('workspace.open', { path: bare });
     expect(again.id).toBe(first.id);
+    // Remembered among the recent workspaces by that URL, so Open… lists it after a switch.
+    const other = await workspaceWithWorker();
+    expect((await h.call('workspace.open', { path: other.url })).id).not.toBe(first.id);
+    const listed = (await h.call('workspace.list', {})).find((w) => w.id === first.id);
+    expect(listed).toMatchObject({ kind: 'postgres', name: first.name, path: bare });
     expectPasswordNowhere(pg.server().password);
   }, 60_000);
 });

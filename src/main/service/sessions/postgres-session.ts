@@ -6,7 +6,7 @@ import { type ActorName, type RunDetail, type RunVisits, type WorkflowInfo, type
 import { askPgWorkers } from '../run-requests/ask-workers';
 import { RunVisitReader } from '../run-visit-reader';
 import { PostgresLive } from './postgres-live';
-import { type AttachUrl } from './postgres-url';
+import { attachedName, type AttachUrl } from './postgres-url';
 import { type ReadSession, type SessionChainReport, type VerifiedHead } from './session';
 import { type AskCapability, type AskedOutcome, type ChildIndexCapability, type LiveCapability, type LiveChange, type SessionCapabilities } from './session-capabilities';
 
@@ -57,10 +57,9 @@ export class PostgresSession implements ReadSession, AskCapability, LiveCapabili
       await ws.close();
       throw e;
     }
-    const u = new URL(o.url.shown);
     const info: WorkspaceInfo = {
       id: o.url.shown,
-      name: `${ws.schema} on ${u.host}${u.pathname}`,
+      name: attachedName(o.url.shown),
       path: o.url.shown,
       kind: 'postgres',
       layout: 'PostgreSQL workspace: its workers run the workflows',

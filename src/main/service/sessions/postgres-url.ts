@@ -56,3 +56,9 @@ export function parseAttachUrl(text: string): AttachUrl {
 export function passwordKey(shown: string): string {
   return `postgres-password:${shown}`;
 }
+
+/** How an attached workspace is named on screen: "schema on host:port/database". */
+export function attachedName(shown: string): string {
+  const u = new URL(shown);
+  return `${u.searchParams.get('schema') ?? DEFAULT_PG_SCHEMA} on ${u.host}${u.pathname}`;
+}
