@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../../runtime/storage/files/atomic-write';
+import { type RunStop } from '../../shared/contract/run-stop';
 
 /**
  * What the Studio keeps beside a workspace file (`<file>.studio.json`): the workflow folders it
@@ -24,6 +25,8 @@ export interface WorkspaceConfig {
   breakpoints: Record<string, string[]>;
   /** Paused runs held by a restore (their header says "held after restore" after a restart too). */
   heldAfterRestore: string[];
+  /** Paused runs held at a breakpoint or after a Step (the node is said after a restart too); checked when read (run-driver.ts). */
+  heldStops: Record<string, Extract<RunStop, { kind: 'breakpoint' | 'stepped' }>>;
   /** Per run: the version (hash) of its workflow's module when it started, so its header can say which. */
   runVersions: Record<string, string>;
 }
@@ -36,6 +39,7 @@ export const defaultWorkspaceConfig = (): WorkspaceConfig => ({
   paused: [],
   breakpoints: {},
   heldAfterRestore: [],
+  heldStops: {},
   runVersions: {},
 });
 
@@ -70,6 +74,7 @@ export async function readWorkspaceConfig(workspacePath: string): Promise<Worksp
       paused: Array.isArray(raw.paused) ? raw.paused.filter((d): d is string => typeof d === 'string') : [],
       breakpoints: typeof raw.breakpoints === 'object' && raw.breakpoints !== null ? raw.breakpoints : {},
       heldAfterRestore: Array.isArray(raw.heldAfterRestore) ? raw.heldAfterRestore.filter((d): d is string => typeof d === 'string') : [],
+      heldStops: typeof raw.heldStops === 'object' && raw.heldStops !== null && !Array.isArray(raw.heldStops) ? raw.heldStops : {},
       runVersions: stringRecord(raw.runVersions),
     };
   } catch {

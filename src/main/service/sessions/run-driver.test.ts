@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock, parseIsoTimestamp, Runtime, Scheduler, WorkflowRegistry, WorkflowSpec, type RunState } from '../../../runtime/index';
 import { SqliteWorkspace } from '../../../runtime/storage/sqlite/index';
 import { type RunStop } from '../../../shared/contract/run-stop';
-import { RunDriver } from './run-driver';
+import { RunDriver, type DriverState, type HeldStop } from './run-driver';
 import { settleFinishedChild } from './settle-child';
 
 const T0 = parseIsoTimestamp('2026-01-01T00:00:00+00:00')!;
@@ -103,9 +103,26 @@ describe('RunDriver: one drive path', () => {
     expect(held).toMatchObject({ status: 'running', currentNode: 'woke_up' });
     expect(driver.stopOf(held)).toEqual({ kind: 'breakpoint', node: 'woke_up' });
     expect(driver.isPaused(runId)).toBe(true);
+    // What the Studio keeps beside the workspace: after a restart the run still says which breakpoint held it.
+    const afterRestart = new RunDriver(runtime, registry, JSON.parse(JSON.stringify(driver.snapshot())) as DriverState, () => undefined, () => undefined);
+    expect(afterRestart.stopOf(held)).toEqual({ kind: 'breakpoint', node: 'woke_up' });
     driver.continue(runId);
     await driver.idle();
     expect(driver.stopOf(await state(runId))).toEqual({ kind: 'finished', status: 'completed' });
+    expect(driver.snapshot().heldStops).toEqual({});
+  });
+
+  it('a stepped run still says which node its Step ran after a restart', async () => {
+    const runId = await runtime.start({ workflow: wf('spin') });
+    driver.pause(runId);
+    await driver.step(runId);
+    const stop = driver.stopOf(await state(runId));
+    expect(stop).toMatchObject({ kind: 'stepped' });
+    const afterRestart = new RunDriver(runtime, registry, JSON.parse(JSON.stringify(driver.snapshot())) as DriverState, () => undefined, () => undefined);
+    expect(afterRestart.stopOf(await state(runId))).toEqual(stop);
+    // A sidecar written before this field, or with a damaged entry, says plain "paused".
+    const older = new RunDriver(runtime, registry, { paused: [runId], breakpoints: {}, heldStops: { [runId]: { kind: 'breakpoint' } as unknown as HeldStop } }, () => undefined, () => undefined);
+    expect(older.stopOf(await state(runId))).toEqual({ kind: 'paused' });
   });
 
   it('a parent held while its child completed goes on when continued (the Scheduler left it alone)', async () => {

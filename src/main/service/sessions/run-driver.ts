@@ -4,11 +4,23 @@ import { type RunStop } from '../../../shared/contract/run-stop';
 import { runStopOf } from '../dto/run-stop-of';
 import { movedOnError, stepRefusal, type StepExpectation } from './step-refusal';
 
+/** A paused run's stop that names where it was held: kept beside the workspace across restarts. */
+export type HeldStop = Extract<RunStop, { kind: 'breakpoint' | 'stepped' }>;
+
 export interface DriverState {
   paused: string[];
   breakpoints: Record<string, string[]>;
   /** Held runs whose stop is a restore, so they still say so after a restart. */
   heldAfterRestore?: string[];
+  /** Paused runs held at a breakpoint or after a Step, with the node: after a restart the header still says which. */
+  heldStops?: Record<string, HeldStop>;
+}
+
+/** A kept stop as read back from the sidecar: anything else (an older or damaged file) is dropped. */
+function heldStopOf(v: unknown): HeldStop | null {
+  if (typeof v !== 'object' || v === null) return null;
+  const o = v as { kind?: unknown; node?: unknown };
+  return (o.kind === 'breakpoint' || o.kind === 'stepped') && typeof o.node === 'string' ? { kind: o.kind, node: o.node } : null;
 }
 
 export type StopListener = (runId: string, stop: RunStop) => void;
@@ -41,7 +53,7 @@ export class RunDriver {
   private readonly paused: Set<string>;
   private readonly breakpoints: Map<string, Set<string>>;
   private readonly driving = new Map<string, Promise<void>>();
-  /** The last stop each run's driver stated (in memory: after a restart a held run says "paused"). */
+  /** The last stop each run's driver stated; a held run's (breakpoint, Step, restore) is kept beside the workspace too. */
   private readonly stops = new Map<string, RunStop>();
   /** Runs whose drive must end at the next node without a stop of its own (a cancel waits for it). */
   private readonly halting = new Set<string>();
@@ -59,6 +71,10 @@ export class RunDriver {
     this.paused = new Set(state.paused);
     this.breakpoints = new Map(Object.entries(state.breakpoints).map(([k, v]) => [k, new Set(v)]));
     for (const id of state.heldAfterRestore ?? []) if (this.paused.has(id)) this.stops.set(id, { kind: 'held_after_restore' });
+    for (const [id, v] of Object.entries(state.heldStops ?? {})) {
+      const stop = heldStopOf(v);
+      if (stop && this.paused.has(id) && !this.stops.has(id)) this.stops.set(id, stop);
+    }
   }
 
   isPaused(runId: string): boolean {
@@ -86,6 +102,9 @@ export class RunDriver {
       paused: [...this.paused],
       breakpoints: Object.fromEntries([...this.breakpoints].map(([k, v]) => [k, [...v]])),
       heldAfterRestore: [...this.stops].filter(([id, s]) => s.kind === 'held_after_restore' && this.paused.has(id)).map(([id]) => id),
+      heldStops: Object.fromEntries(
+        [...this.stops].flatMap(([id, s]): [string, HeldStop][] => ((s.kind === 'breakpoint' || s.kind === 'stepped') && this.paused.has(id) ? [[id, s]] : [])),
+      ),
     };
   }
 
