@@ -59,7 +59,8 @@ export const askUserHandler: EffectHandler = (run, effect, defaultNext) => {
 export interface SubworkflowHost {
   lookupWorkflow(workflowId: string): WorkflowSpec | null | 'no-registry';
   startChild(args: { workflow: WorkflowSpec; vars: JsonObject; parent: Parameters<EffectHandler>[0] }): Promise<string>;
-  tickChild(workflow: WorkflowSpec, childId: string): Promise<RunState>;
+  /** Ticks the child inside its parent's node; `held`: a debugger held it before a node (RuntimeOptions.childStop). */
+  tickChild(workflow: WorkflowSpec, childId: string): Promise<{ run: RunState; held: boolean }>;
 }
 
 export function makeSubworkflowHandler(host: SubworkflowHost): EffectHandler {
@@ -78,13 +79,16 @@ export function makeSubworkflowHandler(host: SubworkflowHost): EffectHandler {
     const childId = await host.startChild({ workflow: found, vars, parent: run });
     if (truthy(p['async'])) return EffectOutcome.completed({ sub_run_id: childId, async: true });
 
-    let child;
+    let child: RunState;
+    let held: boolean;
     try {
-      child = await host.tickChild(found, childId);
+      ({ run: child, held } = await host.tickChild(found, childId));
     } catch (e) {
       return EffectOutcome.failed(`Subworkflow '${workflowId}' failed: ${e instanceof Error ? e.message : String(e)}`);
     }
-    switch (child.status) {
+    // Held by a debugger before one of its nodes: the parent waits for it as for a waiting child.
+    const status = held && child.status === RunStatus.RUNNING ? RunStatus.WAITING : child.status;
+    switch (status) {
       case RunStatus.COMPLETED:
         return EffectOutcome.completed({ sub_run_id: childId, output: child.output });
       case RunStatus.FAILED:
@@ -99,7 +103,9 @@ export function makeSubworkflowHandler(host: SubworkflowHost): EffectHandler {
             details: {
               sub_run_id: childId,
               sub_workflow_id: workflowId,
-              sub_waiting: { reason: child.waiting?.reason ?? null, wait_key: child.waiting?.waitKey ?? null },
+              sub_waiting: held && child.status === RunStatus.RUNNING
+                ? { reason: null, wait_key: null, held: true }
+                : { reason: child.waiting?.reason ?? null, wait_key: child.waiting?.waitKey ?? null },
             },
           }),
         );

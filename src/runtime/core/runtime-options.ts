@@ -43,6 +43,15 @@ export interface RuntimeOptions {
    */
   tracerProvider?: TracerProvider | null;
   onTraceLink?: TraceLinkListener | null;
+  /**
+   * A debugger's say over child runs that a `start_subworkflow` (not async) ticks inside its
+   * parent's node: asked before each of the child's nodes, as `TickOptions.shouldStop` is for the
+   * run being ticked. True holds the child there, and the parent waits on it as on a waiting
+   * child (reason subworkflow, `details.sub_waiting.held` true) until the child ends. Not in the
+   * reference (with no such host a child still running after its tick fails the parent's effect,
+   * as there).
+   */
+  childStop?: StopPredicate | null;
 }
 
 export interface StartOptions {

@@ -87,7 +87,17 @@ export class Runtime {
         lookupWorkflow: (id) => (this._workflowRegistry ? this._workflowRegistry.get(id) : 'no-registry'),
         startChild: ({ workflow, vars, parent }) =>
           this.start({ workflow, vars, actorId: parent.actorId, sessionId: parent.sessionId, parentRunId: parent.runId }),
-        tickChild: (workflow, childId) => this.tick({ workflow, runId: childId }),
+        tickChild: async (workflow, childId) => {
+          const childStop = options.childStop;
+          if (!childStop) return { run: await this.tick({ workflow, runId: childId }), held: false };
+          let held = false;
+          const shouldStop: StopPredicate = (r) => {
+            const v = childStop(r);
+            if (v === true || v === false) return (held = v);
+            return v.then((b) => (held = b));
+          };
+          return { run: await this.tick({ workflow, runId: childId, shouldStop }), held };
+        },
       }),
     );
     for (const [type, handler] of Object.entries(options.effectHandlers ?? {})) if (handler) this.handlers.set(type, handler);

@@ -42,6 +42,23 @@ const workflows = [
     },
   }),
   new WorkflowSpec({
+    workflowId: 'parent_inline',
+    entryNode: 'call',
+    nodes: {
+      call: () => ({ nodeId: 'call', effect: { type: 'start_subworkflow', payload: { workflow_id: 'long_child' }, resultKey: 'child' }, nextNode: 'done' }),
+      done: (r) => ({ nodeId: 'done', completeOutput: { child: r.vars['child'] ?? null } }),
+    },
+  }),
+  new WorkflowSpec({
+    workflowId: 'long_child',
+    entryNode: 'a',
+    nodes: {
+      a: (r) => (duringChild?.(r.runId), { nodeId: 'a', nextNode: 'b' }),
+      b: () => ({ nodeId: 'b', nextNode: 'c' }),
+      c: () => ({ nodeId: 'c', completeOutput: { went: 'a-b-c' } }),
+    },
+  }),
+  new WorkflowSpec({
     workflowId: 'boom',
     entryNode: 'a',
     nodes: {
@@ -53,6 +70,8 @@ const workflows = [
   }),
 ];
 
+/** What a person does while a child run is being ticked inside its parent's node (its first node calls it). */
+let duringChild: ((childId: string) => void) | null = null;
 let dir: string;
 let ws: SqliteWorkspace;
 let clock: ManualClock;
@@ -123,6 +142,45 @@ describe('RunDriver: one drive path', () => {
     // A sidecar written before this field, or with a damaged entry, says plain "paused".
     const older = new RunDriver(runtime, registry, { paused: [runId], breakpoints: {}, heldStops: { [runId]: { kind: 'breakpoint' } as unknown as HeldStop } }, () => undefined, () => undefined);
     expect(older.stopOf(await state(runId))).toEqual({ kind: 'paused' });
+  });
+
+  it('a child ticked inside its parent\'s node obeys its own Pause and breakpoints; the parent waits on it, and both end on Continue', async () => {
+    const inline = new Runtime({ runStore: ws.runs, ledgerStore: ws.ledger, workflowRegistry: registry, clock, childStop: (c) => driver.holdsChild(c) });
+    const scheduler = new Scheduler({ runtime: inline, registry, isHeld: (id) => driver.isPaused(id), drive: (id) => driver.kick(id) });
+    driver = new RunDriver(inline, registry, { paused: [], breakpoints: {} }, () => undefined, (runId, error) => errors.push({ runId, error }), { settle: settleFinishedChild(scheduler, ws.runs) });
+    driver.onStop((runId, stop) => stops.push({ runId, stop }));
+    scheduler.start();
+    try {
+      for (const [how, expected] of [
+        ['pause', { kind: 'paused' }],
+        ['breakpoint', { kind: 'breakpoint', node: 'c' }],
+      ] as const) {
+        // The person acts on the child while it runs (its first node): Pause, or a breakpoint on c.
+        duringChild = (id) => (how === 'pause' ? driver.pause(id) : driver.setBreakpoint(id, 'c', true));
+        const parentId = await inline.start({ workflow: wf('parent_inline') });
+        driver.kick(parentId);
+        await driver.idle();
+        duringChild = null;
+        const parent = await state(parentId);
+        expect(parent, how).toMatchObject({ status: 'waiting', waiting: { reason: 'subworkflow', details: { sub_waiting: { held: true } } } });
+        const childId = String(parent.waiting?.details?.['sub_run_id']);
+        const child = await state(childId);
+        expect(child, how).toMatchObject({ status: 'running', currentNode: how === 'pause' ? 'b' : 'c' });
+        expect(driver.stopOf(child), how).toEqual(expected);
+        expect(stops.filter((s) => s.runId === childId).at(-1), how).toEqual({ runId: childId, stop: expected });
+        driver.continue(childId);
+        await driver.idle();
+        expect(await state(childId), how).toMatchObject({ status: 'completed', output: { went: 'a-b-c' } });
+        for (let i = 0; i < 100 && (await state(parentId)).status !== 'completed'; i++) {
+          await new Promise((r) => setTimeout(r, 20)); // the Scheduler resumes the parent after the child's commit
+          await driver.idle();
+        }
+        expect(await state(parentId), how).toMatchObject({ status: 'completed', output: { child: { sub_run_id: childId, output: { went: 'a-b-c' } } } });
+      }
+    } finally {
+      duringChild = null;
+      await scheduler.stop();
+    }
   });
 
   it('a parent held while its child completed goes on when continued (the Scheduler left it alone)', async () => {

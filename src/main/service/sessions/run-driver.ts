@@ -91,6 +91,26 @@ export class RunDriver {
     return runStopOf(run, { paused: this.paused.has(id), recorded: this.stops.get(id) ?? null, driving: this.driving.has(id) });
   }
 
+  /**
+   * Asked before each node of a child run that its parent's node ticks inline (a start_subworkflow
+   * that is not async: Runtime's `childStop`): the child's own Pause and breakpoints hold it there,
+   * as they would hold it driven on its own, and its parent waits on it until it ends.
+   */
+  holdsChild(child: Readonly<RunState>): boolean {
+    const id = child.runId;
+    if (this.paused.has(id)) {
+      this.record(id, this.stops.get(id) ?? { kind: 'paused' });
+      return true;
+    }
+    if (this.breakpoints.get(id)?.has(child.currentNode)) {
+      this.paused.add(id);
+      this.persist(this.snapshot());
+      this.record(id, { kind: 'breakpoint', node: child.currentNode });
+      return true;
+    }
+    return false;
+  }
+
   /** Told each time a run's stop is stated (a drive ended, a pause, a restore). */
   onStop(listener: StopListener): () => void {
     this.listeners.add(listener);

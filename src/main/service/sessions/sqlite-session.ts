@@ -72,6 +72,8 @@ export class SqliteSession implements ReadSession, ControlCapability, KeysCapabi
       artifactStore: ws.artifacts,
       workflowRegistry: this.registry,
       effectHandlers: { llm_call: effects.llmHandler, tool_calls: effects.toolsHandler },
+      // A child run ticked inside its parent's node obeys the debugger too (its Pause, its breakpoints).
+      childStop: (child) => this.driver.holdsChild(child),
     });
     // A run another live process holds (an app driving it) is that process's to wake.
     const isHeld = (id: string): boolean => this.driver.isPaused(id) || heldElsewhere(ws, id) !== null;
