@@ -52,6 +52,11 @@ test('attached to PostgreSQL while two workers run: a run appears live, the answ
     await expect(dialog).toBeHidden();
     await expect(page.getByTestId('workspace-layout')).toContainText('PostgreSQL');
     await expect(page.locator('.workspace-name')).toContainText(schema);
+    // The failed attempt's message went with the successful open; the header names who schedules.
+    await expect(page.getByText('password authentication failed')).toHaveCount(0);
+    await expect(page.getByTestId('workers-status')).toHaveAttribute('data-live', '2', { timeout: 10_000 });
+    await expect(page.getByTestId('workers-status')).toContainText('2 workers live');
+    await expect(page.locator('body')).not.toContainText('Scheduler stopped');
 
     // A run started by another process, driven by a worker to its first question: shown live.
     const runId = await new Runtime({ runStore: client.runs, ledgerStore: client.ledger }).start({ workflow: askUserDemo });
@@ -59,6 +64,11 @@ test('attached to PostgreSQL while two workers run: a run appears live, the answ
     await expect(row).toHaveAttribute('data-status', 'waiting', { timeout: 30_000 });
     await row.locator('.run-row-main').click();
     await expect(page.getByTestId('ledger-row')).toHaveCount(2);
+    // Nothing here drives a run: Step, Continue and Pause are off, and say why.
+    for (const id of ['step-button', 'continue-button', 'pause-button']) await expect(page.getByTestId(id)).toBeDisabled();
+    await page.getByTestId('pause-button').locator('..').hover();
+    await expect(page.getByRole('tooltip')).toContainText('workers of this PostgreSQL workspace drive its runs');
+    await page.mouse.move(0, 0);
 
     // Answered here, carried out there: the worker resumes the run and drives it to its next question.
     const card = page.getByTestId('prompt-card');

@@ -164,7 +164,11 @@ export class StudioService {
     // Owner only (0700): the folders hold workspaces and, without a passphrase, raw signing keys.
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     await service.switchTo(await openSqlite(service.ctx, path, true));
-    service.statusTimer = setInterval(() => service.events.emit('scheduler.status', schedulerStatus(service.currentSession)), 2000);
+    service.statusTimer = setInterval(() => {
+      void schedulerStatus(service.currentSession)
+        .then((status) => service.events.emit('scheduler.status', status))
+        .catch(() => undefined); // the next tick tries again (a PostgreSQL server away for a moment)
+    }, 2000);
     service.statusTimer.unref?.();
     return service;
   }
@@ -321,9 +325,14 @@ export class StudioService {
   }
 }
 
-function schedulerStatus(s: ReadSession | null): SchedulerStatus {
+async function schedulerStatus(s: ReadSession | null): Promise<SchedulerStatus> {
   const scheduler = s?.capabilities.drive?.scheduler;
-  if (!scheduler) return { running: false, runsResumed: 0, runsFailed: 0, pollCycles: 0, lastPollAt: null, lastError: null, nextWakeAt: null };
+  const ask = s?.capabilities.ask;
+  if (!scheduler) {
+    const none: SchedulerStatus = { running: false, runsResumed: 0, runsFailed: 0, pollCycles: 0, lastPollAt: null, lastError: null, nextWakeAt: null };
+    // Attached to workers: they schedule, and the header says which are alive.
+    return ask ? { ...none, workers: await ask.liveWorkers() } : none;
+  }
   const st = scheduler.stats;
   return {
     running: scheduler.isRunning,

@@ -406,6 +406,11 @@ export interface SchedulerStatus {
   lastError: string | null;
   /** Earliest pending wait_until, if any. */
   nextWakeAt: string | null;
+  /**
+   * A workspace whose workers drive its runs (PostgreSQL): the live ones, by id (`id@host`) with the
+   * workflows each can run. There `running` is false (this Studio schedules nothing), and this says who does.
+   */
+  workers?: Array<{ workerId: string; workflowIds: string[] }> | null;
 }
 
 export interface JobProgress {

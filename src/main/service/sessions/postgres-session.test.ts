@@ -117,6 +117,8 @@ describe('the Studio attached to a PostgreSQL workspace', () => {
     expect(record.status).toBe('waiting');
     const prompts = await h.call('prompts.list', {});
     expect(prompts.map((p) => p.runId)).toContain(runId);
+    // Nothing is scheduled here: the status names the live workers instead.
+    expect(await h.call('scheduler.status', {})).toMatchObject({ running: false, workers: [{ workerId: 'worker-a@test', workflowIds: expect.arrayContaining(['ask_once', 'wait_go']) }] });
     const { jobId } = await h.call('ledger.verify', { runId });
     const done = await h.waitForEvent('job.finished', (j) => j.jobId === jobId, 15_000);
     expect(done.result).toMatchObject({ chain: 'verified', count: ledger.total });

@@ -171,6 +171,10 @@ export class PostgresSession implements ReadSession, AskCapability, LiveCapabili
     return askPgWorkers(this.ws, runId, body, actorId, this.o.askTimeoutMs);
   }
 
+  async liveWorkers(): Promise<Array<{ workerId: string; workflowIds: string[] }>> {
+    return (await this.ws.workers.live()).map((w) => ({ workerId: w.workerId, workflowIds: [...w.workflowIds] }));
+  }
+
   fork(options: WorkspaceForkOptions): Promise<RunState> {
     return this.ws.forkRun(options);
   }

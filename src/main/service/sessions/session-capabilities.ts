@@ -66,6 +66,8 @@ export interface AskCapability {
   readonly refusal: string;
   /** Records the request and waits until a worker carried it out (its typed refusal is thrown). */
   ask(runId: string, body: RunRequestBody, actorId: string): Promise<AskedOutcome>;
+  /** The workers alive now (heartbeat not expired), by id, with the workflows each can run. */
+  liveWorkers(): Promise<Array<{ workerId: string; workflowIds: string[] }>>;
   /** Writes a fork (data only: no workflow code runs here); the workers drive it. */
   fork(options: WorkspaceForkOptions): Promise<RunState>;
 }

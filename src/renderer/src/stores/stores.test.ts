@@ -7,6 +7,7 @@ import { createChainStore, currentSummary, latestJobOf } from './chain-store';
 import { createPromptsStore, keepLivePrompts, removePrompt, upsertPrompt } from './prompts-store';
 import { createSnapshotsStore, parseTags } from './snapshots-store';
 import { createUiStore } from './ui-store';
+import { createWorkspaceStore } from './workspace-store';
 
 const job = (over: Partial<JobProgress> = {}): JobProgress => ({ jobId: 'j1', kind: 'verify', done: 0, total: 10, finished: false, error: null, ...over });
 
@@ -217,3 +218,27 @@ describe('ui store', () => {
   });
 });
 
+
+describe('workspace store: open', () => {
+  it('takes down a failed open\'s toast once the next open succeeds, and keeps the others', async () => {
+    let fail = true;
+    const info = { id: 'postgres://u@h/db?schema=s', name: 's on h/db', path: 'postgres://u@h/db?schema=s', kind: 'postgres' as const, readOnly: false, workflowDirs: [], loadErrors: [] };
+    const client = new FakeClient()
+      .on('workspace.open', () => {
+        if (fail) throw new StudioError('STORE_ERROR', 'password authentication failed for user "u"');
+        return info;
+      })
+      .on('workspace.current', () => info)
+      .on('scheduler.status', () => null as never)
+      .on('workflows.list', () => [])
+      .on('workspace.actors', () => []);
+    const ui = createUiStore();
+    const ws = createWorkspaceStore(client, ui);
+    ui.getState().notify({ tone: 'info', title: 'unrelated', message: 'stays' });
+    expect(await ws.getState().openWorkspace('postgres://u:secret@h/db?schema=s')).toBe(false);
+    expect(ui.getState().toasts.map((t) => t.title)).toEqual(['unrelated', 'Could not open postgres://u:***@h/db?schema=s']);
+    fail = false;
+    expect(await ws.getState().openWorkspace('postgres://u@h/db?schema=s')).toBe(true);
+    expect(ui.getState().toasts.map((t) => t.title)).toEqual(['unrelated']);
+  });
+});

@@ -12,6 +12,11 @@ export interface Toast {
   message: string;
   advice: string | null;
   code: string | null;
+  /**
+   * What the toast is about, when it can stop being true: `dismissScope` takes it down then (a
+   * failed open once the next open succeeds, so no message outlives what it said).
+   */
+  scope?: string | null;
 }
 
 /** A long operation in flight, shown in the header so nothing looks frozen. */
@@ -41,8 +46,10 @@ export interface UiActions {
   setInspectorTab(tab: InspectorTab): void;
   notify(toast: Omit<Toast, 'id' | 'advice' | 'code'> & Partial<Pick<Toast, 'advice' | 'code'>>): void;
   dismiss(id: number): void;
+  /** Takes down every toast about `scope` (see Toast.scope). */
+  dismissScope(scope: string): void;
   /** Shows an error with what went wrong and what to do; returns nothing so callers can just `catch`. */
-  reportError(err: unknown, title: string): void;
+  reportError(err: unknown, title: string, scope?: string): void;
   /** Runs a long operation with a visible progress entry; rethrows its failure. */
   track<T>(label: string, work: Promise<T>): Promise<T>;
   requestSearchFocus(): void;
@@ -90,9 +97,12 @@ export function createUiStore(deps: UiDeps = {}): UiStoreApi {
       set((s) => ({ toasts: [...s.toasts, toast].slice(-MAX_TOASTS) }));
     },
     dismiss: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
-    reportError: (err, title) => {
+    dismissScope: (scope) => {
+      if (get().toasts.some((t) => t.scope === scope)) set((s) => ({ toasts: s.toasts.filter((t) => t.scope !== scope) }));
+    },
+    reportError: (err, title, scope) => {
       const r = describeError(err, title);
-      get().notify({ tone: 'error', title: r.title, message: r.message, advice: r.advice, code: r.code });
+      get().notify({ tone: 'error', title: r.title, message: r.message, advice: r.advice, code: r.code, scope: scope ?? null });
     },
     track: async (label, work) => {
       const op: BusyOperation = { id: nextId++, label, startedAt: now() };

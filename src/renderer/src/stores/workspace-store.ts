@@ -60,6 +60,9 @@ export function withoutPassword(path: string): string {
 
 const byId = (list: readonly WorkflowInfo[]) => new Map(list.map((w) => [w.workflowId, w]));
 
+/** The toasts of failed opens (see Toast.scope). */
+const OPEN_SCOPE = 'workspace.open';
+
 export function createWorkspaceStore(client: StudioClient, ui: UiStoreApi): WorkspaceStoreApi {
   return createStore<WorkspaceStore>()((set, get) => {
     async function loadAll(): Promise<void> {
@@ -86,13 +89,15 @@ export function createWorkspaceStore(client: StudioClient, ui: UiStoreApi): Work
       set({ openError: null });
       try {
         const workspace = await ui.getState().track(label, client.invoke(op, { path }));
+        // An earlier failed open's message is no longer true: something is open now.
+        ui.getState().dismissScope(OPEN_SCOPE);
         set({ workspace });
         await loadAll();
         return true;
       } catch (err) {
         const e = err as { code?: unknown; message?: unknown };
         set({ openError: { code: typeof e.code === 'string' ? e.code : 'INTERNAL', message: typeof e.message === 'string' ? e.message : String(err) } });
-        ui.getState().reportError(err, `Could not open ${withoutPassword(path)}`);
+        ui.getState().reportError(err, `Could not open ${withoutPassword(path)}`, OPEN_SCOPE);
         return false;
       }
     }
@@ -167,3 +172,5 @@ export const selectConnection = (s: WorkspaceStore) => s.connection;
 export const selectWorkspaceStatus = (s: WorkspaceStore) => s.status;
 export const selectInferred = (s: WorkspaceStore) => s.inferred;
 export const selectReadOnly = (s: WorkspaceStore) => s.workspace?.readOnly ?? false;
+/** A PostgreSQL workspace: its workers drive the runs, this Studio only asks (answers, cancels, restores). */
+export const selectDrivenByWorkers = (s: WorkspaceStore) => s.workspace?.kind === 'postgres';

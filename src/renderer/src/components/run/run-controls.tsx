@@ -3,7 +3,7 @@ import { type RunDetail } from '../../../../shared/contract';
 import { shortcutKey } from '../../lib/shortcuts';
 import { selectPendingCommand, type RunCommand } from '../../stores/run-control-store';
 import { selectLedger, selectSelectedSeq } from '../../stores/run-view-store';
-import { selectReadOnly } from '../../stores/workspace-store';
+import { selectDrivenByWorkers, selectReadOnly } from '../../stores/workspace-store';
 import { useControl, useRunView, useStores, useWorkspace } from '../../stores/stores-context';
 import { Hint } from '../common/hint';
 import { Icon, type IconName } from '../common/icon';
@@ -13,19 +13,27 @@ import { ExportBundleButton } from './export-bundle-button';
 
 const FINISHED = new Set(['completed', 'failed', 'cancelled']);
 
-/** What can be done to a run right now; the reason a button is disabled is in its tooltip. */
-export function runAbilities(d: RunDetail, readOnly: boolean) {
+/**
+ * What can be done to a run right now; the reason a button is disabled is in its tooltip. With
+ * `drivenByWorkers` (a PostgreSQL workspace) the workers drive every run: nothing here steps,
+ * continues or pauses one, while cancels, forks and bookmarks still work (they are asked of the
+ * workers or written as data).
+ */
+export function runAbilities(d: RunDetail, readOnly: boolean, drivenByWorkers = false) {
   const live = !FINISHED.has(d.status);
+  const drive = !readOnly && !drivenByWorkers;
   return {
-    step: !readOnly && d.status === 'running',
-    continue: !readOnly && d.status === 'running' && d.paused,
-    pause: !readOnly && live && !d.paused,
+    step: drive && d.status === 'running',
+    continue: drive && d.status === 'running' && d.paused,
+    pause: drive && live && !d.paused,
     cancel: !readOnly && live,
     fork: !readOnly,
     bookmark: !readOnly,
-    exportBundle: !readOnly,
+    exportBundle: drive,
   };
 }
+
+const WORKERS_DRIVE = 'The workers of this PostgreSQL workspace drive its runs: this Studio runs no workflow code, so it cannot step, continue or pause them (answers, cancels, restores and forks work).';
 
 function Cmd(props: { cmd: RunCommand | null; label: string; icon: IconName; keys?: string; enabled: boolean; why: string; primary?: boolean; testId?: string; onClick(): void }) {
   const pending = useControl(selectPendingCommand);
@@ -54,6 +62,7 @@ function Cmd(props: { cmd: RunCommand | null; label: string; icon: IconName; key
 export function RunControls({ detail }: { detail: RunDetail }) {
   const { control, ui } = useStores();
   const readOnly = useWorkspace(selectReadOnly);
+  const workers = useWorkspace(selectDrivenByWorkers);
   const selectedSeq = useRunView(selectSelectedSeq);
   const total = useRunView(selectLedger).total;
   const [cancelling, setCancelling] = useState(false);
@@ -61,20 +70,21 @@ export function RunControls({ detail }: { detail: RunDetail }) {
   // Time travel: fork and bookmark act at the selected record, else at the run's last one.
   const atSeq = selectedSeq ?? (total > 0 ? total - 1 : null);
   const [reason, setReason] = useState('');
-  const can = runAbilities(detail, readOnly);
-  const ro = 'This workspace is read-only (opened for audit).';
+  const can = runAbilities(detail, readOnly, workers);
+  const ro = workers ? WORKERS_DRIVE : 'This workspace is read-only (opened for audit).';
+  const exportWhy = workers ? 'Audit bundles are exported from a SQLite workspace: copy this one to a file with `studio copy <url> <file.sqlite>` and export the run there.' : ro;
   const notRunning = detail.status === 'waiting' ? 'The run is waiting: answer its prompt to move it on.' : `The run is ${detail.status}.`;
   return (
     <div className="run-controls" role="toolbar" aria-label="Run controls">
-      <Cmd cmd="step" label="Step" icon="step" keys={shortcutKey('step')} enabled={can.step} primary testId="step-button" why={readOnly ? ro : notRunning} onClick={() => void control.getState().step()} />
-      <Cmd cmd="continue" label="Continue" icon="play" keys={shortcutKey('continue')} enabled={can.continue} testId="continue-button" why={readOnly ? ro : detail.paused ? notRunning : 'The run is not paused: the scheduler is already driving it.'} onClick={() => void control.getState().continueRun()} />
-      <Cmd cmd="pause" label="Pause" icon="pause" keys={shortcutKey('pause')} enabled={can.pause} testId="pause-button" why={readOnly ? ro : detail.paused ? 'Already paused.' : `The run is ${detail.status}.`} onClick={() => void control.getState().pause()} />
+      <Cmd cmd="step" label="Step" icon="step" keys={shortcutKey('step')} enabled={can.step} primary testId="step-button" why={readOnly || workers ? ro : notRunning} onClick={() => void control.getState().step()} />
+      <Cmd cmd="continue" label="Continue" icon="play" keys={shortcutKey('continue')} enabled={can.continue} testId="continue-button" why={readOnly || workers ? ro : detail.paused ? notRunning : 'The run is not paused: the scheduler is already driving it.'} onClick={() => void control.getState().continueRun()} />
+      <Cmd cmd="pause" label="Pause" icon="pause" keys={shortcutKey('pause')} enabled={can.pause} testId="pause-button" why={readOnly || workers ? ro : detail.paused ? 'Already paused.' : `The run is ${detail.status}.`} onClick={() => void control.getState().pause()} />
       <Cmd cmd="cancel" label="Cancel" icon="stop" enabled={can.cancel} testId="cancel-button" why={readOnly ? ro : `The run is ${detail.status}.`} onClick={() => setCancelling(true)} />
       <span className="toolbar-sep" />
       <Cmd cmd="fork" label={selectedSeq !== null ? `Fork at #${selectedSeq}` : 'Fork'} icon="fork" keys={shortcutKey('fork')} enabled={can.fork} testId="fork-button" why={ro} onClick={() => void control.getState().fork({ seq: selectedSeq ?? undefined })} />
       <Cmd cmd={null} label="Edit & fork…" icon="fork" enabled={can.fork && atSeq !== null} testId="fork-edit-button" why={readOnly ? ro : 'The run has no records yet.'} onClick={() => setEditFork(true)} />
       <Cmd cmd={null} label={selectedSeq !== null ? `Bookmark #${selectedSeq}` : 'Bookmark'} icon="bookmark" keys={shortcutKey('bookmark')} enabled={can.bookmark} testId="bookmark-button" why={ro} onClick={() => ui.getState().requestBookmark()} />
-      <ExportBundleButton detail={detail} enabled={can.exportBundle} why={ro} />
+      <ExportBundleButton detail={detail} enabled={can.exportBundle} why={exportWhy} />
       {atSeq !== null ? <ForkDialog detail={detail} seq={atSeq} open={editFork} onOpenChange={setEditFork} /> : null}
       <Modal
         open={cancelling}
