@@ -5,7 +5,7 @@ import { CorruptFileError } from '../../errors';
 import { parseJson } from '../../json/parse';
 import { pyJsonDumps, quotePyString } from '../../json/py-dumps';
 import { isJsonObject, orderedKeys, setKeyOrder, type JsonObject, type JsonValue } from '../../json/json-value';
-import { chunkList, type ChunkRef } from '../state-delta/chunks';
+import { chunkList, type ChunkRef, type ChunkReuse } from '../state-delta/chunks';
 
 /**
  * How a run state is written into a checkpoint row: compact Python-style JSON of `asdict(run)`
@@ -90,7 +90,7 @@ export interface ChunkStores {
   chunk(sha256: string, text: string): boolean;
 }
 
-/** A keyframe written with chunked lists: the row, its whole text's length, what it stored anew, and its chunks by var. */
+/** A keyframe written with chunked lists: the row, its whole text's length, what it stored that its deltas had not carried (see ChunkedKeyframe), and its chunks by var. */
 export interface ChunkedEncodedState extends EncodedState {
   storedBytes: number;
   chunks: Map<string, ChunkRef[]>;
@@ -104,7 +104,7 @@ export interface ChunkedEncodedState extends EncodedState {
  * are not serialised again, so a keyframe of a grown transcript costs what changed since the last.
  * Other large vars are spilled whole to state_values as before.
  */
-export function encodeChunkedState(run: RunState, stores: ChunkStores, reuse?: ReadonlyMap<string, readonly ChunkRef[]>): ChunkedEncodedState {
+export function encodeChunkedState(run: RunState, stores: ChunkStores, reuse?: ReadonlyMap<string, ChunkReuse>): ChunkedEncodedState {
   const keys = orderedKeys(run.vars);
   const kept: JsonObject = {};
   const spills: Record<string, string | string[]> = {};
@@ -115,14 +115,14 @@ export function encodeChunkedState(run: RunState, stores: ChunkStores, reuse?: R
   for (const k of keys) {
     const value = run.vars[k] as JsonValue;
     if (Array.isArray(value)) {
-      const list = chunkList(value, reuse?.get(k) ?? [], (sha, text) => stores.chunk(sha, text));
+      const list = chunkList(value, reuse?.get(k), (sha, text) => stores.chunk(sha, text));
       if (list.chunks.length > 0) {
         const tail = value.slice(list.tailFrom);
         kept[k] = tail;
         spills[k] = list.chunks.map((c) => c.sha256);
         chunks.set(k, list.chunks);
         outside += list.bytes;
-        storedBytes += list.storedBytes;
+        storedBytes += list.restoredBytes;
         spilled = true;
         continue;
       }

@@ -2,7 +2,7 @@ import { encodeRunState, decodeRunState } from '../../core/codecs';
 import { type RunState } from '../../core/models';
 import { CorruptFileError } from '../../errors';
 import { cloneJson, type JsonObject } from '../../json/json-value';
-import { ParsedChunks, type ChunkRef } from '../state-delta/chunks';
+import { ParsedChunks, type ChunkReuse } from '../state-delta/chunks';
 import { RebuiltStates, thawState } from '../state-delta/rebuilt-states';
 import { applyStateDelta, isStateDeltaText } from '../state-delta/state-delta';
 import { decodeCheckpointState, encodeChunkedState, type ChunkedEncodedState } from './checkpoint-state';
@@ -63,7 +63,7 @@ export class Checkpoints {
    * chunks in state_chunks, other large vars go to state_values; `reuse` names chunks still valid
    * (see StateDeltaTracker).
    */
-  encode(run: RunState, reuse?: ReadonlyMap<string, readonly ChunkRef[]>): ChunkedEncodedState {
+  encode(run: RunState, reuse?: ReadonlyMap<string, ChunkReuse>): ChunkedEncodedState {
     return encodeChunkedState(
       run,
       {

@@ -113,8 +113,8 @@ class MemoryStore {
     for (const k of orderedKeys(run.vars)) {
       const v = run.vars[k] as JsonValue;
       if (!Array.isArray(v)) continue;
-      const reuse = next.reuse?.get(k) ?? [];
-      this.reusedChunks += reuse.length;
+      const reuse = next.reuse?.get(k);
+      this.reusedChunks += reuse?.chunks.length ?? 0;
       const list = chunkList(v, reuse, (sha, t) => {
         expect(hash('sha256', t, 'hex')).toBe(sha);
         const fresh = !this.chunks.has(sha);
@@ -126,7 +126,7 @@ class MemoryStore {
       vars[k] = cloneJson(v.slice(list.tailFrom));
       chunked.set(k, list.chunks);
       shas.set(k, list.chunks.map((c) => c.sha256));
-      stored += list.storedBytes;
+      stored += list.restoredBytes;
       outside += list.bytes;
     }
     const row = text({ ...dict, vars });

@@ -41,20 +41,32 @@ export interface ChunkedList {
   bytes: number;
   /** The bytes of the chunks `store` said it stored (new ones, not already there). */
   storedBytes: number;
+  /** Of those, the bytes of items before `freshFrom`: items stored again, not just appended (an edit, a cut at the front). */
+  restoredBytes: number;
+}
+
+/** What a store may reuse of a list's last keyframe: chunks still holding its first items, and where the items appended since begin. */
+export interface ChunkReuse {
+  readonly chunks: readonly ChunkRef[];
+  /** The items from this index on were appended since the last keyframe (its deltas carried them already). */
+  readonly freshFrom: number;
 }
 
 /**
  * Cuts `items` into chunks, starting with `reused` (chunks of a previous cut known to hold exactly
  * the first items of `items`, unchanged: the caller vouches for it, see StateDeltaTracker), and
  * serialising only the items after them. `store(sha256, text)` must keep the text under that sha
- * (insert-or-ignore) and say whether it was new. `chunkBytes` is for tests (small chunks).
+ * (insert-or-ignore) and say whether it was new. Items from `freshFrom` on count as appended (not
+ * in `restoredBytes`). `chunkBytes` is for tests (small chunks).
  */
 export function chunkList(
   items: readonly JsonValue[],
-  reused: readonly ChunkRef[],
+  reuse: ChunkReuse | undefined,
   store: (sha256: string, text: string) => boolean,
   chunkBytes: number = CHUNK_BYTES,
 ): ChunkedList {
+  const reused = reuse?.chunks ?? [];
+  const freshFrom = reuse?.freshFrom ?? items.length;
   const chunks: ChunkRef[] = [];
   let covered = 0;
   let itemBytes = 0; // the items' texts, separators left out
@@ -65,25 +77,32 @@ export function chunkList(
     itemBytes += c.bytes - 1 - c.items; // "[" + items + (items - 1) commas + "]"
   }
   let storedBytes = 0;
+  let restoredBytes = 0;
   let tailFrom = covered;
   let parts: string[] = [];
   let partBytes = 1;
+  let oldBytes = 0; // of the items in `parts` before freshFrom
   for (let i = covered; i < items.length; i++) {
     const text = pyJsonDumps(items[i] as JsonValue, COMPACT);
     itemBytes += text.length;
     parts.push(text);
     partBytes += text.length + 1;
+    if (i < freshFrom) oldBytes += text.length + 1;
     if (partBytes >= chunkBytes) {
       const chunk = `[${parts.join(',')}]`;
       const sha256 = hash('sha256', chunk, 'hex');
-      if (store(sha256, chunk)) storedBytes += chunk.length;
+      if (store(sha256, chunk)) {
+        storedBytes += chunk.length;
+        restoredBytes += oldBytes;
+      }
+      oldBytes = 0;
       chunks.push({ sha256, items: parts.length, bytes: chunk.length });
       parts = [];
       partBytes = 1;
       tailFrom = i + 1;
     }
   }
-  return { chunks, tailFrom, bytes: 2 + itemBytes + Math.max(0, items.length - 1), storedBytes };
+  return { chunks, tailFrom, bytes: 2 + itemBytes + Math.max(0, items.length - 1), storedBytes, restoredBytes };
 }
 
 /** The chunks of a prefix of `chunks` that hold only items before `clean` (those unchanged since they were cut). */

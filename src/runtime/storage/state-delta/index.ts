@@ -2,7 +2,7 @@
 export { diffJson, jsonEqual, type ArrayPatch, type JsonPatch, type ObjectPatch, type ReplacePatch } from './json-patch';
 export { applyJsonPatch, StatePatchError } from './apply-patch';
 export { isDeepFrozen, shadowCopy } from './frozen';
-export { CHUNK_BYTES, chunkList, cleanPrefix, ParsedChunks, type ChunkedList, type ChunkRef } from './chunks';
+export { CHUNK_BYTES, chunkList, cleanPrefix, ParsedChunks, type ChunkedList, type ChunkRef, type ChunkReuse } from './chunks';
 export { freezeState, RebuiltStates, thawState } from './rebuilt-states';
 export {
   applyStateDelta,

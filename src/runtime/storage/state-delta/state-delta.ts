@@ -6,7 +6,7 @@ import { pyJsonDumps } from '../../json/py-dumps';
 import { applyJsonPatch, StatePatchError } from './apply-patch';
 import { shadowCopy } from './frozen';
 import { diffJson, type JsonPatch } from './json-patch';
-import { cleanPrefix, type ChunkRef } from './chunks';
+import { cleanPrefix, type ChunkRef, type ChunkReuse } from './chunks';
 
 /**
  * A run state stored as what changed since the state saved before it: a JsonPatch of the state's
@@ -71,10 +71,21 @@ export const CHUNKED_KEYFRAME_POLICY: KeyframePolicy = { everySaves: 1000, cheap
 
 /** What a store tells the tracker of a chunked keyframe it wrote. */
 export interface ChunkedKeyframe {
-  /** The bytes this keyframe stored anew (its row, and the chunks and values not stored before). */
+  /**
+   * The bytes this keyframe stored that its deltas had not carried already: its row, values
+   * spilled whole and not stored before, and new chunks but for the items appended since the last
+   * keyframe (ChunkedList.restoredBytes): a transcript's messages are each stored once in a chunk
+   * however often keyframes come, so only what a keyframe repeats counts against it.
+   */
   storedBytes: number;
   /** The chunks each top-level var that is a chunked list was cut into. */
   chunks: ReadonlyMap<string, readonly ChunkRef[]>;
+}
+
+interface Chunked {
+  chunks: readonly ChunkRef[];
+  clean: number;
+  kept: number;
 }
 
 interface Tracked {
@@ -85,8 +96,8 @@ interface Tracked {
   storedBytes: number;
   deltaBytes: number;
   saves: number;
-  /** The chunks of the last keyframe's chunked vars, and how many of their first items no save since has touched. */
-  chunks: Map<string, { chunks: readonly ChunkRef[]; clean: number }>;
+  /** The chunks of the last keyframe's chunked vars, how many of their first items no save since has touched, and how many no save has dropped. */
+  chunks: Map<string, Chunked>;
   /** True between `next` saying "keyframe" for a tracked run and `keyframeSaved`: the shadow is the new state already. */
   pending: boolean;
 }
@@ -95,7 +106,7 @@ interface Tracked {
  * Say a keyframe is due: with the chunks of the last keyframe still holding exactly the first
  * items of each var (by var name), which the store may reuse without serialising those items.
  */
-export type NextSave = { kind: 'keyframe'; reuse?: ReadonlyMap<string, readonly ChunkRef[]> } | { kind: 'delta'; text: string };
+export type NextSave = { kind: 'keyframe'; reuse?: ReadonlyMap<string, ChunkReuse> } | { kind: 'delta'; text: string };
 
 /**
  * What a writer remembers of each run to write deltas: the state it saved last (a copy, kept up
@@ -139,8 +150,8 @@ export class StateDeltaTracker<K> {
     }
     if (early) {
       t.pending = true;
-      const reuse = new Map<string, readonly ChunkRef[]>();
-      for (const [k, c] of t.chunks) reuse.set(k, cleanPrefix(c.chunks, c.clean));
+      const reuse = new Map<string, ChunkReuse>();
+      for (const [k, c] of t.chunks) reuse.set(k, { chunks: cleanPrefix(c.chunks, c.clean), freshFrom: c.kept });
       return { kind: 'keyframe', reuse };
     }
     t.deltaBytes += text.length;
@@ -152,8 +163,13 @@ export class StateDeltaTracker<K> {
   keyframeSaved(key: K, run: RunState, bytes: number, chunked?: ChunkedKeyframe): void {
     const t = this.runs.get(key);
     const shadow = t?.pending ? t.shadow : shadowCopy(encodeRunState(run));
-    const chunks = new Map<string, { chunks: readonly ChunkRef[]; clean: number }>();
-    if (chunked) for (const [k, c] of chunked.chunks) chunks.set(k, { chunks: c, clean: Infinity });
+    const chunks = new Map<string, Chunked>();
+    if (chunked) {
+      for (const [k, c] of chunked.chunks) {
+        const list = run.vars[k];
+        chunks.set(k, { chunks: c, clean: Infinity, kept: Array.isArray(list) ? list.length : 0 });
+      }
+    }
     this.runs.set(key, { shadow, keyframeBytes: bytes, storedBytes: chunked ? chunked.storedBytes : Infinity, deltaBytes: 0, saves: 0, chunks, pending: false });
   }
 
@@ -164,7 +180,7 @@ export class StateDeltaTracker<K> {
 }
 
 /** Lowers each chunked var's count of untouched first items by what `patch` (of the state dict) edits. */
-function touched(chunks: Map<string, { chunks: readonly ChunkRef[]; clean: number }>, patch: JsonPatch): void {
+function touched(chunks: Map<string, Chunked>, patch: JsonPatch): void {
   const vars = 'o' in patch ? patch.o['vars'] : undefined;
   if (vars === undefined) return;
   if (!('o' in vars)) {
@@ -179,6 +195,7 @@ function touched(chunks: Map<string, { chunks: readonly ChunkRef[]; clean: numbe
       chunks.delete(k); // replaced, or no longer a list
       continue;
     }
+    c.kept = Math.min(c.kept, p.a);
     let clean = Math.min(c.clean, p.a);
     if (p.e) for (const i of Object.keys(p.e)) clean = Math.min(clean, Number(i));
     c.clean = clean;
