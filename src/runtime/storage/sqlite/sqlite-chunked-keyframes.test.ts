@@ -21,7 +21,7 @@ afterEach(() => temp.cleanup());
 
 const STEPS = 400;
 
-function growing(edits: boolean): WorkflowSpec {
+function growing(edits: boolean | 'every step'): WorkflowSpec {
   return new WorkflowSpec({
     workflowId: 'growing',
     entryNode: 'turn',
@@ -32,16 +32,17 @@ function growing(edits: boolean): WorkflowSpec {
         run.vars['turns'] = i + 1;
         if (i >= STEPS) return { nodeId: 'turn', completeOutput: { turns: i } };
         messages.push({ role: i % 2 ? 'assistant' : 'user', content: `${i} ✓ ${'x'.repeat(1000)}` });
-        if (edits && i === 150) (messages[3] as JsonObject)['content'] = 'edited in place'; // an old message, same object
-        if (edits && i === 250) messages.splice(0, 2); // the front cut
-        if (edits && i === 300) (messages[200] as JsonObject)['extra'] = { n: 2n ** 64n };
+        if (edits === 'every step') (messages[0] as JsonObject)['seen'] = i; // the first message edited in place at every step
+        if (edits === true && i === 150) (messages[3] as JsonObject)['content'] = 'edited in place'; // an old message, same object
+        if (edits === true && i === 250) messages.splice(0, 2); // the front cut
+        if (edits === true && i === 300) (messages[200] as JsonObject)['extra'] = { n: 2n ** 64n };
         return { nodeId: 'turn', effect: { type: 'llm_call', payload: { prompt: `turn ${i}` }, resultKey: '_temp.llm' }, nextNode: 'turn' };
       },
     },
   });
 }
 
-async function recorded(path: string, edits: boolean): Promise<{ runId: string; saved: { text: string }[] }> {
+async function recorded(path: string, edits: boolean | 'every step'): Promise<{ runId: string; saved: { text: string }[] }> {
   const ws = temp.open(path);
   const rt = new Runtime({ runStore: ws.runs, ledgerStore: ws.ledger, effectHandlers: { llm_call: () => EffectOutcome.completed({ content: 'ok' }) } });
   const saved: { text: string }[] = [];
@@ -106,6 +107,38 @@ describe('chunked keyframes (migration 8)', () => {
     (latest?.state.vars['messages'] as JsonValue[]).length = 0; // the latest keyframe's lists are the caller's too
     const latestAgain = await ws.latestCheckpoint(runId);
     expect(latestAgain && stateText(latestAgain.state)).toBe(saved.at(-1)?.text);
+  });
+
+  it('stays small when an old message is edited at every step (each keyframe cuts the whole list again)', async () => {
+    const path = temp.newPath();
+    const { saved } = await recorded(path, 'every step');
+    const raw = new Database(path, { readonly: true });
+    const chunkBytes = raw.prepare('SELECT total(length(text)) FROM state_chunks').pluck().get() as number;
+    const rowBytes = raw.prepare('SELECT total(length(state)) + total(length(spills)) FROM checkpoints').pluck().get() as number;
+    raw.close();
+    const final = (saved.at(-1) as { text: string }).text.length;
+    // Keyframes that store the list again come only once the deltas outweigh them: about doubling.
+    expect(chunkBytes).toBeLessThan(3 * final);
+    expect(chunkBytes + rowBytes).toBeLessThan(5 * final);
+  });
+
+  it('reports a missing chunk as a damaged file (CORRUPT_FILE), not a wrong state', async () => {
+    const path = temp.newPath();
+    const { runId } = await recorded(path, false);
+    const raw = new Database(path);
+    raw.prepare('DELETE FROM state_chunks WHERE sha256 = (SELECT min(sha256) FROM state_chunks)').run();
+    raw.close();
+    const ws = temp.open(path, { readonly: true });
+    let failed = 0;
+    for (let seq = 0; seq < 800; seq += 37) {
+      try {
+        await ws.stateAt(runId, seq);
+      } catch (err) {
+        expect(err).toMatchObject({ code: 'CORRUPT_FILE' });
+        failed++;
+      }
+    }
+    expect(failed).toBeGreaterThan(0);
   });
 
   it('keeps state_chunks append-only', async () => {
