@@ -7,6 +7,8 @@
  *   record texts (target: at most 4x);
  * - flatness: µs per step of the last 1,000 steps against the first 1,000 (target: at most 1.3x);
  * - rebuild: `stateAt` of 200 random steps after reopening, p50 and p95 ms (target: p95 <= 5 ms).
+ * The file figure also says how many saved states are keyframes and the bytes of the chunks their
+ * lists are stored in (chunked keyframes, migration 8: every ~32 saves, each message in one chunk).
  * Two agents, one after the other in the same process: one whose messages are plain objects (the
  * writer compares them by content on every save, a cost that grows with the transcript) and one
  * that freezes each message it appends (compared by reference, see state-delta/frozen.ts).
@@ -68,6 +70,9 @@ async function measure(kind: Messages): Promise<void> {
     const fileBytes = statSync(path).size;
     const raw = new Database(path, { readonly: true });
     const ledgerBytes = raw.prepare('SELECT total(length(canonical)) FROM ledger').pluck().get() as number;
+    // Full states among the saved ones (keyframes; the rest are deltas), and the chunks their lists are stored in (migration 8).
+    const keyframes = raw.prepare(`SELECT count(*) FROM checkpoints WHERE state NOT LIKE '{"$delta"%'`).pluck().get() as number;
+    const chunkBytes = raw.prepare('SELECT total(length(text)) FROM state_chunks').pluck().get() as number;
     raw.close();
     const stateBytes = stateText(final).length;
     const first = usPerStep(stamps, 0, 1000);
@@ -76,7 +81,7 @@ async function measure(kind: Messages): Promise<void> {
     const cpuWindow = (from: number): number => Math.round(((cpuAt.get(from + 1000) ?? NaN) - (cpuAt.get(from) ?? NaN)) / 1000);
     const cpuFirst = cpuWindow(0);
     const cpuLast = cpuWindow(STEPS - 1000);
-    emit({ bench: 'growing_state_sqlite_file', messages: kind, steps: STEPS, file_mb: +(fileBytes / 1e6).toFixed(1), final_state_mb: +(stateBytes / 1e6).toFixed(2), ledger_mb: +(ledgerBytes / 1e6).toFixed(2), ratio: +(fileBytes / (stateBytes + ledgerBytes)).toFixed(2), target: '<= 4', load1: load1() });
+    emit({ bench: 'growing_state_sqlite_file', messages: kind, steps: STEPS, file_mb: +(fileBytes / 1e6).toFixed(1), final_state_mb: +(stateBytes / 1e6).toFixed(2), ledger_mb: +(ledgerBytes / 1e6).toFixed(2), ratio: +(fileBytes / (stateBytes + ledgerBytes)).toFixed(2), keyframes, chunks_mb: +(chunkBytes / 1e6).toFixed(2), target: '<= 4', load1: load1() });
     emit({ bench: 'growing_state_sqlite_steps', messages: kind, steps: STEPS, steps_per_s: Math.round(STEPS / seconds), us_per_step_first_1000: Math.round(first), us_per_step_last_1000: Math.round(last), ratio: +(last / first).toFixed(2), cpu_us_per_step_first_1000: cpuFirst, cpu_us_per_step_last_1000: cpuLast, cpu_ratio: +(cpuLast / cpuFirst).toFixed(2), target: '<= 1.3', load1: load1() });
     emit({ bench: 'growing_state_sqlite_wal_writer_copies', messages: kind, commits: wal?.commits ?? null, tail_copies: wal?.tailCopies ?? null, tail_copy_ms: wal?.tailCopyMs ?? null, target: '0 in steady state' });
 

@@ -5,6 +5,7 @@ import { CorruptFileError } from '../../errors';
 import { parseJson } from '../../json/parse';
 import { pyJsonDumps, quotePyString } from '../../json/py-dumps';
 import { isJsonObject, orderedKeys, setKeyOrder, type JsonObject, type JsonValue } from '../../json/json-value';
+import { chunkList, type ChunkRef, type ChunkReuse } from '../state-delta/chunks';
 
 /**
  * How a run state is written into a checkpoint row: compact Python-style JSON of `asdict(run)`
@@ -23,7 +24,11 @@ export const SPILL_BYTES = 8 * 1024;
 
 export interface CheckpointState {
   state: string;
-  /** JSON map of top-level var name -> sha256 of its text in state_values, or null. */
+  /**
+   * JSON map of top-level var name -> sha256 of its text in state_values, or (since migration 8)
+   * -> the sha256s of the chunks in state_chunks holding its first items, the rest of the list
+   * left inline in `state` (see encodeChunkedState); or null.
+   */
   spills: string | null;
 }
 
@@ -79,11 +84,99 @@ export function encodeCheckpointState(run: RunState, store: (sha256: string, tex
   return { state: stateText({ ...run, vars: kept }), spills: JSON.stringify(spills), bytes };
 }
 
-export function decodeCheckpointState(row: CheckpointState, load: (sha256: string) => string | null, source: string): RunState {
+/** Where a chunked keyframe's stores put what it spills: each returns true when the text was not stored yet. */
+export interface ChunkStores {
+  value(sha256: string, text: string): boolean;
+  chunk(sha256: string, text: string): boolean;
+}
+
+/** A keyframe written with chunked lists: the row, its whole text's length, what it stored that its deltas had not carried (see ChunkedKeyframe), and its chunks by var. */
+export interface ChunkedEncodedState extends EncodedState {
+  storedBytes: number;
+  chunks: Map<string, ChunkRef[]>;
+}
+
+/**
+ * Like encodeCheckpointState, but a top-level var that is a list of at least SPILL_BYTES is cut
+ * into chunks (state-delta/chunks.ts) stored once each in state_chunks, its first items replaced
+ * by the chunks' sha256s in `spills` and the rest (under CHUNK_BYTES) kept inline in the row.
+ * `reuse` names chunks known to hold a var's first items unchanged (StateDeltaTracker): those items
+ * are not serialised again, so a keyframe of a grown transcript costs what changed since the last.
+ * Other large vars are spilled whole to state_values as before.
+ */
+export function encodeChunkedState(run: RunState, stores: ChunkStores, reuse?: ReadonlyMap<string, ChunkReuse>): ChunkedEncodedState {
+  const keys = orderedKeys(run.vars);
+  const kept: JsonObject = {};
+  const spills: Record<string, string | string[]> = {};
+  const chunks = new Map<string, ChunkRef[]>();
+  let spilled = false;
+  let outside = 0; // bytes of the state's text not in the row
+  let storedBytes = 0;
+  for (const k of keys) {
+    const value = run.vars[k] as JsonValue;
+    if (Array.isArray(value)) {
+      const list = chunkList(value, reuse?.get(k), (sha, text) => stores.chunk(sha, text));
+      if (list.chunks.length > 0) {
+        const tail = value.slice(list.tailFrom);
+        kept[k] = tail;
+        spills[k] = list.chunks.map((c) => c.sha256);
+        chunks.set(k, list.chunks);
+        outside += list.bytes;
+        storedBytes += list.restoredBytes;
+        spilled = true;
+        continue;
+      }
+    }
+    const text = pyJsonDumps(value, COMPACT);
+    if (text.length >= SPILL_BYTES) {
+      const sha = hash('sha256', text, 'hex');
+      if (stores.value(sha, text)) storedBytes += text.length;
+      spills[k] = sha;
+      kept[k] = null;
+      outside += text.length;
+      spilled = true;
+    } else {
+      kept[k] = value;
+    }
+  }
+  if (!spilled) {
+    const state = stateText(run);
+    return { state, spills: null, bytes: state.length, storedBytes: state.length, chunks };
+  }
+  setKeyOrder(kept, keys);
+  const state = stateText({ ...run, vars: kept });
+  const spillsText = JSON.stringify(spills);
+  return { state, spills: spillsText, bytes: state.length + outside, storedBytes: storedBytes + state.length + spillsText.length, chunks };
+}
+
+/**
+ * Decodes a saved full state. `chunk(sha)` gives the items of a chunk (deep-frozen, shared by
+ * whoever asked for them: a chunked list's first items are those very values, so a caller that
+ * hands the state out must copy it); without it a row with chunks is reported damaged.
+ */
+export function decodeCheckpointState(
+  row: CheckpointState,
+  load: (sha256: string) => string | null,
+  source: string,
+  chunk?: (sha256: string) => readonly JsonValue[] | null,
+): RunState {
   const run = decodeRunState(parseJson(row.state, { source }), source);
   if (!row.spills) return run;
-  const spills = JSON.parse(row.spills) as Record<string, string>;
+  const spills = JSON.parse(row.spills) as Record<string, string | string[]>;
   for (const [k, sha] of Object.entries(spills)) {
+    if (Array.isArray(sha)) {
+      const tail = isJsonObject(run.vars) && Object.hasOwn(run.vars, k) ? run.vars[k] : undefined;
+      if (!Array.isArray(tail)) throw new CorruptFileError(source, `var '${k}' is stored in chunks but its inline part is not a list`);
+      const items: JsonValue[] = [];
+      for (const s of sha) {
+        const part = chunk?.(s) ?? null;
+        if (part === null) throw new CorruptFileError(source, `chunk ${s} of var '${k}' is missing`);
+        for (const v of part) items.push(v);
+      }
+      for (const v of tail) items.push(v);
+      run.vars[k] = items;
+      continue;
+    }
     const text = load(sha);
     if (text === null) throw new CorruptFileError(source, `the stored value of var '${k}' (${sha}) is missing`);
     if (!isJsonObject(run.vars) || !(k in run.vars)) continue;

@@ -2,9 +2,10 @@ import { encodeRunState, decodeRunState } from '../../core/codecs';
 import { type RunState } from '../../core/models';
 import { CorruptFileError } from '../../errors';
 import { cloneJson, type JsonObject } from '../../json/json-value';
+import { ParsedChunks, type ChunkReuse } from '../state-delta/chunks';
 import { RebuiltStates, thawState } from '../state-delta/rebuilt-states';
 import { applyStateDelta, isStateDeltaText } from '../state-delta/state-delta';
-import { decodeCheckpointState, encodeCheckpointState, type EncodedState } from './checkpoint-state';
+import { decodeCheckpointState, encodeChunkedState, type ChunkedEncodedState } from './checkpoint-state';
 import { type RunKeys } from './run-keys';
 import { readStateChain, type StateRow } from './state-chain';
 import { type WorkspaceDb } from './workspace-db';
@@ -54,11 +55,23 @@ export class Checkpoints {
     private readonly keys: RunKeys,
   ) {}
 
-  /** Encodes a state for storing; large vars go to state_values (call inside the commit's transaction). */
-  encode(run: RunState): EncodedState {
-    return encodeCheckpointState(run, (sha, text) => {
-      this.db.stmt('INSERT OR IGNORE INTO state_values (sha256, text) VALUES (?, ?)').run(sha, text);
-    });
+  /** Chunks of chunked keyframes parsed already (frozen, shared by the states rebuilt from them), by sha256. */
+  private readonly chunks = new ParsedChunks();
+
+  /**
+   * Encodes a keyframe for storing (call inside the commit's transaction): large lists are cut into
+   * chunks in state_chunks, other large vars go to state_values; `reuse` names chunks still valid
+   * (see StateDeltaTracker).
+   */
+  encode(run: RunState, reuse?: ReadonlyMap<string, ChunkReuse>): ChunkedEncodedState {
+    return encodeChunkedState(
+      run,
+      {
+        value: (sha, text) => this.db.stmt('INSERT OR IGNORE INTO state_values (sha256, text) VALUES (?, ?)').run(sha, text).changes > 0,
+        chunk: (sha, text) => this.db.stmt('INSERT OR IGNORE INTO state_chunks (sha256, text) VALUES (?, ?)').run(sha, text).changes > 0,
+      },
+      reuse,
+    );
   }
 
   /**
@@ -68,7 +81,7 @@ export class Checkpoints {
    * still roll back (and free their run key for another run).
    */
   decode(runKey: number, found: Found, source: string): RunState {
-    if (!isStateDeltaText(found.state)) return this.decodeFull(found, source);
+    if (!isStateDeltaText(found.state)) return this.decodeOwn(found, source);
     const at = (r: Found): string => `${runKey}:${r.seq}:${r.n}`;
     const hit = this.rebuilt.get(at(found));
     if (hit) return decodeRunState(thawState(hit), source);
@@ -97,23 +110,37 @@ export class Checkpoints {
         added = 0;
       }
     }
-    if (!keep) return decodeRunState(dict, source);
+    // Not kept: the deltas edited the dict in place, but its chunked lists' items are still shared.
+    if (!keep) return decodeRunState(chain.kept || !chain.keyframe.spills?.includes('[') ? dict : thawState(dict), source);
     this.rebuilt.put(at(found), dict, added);
     return decodeRunState(thawState(dict), source);
   }
 
-  /** The bytes of a full state's spilled values (what its text leaves out). */
+  /** The bytes of a full state's values spilled whole (what its text leaves out; chunks are counted by ParsedChunks, which holds them). */
   private spilledBytes(row: Found): number {
     if (!row.spills) return 0;
     let n = 0;
-    for (const sha of Object.values(JSON.parse(row.spills) as Record<string, string>)) {
+    for (const sha of Object.values(JSON.parse(row.spills) as Record<string, string | string[]>)) {
+      if (typeof sha !== 'string') continue;
       n += (this.db.stmt('SELECT length(text) FROM state_values WHERE sha256 = ?', 'pluck').get(sha) as number | undefined) ?? 0;
     }
     return n;
   }
 
+  /** A full state, its chunked lists' first items shared with ParsedChunks (frozen): for rebuilding from. */
   private decodeFull(row: Found, source: string): RunState {
-    return decodeCheckpointState(row, (sha) => this.valueText(sha), source);
+    return decodeCheckpointState(row, (sha) => this.valueText(sha), source, (sha) => this.chunks.items(sha, () => this.chunkText(sha), source));
+  }
+
+  /** A full state the caller may edit: copied where it shares chunks. */
+  private decodeOwn(row: Found, source: string): RunState {
+    const run = this.decodeFull(row, source);
+    return row.spills?.includes('[') ? decodeRunState(thawState(encodeRunState(run)), source) : run;
+  }
+
+  private chunkText(sha: string): string | null {
+    const text = this.db.stmt('SELECT text FROM state_chunks WHERE sha256 = ?', 'pluck').get(sha);
+    return typeof text === 'string' ? text : null;
   }
 
   private valueText(sha: string): string | null {

@@ -6,6 +6,7 @@ import { statesAsDeltas } from './schema-v4';
 import { runRequestsTable } from './schema-v5';
 import { recordTracesTable } from './schema-v6';
 import { runArchiveAndTombstones } from './schema-v7';
+import { stateChunksTable } from './schema-v8';
 import { type SqliteDatabase } from './workspace-db';
 
 /**
@@ -55,6 +56,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 7,
     name: 'archived runs and run_tombstones: a deleted run leaves who, when and its final head hash',
     up: runArchiveAndTombstones,
+  },
+  {
+    version: 8,
+    name: 'state_chunks: the large lists of keyframes stored as shared, content-addressed chunks',
+    up: stateChunksTable,
   },
 ];
 

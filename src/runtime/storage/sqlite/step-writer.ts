@@ -1,7 +1,7 @@
 import { type RunState, type StepRecord } from '../../core/models';
 import { InvalidArgumentError } from '../../errors';
 import { newPayloadTextMemo } from '../../ledger/record-hash';
-import { StateDeltaTracker } from '../state-delta/state-delta';
+import { CHUNKED_KEYFRAME_POLICY, StateDeltaTracker } from '../state-delta/state-delta';
 import { type Checkpoints } from './checkpoints';
 import { type CheckpointState } from './checkpoint-state';
 import { encodeLedgerRecord } from './ledger-rows';
@@ -75,8 +75,8 @@ export class StepWriter {
   private readonly heads = new Map<number, LedgerHead>();
   private readonly rows = new Map<number, RunRowValues | null>();
   private readonly lastN = new Map<number, { seq: number; n: number }>();
-  /** The last state saved of each run (by key), to store the next save as a delta (see schema-v4). */
-  private readonly deltas = new StateDeltaTracker<number>();
+  /** The last state saved of each run (by key), to store the next save as a delta (see schema-v4); keyframes are chunked (schema-v8). */
+  private readonly deltas = new StateDeltaTracker<number>(CHUNKED_KEYFRAME_POLICY);
   private dataVersion = -1;
 
   constructor(
@@ -194,8 +194,8 @@ export class StepWriter {
   private encodeSave(key: number, run: RunState): CheckpointState {
     const next = this.deltas.next(key, run);
     if (next.kind === 'delta') return { state: next.text, spills: null };
-    const full = this.checkpoints.encode(run);
-    this.deltas.keyframeSaved(key, run, full.bytes);
+    const full = this.checkpoints.encode(run, next.reuse);
+    this.deltas.keyframeSaved(key, run, full.bytes, full);
     return { state: full.state, spills: full.spills };
   }
 

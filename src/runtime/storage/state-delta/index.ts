@@ -2,9 +2,12 @@
 export { diffJson, jsonEqual, type ArrayPatch, type JsonPatch, type ObjectPatch, type ReplacePatch } from './json-patch';
 export { applyJsonPatch, StatePatchError } from './apply-patch';
 export { isDeepFrozen, shadowCopy } from './frozen';
+export { CHUNK_BYTES, chunkList, cleanPrefix, ParsedChunks, type ChunkedList, type ChunkRef, type ChunkReuse } from './chunks';
 export { freezeState, RebuiltStates, thawState } from './rebuilt-states';
 export {
   applyStateDelta,
+  CHUNKED_KEYFRAME_POLICY,
+  type ChunkedKeyframe,
   DEFAULT_KEYFRAME_POLICY,
   isStateDeltaText,
   rebuildState,
