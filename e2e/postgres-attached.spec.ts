@@ -57,6 +57,8 @@ test('attached to PostgreSQL while two workers run: a run appears live, the answ
     await expect(page.getByTestId('workers-status')).toHaveAttribute('data-live', '2', { timeout: 10_000 });
     await expect(page.getByTestId('workers-status')).toContainText('2 workers live');
     await expect(page.locator('body')).not.toContainText('Scheduler stopped');
+    await expect(page.getByRole('region', { name: 'Workflows' })).toContainText('The workers run the workflows here');
+    await expect(page.getByRole('region', { name: 'Workflows' })).toContainText('ask_user_demo');
 
     // A run started by another process, driven by a worker to its first question: shown live.
     const runId = await new Runtime({ runStore: client.runs, ledgerStore: client.ledger }).start({ workflow: askUserDemo });

@@ -119,8 +119,9 @@ function GraphCanvas({ workflow: declared, fromLedger }: { workflow: WorkflowInf
         {edges.some((e) => e.className?.includes('undeclared')) ? <span><i className="lg edge-seen" />not declared: seen in runs</span> : null}
         {fromLedger ? <span className="faint">drawn from the ledger: the workflow is not loaded here</span> : null}
         {basis.loaded < basis.total ? <span className="faint">visits from the newest {formatCount(basis.loaded)} of {formatCount(basis.total)} records</span> : null}
+        {/* In the legend, not floating over the graph, where it covered the nodes near the bottom. */}
+        <span className="faint graph-hint">click a node: filter the ledger{nodes.some((n) => n.data.kind === 'subworkflow') ? ' · ↗ opens a child run' : ''}</span>
       </div>
-      <div className="graph-hint faint">Click a node to filter the ledger · ↗ on a subworkflow opens its child run</div>
     </div>
   );
 }

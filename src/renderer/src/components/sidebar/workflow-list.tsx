@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { type LoadError } from '../../../../shared/contract';
 import { selectRunFilters } from '../../stores/runs-store';
-import { selectReadOnly, selectWorkflows, selectWorkspace } from '../../stores/workspace-store';
+import { selectReadOnly, selectScheduler, selectWorkflows, selectWorkspace } from '../../stores/workspace-store';
 import { useRuns, useStores, useWorkspace } from '../../stores/stores-context';
 import { OpenFolderDialog } from '../shell/open-folder-dialog';
 import { StartRunDialog } from './start-run-dialog';
@@ -12,6 +12,13 @@ function placeOf(e: LoadError): { short: string; full: string } {
   return { short: `${e.file.split(/[\\/]/).pop() ?? e.file}${line}`, full: `${e.file}${line}` };
 }
 
+/** What the workers of a PostgreSQL workspace can run, since this Studio loads none of it. */
+function workersLine(workers: ReadonlyArray<{ workflowIds: string[] }>): string {
+  const ids = [...new Set(workers.flatMap((w) => w.workflowIds))].sort();
+  if (workers.length === 0) return 'The workers run the workflows here, and none is live now.';
+  return `The workers run the workflows here (none is loaded in this Studio): ${ids.length > 0 ? ids.join(', ') : 'they name none'}.`;
+}
+
 /**
  * The workspace's workflows: click one to filter the runs (and, with no run open, see its graph),
  * ◇ to see its graph now, ▶ to start a run; + adds a folder of your own modules.
@@ -20,6 +27,8 @@ export function WorkflowList() {
   const workflows = useWorkspace(selectWorkflows);
   const readOnly = useWorkspace(selectReadOnly);
   const workspace = useWorkspace(selectWorkspace);
+  // Attached to workers (PostgreSQL): their workflows, never loaded here.
+  const workers = useWorkspace(selectScheduler)?.workers ?? null;
   // A bundle's load errors are its verification findings, shown with its verdict instead.
   const loadErrors = workspace?.kind === 'sqlite' ? workspace.loadErrors : [];
   const filters = useRuns(selectRunFilters);
@@ -48,7 +57,7 @@ export function WorkflowList() {
       </div>
       {open ? (
         <ul className="workflow-list">
-          {workflows.length === 0 ? <li className="faint pad">No workflows loaded.</li> : null}
+          {workflows.length === 0 ? <li className="faint pad">{workers ? workersLine(workers) : 'No workflows loaded.'}</li> : null}
           {/* A module that failed to load says why where its workflows would be, not in a tooltip. */}
           {loadErrors.map((e) => (
             <li key={`${e.file}\u0000${e.message}`} className="workflow-load-error" data-testid="workflow-load-error" role="alert">
