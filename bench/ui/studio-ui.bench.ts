@@ -56,6 +56,8 @@ async function frameTimes(page: Page, work: () => Promise<void>): Promise<{ p50:
 test('a 100,000-record run and a 300-node graph stay usable', async ({ page }) => {
   const host = await startStudio({ workflowDirs: [writeBenchWorkflows()] });
   try {
+    // A workspace naming workflow folders runs their code once trusted (workspace trust): the bench trusts its own.
+    await api(host, 'workspace.trust', { path: host.workspacePath, trusted: true });
     // The long run, driven by the backend alone (no page open), until it completes.
     const t0 = Date.now();
     const run = await api<{ runId: string }>(host, 'runs.start', { workflowId: 'bench_loop', varsJson: JSON.stringify({ rounds: ROUNDS }) });

@@ -1,10 +1,26 @@
-import { type RunStatus } from '../../../shared/contract';
+import { type RunStatus, type RunSummary } from '../../../shared/contract';
 
-/** A child of an expanded parent, as `runs.get` lists it. */
+/**
+ * A run shown under an expanded parent: a child run, as `runs.get` lists it, or a fork (a run
+ * forked from the parent), with its whole row as `runs.query` with `forkOf` lists it.
+ */
 export interface ChildRow {
   runId: string;
   workflowId: string;
   status: RunStatus;
+  /** Set for a fork of the parent (absent for a child run). */
+  relation?: 'fork';
+  summary?: RunSummary;
+}
+
+/** A fork's row under its parent. */
+export function forkRow(run: RunSummary): ChildRow {
+  return { runId: run.runId, workflowId: run.workflowId, status: run.status, relation: 'fork', summary: run };
+}
+
+/** What an expanded run shows under it: its child runs, then its forks. */
+export function nestedCount(run: Pick<RunSummary, 'childCount' | 'forkCount'>): number {
+  return run.childCount + (run.forkCount ?? 0);
 }
 
 export interface Expansion {

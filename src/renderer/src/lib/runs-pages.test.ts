@@ -36,4 +36,10 @@ describe('runs pages', () => {
     expect(b[0]!.children.map((c) => c.runId)).toEqual(['c1', 'c2']);
     expect(patchExpansions(exp, runSummary('x'))).toBe(exp);
   });
+
+  it('adds a new fork of an expanded parent, with its whole row', () => {
+    const exp = [{ parentRunId: 'p', topIndex: 0, children: [] }];
+    const fork = runSummary('f1', { forkedFrom: { runId: 'p', seq: 2, headHash: null, snapshotId: null } });
+    expect(patchExpansions(exp, fork)[0]!.children).toEqual([{ runId: 'f1', workflowId: 'wf', status: fork.status, relation: 'fork', summary: fork }]);
+  });
 });

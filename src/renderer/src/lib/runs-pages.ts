@@ -1,5 +1,5 @@
 import { type RunSummary } from '../../../shared/contract';
-import { type Expansion } from './run-rows';
+import { forkRow, type Expansion } from './run-rows';
 
 export const RUNS_PAGE_SIZE = 200;
 
@@ -49,14 +49,15 @@ export function patchRunPages(pages: RunPages, run: RunSummary): { pages: RunPag
   return { pages, found: false };
 }
 
-/** Keeps the children shown under an expanded parent in step with live changes. */
+/** Keeps the children and forks shown under an expanded parent in step with live changes. */
 export function patchExpansions(expansions: readonly Expansion[], run: RunSummary): readonly Expansion[] {
-  if (!run.parentRunId) return expansions;
+  const fork = run.forkedFrom?.runId ?? null;
+  if (!run.parentRunId && !fork) return expansions;
   let changed = false;
   const next = expansions.map((e) => {
-    if (e.parentRunId !== run.parentRunId) return e;
+    if (e.parentRunId !== run.parentRunId && e.parentRunId !== fork) return e;
     changed = true;
-    const row = { runId: run.runId, workflowId: run.workflowId, status: run.status };
+    const row = e.parentRunId === fork ? forkRow(run) : { runId: run.runId, workflowId: run.workflowId, status: run.status };
     const i = e.children.findIndex((c) => c.runId === run.runId);
     const children = i === -1 ? [...e.children, row] : e.children.map((c, j) => (j === i ? row : c));
     return { ...e, children };

@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { formatCount } from '../../lib/format';
-import { rowAt, rowCount } from '../../lib/run-rows';
+import { nestedCount, rowAt, rowCount } from '../../lib/run-rows';
 import { runAt } from '../../lib/runs-pages';
 import { selectRunId } from '../../stores/run-view-store';
 import { selectActorNames } from '../../stores/workspace-store';
@@ -74,10 +74,34 @@ export function RunList() {
 
   const check = useCallback((runId: string) => stores.runs.getState().toggleSelected(runId), [stores]);
 
+  // Right opens the run's children and forks, Left closes them (or, on a nested row, goes to its parent).
+  const onDisclosureKey = (e: KeyboardEvent): void => {
+    const target = e.target instanceof Element ? e.target.closest('[data-run-id]')?.getAttribute('data-run-id') : null;
+    const runId = target ?? selected;
+    const at = items.find((vi) => runIdAtRow(vi.index) === runId)?.index;
+    if (runId === null || at === undefined) return;
+    const ref = rowAt(at, expansions);
+    if (ref.kind === 'child') {
+      if (e.key !== 'ArrowLeft') return;
+      e.preventDefault();
+      open(ref.parentRunId);
+      return;
+    }
+    const run = runAt(pages, ref.topIndex);
+    if (!run || nestedCount(run) === 0) return;
+    const isOpen = expansions.some((x) => x.parentRunId === run.runId);
+    e.preventDefault();
+    if (isOpen !== (e.key === 'ArrowRight')) void stores.runs.getState().toggleExpanded(run.runId, ref.topIndex);
+  };
+
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key === ' ' && e.target === e.currentTarget && selected) {
       e.preventDefault();
       check(selected);
+      return;
+    }
+    if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+      onDisclosureKey(e);
       return;
     }
     if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
@@ -98,7 +122,7 @@ export function RunList() {
       </div>
       <RunBulkBar />
       <RunTableHeader />
-      <div ref={scroller} className="run-list" data-testid="run-list" role={count > 0 ? 'list' : 'group'} aria-label="Runs (arrow keys move, Space selects)" tabIndex={0} onKeyDown={onKeyDown}>
+      <div ref={scroller} className="run-list" data-testid="run-list" role={count > 0 ? 'list' : 'group'} aria-label="Runs (arrow keys move, Right and Left open and close a run's forks and child runs, Space selects)" tabIndex={0} onKeyDown={onKeyDown}>
         {error && total === null ? <div className="empty"><strong>Runs could not load</strong>{error}</div> : null}
         {total === 0 ? (
           <div className="empty">

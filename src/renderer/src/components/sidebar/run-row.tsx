@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import { type RunSummary } from '../../../../shared/contract';
 import { formatRelative, formatTimestamp, shortId } from '../../lib/format';
-import { type ChildRow } from '../../lib/run-rows';
+import { nestedCount, type ChildRow } from '../../lib/run-rows';
 import { StatusBadge } from '../common/status-badge';
 
 /**
@@ -27,13 +27,23 @@ interface RunRowProps {
   onCheck(runId: string): void;
 }
 
+const plural = (n: number, one: string, many: string): string => `${n.toLocaleString()} ${n === 1 ? one : many}`;
+
+/** What a parent's disclosure shows: "2 forks", "1 child run and 2 forks". */
+export function nestedLabel(run: RunSummary): string {
+  const parts = [run.childCount > 0 ? plural(run.childCount, 'child run', 'child runs') : null, run.forkCount ? plural(run.forkCount, 'fork', 'forks') : null];
+  return parts.filter((x) => x !== null).join(' and ');
+}
+
 /**
  * One run in the runs table: status, workflow, current node, wait, records, updated, actor (the
- * columns the pane has room for: see sidebar.css). Children sit indented under their parent; a
- * deleted run is its tombstone, struck through.
+ * columns the pane has room for: see sidebar.css). Children and forks sit indented under their
+ * parent (a fork with its whole row); a deleted run is its tombstone, struck through.
  */
 export const RunRow = memo(function RunRow(p: RunRowProps) {
-  const { run, child } = p;
+  const { child } = p;
+  const fork = child?.relation === 'fork';
+  const run = p.run ?? child?.summary ?? null;
   if (!run && !child) {
     return (
       <div className="run-row loading" aria-hidden="true">
@@ -52,18 +62,27 @@ export const RunRow = memo(function RunRow(p: RunRowProps) {
   const label = `Run ${runId}, ${workflowId}, ${state}${node ? `, at ${node}` : ''}${run?.archived ? ', archived' : ''}`;
   return (
     <div
-      className={`run-row${p.selected ? ' selected' : ''}${child ? ' child' : ''}${deleted ? ' deleted' : ''}${p.checked ? ' checked' : ''}`}
+      className={`run-row${p.selected ? ' selected' : ''}${child ? ' child' : ''}${fork ? ' fork' : ''}${deleted ? ' deleted' : ''}${p.checked ? ' checked' : ''}`}
       data-testid="run-row"
       data-run-id={runId}
       data-status={deleted ? 'deleted' : status}
     >
       <input type="checkbox" className="row-check" checked={p.checked} aria-label={`Select run ${shortId(runId)} (${workflowId})`} onChange={() => p.onCheck(runId)} />
-      {run && run.childCount > 0 ? (
-        <button type="button" className="row-toggle" aria-expanded={p.expanded} aria-label={`${p.expanded ? 'Hide' : 'Show'} ${run.childCount} child runs of ${runId}`} onClick={p.onToggle}>
+      {!child && run && nestedCount(run) > 0 ? (
+        // Enter or Space press it; the list's Right and Left arrows open and close it too.
+        <button
+          type="button"
+          className="row-toggle"
+          data-testid="row-toggle"
+          aria-expanded={p.expanded}
+          aria-label={`${p.expanded ? 'Hide' : 'Show'} the ${nestedLabel(run)} of ${runId}`}
+          title={`${p.expanded ? 'Hide' : 'Show'} the ${nestedLabel(run)} (Right and Left arrows)`}
+          onClick={p.onToggle}
+        >
           {p.expanding ? '…' : p.expanded ? '▾' : '▸'}
         </button>
       ) : (
-        <span className="row-toggle-space" aria-hidden="true">{child ? '↳' : run?.forkedFrom ? '⑂' : ''}</span>
+        <span className="row-toggle-space" aria-hidden="true">{child ? '↳' : ''}</span>
       )}
       {/* Named by its visible text (so what is read is what is seen), with a few words for a screen reader. */}
       <button type="button" className="run-row-main" title={label} aria-current={p.selected ? 'true' : undefined} onClick={() => p.onOpen(runId)}>
@@ -73,11 +92,12 @@ export const RunRow = memo(function RunRow(p: RunRowProps) {
           <span className="ellipsis run-wf">{workflowId}</span>
           <span className="mono faint run-id">{shortId(runId)}</span>
           {run?.archived ? <span className="tag">archived</span> : null}
-          {run?.forkedFrom ? <span className="tag" title={`Forked from ${run.forkedFrom.runId}`}>fork</span> : null}
+          {run?.forkedFrom ? <span className="tag" title={`Forked from ${run.forkedFrom.runId}${run.forkedFrom.seq !== null ? ` at record ${run.forkedFrom.seq}` : ''}`}>fork</span> : null}
+          {!child && run?.forkCount ? <span className="tag fork-count" data-testid="fork-count">{plural(run.forkCount, 'fork', 'forks')}</span> : null}
         </span>
         <span className="col-node mono ellipsis" title={node}>
           <span className="sr-only">, at </span>
-          {child ? 'child run' : node}
+          {child && !fork ? 'child run' : node}
         </span>
         <span className="col-wait ellipsis" title={wait}>{wait}</span>
         <span className="col-records num">
