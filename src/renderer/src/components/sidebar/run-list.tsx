@@ -73,6 +73,7 @@ export function RunList() {
   };
 
   const check = useCallback((runId: string) => stores.runs.getState().toggleSelected(runId), [stores]);
+  const toggle = useCallback((runId: string, topIndex: number) => void stores.runs.getState().toggleExpanded(runId, topIndex), [stores]);
 
   // Right opens the run's children and forks, Left closes them (or, on a nested row, goes to its parent).
   const onDisclosureKey = (e: KeyboardEvent): void => {
@@ -149,7 +150,8 @@ export function RunList() {
                   expanded={run !== null && expansions.some((e) => e.parentRunId === run.runId)}
                   expanding={run !== null && expanding.includes(run.runId)}
                   onOpen={open}
-                  onToggle={() => run && ref.kind === 'top' && void stores.runs.getState().toggleExpanded(run.runId, ref.topIndex)}
+                  topIndex={ref.kind === 'top' ? ref.topIndex : null}
+                  onToggle={toggle}
                 />
               </div>
             );

@@ -22,8 +22,11 @@ interface RunRowProps {
   expanding: boolean;
   now: number;
   actorName: string | null;
+  /** The row's place among the top-level runs (null for a nested row): what onToggle is given. */
+  topIndex: number | null;
   onOpen(runId: string): void;
-  onToggle(): void;
+  /** Stable across renders (with the others), so a scroll re-renders only the rows that changed. */
+  onToggle(runId: string, topIndex: number): void;
   onCheck(runId: string): void;
 }
 
@@ -77,7 +80,7 @@ export const RunRow = memo(function RunRow(p: RunRowProps) {
           aria-expanded={p.expanded}
           aria-label={`${p.expanded ? 'Hide' : 'Show'} the ${nestedLabel(run)} of ${runId}`}
           title={`${p.expanded ? 'Hide' : 'Show'} the ${nestedLabel(run)} (Right and Left arrows)`}
-          onClick={p.onToggle}
+          onClick={() => p.topIndex !== null && p.onToggle(runId, p.topIndex)}
         >
           {p.expanding ? '…' : p.expanded ? '▾' : '▸'}
         </button>
