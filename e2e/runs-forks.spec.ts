@@ -4,8 +4,8 @@ import { expect, ledgerRow, openRunId, shot, startRun, test } from './support/fi
 const row = (page: Page, runId: string) => page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`);
 
 /** Forks the open run at one of its records from the timeline; returns the fork's id (the fork is opened). */
-async function forkAt(page: Page, parentId: string, seq: number): Promise<string> {
-  await row(page, parentId).locator('.run-row-main').click();
+async function forkAt(page: Page, parentId: string, seq: number, opts: { alreadyOpen?: boolean } = {}): Promise<string> {
+  if (!opts.alreadyOpen) await row(page, parentId).locator('.run-row-main').click();
   await expect(page.locator('.run-title')).toContainText(parentId.slice(0, 8));
   await ledgerRow(page, seq).click();
   await page.getByTestId('fork-button').click();
@@ -58,6 +58,17 @@ test('forks nest under their parent: "2 forks", expanded by keyboard and pointer
   await expect(page.locator('.run-title')).toContainText('hello_world');
   expect(await openRunId(page)).toBe(b);
   await expect(page.getByTestId('fork-origin')).toContainText(parent.slice(0, 8));
+
+  // A fork of a fork (made from the fork open now) nests one level deeper, under its own disclosure.
+  await row(page, parent).getByRole('button', { name: `Show the 2 forks of ${parent}` }).click();
+  await expect(row(page, b)).toBeVisible();
+  const c = await forkAt(page, b, 0, { alreadyOpen: true });
+  await expect(row(page, b).getByTestId('fork-count')).toHaveText('1 fork');
+  await expect(row(page, c)).toHaveCount(0);
+  await row(page, b).getByRole('button', { name: `Show the 1 fork of ${b}` }).click();
+  await expect(row(page, c)).toBeVisible();
+  const [bx, cx] = await Promise.all([b, c].map(async (id) => (await row(page, id).locator('.run-wf').boundingBox())!.x));
+  expect(cx).toBeGreaterThan(bx!);
 
   // `fork:<parent>` lists the forks flat, and is kept in the address.
   await page.getByLabel('Search runs').fill(`fork:${parent}`);

@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { type BulkRunAction, type BulkRunResult, type RunSummary, type StudioClient } from '../../../shared/contract';
 import { defaultRunFilters, formatRunQuery, parseRunQuery, type RunFilters } from '../lib/run-query';
-import { forkRow, type ChildRow, type Expansion } from '../lib/run-rows';
+import { forkRow, toggleNestedRows, type ChildRow, type Expansion } from '../lib/run-rows';
 import { RUNS_PAGE_SIZE, runAt, missingRunPages, newerSummary, patchExpansions, patchRunPages, type RunPages } from '../lib/runs-pages';
 import { type UiStoreApi } from './ui-store';
 
@@ -42,6 +42,8 @@ export interface RunsActions {
   refresh(): Promise<void>;
   applyRunChanged(run: RunSummary): void;
   toggleExpanded(runId: string, topIndex: number): Promise<void>;
+  /** Opens or closes the forks of a fork shown under the top-level run `topRunId`. */
+  toggleNestedForks(topRunId: string, runId: string): Promise<void>;
   toggleSelected(runId: string): void;
   setSelected(runIds: Iterable<string>): void;
   /** Runs the action on every selected run; failed runs stay selected, so they can be retried or looked at. */
@@ -113,6 +115,15 @@ export function createRunsStore(client: StudioClient, ui: UiStoreApi, opts: { re
       }
     }
 
+    async function refreshNestedRow(runId: string): Promise<void> {
+      try {
+        const { waiting: _w, stateJson: _s, varsJson: _v, outputJson: _o, breakpoints: _b, forks: _f, children: _c, ledgerHead: _l, ledgerNotice: _n, workflowVersion: _wv, ...summary } = await client.invoke('runs.get', { runId });
+        get().applyRunChanged(summary);
+      } catch {
+        // The row keeps its count until the next expand; the fork itself is listed under `fork:<id>`.
+      }
+    }
+
     function scheduleRefresh(): void {
       if (refreshTimer !== null) return;
       refreshTimer = setTimeout(() => {
@@ -178,7 +189,11 @@ export function createRunsStore(client: StudioClient, ui: UiStoreApi, opts: { re
       applyRunChanged: (run) => {
         if (inflight.size > 0) changedDuringLoads.set(run.runId, newerSummary(run, changedDuringLoads.get(run.runId)));
         const { pages, found } = patchRunPages(get().pages, run);
-        const expansions = patchExpansions(get().expansions, run);
+        const before = get().expansions;
+        const expansions = patchExpansions(before, run);
+        // A new fork of a fork shown closed under its parent: that row's count is read again (it says how many to open).
+        const origin = run.forkedFrom?.runId ?? null;
+        if (origin && expansions === before && before.some((e) => e.children.some((c) => c.runId === origin))) void refreshNestedRow(origin);
         if (pages !== get().pages || expansions !== get().expansions) set({ pages, expansions });
         const belongsAtTop = !isNested(get().filters) || run.parentRunId === null;
         // A run new to the list, or one that has left the filter (a timer fired on a "waiting" list).
@@ -205,6 +220,29 @@ export function createRunsStore(client: StudioClient, ui: UiStoreApi, opts: { re
           set({ expansions: [...get().expansions, { parentRunId: runId, topIndex, children: rows }] });
         } catch (err) {
           ui.getState().reportError(err, 'Could not list the child runs and forks');
+        } finally {
+          set({ expanding: get().expanding.filter((id) => id !== runId) });
+        }
+      },
+
+      toggleNestedForks: async (topRunId, runId) => {
+        const rowsOf = () => get().expansions.find((e) => e.parentRunId === topRunId)?.children ?? null;
+        const row = rowsOf()?.find((r) => r.runId === runId);
+        if (!row) return;
+        const update = (children: ChildRow[]) => set({ expansions: get().expansions.map((e) => (e.parentRunId === topRunId ? { ...e, children } : e)) });
+        if (row.open) {
+          update(toggleNestedRows(rowsOf() ?? [], runId, null));
+          return;
+        }
+        set({ expanding: [...get().expanding, runId] });
+        try {
+          const forks = await client.invoke('runs.query', {
+            forkOf: runId, sort: 'created_asc', offset: 0, limit: FORKS_SHOWN, topLevelOnly: false, nestForks: false, archived: 'include', deleted: 'exclude',
+          });
+          const rows = rowsOf();
+          if (rows && !rows.find((r) => r.runId === runId)?.open) update(toggleNestedRows(rows, runId, forks.items));
+        } catch (err) {
+          ui.getState().reportError(err, 'Could not list the forks');
         } finally {
           set({ expanding: get().expanding.filter((id) => id !== runId) });
         }

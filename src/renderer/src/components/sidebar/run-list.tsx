@@ -74,6 +74,7 @@ export function RunList() {
 
   const check = useCallback((runId: string) => stores.runs.getState().toggleSelected(runId), [stores]);
   const toggle = useCallback((runId: string, topIndex: number) => void stores.runs.getState().toggleExpanded(runId, topIndex), [stores]);
+  const toggleNested = useCallback((topRunId: string, runId: string) => void stores.runs.getState().toggleNestedForks(topRunId, runId), [stores]);
 
   // Right opens the run's children and forks, Left closes them (or, on a nested row, goes to its parent).
   const onDisclosureKey = (e: KeyboardEvent): void => {
@@ -83,9 +84,11 @@ export function RunList() {
     if (runId === null || at === undefined) return;
     const ref = rowAt(at, expansions);
     if (ref.kind === 'child') {
-      if (e.key !== 'ArrowLeft') return;
+      const hasForks = ref.child.relation === 'fork' && (ref.child.summary?.forkCount ?? 0) > 0;
       e.preventDefault();
-      open(ref.parentRunId);
+      if (hasForks && Boolean(ref.child.open) !== (e.key === 'ArrowRight')) void stores.runs.getState().toggleNestedForks(ref.parentRunId, ref.child.runId);
+      // Left on a closed nested row goes to the run it sits under.
+      else if (e.key === 'ArrowLeft') open(ref.child.summary?.forkedFrom?.runId ?? ref.parentRunId);
       return;
     }
     const run = runAt(pages, ref.topIndex);
@@ -147,11 +150,13 @@ export function RunList() {
                   checked={id !== null && checked.has(id)}
                   actorName={(run?.deleted ? actorNames.get(run.deleted.deletedBy) : run?.actorId ? actorNames.get(run.actorId) : undefined) ?? null}
                   onCheck={check}
-                  expanded={run !== null && expansions.some((e) => e.parentRunId === run.runId)}
-                  expanding={run !== null && expanding.includes(run.runId)}
+                  expanded={run !== null ? expansions.some((e) => e.parentRunId === run.runId) : Boolean(child?.open)}
+                  expanding={id !== null && expanding.includes(id)}
                   onOpen={open}
                   topIndex={ref.kind === 'top' ? ref.topIndex : null}
                   onToggle={toggle}
+                  topRunId={ref.kind === 'child' ? ref.parentRunId : null}
+                  onToggleNested={toggleNested}
                 />
               </div>
             );

@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import { type RunSummary } from '../../../../shared/contract';
 import { formatRelative, formatTimestamp, shortId } from '../../lib/format';
-import { nestedCount, type ChildRow } from '../../lib/run-rows';
+import { depthOf, nestedCount, type ChildRow } from '../../lib/run-rows';
 import { StatusBadge } from '../common/status-badge';
 
 /**
@@ -27,6 +27,9 @@ interface RunRowProps {
   onOpen(runId: string): void;
   /** Stable across renders (with the others), so a scroll re-renders only the rows that changed. */
   onToggle(runId: string, topIndex: number): void;
+  /** For a nested row: the top-level run it is shown under, and what opens its own forks. */
+  topRunId: string | null;
+  onToggleNested(topRunId: string, runId: string): void;
   onCheck(runId: string): void;
 }
 
@@ -47,6 +50,9 @@ export const RunRow = memo(function RunRow(p: RunRowProps) {
   const { child } = p;
   const fork = child?.relation === 'fork';
   const run = p.run ?? child?.summary ?? null;
+  // A top-level row opens its child runs and forks; a fork under it opens its own forks.
+  const toggleCount = !run ? 0 : !child ? nestedCount(run) : fork ? (run.forkCount ?? 0) : 0;
+  const toggleLabel = !run ? '' : child ? plural(run.forkCount ?? 0, 'fork', 'forks') : nestedLabel(run);
   if (!run && !child) {
     return (
       <div className="run-row loading" aria-hidden="true">
@@ -71,16 +77,16 @@ export const RunRow = memo(function RunRow(p: RunRowProps) {
       data-status={deleted ? 'deleted' : status}
     >
       <input type="checkbox" className="row-check" checked={p.checked} aria-label={`Select run ${shortId(runId)} (${workflowId})`} onChange={() => p.onCheck(runId)} />
-      {!child && run && nestedCount(run) > 0 ? (
+      {toggleCount > 0 ? (
         // Enter or Space press it; the list's Right and Left arrows open and close it too.
         <button
           type="button"
           className="row-toggle"
           data-testid="row-toggle"
           aria-expanded={p.expanded}
-          aria-label={`${p.expanded ? 'Hide' : 'Show'} the ${nestedLabel(run)} of ${runId}`}
-          title={`${p.expanded ? 'Hide' : 'Show'} the ${nestedLabel(run)} (Right and Left arrows)`}
-          onClick={() => p.topIndex !== null && p.onToggle(runId, p.topIndex)}
+          aria-label={`${p.expanded ? 'Hide' : 'Show'} the ${toggleLabel} of ${runId}`}
+          title={`${p.expanded ? 'Hide' : 'Show'} the ${toggleLabel} (Right and Left arrows)`}
+          onClick={() => (p.topIndex !== null ? p.onToggle(runId, p.topIndex) : p.topRunId !== null && p.onToggleNested(p.topRunId, runId))}
         >
           {p.expanding ? '…' : p.expanded ? '▾' : '▸'}
         </button>
@@ -91,12 +97,12 @@ export const RunRow = memo(function RunRow(p: RunRowProps) {
       <button type="button" className="run-row-main" title={label} aria-current={p.selected ? 'true' : undefined} onClick={() => p.onOpen(runId)}>
         <span className="sr-only">Run </span>
         <span className="col-status">{deleted ? <span className="status deleted">deleted</span> : <StatusBadge status={status} paused={run?.paused} />}</span>
-        <span className="col-workflow" title={`${workflowId} · ${runId}`}>
+        <span className="col-workflow" title={`${workflowId} · ${runId}`} style={child && depthOf(child) > 1 ? { paddingLeft: 12 * depthOf(child) } : undefined}>
           <span className="ellipsis run-wf">{workflowId}</span>
           <span className="mono faint run-id">{shortId(runId)}</span>
           {run?.archived ? <span className="tag">archived</span> : null}
           {run?.forkedFrom ? <span className="tag" title={`Forked from ${run.forkedFrom.runId}${run.forkedFrom.seq !== null ? ` at record ${run.forkedFrom.seq}` : ''}`}>fork</span> : null}
-          {!child && run?.forkCount ? <span className="tag fork-count" data-testid="fork-count">{plural(run.forkCount, 'fork', 'forks')}</span> : null}
+          {run?.forkCount && (!child || fork) ? <span className="tag fork-count" data-testid="fork-count">{plural(run.forkCount, 'fork', 'forks')}</span> : null}
         </span>
         <span className="col-node mono ellipsis" title={node}>
           <span className="sr-only">, at </span>
