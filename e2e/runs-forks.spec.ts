@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { type Page } from '@playwright/test';
 import { expect, ledgerRow, openRunId, shot, startRun, test } from './support/fixtures';
 
@@ -42,6 +43,9 @@ test('forks nest under their parent: "2 forks", expanded by keyboard and pointer
   expect(boxes[2]!.y).toBeGreaterThan(boxes[1]!.y);
   expect(boxes[1]!.x).toBeGreaterThan(boxes[0]!.x);
   await shot(page, '40-forks-nested');
+  // The nested rows pass axe's serious and critical checks (names, states, contrast).
+  const { violations } = await new AxeBuilder({ page }).include('.sidebar-section.runs').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 
   await page.keyboard.press('ArrowLeft');
   await expect(row(page, parent).getByTestId('row-toggle')).toHaveAttribute('aria-expanded', 'false');
