@@ -1,6 +1,17 @@
 import { test, type Page } from '@playwright/test';
 import { startStudio, type StudioHost } from '../../e2e/support/studio-host';
 import { writeBenchWorkflows } from './bench-workflows';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../e2e/global-setup';
+
+const UI_RUNS = 100_000;
+
+/** The 100,000 runs, written straight through the runtime's SQLite store by bench/ui/runs-100k.ts (in a tsx process). */
+function writeRuns100k(path: string): number {
+  const out = execFileSync(join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [join(REPO_ROOT, 'bench', 'ui', 'runs-100k.ts'), path], { cwd: REPO_ROOT, encoding: 'utf8' });
+  return Number(out.trim());
+}
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 50_000);
 
@@ -56,6 +67,8 @@ async function frameTimes(page: Page, work: () => Promise<void>): Promise<{ p50:
 test('a 100,000-record run and a 300-node graph stay usable', async ({ page }) => {
   const host = await startStudio({ workflowDirs: [writeBenchWorkflows()] });
   try {
+    // A workspace naming workflow folders runs their code once trusted (workspace trust): the bench trusts its own.
+    await api(host, 'workspace.trust', { path: host.workspacePath, trusted: true });
     // The long run, driven by the backend alone (no page open), until it completes.
     const t0 = Date.now();
     const run = await api<{ runId: string }>(host, 'runs.start', { workflowId: 'bench_loop', varsJson: JSON.stringify({ rounds: ROUNDS }) });
@@ -116,6 +129,54 @@ test('a 100,000-record run and a 300-node graph stay usable', async ({ page }) =
     await page.getByTestId('step-button').click();
     await page.locator('[data-testid="graph-node"][data-node-id="n1"][data-state="current"]').waitFor();
     report('graph_300_step_to_highlight_ms', Date.now() - step, 'ms', { nodes_in_dom: await page.getByTestId('graph-node').count() });
+  } finally {
+    await host.stop();
+  }
+});
+
+test('the runs table at 100,000 runs: first rows, a filter, scrolling', async ({ page }) => {
+  let seconds = 0;
+  const host = await startStudio({ prepareWorkspace: (path) => (seconds = writeRuns100k(path)) });
+  try {
+    report('runs_table_workspace_runs', UI_RUNS, 'runs', { seconds_to_write: Math.round(seconds * 10) / 10 });
+    const rows = page.locator('[data-testid="run-row"][data-run-id]');
+    // Time to first rows: from navigation to the newest runs on screen.
+    const t0 = Date.now();
+    await page.goto(host.url);
+    await rows.first().waitFor();
+    report('runs_table_first_rows_ms', Date.now() - t0, 'ms', { runs: UI_RUNS, rows_in_dom: await rows.count(), count: await page.locator('.runs .count').textContent() });
+
+    // A filter typed in the field: from the keystroke to a list of waiting runs only.
+    const filter = page.getByLabel('Search runs');
+    const f0 = Date.now();
+    await filter.fill('status:waiting');
+    await page.waitForFunction(() => {
+      const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ getAttribute(n: string): string | null }> } }).document;
+      const shown = Array.from(doc.querySelectorAll('[data-testid="run-row"][data-run-id]'));
+      return shown.length > 0 && shown.every((r) => r.getAttribute('data-status') === 'waiting');
+    });
+    report('runs_table_filter_status_waiting_ms', Date.now() - f0, 'ms', { count: await page.locator('.runs .count').textContent() });
+    await filter.fill('');
+    await page.locator('.runs .count').filter({ hasText: 'top-level' }).waitFor();
+    await rows.first().waitFor();
+
+    // Scrolling the table: wheel through thousands of runs (pages load as they come into view).
+    const list = page.getByTestId('run-list');
+    await list.hover();
+    const scroll = await frameTimes(page, async () => {
+      for (let i = 0; i < 60; i++) {
+        await page.mouse.wheel(0, 1200);
+        await page.waitForTimeout(16);
+      }
+    });
+    report('runs_table_scroll_frame_p50_ms', scroll.p50, 'ms');
+    report('runs_table_scroll_frame_p95_ms', scroll.p95, 'ms', { max: scroll.max, long_frames: scroll.long, frames: scroll.frames });
+
+    // A jump to the oldest runs (the end of the list) and the time until their rows show.
+    const jump = Date.now();
+    await list.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await page.locator(`[data-testid="run-row"][data-run-id="00000000-0000-4000-9000-000000000000"]`).waitFor();
+    report('runs_table_jump_to_oldest_ms', Date.now() - jump, 'ms');
   } finally {
     await host.stop();
   }

@@ -78,6 +78,7 @@ export function factsOf(s: ReadSession, row: RunIndexRow | null, run: RunState):
   return {
     childCount: row?.childCount ?? 0,
     ledgerCount: row?.ledgerCount ?? 0,
+    forkCount: row?.forkCount ?? 0,
     paused,
     stop: s.stopOf ? s.stopOf(run) : runStopOf(run, { paused, recorded: null, driving: false }),
     archived: row?.archivedAt ? { at: row.archivedAt, by: row.archivedBy ?? '' } : null,

@@ -1,6 +1,14 @@
 import { WorkflowRegistry, type RunState, type WorkflowSpec } from '../../runtime/index';
 import { type RunWorkflowVersion } from '../../shared/contract/domain';
-import { type LoadResult, type ModuleLoadError } from './workflow-loader';
+import { type LoadedTool, type LoadResult, type ModuleLoadError } from './workflow-loader';
+
+/** A tool a module of the workspace's folders defines, and that module's file. */
+export interface CatalogTool {
+  fn: LoadedTool;
+  source: string;
+}
+
+const toolName = (fn: LoadedTool): string => fn.toolDefinition?.name || fn.name;
 
 /** One workflow as loaded: its spec, the version of the module it came from, and that file. */
 export interface LoadedWorkflow {
@@ -42,6 +50,8 @@ export class WorkflowCatalog {
   readonly registry = new WorkflowRegistry();
   private readonly current = new Map<string, LoadedWorkflow>();
   private readonly pins = new Map<string, { spec: WorkflowSpec; version: string }>();
+  /** The tools each module file defines now (a file that failed to reload keeps its last good ones). */
+  private toolsByFile = new Map<string, LoadedTool[]>();
   private errors: ModuleLoadError[] = [];
 
   constructor(
@@ -49,7 +59,14 @@ export class WorkflowCatalog {
     private readonly recorded: Map<string, string>,
     /** Persists a run's start version (called once per run). */
     private readonly record: (runId: string, version: string) => void,
+    /** Told when a run is pinned (the effects pin the run's tools at the same moment). */
+    private readonly onPin: (runId: string) => void = () => undefined,
   ) {}
+
+  /** The modules' tools as loaded now, in file order. */
+  tools(): CatalogTool[] {
+    return [...this.toolsByFile].flatMap(([source, fns]) => fns.map((fn) => ({ fn, source })));
+  }
 
   get loadErrors(): readonly ModuleLoadError[] {
     return this.errors;
@@ -64,14 +81,19 @@ export class WorkflowCatalog {
     const failed = new Set(result.errors.map((e) => e.file));
     const next = new Map<string, LoadedWorkflow>();
     const errors: ModuleLoadError[] = [];
+    const nextTools = new Map<string, LoadedTool[]>();
     for (const e of result.errors) {
       const kept = [...this.current.values()].filter((w) => w.file === e.file);
       for (const w of kept) next.set(w.spec.workflowId, w);
-      const note = kept.length ? ` (still loaded: the previous version of ${kept.map((w) => w.spec.workflowId).join(', ')})` : '';
+      const keptTools = this.toolsByFile.get(e.file) ?? [];
+      if (keptTools.length) nextTools.set(e.file, keptTools);
+      const names = [...kept.map((w) => w.spec.workflowId), ...keptTools.map((fn) => `tool '${toolName(fn)}'`)];
+      const note = names.length ? ` (still loaded: the previous version of ${names.join(', ')})` : '';
       errors.push({ ...e, message: `${e.message}${note}` });
     }
     for (const m of result.modules) {
       if (failed.has(m.file)) continue;
+      if (m.tools.length) nextTools.set(m.file, m.tools);
       for (const spec of m.workflows) {
         const problem = workflowProblem(spec, next.get(spec.workflowId)?.file ?? null);
         if (problem) errors.push({ file: m.file, line: null, message: problem });
@@ -83,6 +105,7 @@ export class WorkflowCatalog {
     for (const [id, w] of next) this.current.set(id, w);
     for (const id of this.registry.listIds()) this.registry.unregister(id);
     for (const w of next.values()) this.registry.register(w.spec);
+    this.toolsByFile = nextTools;
     this.errors = errors;
     return { changed, errors };
   }
@@ -94,6 +117,7 @@ export class WorkflowCatalog {
     const cur = this.current.get(workflowId);
     if (!cur) return null;
     this.pins.set(runId, { spec: cur.spec, version: cur.version });
+    this.onPin(runId);
     if (!this.recorded.has(runId)) {
       this.recorded.set(runId, cur.version);
       this.record(runId, cur.version);

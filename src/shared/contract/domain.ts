@@ -132,6 +132,8 @@ export interface RunSummary {
   parentRunId: string | null;
   childCount: number;
   ledgerCount: number;
+  /** How many runs were forked from this one (shown as a disclosure that lists them); absent where the source does not count them. */
+  forkCount?: number;
   /** True while the run is held for debugging: the scheduler does not advance it. */
   paused: boolean;
   forkedFrom: ForkOrigin | null;

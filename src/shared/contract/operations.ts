@@ -73,6 +73,10 @@ export const requestSchemas = {
       limit: z.number().int().min(1).max(1000).default(200),
       topLevelOnly: z.boolean().default(false),
       parentRunId: id.nullish(),
+      /** Only the runs forked from this run (what a parent's disclosure lists, and `fork:<run id>`). */
+      forkOf: id.nullish(),
+      /** Forks listed under their parent (its forkCount), not among the top-level runs, while the parent is listed. */
+      nestForks: z.boolean().default(false),
       /** Archived runs: left out (the default list), the only ones (`archived:yes`), or both. */
       archived: z.enum(['exclude', 'only', 'include']).default('exclude'),
       /** Tombstones of deleted runs: left out, the only ones (`status:deleted`), or listed among the runs. */

@@ -6,6 +6,7 @@ import { type RunStop } from '../../../shared/contract/run-stop';
 export interface RunListFacts {
   childCount: number;
   ledgerCount: number;
+  forkCount?: number;
   paused: boolean;
   forkedFrom: ForkOrigin | null;
   stop: RunStop | null;
@@ -54,6 +55,7 @@ export function toRunSummary(run: RunState, facts: RunListFacts): RunSummary {
     parentRunId: run.parentRunId,
     childCount: facts.childCount,
     ledgerCount: facts.ledgerCount,
+    forkCount: facts.forkCount ?? 0,
     paused: facts.paused,
     forkedFrom: facts.forkedFrom,
     stop: facts.stop,

@@ -118,6 +118,7 @@ function matchesQuery(r: RunState, q: RunIndexQuery): boolean {
     (!q.waitReason || r.waiting?.reason === q.waitReason) &&
     (!q.topLevelOnly || !r.parentRunId) &&
     (!q.parentRunId || r.parentRunId === q.parentRunId) &&
+    !q.forkOf && // a Python folder or bundle keeps no fork origins
     (!text || r.runId.includes(text) || r.workflowId.includes(text) || r.currentNode.includes(text) || (r.error ?? '').includes(text))
   );
 }

@@ -65,7 +65,7 @@ export class SqliteSession implements ReadSession, ControlCapability, KeysCapabi
     onDriveError: (runId: string, error: unknown) => void,
     private readonly onWorkflowsChanged: SqliteSessionOptions['onWorkflowsChanged'] = undefined,
   ) {
-    this.catalog = new WorkflowCatalog(new Map(Object.entries(config.runVersions)), (runId, version) => this.recordVersion(runId, version));
+    this.catalog = new WorkflowCatalog(new Map(Object.entries(config.runVersions)), (runId, version) => this.recordVersion(runId, version), (runId) => this.effects.pinTools(runId));
     this.runtime = new Runtime({
       runStore: ws.runs,
       ledgerStore: ws.ledger,
@@ -109,10 +109,12 @@ export class SqliteSession implements ReadSession, ControlCapability, KeysCapabi
         // Opened writable with folders of its own only once trusted (see workspace-ops untrustedSession).
         trust: config.workflowDirs.length > 0 ? { state: 'trusted', folders: config.workflowDirs } : null,
       };
-      const effects = new WorkspaceEffects(ws.artifacts, loaded.modules.flatMap((m) => m.tools.map((fn) => ({ fn, source: m.file }))), o.secrets, o.path);
+      // The modules' tools come from the catalog once it has applied the load (below), as on each reload.
+      const effects = new WorkspaceEffects(ws.artifacts, [], o.secrets, o.path);
       await effects.configure(config);
       session = new SqliteSession(ws, info, config, effects, o.secrets, o.onDriveError, o.onWorkflowsChanged);
       session.catalog.apply(loaded);
+      effects.setModuleTools(session.catalog.tools());
       info.loadErrors = [...session.catalog.loadErrors];
       // Only a trusted workspace gets here (see workspace-ops), so watching runs no untrusted code.
       session.folderWatch.watch(dirs);
@@ -155,6 +157,7 @@ export class SqliteSession implements ReadSession, ControlCapability, KeysCapabi
       const loaded = await loadWorkflowFolders(this.info.workflowDirs);
       if (this.ws.closed) return;
       this.catalog.apply(loaded);
+      this.effects.setModuleTools(this.catalog.tools());
       this.info.loadErrors = [...this.catalog.loadErrors];
       this.onWorkflowsChanged?.(this.info, this.workflows());
     });

@@ -52,21 +52,31 @@ function envApiKeyFor(baseUrl: string): string | null {
   return key && envBase && originOf(envBase) === originOf(baseUrl) ? key : null;
 }
 
+/** One version of the workspace's tools: the Studio's own and the modules' as loaded at one time. */
+interface ToolSet {
+  all: Array<{ fn: ToolFunction; source: string | null }>;
+  /** Rebuilt in place when the approval settings change. */
+  handler: EffectHandler;
+}
+
 /**
  * The workspace's `llm_call` and `tool_calls` handlers, rebuilt whenever its settings change
- * (server, model, headers, which tools need approval) without restarting the runtime: the
- * runtime holds the two stable delegates below.
+ * (server, model, headers, which tools need approval) or its modules' tools reload, without
+ * restarting the runtime: the runtime holds the two stable delegates below. Like a workflow, a
+ * run keeps the tools it was pinned with (at its start): a reload changes the tools of new runs.
  */
 export class WorkspaceEffects {
   private llm: EffectHandler = notConfigured;
-  private tools: EffectHandler;
-  private readonly all: Array<{ fn: ToolFunction; source: string | null }>;
+  private readonly builtIn: Array<{ fn: ToolFunction; source: string | null }>;
+  private current: ToolSet;
+  private readonly pinned = new Map<string, ToolSet>();
+  private approval: Record<string, boolean> = {};
 
   /** The secret values the handlers were built with: redacted from every effect error (see redact-secrets.ts). */
   private secretValues: string[] = [];
 
   readonly llmHandler: EffectHandler = redactingHandler((run, effect, next, ctx) => this.llm(run, effect, next, ctx), () => this.secretValues);
-  readonly toolsHandler: EffectHandler = redactingHandler((run, effect, next, ctx) => this.tools(run, effect, next, ctx), () => this.secretValues);
+  readonly toolsHandler: EffectHandler = redactingHandler((run, effect, next, ctx) => this.toolsOf(run.runId).handler(run, effect, next, ctx), () => this.secretValues);
 
   constructor(
     artifacts: ArtifactStore,
@@ -74,17 +84,37 @@ export class WorkspaceEffects {
     private readonly secrets: SecretStore,
     private readonly workspacePath: string,
   ) {
-    this.all = [...studioTools(artifacts).map((fn) => ({ fn, source: null })), ...moduleTools.map((t) => ({ fn: t.fn as unknown as ToolFunction, source: t.source }))];
-    this.tools = this.buildTools({});
+    this.builtIn = studioTools(artifacts).map((fn) => ({ fn, source: null }));
+    this.current = this.toolSet(moduleTools);
   }
 
   async configure(config: WorkspaceConfig): Promise<void> {
     this.llm = await this.buildLlm(config);
-    this.tools = this.buildTools(config.toolApproval);
+    this.approval = config.toolApproval;
+    for (const set of new Set([this.current, ...this.pinned.values()])) set.handler = this.buildTools(set.all);
+  }
+
+  /** The modules' tools reloaded: new runs call these; runs pinned before keep theirs. */
+  setModuleTools(moduleTools: readonly ModuleTool[]): void {
+    this.current = this.toolSet(moduleTools);
+  }
+
+  /** Keeps the run on the tools loaded now (called when its workflow version is pinned). */
+  pinTools(runId: string): void {
+    if (!this.pinned.has(runId)) this.pinned.set(runId, this.current);
+  }
+
+  private toolsOf(runId: string): ToolSet {
+    return this.pinned.get(runId) ?? this.current;
+  }
+
+  private toolSet(moduleTools: readonly ModuleTool[]): ToolSet {
+    const all = [...this.builtIn, ...moduleTools.map((t) => ({ fn: t.fn as unknown as ToolFunction, source: t.source }))];
+    return { all, handler: this.buildTools(all) };
   }
 
   toolSettings(approval: Record<string, boolean>): ToolSetting[] {
-    return this.all.map(({ fn, source }) => ({
+    return this.current.all.map(({ fn, source }) => ({
       name: nameOf(fn),
       description: fn.toolDefinition?.description ?? '',
       requiresApproval: approval[nameOf(fn)] ?? defaultApproval(fn),
@@ -97,7 +127,8 @@ export class WorkspaceEffects {
    * producing the payload the run resumes with (`{mode: "executed", results, decisions}`).
    */
   executeApproved(toolCalls: readonly JsonValue[], decisions: ToolCallDecisions, context: Partial<ToolExecutionContext>): Promise<JsonObject> {
-    return executeApprovedToolCalls(MappingToolExecutor.fromTools(this.all.map((t) => t.fn)), toolCalls, decisions, context);
+    const set = context.runId ? this.toolsOf(context.runId) : this.current;
+    return executeApprovedToolCalls(MappingToolExecutor.fromTools(set.all.map((t) => t.fn)), toolCalls, decisions, context);
   }
 
   private async buildLlm(config: WorkspaceConfig): Promise<EffectHandler> {
@@ -117,8 +148,9 @@ export class WorkspaceEffects {
     return makeLlmCallHandler(new RemoteLlmClient({ serverBaseUrl: baseUrl, model, headers, timeoutS: config.llm.timeoutS }));
   }
 
-  private buildTools(approval: Record<string, boolean>): EffectHandler {
-    const fns = this.all.map((t) => t.fn);
+  private buildTools(all: ToolSet['all']): EffectHandler {
+    const approval = this.approval;
+    const fns = all.map((t) => t.fn);
     const needs = new Set(fns.filter((fn) => approval[nameOf(fn)] ?? defaultApproval(fn)).map(nameOf));
     const inner = MappingToolExecutor.fromTools(fns);
     return makeToolCallsHandler(needs.size > 0 ? new ApprovalToolExecutor({ inner, requiresApproval: (name) => needs.has(name) }) : inner);

@@ -21,6 +21,12 @@ describe('the runs filter field', () => {
     expect(parseRunQuery('status:deleted archived:any sort:created_asc')).toEqual({ ok: true, filters: { ...defaultRunFilters, deletedOnly: true, archived: 'include', sort: 'created_asc' } });
   });
 
+  it('fork:<run id> lists that run\'s forks, and formats back', () => {
+    expect(parseRunQuery('fork:run-1 status:waiting')).toEqual({ ok: true, filters: { ...defaultRunFilters, forkOf: 'run-1', status: 'waiting' } });
+    expect(formatRunQuery({ ...defaultRunFilters, forkOf: 'run-1' })).toBe('fork:run-1');
+    expect(parseRunQuery('fork:')).toMatchObject({ ok: false, hint: expect.stringContaining('fork:<run id>') });
+  });
+
   it('quotes keep a colon in a searched word', () => {
     expect(parseRunQuery('"http://x"')).toEqual({ ok: true, filters: { ...defaultRunFilters, text: 'http://x' } });
   });

@@ -11,17 +11,19 @@ export interface RunFilters {
   workflowId: string | null;
   waitReason: WaitReason | null;
   archived: ArchivedFilter;
+  /** `fork:<run id>`: only the runs forked from that run. */
+  forkOf: string | null;
   text: string;
   sort: RunSort;
 }
 
-export const defaultRunFilters: RunFilters = { status: null, deletedOnly: false, workflowId: null, waitReason: null, archived: 'exclude', text: '', sort: 'updated_desc' };
+export const defaultRunFilters: RunFilters = { status: null, deletedOnly: false, workflowId: null, waitReason: null, archived: 'exclude', forkOf: null, text: '', sort: 'updated_desc' };
 
 const STATUSES = ['running', 'waiting', 'completed', 'failed', 'cancelled', 'deleted'] as const;
 const WAITS: readonly WaitReason[] = ['user', 'event', 'until', 'job', 'subworkflow'];
 const ARCHIVED: Record<string, ArchivedFilter> = { yes: 'only', no: 'exclude', any: 'include' };
 const SORTS: Record<string, RunSort> = { updated: 'updated_desc', updated_asc: 'updated_asc', created: 'created_desc', created_asc: 'created_asc' };
-export const FILTER_KEYS = ['status', 'workflow', 'wait', 'archived', 'sort'] as const;
+export const FILTER_KEYS = ['status', 'workflow', 'wait', 'archived', 'sort', 'fork'] as const;
 
 export type ParsedRunQuery = { ok: true; filters: RunFilters } | { ok: false; hint: string };
 
@@ -51,12 +53,13 @@ export function parseRunQuery(text: string): ParsedRunQuery {
     if (!(FILTER_KEYS as readonly string[]).includes(key)) {
       return { ok: false, hint: `Unknown filter "${key}:". Filters are ${FILTER_KEYS.map((k) => `${k}:`).join(' ')}; other words are searched for. Put "quotes" around a word with a colon to search for it.` };
     }
-    if (value === '') return { ok: false, hint: `"${key}:" needs a value, like ${key === 'workflow' ? 'workflow:hello_world' : `${key}:${key === 'status' ? 'waiting' : key === 'wait' ? 'user' : key === 'archived' ? 'yes' : 'created'}`}.` };
+    if (value === '') return { ok: false, hint: `"${key}:" needs a value, like ${key === 'workflow' ? 'workflow:hello_world' : `${key}:${key === 'status' ? 'waiting' : key === 'wait' ? 'user' : key === 'archived' ? 'yes' : key === 'fork' ? '<run id>' : 'created'}`}.` };
     if (key === 'status') {
       if (!(STATUSES as readonly string[]).includes(value)) return { ok: false, hint: oneOf('status', STATUSES) };
       if (value === 'deleted') f.deletedOnly = true;
       else f.status = value as RunStatus;
     } else if (key === 'workflow') f.workflowId = value;
+    else if (key === 'fork') f.forkOf = value;
     else if (key === 'wait') {
       if (!WAITS.includes(value as WaitReason)) return { ok: false, hint: oneOf('wait', WAITS) };
       f.waitReason = value as WaitReason;
@@ -81,6 +84,7 @@ export function formatRunQuery(f: RunFilters): string {
   else if (f.status) out.push(`status:${f.status}`);
   if (f.workflowId) out.push(`workflow:${f.workflowId}`);
   if (f.waitReason) out.push(`wait:${f.waitReason}`);
+  if (f.forkOf) out.push(`fork:${f.forkOf}`);
   if (f.archived !== 'exclude') out.push(`archived:${f.archived === 'only' ? 'yes' : 'any'}`);
   if (f.sort !== 'updated_desc') out.push(`sort:${Object.entries(SORTS).find(([, v]) => v === f.sort)?.[0] ?? 'updated'}`);
   if (f.text) out.push(/[\s:]/.test(f.text) && f.text.includes(':') ? `"${f.text}"` : f.text);

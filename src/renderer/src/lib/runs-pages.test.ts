@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runSummary } from '../test-support/fixtures';
 import { RUNS_PAGE_SIZE, missingRunPages, newerSummary, patchExpansions, patchRunPages, runAt } from './runs-pages';
+import { forkRow, toggleNestedRows } from './run-rows';
 
 describe('runs pages', () => {
   it('asks only for the pages in view', () => {
@@ -35,5 +36,25 @@ describe('runs pages', () => {
     const b = patchExpansions(a, runSummary('c2', { parentRunId: 'p' }));
     expect(b[0]!.children.map((c) => c.runId)).toEqual(['c1', 'c2']);
     expect(patchExpansions(exp, runSummary('x'))).toBe(exp);
+  });
+
+  it('adds a new fork of an opened nested fork at the end of its rows, one level deeper', () => {
+    const f1 = runSummary('f1', { forkedFrom: { runId: 'p', seq: 0, headHash: null, snapshotId: null }, forkCount: 1 });
+    const exp = [{ parentRunId: 'p', topIndex: 0, children: [{ ...forkRow(f1), open: true }, forkRow(runSummary('g1'), 2), forkRow(runSummary('f2'))] }];
+    const g2 = runSummary('g2', { forkedFrom: { runId: 'f1', seq: 0, headHash: null, snapshotId: null } });
+    expect(patchExpansions(exp, g2)[0]!.children.map((c) => [c.runId, c.depth ?? 1])).toEqual([['f1', 1], ['g1', 2], ['g2', 2], ['f2', 1]]);
+  });
+
+  it('opens and closes the forks of a nested fork', () => {
+    const rows = [forkRow(runSummary('f1')), forkRow(runSummary('f2'))];
+    const opened = toggleNestedRows(rows, 'f1', [runSummary('g1'), runSummary('g2')]);
+    expect(opened.map((c) => [c.runId, c.depth ?? 1, c.open ?? false])).toEqual([['f1', 1, true], ['g1', 2, false], ['g2', 2, false], ['f2', 1, false]]);
+    expect(toggleNestedRows(opened, 'f1', null)).toEqual(rows);
+  });
+
+  it('adds a new fork of an expanded parent, with its whole row', () => {
+    const exp = [{ parentRunId: 'p', topIndex: 0, children: [] }];
+    const fork = runSummary('f1', { forkedFrom: { runId: 'p', seq: 2, headHash: null, snapshotId: null } });
+    expect(patchExpansions(exp, fork)[0]!.children).toEqual([{ runId: 'f1', workflowId: 'wf', status: fork.status, relation: 'fork', summary: fork }]);
   });
 });

@@ -1,5 +1,5 @@
 import { type RunSummary } from '../../../shared/contract';
-import { type Expansion } from './run-rows';
+import { depthOf, forkRow, type Expansion } from './run-rows';
 
 export const RUNS_PAGE_SIZE = 200;
 
@@ -49,17 +49,32 @@ export function patchRunPages(pages: RunPages, run: RunSummary): { pages: RunPag
   return { pages, found: false };
 }
 
-/** Keeps the children shown under an expanded parent in step with live changes. */
+/** Keeps the children and forks shown under an expanded parent in step with live changes. */
 export function patchExpansions(expansions: readonly Expansion[], run: RunSummary): readonly Expansion[] {
-  if (!run.parentRunId) return expansions;
+  const fork = run.forkedFrom?.runId ?? null;
+  if (!run.parentRunId && !fork) return expansions;
   let changed = false;
   const next = expansions.map((e) => {
-    if (e.parentRunId !== run.parentRunId) return e;
-    changed = true;
-    const row = { runId: run.runId, workflowId: run.workflowId, status: run.status };
     const i = e.children.findIndex((c) => c.runId === run.runId);
-    const children = i === -1 ? [...e.children, row] : e.children.map((c, j) => (j === i ? row : c));
-    return { ...e, children };
+    if (i !== -1) {
+      // Shown already (at whatever depth): the row is updated in place.
+      changed = true;
+      const old = e.children[i]!;
+      const row = old.relation === 'fork' ? { ...forkRow(run, depthOf(old)), ...(old.open ? { open: true } : {}) } : { runId: run.runId, workflowId: run.workflowId, status: run.status };
+      return { ...e, children: e.children.map((c, j) => (j === i ? row : c)) };
+    }
+    if (e.parentRunId === run.parentRunId || e.parentRunId === fork) {
+      changed = true;
+      return { ...e, children: [...e.children, e.parentRunId === fork ? forkRow(run) : { runId: run.runId, workflowId: run.workflowId, status: run.status }] };
+    }
+    // A new fork of an opened nested fork: at the end of that fork's rows.
+    const at = e.children.findIndex((c) => c.runId === fork && c.open);
+    if (at === -1) return e;
+    changed = true;
+    const d = depthOf(e.children[at]!);
+    let end = at + 1;
+    while (end < e.children.length && depthOf(e.children[end]!) > d) end++;
+    return { ...e, children: [...e.children.slice(0, end), forkRow(run, d + 1), ...e.children.slice(end)] };
   });
   return changed ? next : expansions;
 }

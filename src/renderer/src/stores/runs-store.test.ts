@@ -60,7 +60,7 @@ describe('runs store', () => {
   });
 
   it('nests the children of an expanded parent', async () => {
-    const client = backend(2).on('runs.get', ({ runId }) =>
+    const client = new FakeClient().on('runs.query', () => ({ items: [runSummary('run-0', { childCount: 1 }), runSummary('run-1')], total: 2, offset: 0 })).on('runs.get', ({ runId }) =>
       runDetail(runId, { children: [{ runId: 'kid', workflowId: 'child_wf', status: 'completed' }] }),
     );
     const store = createRunsStore(client, createUiStore());
@@ -70,6 +70,29 @@ describe('runs store', () => {
     expect(store.getState().expansions).toEqual([{ parentRunId: 'run-0', topIndex: 0, children: [{ runId: 'kid', workflowId: 'child_wf', status: 'completed' }] }]);
     await store.getState().toggleExpanded('run-0', 0);
     expect(store.getState().expansions).toEqual([]);
+  });
+
+  it('asks for forks nested, and lists a parent\'s forks under it when expanded', async () => {
+    const client = new FakeClient()
+      .on('runs.query', (q) =>
+        q.forkOf
+          ? { items: [runSummary('fork-a', { forkedFrom: { runId: q.forkOf, seq: 0, headHash: null, snapshotId: null } })], total: 1, offset: 0 }
+          : { items: [runSummary('parent', { forkCount: 1 })], total: 1, offset: 0 },
+      )
+      .on('runs.get', ({ runId }) => runDetail(runId));
+    const store = createRunsStore(client, createUiStore());
+    store.getState().setFilters({});
+    await flush();
+    expect(client.callsOf('runs.query')[0]).toMatchObject({ topLevelOnly: true, nestForks: true, forkOf: null });
+    await store.getState().toggleExpanded('parent', 0);
+    // No child runs to ask for: only the forks are read.
+    expect(client.callsOf('runs.get')).toHaveLength(0);
+    expect(client.callsOf('runs.query')[1]).toMatchObject({ forkOf: 'parent', nestForks: false, archived: 'include' });
+    expect(store.getState().expansions[0]!.children).toEqual([expect.objectContaining({ runId: 'fork-a', relation: 'fork', summary: expect.objectContaining({ runId: 'fork-a' }) })]);
+    // `fork:<id>` is a flat list of that run's forks.
+    store.getState().setFilterText('fork:parent');
+    await flush();
+    expect(client.callsOf('runs.query').at(-1)).toMatchObject({ forkOf: 'parent', topLevelOnly: false, nestForks: false });
   });
 
   it('reports a failed query with what to do', async () => {

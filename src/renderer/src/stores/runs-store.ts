@@ -1,8 +1,8 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { type BulkRunAction, type BulkRunResult, type RunSummary, type StudioClient } from '../../../shared/contract';
 import { defaultRunFilters, formatRunQuery, parseRunQuery, type RunFilters } from '../lib/run-query';
-import { type Expansion } from '../lib/run-rows';
-import { RUNS_PAGE_SIZE, missingRunPages, newerSummary, patchExpansions, patchRunPages, type RunPages } from '../lib/runs-pages';
+import { forkRow, toggleNestedRows, type ChildRow, type Expansion } from '../lib/run-rows';
+import { RUNS_PAGE_SIZE, runAt, missingRunPages, newerSummary, patchExpansions, patchRunPages, type RunPages } from '../lib/runs-pages';
 import { type UiStoreApi } from './ui-store';
 
 export { defaultRunFilters, type RunFilters, type RunSort } from '../lib/run-query';
@@ -42,6 +42,8 @@ export interface RunsActions {
   refresh(): Promise<void>;
   applyRunChanged(run: RunSummary): void;
   toggleExpanded(runId: string, topIndex: number): Promise<void>;
+  /** Opens or closes the forks of a fork shown under the top-level run `topRunId`. */
+  toggleNestedForks(topRunId: string, runId: string): Promise<void>;
   toggleSelected(runId: string): void;
   setSelected(runIds: Iterable<string>): void;
   /** Runs the action on every selected run; failed runs stay selected, so they can be retried or looked at. */
@@ -52,10 +54,13 @@ export interface RunsActions {
 export type RunsStore = RunsState & RunsActions;
 export type RunsStoreApi = StoreApi<RunsStore>;
 
-/** Children are nested under parents only in the plain list; any filter shows matches flat. */
+/** Children and forks are nested under parents only in the plain list; any filter shows matches flat. */
 export function isNested(f: RunFilters): boolean {
-  return f.status === null && !f.deletedOnly && f.workflowId === null && f.waitReason === null && f.archived === 'exclude' && f.text.trim() === '';
+  return f.status === null && !f.deletedOnly && f.workflowId === null && f.waitReason === null && f.archived === 'exclude' && f.forkOf === null && f.text.trim() === '';
 }
+
+/** A parent's forks listed under it: at most this many (a run forked more often says so and `fork:<id>` lists them all). */
+export const FORKS_SHOWN = 1000;
 
 /** Tombstones are listed among the runs, except under a filter a tombstone cannot match. */
 function deletedMode(f: RunFilters): 'exclude' | 'only' | 'include' {
@@ -72,6 +77,7 @@ export function stillMatches(f: RunFilters, run: RunSummary): boolean {
   if (f.workflowId !== null && run.workflowId !== f.workflowId) return false;
   if (f.archived === 'exclude' && run.archived) return false;
   if (f.archived === 'only' && !run.archived) return false;
+  if (f.forkOf !== null && run.forkedFrom?.runId !== f.forkOf) return false;
   return f.waitReason === null || (run.status === 'waiting' && run.waitReason === f.waitReason);
 }
 
@@ -92,7 +98,7 @@ export function createRunsStore(client: StudioClient, ui: UiStoreApi, opts: { re
       try {
         const res = await client.invoke('runs.query', {
           status: f.status, workflowId: f.workflowId, waitReason: f.waitReason, text: f.text.trim() || null, sort: f.sort,
-          offset: page * RUNS_PAGE_SIZE, limit: RUNS_PAGE_SIZE, topLevelOnly: isNested(f),
+          offset: page * RUNS_PAGE_SIZE, limit: RUNS_PAGE_SIZE, topLevelOnly: isNested(f), nestForks: isNested(f), forkOf: f.forkOf,
           archived: f.archived, deleted: deletedMode(f),
         });
         if (get().generation !== generation) return;
@@ -106,6 +112,15 @@ export function createRunsStore(client: StudioClient, ui: UiStoreApi, opts: { re
       } finally {
         inflight.delete(key);
         if (inflight.size === 0) changedDuringLoads.clear();
+      }
+    }
+
+    async function refreshNestedRow(runId: string): Promise<void> {
+      try {
+        const { waiting: _w, stateJson: _s, varsJson: _v, outputJson: _o, breakpoints: _b, forks: _f, children: _c, ledgerHead: _l, ledgerNotice: _n, workflowVersion: _wv, ...summary } = await client.invoke('runs.get', { runId });
+        get().applyRunChanged(summary);
+      } catch {
+        // The row keeps its count until the next expand; the fork itself is listed under `fork:<id>`.
       }
     }
 
@@ -174,7 +189,11 @@ export function createRunsStore(client: StudioClient, ui: UiStoreApi, opts: { re
       applyRunChanged: (run) => {
         if (inflight.size > 0) changedDuringLoads.set(run.runId, newerSummary(run, changedDuringLoads.get(run.runId)));
         const { pages, found } = patchRunPages(get().pages, run);
-        const expansions = patchExpansions(get().expansions, run);
+        const before = get().expansions;
+        const expansions = patchExpansions(before, run);
+        // A new fork of a fork shown closed under its parent: that row's count is read again (it says how many to open).
+        const origin = run.forkedFrom?.runId ?? null;
+        if (origin && expansions === before && before.some((e) => e.children.some((c) => c.runId === origin))) void refreshNestedRow(origin);
         if (pages !== get().pages || expansions !== get().expansions) set({ pages, expansions });
         const belongsAtTop = !isNested(get().filters) || run.parentRunId === null;
         // A run new to the list, or one that has left the filter (a timer fired on a "waiting" list).
@@ -186,12 +205,44 @@ export function createRunsStore(client: StudioClient, ui: UiStoreApi, opts: { re
           set({ expansions: get().expansions.filter((e) => e.parentRunId !== runId) });
           return;
         }
+        const parent = runAt(get().pages, topIndex);
         set({ expanding: [...get().expanding, runId] });
         try {
-          const detail = await client.invoke('runs.get', { runId });
-          set({ expansions: [...get().expansions, { parentRunId: runId, topIndex, children: detail.children }] });
+          const rows: ChildRow[] = [];
+          if (!parent || parent.childCount > 0) rows.push(...(await client.invoke('runs.get', { runId })).children);
+          if (!parent || (parent.forkCount ?? 0) > 0) {
+            const forks = await client.invoke('runs.query', {
+              forkOf: runId, sort: 'created_asc', offset: 0, limit: FORKS_SHOWN, topLevelOnly: false, nestForks: false, archived: 'include', deleted: 'exclude',
+            });
+            rows.push(...forks.items.map(forkRow));
+          }
+          if (get().expansions.some((e) => e.parentRunId === runId)) return;
+          set({ expansions: [...get().expansions, { parentRunId: runId, topIndex, children: rows }] });
         } catch (err) {
-          ui.getState().reportError(err, 'Could not list the child runs');
+          ui.getState().reportError(err, 'Could not list the child runs and forks');
+        } finally {
+          set({ expanding: get().expanding.filter((id) => id !== runId) });
+        }
+      },
+
+      toggleNestedForks: async (topRunId, runId) => {
+        const rowsOf = () => get().expansions.find((e) => e.parentRunId === topRunId)?.children ?? null;
+        const row = rowsOf()?.find((r) => r.runId === runId);
+        if (!row) return;
+        const update = (children: ChildRow[]) => set({ expansions: get().expansions.map((e) => (e.parentRunId === topRunId ? { ...e, children } : e)) });
+        if (row.open) {
+          update(toggleNestedRows(rowsOf() ?? [], runId, null));
+          return;
+        }
+        set({ expanding: [...get().expanding, runId] });
+        try {
+          const forks = await client.invoke('runs.query', {
+            forkOf: runId, sort: 'created_asc', offset: 0, limit: FORKS_SHOWN, topLevelOnly: false, nestForks: false, archived: 'include', deleted: 'exclude',
+          });
+          const rows = rowsOf();
+          if (rows && !rows.find((r) => r.runId === runId)?.open) update(toggleNestedRows(rows, runId, forks.items));
+        } catch (err) {
+          ui.getState().reportError(err, 'Could not list the forks');
         } finally {
           set({ expanding: get().expanding.filter((id) => id !== runId) });
         }

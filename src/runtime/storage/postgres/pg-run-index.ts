@@ -59,6 +59,8 @@ export class PgRunIndex {
     if (q.waitReason) add((n) => `r.wait_reason = ${n}`, q.waitReason);
     if (q.topLevelOnly) where.push('r.parent_run_id IS NULL');
     if (q.parentRunId) add((n) => `r.parent_run_id = ${n}`, q.parentRunId);
+    // Forks are not nested (no forkCount, `nestForks` ignored) on PostgreSQL yet: all are listed at top level.
+    if (q.forkOf) add((n) => `r.forked_from_run_id = ${n}`, q.forkOf);
     if (q.text) add((n) => `(strpos(r.run_id, ${n}) > 0 OR strpos(r.workflow_id, ${n}) > 0 OR strpos(r.state, ${n}) > 0)`, q.text);
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [count] = await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM $S.runs r ${filter}`, params);

@@ -18,6 +18,8 @@ export interface RunIndexRow {
   forkedFromHeadHash: string | null;
   childCount: number;
   ledgerCount: number;
+  /** Runs forked from this one (live runs, archived ones included); absent where the source does not count them. */
+  forkCount?: number;
   /** When and by whom the run was archived (schema-v7), or null. */
   archivedAt: string | null;
   archivedBy: string | null;
@@ -37,6 +39,14 @@ export interface RunIndexQuery {
   topLevelOnly?: boolean;
   /** Only the children of this run. */
   parentRunId?: string | null;
+  /** Only the runs forked from this run. */
+  forkOf?: string | null;
+  /**
+   * Forks nest under their parent: a fork is left out when its parent is itself in this listing
+   * (a live run, top-level when `topLevelOnly`, not archived when `archived` is 'exclude'). A fork
+   * whose parent was deleted, or is filtered out, is listed like any run.
+   */
+  nestForks?: boolean;
   /** Archived runs: left out, the only ones, or listed with the others (the default, for runtime callers). */
   archived?: 'exclude' | 'only' | 'include';
   /** Tombstones of deleted runs: left out (the default), the only ones, or listed with the runs. */
@@ -56,10 +66,11 @@ const ROW_SELECT = `SELECT r.run_id, r.workflow_id, r.status, r.wait_reason, r.w
   r.forked_from_run_id, r.forked_from_seq, r.forked_from_head_hash,
   (SELECT count(*) FROM runs k WHERE k.parent_run_id = r.run_id) AS child_count,
   coalesce((SELECT l.seq + 1 FROM ledger l WHERE l.id >= (r.created_seq << 32) AND l.id < ((r.created_seq + 1) << 32) ORDER BY l.id DESC LIMIT 1), 0) AS ledger_count,
-  r.archived_at, r.archived_by, NULL AS deleted_by, NULL AS head_hash, NULL AS current_node, r.created_seq AS created_seq, NULL AS last_updated_at`;
+  r.archived_at, r.archived_by, NULL AS deleted_by, NULL AS head_hash, NULL AS current_node, r.created_seq AS created_seq, NULL AS last_updated_at,
+  (SELECT count(*) FROM runs f WHERE f.forked_from_run_id = r.run_id) AS fork_count`;
 // A tombstone in the same columns: sorted by when it was deleted, its key standing in for created_seq.
 const TOMB_SELECT = `SELECT t.run_id, t.workflow_id, t.final_status, NULL, NULL, t.parent_run_id, t.created_at, t.deleted_at AS updated_at,
-  NULL, NULL, NULL, 0, t.record_count, NULL, NULL, t.deleted_by, t.head_hash, t.current_node, t.run_key AS created_seq, t.updated_at AS last_updated_at`;
+  NULL, NULL, NULL, 0, t.record_count, NULL, NULL, t.deleted_by, t.head_hash, t.current_node, t.run_key AS created_seq, t.updated_at AS last_updated_at, 0`;
 
 // The run's current state as stored (see Checkpoints and schema-v4): its latest full state and the
 // deltas saved after it. A text found in any of them is (or was, until a later delta) in the state.
@@ -73,7 +84,7 @@ const STATE_HAS_TEXT = `(EXISTS (SELECT 1 FROM ledger l WHERE ${RUN_ROWS} AND l.
 
 type Row = [
   string, string, RunStatus, WaitReason | null, string | null, string | null, string, string, string | null, number | null, string | null, number, number,
-  string | null, string | null, string | null, string | null, string | null, number, string | null,
+  string | null, string | null, string | null, string | null, string | null, number, string | null, number,
 ];
 
 /**
@@ -133,6 +144,16 @@ function runFilter(q: RunIndexQuery): Filter {
     where.push('r.parent_run_id = ?');
     params.push(q.parentRunId);
   }
+  if (q.forkOf) {
+    where.push('r.forked_from_run_id = ?');
+    params.push(q.forkOf);
+  }
+  if (q.nestForks) {
+    // Uses runs' primary key per fork only (most rows have no origin): no cost at 100,000 runs.
+    const listed = [q.topLevelOnly ? 'p.parent_run_id IS NULL' : null, q.archived === 'exclude' ? 'p.archived_at IS NULL' : null, q.archived === 'only' ? 'p.archived_at IS NOT NULL' : null];
+    const cond = listed.filter((c) => c !== null).map((c) => ` AND ${c}`).join('');
+    where.push(`(r.forked_from_run_id IS NULL OR NOT EXISTS (SELECT 1 FROM runs p WHERE p.run_id = r.forked_from_run_id${cond}))`);
+  }
   if (q.archived === 'exclude') where.push('r.archived_at IS NULL');
   if (q.archived === 'only') where.push('r.archived_at IS NOT NULL');
   if (q.text) {
@@ -154,6 +175,8 @@ function tombFilter(q: RunIndexQuery): Filter {
     where.push('t.parent_run_id = ?');
     params.push(q.parentRunId);
   }
+  // A tombstone is no fork (its origin is not kept): none is listed among a run's forks.
+  if (q.forkOf) where.push('0');
   if (q.text) {
     where.push('(instr(t.run_id, ?) > 0 OR instr(t.workflow_id, ?) > 0)');
     params.push(q.text, q.text);
@@ -184,6 +207,7 @@ function toRow(r: Row): RunIndexRow {
     forkedFromHeadHash: r[10],
     childCount: r[11],
     ledgerCount: r[12],
+    forkCount: r[20],
     archivedAt: r[13],
     archivedBy: r[14],
     tombstone,

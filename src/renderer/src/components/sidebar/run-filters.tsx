@@ -68,7 +68,7 @@ export function RunFilters() {
         <kbd className="search-kbd" aria-hidden="true">/</kbd>
       </div>
       <div id="run-filter-hint" className={hint ? 'field-error filter-hint' : 'filter-hint faint'} role={hint ? 'alert' : undefined} data-testid="run-filter-hint">
-        {hint ?? 'status: workflow: wait: archived: sort: or words'}
+        {hint ?? 'status: workflow: wait: archived: sort: fork: or words'}
       </div>
       <div className="quick-filters" role="group" aria-label="Quick filters">
         {QUICK.map(([token, label]) => (

@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { formatCount } from '../../lib/format';
-import { rowAt, rowCount } from '../../lib/run-rows';
+import { nestedCount, rowAt, rowCount } from '../../lib/run-rows';
 import { runAt } from '../../lib/runs-pages';
 import { selectRunId } from '../../stores/run-view-store';
 import { selectActorNames } from '../../stores/workspace-store';
@@ -73,11 +73,39 @@ export function RunList() {
   };
 
   const check = useCallback((runId: string) => stores.runs.getState().toggleSelected(runId), [stores]);
+  const toggle = useCallback((runId: string, topIndex: number) => void stores.runs.getState().toggleExpanded(runId, topIndex), [stores]);
+  const toggleNested = useCallback((topRunId: string, runId: string) => void stores.runs.getState().toggleNestedForks(topRunId, runId), [stores]);
+
+  // Right opens the run's children and forks, Left closes them (or, on a nested row, goes to its parent).
+  const onDisclosureKey = (e: KeyboardEvent): void => {
+    const target = e.target instanceof Element ? e.target.closest('[data-run-id]')?.getAttribute('data-run-id') : null;
+    const runId = target ?? selected;
+    const at = items.find((vi) => runIdAtRow(vi.index) === runId)?.index;
+    if (runId === null || at === undefined) return;
+    const ref = rowAt(at, expansions);
+    if (ref.kind === 'child') {
+      const hasForks = ref.child.relation === 'fork' && (ref.child.summary?.forkCount ?? 0) > 0;
+      e.preventDefault();
+      if (hasForks && Boolean(ref.child.open) !== (e.key === 'ArrowRight')) void stores.runs.getState().toggleNestedForks(ref.parentRunId, ref.child.runId);
+      // Left on a closed nested row goes to the run it sits under.
+      else if (e.key === 'ArrowLeft') open(ref.child.summary?.forkedFrom?.runId ?? ref.parentRunId);
+      return;
+    }
+    const run = runAt(pages, ref.topIndex);
+    if (!run || nestedCount(run) === 0) return;
+    const isOpen = expansions.some((x) => x.parentRunId === run.runId);
+    e.preventDefault();
+    if (isOpen !== (e.key === 'ArrowRight')) void stores.runs.getState().toggleExpanded(run.runId, ref.topIndex);
+  };
 
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key === ' ' && e.target === e.currentTarget && selected) {
       e.preventDefault();
       check(selected);
+      return;
+    }
+    if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+      onDisclosureKey(e);
       return;
     }
     if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
@@ -98,7 +126,7 @@ export function RunList() {
       </div>
       <RunBulkBar />
       <RunTableHeader />
-      <div ref={scroller} className="run-list" data-testid="run-list" role={count > 0 ? 'list' : 'group'} aria-label="Runs (arrow keys move, Space selects)" tabIndex={0} onKeyDown={onKeyDown}>
+      <div ref={scroller} className="run-list" data-testid="run-list" role={count > 0 ? 'list' : 'group'} aria-label="Runs (arrow keys move, Right and Left open and close a run's forks and child runs, Space selects)" tabIndex={0} onKeyDown={onKeyDown}>
         {error && total === null ? <div className="empty"><strong>Runs could not load</strong>{error}</div> : null}
         {total === 0 ? (
           <div className="empty">
@@ -122,10 +150,13 @@ export function RunList() {
                   checked={id !== null && checked.has(id)}
                   actorName={(run?.deleted ? actorNames.get(run.deleted.deletedBy) : run?.actorId ? actorNames.get(run.actorId) : undefined) ?? null}
                   onCheck={check}
-                  expanded={run !== null && expansions.some((e) => e.parentRunId === run.runId)}
-                  expanding={run !== null && expanding.includes(run.runId)}
+                  expanded={run !== null ? expansions.some((e) => e.parentRunId === run.runId) : Boolean(child?.open)}
+                  expanding={id !== null && expanding.includes(id)}
                   onOpen={open}
-                  onToggle={() => run && ref.kind === 'top' && void stores.runs.getState().toggleExpanded(run.runId, ref.topIndex)}
+                  topIndex={ref.kind === 'top' ? ref.topIndex : null}
+                  onToggle={toggle}
+                  topRunId={ref.kind === 'child' ? ref.parentRunId : null}
+                  onToggleNested={toggleNested}
                 />
               </div>
             );
