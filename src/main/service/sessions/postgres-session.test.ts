@@ -269,6 +269,13 @@ describe('the Studio attached to a PostgreSQL workspace', () => {
     expect(genesis.record.result).toMatchObject({ forked_from: { run_id: runId, seq: at, edited: { by: 'fork dialog' } } });
     expect((await ws.verifyRun(fork.runId)).ok).toBe(true);
     expect((await ws.verifyRun(runId)).ok).toBe(true);
+    // The runs table nests the fork under its parent, as on SQLite; nothing is archived here.
+    const nested = await h.call('runs.query', { topLevelOnly: true, nestForks: true, limit: 100 });
+    expect(nested.items.map((r) => r.runId)).toContain(runId);
+    expect(nested.items.map((r) => r.runId)).not.toContain(fork.runId);
+    expect(nested.items.find((r) => r.runId === runId)?.forkCount).toBe(1);
+    expect((await h.call('runs.query', { forkOf: runId, limit: 100 })).items.map((r) => r.runId)).toEqual([fork.runId]);
+    expect((await h.call('runs.query', { archived: 'only', limit: 100 })).total).toBe(0);
   }, 60_000);
 
   it('refuses a bad URL, an unreachable server, a wrong password, a missing schema and a newer schema, each typed, saving nothing', async () => {

@@ -14,7 +14,8 @@ const ORDER: Record<NonNullable<RunIndexQuery['sort']>, string> = {
 const ROW_SELECT = `SELECT r.run_id, r.workflow_id, r.status, r.wait_reason, r.wait_until, r.parent_run_id, r.created_at, r.updated_at,
   r.forked_from_run_id, r.forked_from_seq, r.forked_from_head_hash,
   (SELECT count(*)::int FROM $S.runs k WHERE k.parent_run_id = r.run_id) AS child_count,
-  coalesce((SELECT h.seq + 1 FROM $S.heads h WHERE h.run_id = r.run_id), 0)::int AS ledger_count`;
+  coalesce((SELECT h.seq + 1 FROM $S.heads h WHERE h.run_id = r.run_id), 0)::int AS ledger_count,
+  (SELECT count(*)::int FROM $S.runs f WHERE f.forked_from_run_id = r.run_id) AS fork_count`;
 
 interface Row {
   run_id: string;
@@ -30,6 +31,7 @@ interface Row {
   forked_from_head_hash: string | null;
   child_count: number;
   ledger_count: number;
+  fork_count: number;
 }
 
 /** A run that changed since a point in time, as the fallback poll sees it. */
@@ -59,8 +61,11 @@ export class PgRunIndex {
     if (q.waitReason) add((n) => `r.wait_reason = ${n}`, q.waitReason);
     if (q.topLevelOnly) where.push('r.parent_run_id IS NULL');
     if (q.parentRunId) add((n) => `r.parent_run_id = ${n}`, q.parentRunId);
-    // Forks are not nested (no forkCount, `nestForks` ignored) on PostgreSQL yet: all are listed at top level.
     if (q.forkOf) add((n) => `r.forked_from_run_id = ${n}`, q.forkOf);
+    // As on SQLite: a fork is listed under its parent while the parent is in this listing (runs_forked_from keeps it cheap).
+    if (q.nestForks) where.push(`(r.forked_from_run_id IS NULL OR NOT EXISTS (SELECT 1 FROM $S.runs p WHERE p.run_id = r.forked_from_run_id${q.topLevelOnly ? ' AND p.parent_run_id IS NULL' : ''}))`);
+    // Nothing is archived in a PostgreSQL workspace (archive is kept by SQLite workspaces only so far).
+    if (q.archived === 'only' || q.tombstones === 'only') where.push('false');
     if (q.text) add((n) => `(strpos(r.run_id, ${n}) > 0 OR strpos(r.workflow_id, ${n}) > 0 OR strpos(r.state, ${n}) > 0)`, q.text);
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [count] = await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM $S.runs r ${filter}`, params);
@@ -117,6 +122,7 @@ function toRow(r: Row): RunIndexRow {
     forkedFromHeadHash: r.forked_from_head_hash,
     childCount: r.child_count,
     ledgerCount: r.ledger_count,
+    forkCount: r.fork_count,
     // Archive and delete (tombstones) are kept by SQLite workspaces only so far.
     archivedAt: null,
     archivedBy: null,
