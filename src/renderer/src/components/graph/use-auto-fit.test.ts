@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NODE_HEIGHT, NODE_WIDTH } from '../../lib/graph-layout';
-import { READABLE_ZOOM, fitViewport } from './use-auto-fit';
+import { LEGEND_CLEARANCE, READABLE_ZOOM, fitViewport } from './use-auto-fit';
 
 const at = (id: string, x: number, y: number) => ({ id, position: { x, y } });
 
@@ -26,6 +26,13 @@ describe('fitViewport', () => {
     expect(vp.x).toBeCloseTo(16); // n0 at the left, not in the middle
     // the one row fits the pane's height: centred on it
     expect(vp.y + (NODE_HEIGHT / 2) * vp.zoom).toBeCloseTo(150);
+  });
+
+  it('starts a tall crop around the entry node below the legend, not under it', () => {
+    const nodes = Array.from({ length: 40 }, (_, i) => at(`n${i}`, 0, i * 110));
+    const vp = fitViewport(nodes, 600, 300, 'n0')!;
+    expect(vp.zoom).toBeCloseTo(READABLE_ZOOM);
+    expect(vp.y).toBeCloseTo(LEGEND_CLEARANCE); // n0's top edge, clear of the legend
   });
 
   it('does nothing without nodes or a pane', () => {

@@ -18,6 +18,8 @@ export function applyZoom(pane: HTMLElement | null, zoom: number): void {
   pane.dataset['compact'] = String(zoom < COMPACT_BELOW);
 }
 const MAX_ZOOM = 1.1;
+/** Pixels at the pane's top that the legend covers (graph.css `.graph-legend`): a cropped graph starts below them. */
+export const LEGEND_CLEARANCE = 40;
 
 type Positions = ReadonlyArray<{ id: string; position: { x: number; y: number } }>;
 
@@ -46,10 +48,11 @@ export function fitViewport(nodes: Positions, width: number, height: number, foc
   const z = vp.zoom;
   // Centred on the focus, but never past the graph's edge: an entry node at the far left is shown
   // at the pane's left, with the graph after it, not in the middle of half a pane of nothing.
+  // The top edge keeps clear of the legend that floats over the pane's top left.
   const pad = 16;
-  const clamp = (v: number, size: number, min: number, max: number) =>
-    (max - min) * z + 2 * pad <= size ? (size - (max - min) * z) / 2 - min * z : Math.min(pad - min * z, Math.max(size - pad - max * z, v));
-  return { x: clamp(width / 2 - cx * z, width, minX, maxX), y: clamp(height / 2 - cy * z, height, minY, maxY), zoom: z };
+  const clamp = (v: number, size: number, min: number, max: number, start: number) =>
+    (max - min) * z + start + pad <= size ? (size - (max - min) * z) / 2 - min * z : Math.min(start - min * z, Math.max(size - pad - max * z, v));
+  return { x: clamp(width / 2 - cx * z, width, minX, maxX, pad), y: clamp(height / 2 - cy * z, height, minY, maxY, LEGEND_CLEARANCE), zoom: z };
 }
 
 /**

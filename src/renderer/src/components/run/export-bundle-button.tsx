@@ -43,8 +43,16 @@ export function ExportBundleButton({ detail, enabled, why }: { detail: RunDetail
       </Hint>
       <Hint text={enabled ? (client.host === 'web' ? 'Export the audit bundle as a browser download' : 'Export the audit bundle to a place you choose') : why}>
         <span className="btn-wrap">
-          <button type="button" className="btn" data-testid="save-bundle-button" disabled={!enabled || busy} onClick={() => void exportNow('choose')}>
-            {client.host === 'web' ? 'Download' : 'Save as…'}
+          {/* An icon beside "Export audit bundle" (its tooltip and name say what it does): the toolbar stays within its pane. */}
+          <button
+            type="button"
+            className="btn icon-only"
+            data-testid="save-bundle-button"
+            aria-label={client.host === 'web' ? 'Download the audit bundle' : 'Save the audit bundle as…'}
+            disabled={!enabled || busy}
+            onClick={() => void exportNow('choose')}
+          >
+            <Icon name="download" />
           </button>
         </span>
       </Hint>
