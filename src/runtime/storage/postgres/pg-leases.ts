@@ -45,6 +45,11 @@ export class PgLeases {
     return this.held.get(runId)?.token ?? null;
   }
 
+  /** True when a renewal found the lease on a run held by this open gone: every commit under it fails. */
+  isLost(runId: string): boolean {
+    return (this.held.get(runId)?.lost ?? null) !== null;
+  }
+
   heldRunIds(): string[] {
     return [...this.held.keys()];
   }

@@ -1,4 +1,5 @@
 import { type PoolClient } from 'pg';
+import { PG_COMMIT_STEP_MIGRATION } from './pg-commit-step-migration';
 import { PG_PROVENANCE_MIGRATION } from './pg-provenance-migration';
 import { PG_STATE_HISTORY_MIGRATION } from './pg-state-history-migration';
 
@@ -162,6 +163,7 @@ CREATE TABLE $S.workers (
   },
   PG_STATE_HISTORY_MIGRATION,
   PG_PROVENANCE_MIGRATION,
+  PG_COMMIT_STEP_MIGRATION,
 ];
 
 export const PG_LATEST_SCHEMA_VERSION = Math.max(0, ...PG_MIGRATIONS.map((m) => m.version));

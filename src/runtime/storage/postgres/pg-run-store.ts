@@ -66,8 +66,19 @@ export class PgRunStore implements QueryableRunStore, AtomicStepStore, LeasingRu
   }
 
   async load(runId: string): Promise<RunState | null> {
-    const rows = await this.db.query<StateRow>('SELECT run_id, state FROM $S.runs WHERE run_id = $1', [runId]);
-    return rows[0] ? this.decode(rows[0]) : null;
+    // The head comes with the state, so the writer's next commit of the run can be one statement.
+    const [row] = await this.db.query<StateRow & { seq: number | null; record_hash: string | null; state_seq: number | null; state_n: number | null }>(
+      'SELECT r.run_id, r.state, h.seq, h.record_hash, h.state_seq, h.state_n FROM $S.runs r LEFT JOIN $S.heads h ON h.run_id = r.run_id WHERE r.run_id = $1',
+      [runId],
+    );
+    if (!row) return null;
+    const run = this.decode(row);
+    this.writer.remember(runId, {
+      seq: row.seq ?? -1,
+      recordHash: row.record_hash,
+      saved: row.state_seq === null || row.state_n === null ? null : { seq: row.state_seq, n: row.state_n },
+    });
+    return run;
   }
 
   async commitStep(run: RunState | null, records: readonly StepRecord[]): Promise<void> {
