@@ -195,33 +195,48 @@ export class PostgresWorker {
     });
   }
 
-  /** Starts driving as many claimable runs as there are free slots; returns how many it took. */
+  /**
+   * Starts driving as many claimable runs as there are free slots; returns how many it took. Due
+   * `wait_until` runs first, leased in one statement that leaves runs other workers are taking to
+   * them (so workers woken by the same due time take different runs instead of racing for the
+   * oldest); then the other kinds, found by a hint query and leased one by one.
+   */
   private async claim(): Promise<number> {
-    const free = this.concurrency - this.active.size;
+    let free = this.concurrency - this.active.size;
     if (free <= 0) return 0;
-    const ids = await this.options.workspace.runs.listClaimable({
-      nowIso: this.runtime.nowIso(),
-      workflowIds: this.options.registry.listIds(),
-      skip: [...this.active.keys()],
-      limit: free,
-    });
-    let taken = 0;
+    const runs = this.options.workspace.runs;
+    const query = { nowIso: this.runtime.nowIso(), workflowIds: this.options.registry.listIds(), skip: [...this.active.keys()], limit: free };
+    const due = await runs.claimDueWaitUntil(query);
+    for (const { runId, lease } of due) this.hold(runId, lease);
+    free -= due.length;
+    if (free <= 0 || !this.running) return due.length;
+    const ids = await runs.listClaimable({ ...query, skip: [...this.active.keys()], limit: free });
+    let taken = due.length;
     for (const runId of ids) {
       if (!this.running) break;
-      const lease = await this.options.workspace.runs.acquireRunLease(runId).catch((err: unknown) => {
+      const lease = await runs.acquireRunLease(runId).catch((err: unknown) => {
         if (isCode(err, 'RUN_LOCKED')) return null; // another worker was faster
         throw err;
       });
       if (!lease) continue;
       taken++;
-      const work = this.drive(runId).finally(async () => {
-        await lease.release().catch(() => undefined);
-        this.active.delete(runId);
-        this.wake();
-      });
-      this.active.set(runId, work);
+      this.hold(runId, lease);
     }
     return taken;
+  }
+
+  /** Drives a run whose lease was just taken; gives the lease back when done. */
+  private hold(runId: string, lease: { release: () => Promise<void> }): void {
+    if (!this.running) {
+      void lease.release().catch(() => undefined);
+      return;
+    }
+    const work = this.drive(runId).finally(async () => {
+      await lease.release().catch(() => undefined);
+      this.active.delete(runId);
+      this.wake();
+    });
+    this.active.set(runId, work);
   }
 
   /**

@@ -22,6 +22,25 @@ const RENEW_SQL = `UPDATE $S.leases SET expires_at = clock_timestamp() + $2 * in
 // commit after its writer's lease was taken.
 const FENCE_SQL = `SELECT owner_id, holder, token, expires_at > clock_timestamp() AS live FROM $S.leases WHERE run_id = $1 FOR SHARE`;
 
+// Due `wait_until` runs of the given workflows with no live lease, earliest due first, leased to
+// the caller in the same statement. SKIP LOCKED: a run another claimer is leasing at this moment
+// is left to it, so claimers running at once take different runs instead of racing for the same
+// ones. A claimer whose snapshot missed a lease just committed finds it on the INSERT and gets
+// nothing for that run (the lease is taken over only once expired).
+const CLAIM_DUE_SQL = `WITH due AS (
+    SELECT r.run_id FROM $S.runs r
+    WHERE r.status = 'waiting' AND r.wait_reason = 'until' AND r.wait_until IS NOT NULL AND r.wait_until <= $1
+      AND r.workflow_id = ANY($2::text[]) AND NOT (r.run_id = ANY($3::text[]))
+      AND NOT EXISTS (SELECT 1 FROM $S.leases x WHERE x.run_id = r.run_id AND x.expires_at > clock_timestamp())
+    ORDER BY r.wait_until, r.created_seq LIMIT $4
+    FOR UPDATE OF r SKIP LOCKED
+  )
+  INSERT INTO $S.leases AS l (run_id, owner_id, holder, token, expires_at)
+    SELECT run_id, $5, $6, 1, clock_timestamp() + $7 * interval '1 millisecond' FROM due
+  ON CONFLICT (run_id) DO UPDATE SET owner_id = excluded.owner_id, holder = excluded.holder, token = l.token + 1, expires_at = excluded.expires_at
+  WHERE l.expires_at <= clock_timestamp()
+  RETURNING l.run_id, l.token`;
+
 /**
  * Leases of runs with an expiry and a fencing token. A holder renews its leases every third of
  * the TTL; a holder that dies (or stalls) stops renewing, and once its leases expire anyone may
@@ -68,6 +87,25 @@ export class PgLeases {
       this.held.set(runId, { token: Number(rows[0]!.token), count: 1, lost: null });
       this.armRenewal();
     }
+    return this.handle(runId);
+  }
+
+  /**
+   * Leases up to `limit` due `wait_until` runs (of `workflowIds`, not in `skip`) in one
+   * statement, earliest due first; runs another holder has, or is taking right now, are left out.
+   */
+  async claimDue(query: { nowIso: string; workflowIds: readonly string[]; skip?: readonly string[]; limit: number }): Promise<{ runId: string; lease: RunLease }[]> {
+    const skip = [...new Set([...(query.skip ?? []), ...this.held.keys()])];
+    const rows = await this.db.query<{ run_id: string; token: string }>(CLAIM_DUE_SQL, [
+      query.nowIso, query.workflowIds, skip, Math.max(0, query.limit), this.ownerId, this.holder, this.ttlMs,
+    ]);
+    if (rows.length === 0) return [];
+    for (const r of rows) this.held.set(r.run_id, { token: Number(r.token), count: 1, lost: null });
+    this.armRenewal();
+    return rows.map((r) => ({ runId: r.run_id, lease: this.handle(r.run_id) }));
+  }
+
+  private handle(runId: string): RunLease {
     let released = false;
     return {
       release: async () => {

@@ -94,6 +94,11 @@ export class PgRunStore implements QueryableRunStore, AtomicStepStore, LeasingRu
     return this.leases.acquire(runId);
   }
 
+  /** Leases up to `limit` due `wait_until` runs in one statement (see PgLeases.claimDue): each to one claimer only. */
+  async claimDueWaitUntil(query: { nowIso: string; workflowIds: readonly string[]; skip?: readonly string[]; limit: number }): Promise<{ runId: string; lease: RunLease }[]> {
+    return this.leases.claimDue(query);
+  }
+
   async listRuns(query: ListRunsQuery = {}): Promise<RunState[]> {
     const limit = Math.max(0, query.limit ?? 100);
     if (limit === 0) return [];
