@@ -247,13 +247,15 @@ export class PostgresWorker {
   private async drive(runId: string): Promise<void> {
     try {
       let seen: number | null = null;
+      // The state the last tick left (what it committed, under this lease), else read afresh.
+      let run: RunState | null = null;
       for (;;) {
         const counter = this.options.workspace.requests.changeCounter();
         if (counter !== seen || this.asked.has(runId)) {
           seen = counter;
-          await this.serve(runId);
+          if (await this.serve(runId)) run = null;
         }
-        const run: RunState | null = await this.options.workspace.runs.load(runId);
+        run ??= await this.options.workspace.runs.load(runId);
         if (!run || !this.running || TERMINAL_STATUSES.has(run.status)) break;
         const workflow = this.options.registry.get(run.workflowId);
         if (!workflow) break;
@@ -261,10 +263,11 @@ export class PostgresWorker {
         if (parent) {
           await this.runtime.resume({ workflow, runId, waitKey: parent.waitKey, payload: parent.payload, maxSteps: 0 });
           this.stats.parentsResumed++;
+          run = null;
           continue;
         }
         if (!movable(run, this.runtime.nowIso())) break;
-        await this.runtime.tick({ workflow, runId, maxSteps: 100, shouldStop: () => this.asked.has(runId) });
+        run = await this.runtime.tick({ workflow, runId, maxSteps: 100, shouldStop: () => this.asked.has(runId) });
       }
       // Asked something after the last look: served now, before the lease goes.
       if ((await this.options.workspace.requests.pendingFor([runId])).length > 0 && this.running) return this.drive(runId);
@@ -281,11 +284,12 @@ export class PostgresWorker {
     }
   }
 
-  /** What a holder that is gone left in hand first (the ledger says whether it was applied), then what is pending, oldest first. */
-  private async serve(runId: string): Promise<void> {
+  /** What a holder that is gone left in hand first (the ledger says whether it was applied), then what is pending, oldest first; true when there was any. */
+  private async serve(runId: string): Promise<boolean> {
     this.asked.delete(runId);
-    const requests = this.options.workspace.requests;
-    for (const r of await requests.takenFor([runId])) await this.carrier.recover(r);
-    for (const r of await requests.pendingFor([runId])) await this.carrier.carryOut(r);
+    const { taken, pending } = await this.options.workspace.requests.openFor([runId]);
+    for (const r of taken) await this.carrier.recover(r);
+    for (const r of pending) await this.carrier.carryOut(r);
+    return taken.length + pending.length > 0;
   }
 }
