@@ -9,6 +9,11 @@ interface Held {
   count: number;
   /** Set when a renewal found the lease gone: every later commit under it fails. */
   lost: string | null;
+  /**
+   * The run's state as this open last committed or read it while holding the lease: no one else
+   * can commit the run meanwhile (the fence refuses them), so a load may answer from it.
+   */
+  state: string | null;
 }
 
 const ACQUIRE_SQL = `INSERT INTO $S.leases AS l (run_id, owner_id, holder, token, expires_at)
@@ -69,6 +74,18 @@ export class PgLeases {
     return (this.held.get(runId)?.lost ?? null) !== null;
   }
 
+  /** Keeps (or, with null, drops) the state text of a run this open holds, as committed or read under the lease. */
+  rememberState(runId: string, text: string | null): void {
+    const h = this.held.get(runId);
+    if (h) h.state = text;
+  }
+
+  /** The state text of a run held under a lease not known lost, as this open last committed or read it; else null. */
+  stateOf(runId: string): string | null {
+    const h = this.held.get(runId);
+    return h && h.lost === null ? h.state : null;
+  }
+
   heldRunIds(): string[] {
     return [...this.held.keys()];
   }
@@ -84,7 +101,7 @@ export class PgLeases {
         const h = await this.db.query<{ holder: string }>('SELECT holder FROM $S.leases WHERE run_id = $1', [runId]);
         throw new RunLockedError(runId, h[0]?.holder ?? 'another worker');
       }
-      this.held.set(runId, { token: Number(rows[0]!.token), count: 1, lost: null });
+      this.held.set(runId, { token: Number(rows[0]!.token), count: 1, lost: null, state: null });
       this.armRenewal();
     }
     return this.handle(runId);
@@ -100,7 +117,7 @@ export class PgLeases {
       query.nowIso, query.workflowIds, skip, Math.max(0, query.limit), this.ownerId, this.holder, this.ttlMs,
     ]);
     if (rows.length === 0) return [];
-    for (const r of rows) this.held.set(r.run_id, { token: Number(r.token), count: 1, lost: null });
+    for (const r of rows) this.held.set(r.run_id, { token: Number(r.token), count: 1, lost: null, state: null });
     this.armRenewal();
     return rows.map((r) => ({ runId: r.run_id, lease: this.handle(r.run_id) }));
   }

@@ -70,4 +70,24 @@ describe('PostgresWorkspace: a step commits in one round trip (issue 16)', () =>
     await expect(a.runs.commitStep(run, [sampleRecord(run.runId, 1, { stepId: 'late' })])).rejects.toMatchObject({ code: 'LEASE_LOST' });
     expect((await b.ledger.list(run.runId)).map((r) => r.stepId)).toEqual(['step-0']);
   });
+
+  it('loads a run it holds under a lease from what it committed (no round trip), and from the server once the lease is given back', async () => {
+    const schema = freshSchema('held');
+    const a = await server.open(schema);
+    const b = await server.open(schema);
+    const run = makeRun();
+    await b.runs.save(run);
+    const lease = await a.runs.acquireRunLease(run.runId);
+    expect((await statementsOf(async () => void (await a.runs.load(run.runId)))).length).toBe(1); // not committed or read under this lease yet
+    run.vars = { n: 1 };
+    await a.runs.commitStep(run, [sampleRecord(run.runId, 0)]);
+    let loaded: unknown = null;
+    expect(await statementsOf(async () => void (loaded = await a.runs.load(run.runId)))).toEqual([]);
+    expect(loaded).toEqual(run);
+    expect(loaded).not.toBe(run);
+    await expect(b.runs.commitStep({ ...run, vars: { n: 2 } }, [])).rejects.toMatchObject({ code: 'RUN_LOCKED' });
+    await lease.release();
+    await b.runs.commitStep({ ...run, vars: { n: 2 } }, []);
+    expect((await a.runs.load(run.runId))?.vars).toEqual({ n: 2 });
+  });
 });

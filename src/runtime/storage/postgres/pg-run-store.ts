@@ -66,6 +66,9 @@ export class PgRunStore implements QueryableRunStore, AtomicStepStore, LeasingRu
   }
 
   async load(runId: string): Promise<RunState | null> {
+    // Held under a lease: no one else can have committed it since this open last did (or read it).
+    const held = this.leases.stateOf(runId);
+    if (held !== null) return this.decode({ run_id: runId, state: held });
     // The head comes with the state, so the writer's next commit of the run can be one statement.
     const [row] = await this.db.query<StateRow & { seq: number | null; record_hash: string | null; state_seq: number | null; state_n: number | null }>(
       'SELECT r.run_id, r.state, h.seq, h.record_hash, h.state_seq, h.state_n FROM $S.runs r LEFT JOIN $S.heads h ON h.run_id = r.run_id WHERE r.run_id = $1',
@@ -73,6 +76,7 @@ export class PgRunStore implements QueryableRunStore, AtomicStepStore, LeasingRu
     );
     if (!row) return null;
     const run = this.decode(row);
+    this.leases.rememberState(runId, row.state);
     this.writer.remember(runId, {
       seq: row.seq ?? -1,
       recordHash: row.record_hash,

@@ -27,6 +27,11 @@ const LOCK_HEAD_SQL = `INSERT INTO $S.heads AS h (run_id, seq, record_hash) VALU
   ON CONFLICT (run_id) DO UPDATE SET seq = h.seq RETURNING seq, record_hash, state_seq, state_n`;
 const SET_HEAD_SQL = 'UPDATE $S.heads SET seq = $2, record_hash = $3, state_seq = $4, state_n = $5 WHERE run_id = $1';
 
+/** What a commit wrote of its run: the state text. */
+interface Wrote {
+  text: string | null;
+}
+
 export interface Head {
   seq: number;
   recordHash: string | null;
@@ -72,14 +77,19 @@ export class PgStepWriter {
 
   async commit(run: RunState | null, records: readonly StepRecord[], origin: PgForkOrigin | null = null): Promise<void> {
     let chained: Chained[] | null;
+    const wrote: Wrote = { text: null };
     try {
-      chained = await this.commitInOne(run, records, origin);
-      chained ??= await this.db.tx((q) => this.commitIn(q, run, records, origin));
+      chained = await this.commitInOne(run, records, origin, wrote);
+      chained ??= await this.db.tx((q) => this.commitIn(q, run, records, origin, wrote));
     } catch (err) {
       if (run) this.history.forget([run.runId]);
-      for (const id of touched(run, records)) this.heads.delete(id);
+      for (const id of touched(run, records)) {
+        this.heads.delete(id);
+        this.leases.rememberState(id, null);
+      }
       throw err;
     }
+    if (run) this.leases.rememberState(run.runId, wrote.text);
     // Only now that it is committed does the caller's record carry its hashes (as the SQLite
     // workspace does), so a failed commit leaves the caller's objects as they were.
     records.forEach((r, i) => {
@@ -94,14 +104,16 @@ export class PgStepWriter {
     try {
       chained = await this.db.tx(async (q) => {
         const out: Chained[][] = [];
-        for (const s of steps) out.push(await this.commitIn(q, s.run, s.records, s.origin ?? null));
+        for (const s of steps) out.push(await this.commitIn(q, s.run, s.records, s.origin ?? null, { text: null }));
         return out;
       });
     } catch (err) {
       this.history.forget(steps.flatMap((s) => (s.run ? [s.run.runId] : [])));
       for (const s of steps) for (const id of touched(s.run, s.records)) this.heads.delete(id);
+      for (const s of steps) for (const id of touched(s.run, s.records)) this.leases.rememberState(id, null);
       throw err;
     }
+    for (const s of steps) if (s.run) this.leases.rememberState(s.run.runId, null);
     steps.forEach((s, i) =>
       s.records.forEach((r, j) => {
         r.prevHash = chained[i]![j]!.prevHash;
@@ -122,7 +134,7 @@ export class PgStepWriter {
    * the caller then commits through the locking transaction, which reads the heads fresh and
    * raises the typed error when the lease is why.
    */
-  private async commitInOne(run: RunState | null, records: readonly StepRecord[], origin: PgForkOrigin | null): Promise<Chained[] | null> {
+  private async commitInOne(run: RunState | null, records: readonly StepRecord[], origin: PgForkOrigin | null, wrote: Wrote): Promise<Chained[] | null> {
     const runIds = touched(run, records).sort();
     if (runIds.some((id) => this.leases.isLost(id))) return null;
     const before = new Map(runIds.map((id): [string, Head] => [id, this.heads.get(id) ?? { seq: -1, recordHash: null, saved: null }]));
@@ -140,8 +152,10 @@ export class PgStepWriter {
     }
     let state: ReturnType<PgStateHistory['prepare']> | null = null;
     let runParams: unknown[] = Array.from({ length: 16 }, () => null);
+    let fullText: string | null = null;
     if (run) {
       const text = encodeRunStateText(run);
+      fullText = text;
       const head = after.get(run.runId)!;
       state = this.history.prepare(run, text, head.seq, records.some((r) => r.runId === run.runId), before.get(run.runId)!.saved);
       head.saved = state.at;
@@ -172,11 +186,12 @@ export class PgStepWriter {
       throw err;
     }
     state?.saved();
+    wrote.text = fullText;
     for (const [id, h] of after) this.heads.set(id, h);
     return out;
   }
 
-  async commitIn(q: PgQuery, run: RunState | null, records: readonly StepRecord[], origin: PgForkOrigin | null): Promise<Chained[]> {
+  async commitIn(q: PgQuery, run: RunState | null, records: readonly StepRecord[], origin: PgForkOrigin | null, wrote: Wrote): Promise<Chained[]> {
     const runIds = touched(run, records);
     // Locked in a fixed order, so two multi-run commits cannot deadlock each other.
     const heads = new Map<string, Head>();
@@ -209,6 +224,7 @@ export class PgStepWriter {
     if (run) {
       const w = run.waiting;
       const text = encodeRunStateText(run);
+      wrote.text = text;
       const head = heads.get(run.runId)!;
       head.saved = await this.history.save(q, run, text, head.seq, records.some((r) => r.runId === run.runId), head.saved);
       await q.query(UPSERT_RUN_SQL, [
