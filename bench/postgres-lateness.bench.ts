@@ -68,7 +68,13 @@ export async function run(): Promise<void> {
     const createdS = (performance.now() - t0) / 1000;
     if (createdS * 1000 > LEAD_MS) throw new Error(`starting ${RUNS} runs took ${createdS.toFixed(1)} s, longer than the ${LEAD_MS / 1000} s lead: the figure would measure that`);
     const deadline = Date.now() + LEAD_MS + SPREAD_MS + 15_000;
+    // CPU of this process (the 4 workers share its one thread) over the wake-ups, from the first due time.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, (base - systemClock.nowMicros()) / 1000)));
+    const cpu0 = process.cpuUsage();
+    const wall0 = performance.now();
     while (woke.size < RUNS && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const cpu = process.cpuUsage(cpu0);
+    const wakeWallMs = performance.now() - wall0;
     await new Promise((r) => setTimeout(r, 500)); // a second wake-up of a run, if any, would land by now
     if (woke.size < RUNS) throw new Error(`only ${woke.size} of ${RUNS} wait_until runs woke`);
     const firsts = [...woke.values()].map((l) => l[0]!);
@@ -83,6 +89,8 @@ export async function run(): Promise<void> {
       woken_more_than_once: [...woke.values()].filter((l) => l.length > 1).length,
       runs_driven_per_worker: workers.map((w) => w.stats.runsDriven),
       start_runs_s: +createdS.toFixed(1),
+      wake_phase_s: +(wakeWallMs / 1000).toFixed(2),
+      bench_process_cpu_pct: Math.round(((cpu.user + cpu.system) / 1000 / wakeWallMs) * 100),
       synchronous_commit: 'on',
       load1: load1(),
     });
