@@ -38,3 +38,20 @@ describe('PostgresWorkspace: claiming due wait_until runs (issue 16)', () => {
     expect(await b.runs.claimDueWaitUntil({ nowIso: now, workflowIds: ['wf_a'], limit: 20 })).toEqual([]);
   });
 });
+
+describe('PostgresWorkspace: giving leases back', () => {
+  it('gives back the leases released while a release is on its way in one statement, each of them gone once its release resolves', async () => {
+    const schema = freshSchema('rel');
+    const a = await server.open(schema);
+    const b = await server.open(schema);
+    const leases = await Promise.all(Array.from({ length: 6 }, (_, i) => a.runs.acquireRunLease(`r${i}`)));
+    const spy = vi.spyOn(pg.Client.prototype, 'query');
+    await Promise.all(leases.map((l) => l.release()));
+    const deletes = spy.mock.calls.filter((c) => String(typeof c[0] === 'string' ? c[0] : (c[0] as { text: string }).text).startsWith('DELETE'));
+    spy.mockRestore();
+    expect(deletes.length).toBeLessThanOrEqual(2); // the first alone, the five that queued behind it together
+    for (let i = 0; i < 6; i++) expect(await a.leaseHolder(`r${i}`)).toBeNull();
+    await b.runs.acquireRunLease('r0');
+    expect(b.leases.tokenOf('r0')).toBe(1);
+  });
+});

@@ -27,6 +27,9 @@ const RENEW_SQL = `UPDATE $S.leases SET expires_at = clock_timestamp() + $2 * in
 // commit after its writer's lease was taken.
 const FENCE_SQL = `SELECT owner_id, holder, token, expires_at > clock_timestamp() AS live FROM $S.leases WHERE run_id = $1 FOR SHARE`;
 
+const RELEASE_SQL = `DELETE FROM $S.leases l USING unnest($2::text[], $3::bigint[]) AS u(run_id, token)
+  WHERE l.run_id = u.run_id AND l.owner_id = $1 AND l.token = u.token`;
+
 // Due `wait_until` runs of the given workflows with no live lease, earliest due first, leased to
 // the caller in the same statement. SKIP LOCKED: a run another claimer is leasing at this moment
 // is left to it, so claimers running at once take different runs instead of racing for the same
@@ -55,6 +58,9 @@ const CLAIM_DUE_SQL = `WITH due AS (
  */
 export class PgLeases {
   private readonly held = new Map<string, Held>();
+  /** Releases waiting to be sent together, and the one on its way (see giveBack). */
+  private batch: { items: [string, number][]; done: Promise<void> } | null = null;
+  private inFlight: Promise<void> | null = null;
   private renewTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -139,7 +145,36 @@ export class PgLeases {
     this.held.delete(runId);
     if (this.held.size === 0) this.disarmRenewal();
     if (this.db.isClosed) return;
-    await this.db.query('DELETE FROM $S.leases WHERE run_id = $1 AND owner_id = $2 AND token = $3', [runId, this.ownerId, h.token]);
+    await this.giveBack(runId, h.token);
+  }
+
+  /**
+   * Deletes the lease row (only under the token held). Releases asked while one is on its way
+   * wait for it and then go together in one statement: one commit for the lot instead of one each
+   * (a worker ending many runs at once, as when a batch of wake-ups completes).
+   */
+  private giveBack(runId: string, token: number): Promise<void> {
+    if (!this.batch) {
+      const items: [string, number][] = [];
+      const done = (async (): Promise<void> => {
+        await Promise.resolve(); // the callers of this tick join first
+        while (this.inFlight) await this.inFlight.catch(() => undefined);
+        this.batch = null; // later releases start the next batch
+        if (this.db.isClosed) return;
+        const flight = this.db
+          .query(RELEASE_SQL, [this.ownerId, items.map((i) => i[0]), items.map((i) => i[1])])
+          .then(() => undefined);
+        this.inFlight = flight;
+        try {
+          await flight;
+        } finally {
+          if (this.inFlight === flight) this.inFlight = null;
+        }
+      })();
+      this.batch = { items, done };
+    }
+    this.batch.items.push([runId, token]);
+    return this.batch.done;
   }
 
   /**
