@@ -17,7 +17,8 @@
  * PG_BENCH_STEPS sets the totals (default "10000"; "10000,100000" for both of the issue's).
  * PG_BENCH_ROUNDS (default 1) repeats floor, DBOS and ours 1/2/4 in turns on the same server:
  * the machine is shared, so each round also emits its own ratios (`pg_durable_loop_round`), the
- * figures of one moment compared with each other, and the last line their medians.
+ * figures of one moment compared with each other, and the last line their medians. The floor is
+ * measured again just before and after the one-worker figure (`one_vs_floor_around`).
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -94,16 +95,23 @@ export async function run(): Promise<void> {
       emit({ bench: 'dbos_durable_loop', round, processes: 1, steps: DBOS_STEPS, steps_per_s: Math.round(dbosPerS), warmup_steps: WARMUP_STEPS, synchronous_commit: 'on', load1: load1() });
       for (const total of TOTALS) {
         const ours = new Map<number, number>();
+        // The floor again just before and just after the one-worker figure: on a shared machine the
+        // floor of a minute ago is not the floor of now (it moved 10x within minutes at load 8).
+        const around: number[] = [await floor(server.url)];
         for (const workers of [1, 2, 4]) {
           const schema = `loop_${round}_${total}_${workers}_${Date.now()}`;
           await (await PostgresWorkspace.open(server.url, { schema })).close(); // migrated once, before the race
           const seconds = await race(Array.from({ length: workers }, () => ['ours', server.url, schema, String(Math.floor(total / workers))]));
           ours.set(workers, total / seconds);
           emit({ bench: 'pg_durable_loop', round, processes: workers, steps: total, steps_per_s: Math.round(total / seconds), warmup_steps: WARMUP_STEPS, synchronous_commit: 'on', load1: load1() });
+          if (workers === 1) around.push(await floor(server.url));
         }
+        const floorAround = (around[0]! + around[1]!) / 2;
+        emit({ bench: 'pg_commit_floor_around_one_worker', round, before: Math.round(around[0]!), after: Math.round(around[1]!), load1: load1() });
         const r = {
           one_vs_dbos: ours.get(1)! / dbosPerS,
           one_vs_floor: ours.get(1)! / floorPerS,
+          one_vs_floor_around: ours.get(1)! / floorAround,
           two_vs_one: ours.get(2)! / ours.get(1)!,
           four_vs_one: ours.get(4)! / ours.get(1)!,
         };
