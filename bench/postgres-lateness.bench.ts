@@ -19,6 +19,8 @@ const WORKERS = 4;
 const SPREAD_MS = 3_000;
 const LEAD_MS = 45_000; // starting 1,000 runs (and driving each into its wait) must end before the first is due: ~16 s at load 13
 const CREATORS = 8;
+// Runs each worker drives at once (PG_LATENESS_CONCURRENCY, default 4), with a pool two larger.
+const CONCURRENCY = Math.max(1, Number(process.env['PG_LATENESS_CONCURRENCY'] ?? 4));
 
 export async function run(): Promise<void> {
   const woke = new Map<string, number[]>();
@@ -40,11 +42,11 @@ export async function run(): Promise<void> {
   const workers: PostgresWorker[] = [];
   try {
     for (let i = 0; i < WORKERS; i++) {
-      const ws = await PostgresWorkspace.open(server.url, { schema, writer: `bench-worker-${i}@local`, poolSize: 6 });
+      const ws = await PostgresWorkspace.open(server.url, { schema, writer: `bench-worker-${i}@local`, poolSize: CONCURRENCY + 2 });
       opens.push(ws);
       const registry = new WorkflowRegistry();
       registry.register(workflow);
-      const worker = new PostgresWorker({ workspace: ws, registry, concurrency: 4, onError: (runId, err) => console.error(`worker ${i}: ${runId}: ${String(err)}`) });
+      const worker = new PostgresWorker({ workspace: ws, registry, concurrency: CONCURRENCY, onError: (runId, err) => console.error(`worker ${i}: ${runId}: ${String(err)}`) });
       workers.push(worker);
       await worker.start();
     }
@@ -82,6 +84,7 @@ export async function run(): Promise<void> {
       bench: 'pg_wake_lateness',
       runs: RUNS,
       workers: WORKERS,
+      concurrency_per_worker: CONCURRENCY,
       spread_s: SPREAD_MS / 1000,
       p50_ms: +percentile(firsts, 50).toFixed(2),
       p95_ms: +percentile(firsts, 95).toFixed(2),

@@ -65,6 +65,8 @@ export class PostgresWorker {
   private running = false;
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
+  /** A wake() that came while the loop was not idle: the next idle() returns at once. */
+  private wokenWhileBusy = false;
   private unsubscribe: (() => void) | null = null;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly carrier: RequestCarrier;
@@ -119,8 +121,15 @@ export class PostgresWorker {
     this.loop = this.run();
     const listening = Promise.all([
       ws.onRunChange((c) => {
-        if (c.status === RunStatus.RUNNING || c.status === RunStatus.COMPLETED) this.wake(); // a completed child may free its parent
-        else if (c.until) this.wakeAt(c.until);
+        // A running run its writer holds cannot be taken now (and it is driven on by that
+        // writer), nor can a completed run without a parent free anyone: waking for those would
+        // only send every worker's claim queries for nothing (a notification of older writers
+        // lacks the fields: woken as before).
+        if (c.status === RunStatus.RUNNING) {
+          if (c.leased !== true) this.wake();
+        } else if (c.status === RunStatus.COMPLETED) {
+          if (c.parentRunId !== null) this.wake(); // a completed child may free its parent
+        } else if (c.until) this.wakeAt(c.until);
       }),
       ws.requests.onChange((c) => {
         if (c.status !== 'pending') return;
@@ -150,9 +159,10 @@ export class PostgresWorker {
     this.timers.add(t);
   }
 
-  /** Looks for work now (a notification arrived) instead of at the next poll. */
+  /** Looks for work now (a notification arrived) instead of at the next poll; asked while busy, at once after. */
   wake(): void {
-    this.wakeUp?.();
+    if (this.wakeUp) this.wakeUp();
+    else this.wokenWhileBusy = true;
   }
 
   /** Stops claiming, waits for the runs in hand to reach a step boundary and gives their leases back. */
@@ -184,6 +194,12 @@ export class PostgresWorker {
 
   /** Waits for the poll interval, a `wake()`, or a free slot. */
   private idle(): Promise<void> {
+    if (this.wokenWhileBusy) {
+      // A due time came (or a run was freed) while this worker was claiming: look again now,
+      // not at the next poll.
+      this.wokenWhileBusy = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const done = (): void => {
         clearTimeout(timer);

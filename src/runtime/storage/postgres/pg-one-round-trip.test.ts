@@ -90,4 +90,23 @@ describe('PostgresWorkspace: a step commits in one round trip (issue 16)', () =>
     await b.runs.commitStep({ ...run, vars: { n: 2 } }, []);
     expect((await a.runs.load(run.runId))?.vars).toEqual({ n: 2 });
   });
+
+  it('tells listeners whether the writer held the run and which parent it has, so workers skip claims that cannot succeed', async () => {
+    const schema = freshSchema('note');
+    const a = await server.open(schema);
+    const b = await server.open(schema);
+    const heard: unknown[] = [];
+    const off = await b.onRunChange((c) => heard.push(c));
+    const child = makeRun({ parentRunId: 'the-parent' });
+    await a.runs.commitStep(child, []); // unleased
+    const lease = await a.runs.acquireRunLease(child.runId);
+    await a.runs.commitStep(child, [sampleRecord(child.runId, 0)]);
+    for (let i = 0; i < 100 && heard.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    off();
+    await lease.release();
+    expect(heard).toEqual([
+      expect.objectContaining({ runId: child.runId, status: 'running', leased: false, parentRunId: 'the-parent', headSeq: -1 }),
+      expect.objectContaining({ runId: child.runId, status: 'running', leased: true, parentRunId: 'the-parent', headSeq: 0 }),
+    ]);
+  });
 });

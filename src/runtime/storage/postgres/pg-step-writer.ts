@@ -173,7 +173,7 @@ export class PgStepWriter {
       col((h) => h.seq, before), col((h) => h.recordHash, before), col((h) => h.saved?.seq ?? null, before), col((h) => h.saved?.n ?? null, before),
       col((h) => h.seq, after), col((h) => h.recordHash, after), col((h) => h.saved?.seq ?? null, after), col((h) => h.saved?.n ?? null, after),
       ...l, ...runParams,
-      changesOf(run, runIds, after).map((c) => JSON.stringify(c)),
+      changesOf(run, runIds, after, this.leases).map((c) => JSON.stringify(c)),
     ];
     try {
       await this.db.query(COMMIT_STEP_SQL, params);
@@ -237,7 +237,7 @@ export class PgStepWriter {
       await q.query(SET_HEAD_SQL, [id, h.seq, h.recordHash, h.saved?.seq ?? null, h.saved?.n ?? null]);
     }
     // Delivered on commit only; one statement for every run the step touched.
-    const changes = changesOf(run, runIds, heads);
+    const changes = changesOf(run, runIds, heads, this.leases);
     await q.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [this.channel, changes.map((c) => JSON.stringify(c))]);
     // Remembered for the next one-statement commit (only once committed: the caller forgets them on a failure).
     for (const [id, h] of heads) this.heads.set(id, { ...h });
@@ -252,10 +252,10 @@ function touched(run: RunState | null, records: readonly StepRecord[]): string[]
   return runIds;
 }
 
-function changesOf(run: RunState | null, runIds: readonly string[], heads: ReadonlyMap<string, Head>): RunChange[] {
+function changesOf(run: RunState | null, runIds: readonly string[], heads: ReadonlyMap<string, Head>, leases: PgLeases): RunChange[] {
   return runIds.map((id): RunChange => {
     const mine = run && run.runId === id ? run : null;
     const until = mine?.status === 'waiting' && mine.waiting?.reason === 'until' ? mine.waiting.until : null;
-    return { runId: id, status: mine?.status ?? null, until, headSeq: heads.get(id)!.seq };
+    return { runId: id, status: mine?.status ?? null, until, headSeq: heads.get(id)!.seq, parentRunId: mine?.parentRunId ?? null, leased: leases.tokenOf(id) !== null };
   });
 }
