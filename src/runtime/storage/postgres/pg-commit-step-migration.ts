@@ -1,7 +1,7 @@
 import { type PgMigration } from './pg-migrations';
 
 /**
- * Migration 5 (issue 16): `commit_step`, a step's whole commit as one server-side function, so a
+ * Migration 6 (issue 16): `commit_step`, a step's whole commit as one server-side function, so a
  * step costs one round trip (one statement, autocommit: one implicit transaction) instead of the
  * eight of the transaction in pg-step-writer.ts. The records' hashes chain onto a head, and they
  * are computed by the client (the canonical JSON is ours), so the client sends the head it
@@ -22,11 +22,14 @@ import { type PgMigration } from './pg-migrations';
  * A refusal is rare: the first step after another writer moved the run (a takeover, a Studio
  * edit), or a lost lease.
  *
+ * Numbered 6, not 5: version 5 is another branch's (run requests that restore a snapshot), and
+ * this one does not depend on it (migrate applies whichever of them a database lacks).
+ *
  * The function names the schema's tables literally (the migration's `$S`): a renamed schema must
  * be migrated again.
  */
 export const PG_COMMIT_STEP_MIGRATION: PgMigration = {
-  version: 5,
+  version: 6,
   name: 'commit_step: a step committed in one statement (head check and advance, fence, records, state, run row, notify)',
   sql: `
 CREATE FUNCTION $S.commit_step(

@@ -45,7 +45,7 @@ const UPSERT_RUN_SQL = `INSERT INTO $S.runs (run_id, workflow_id, status, wait_r
     wait_until = excluded.wait_until, parent_run_id = excluded.parent_run_id, created_at = excluded.created_at,
     updated_at = excluded.updated_at, state = excluded.state`;
 
-// The one-statement commit (migration 5, pg-commit-step-migration.ts): 37 parameters, in its order.
+// The one-statement commit (migration 6, pg-commit-step-migration.ts): 37 parameters, in its order.
 const COMMIT_STEP_SQL = `SELECT $S.commit_step(${Array.from({ length: 37 }, (_, i) => `$${i + 1}`).join(', ')})`;
 /** SQLSTATE of commit_step's refusal (a head that moved, a lease not held): nothing was written. */
 const REFUSED = 'AR409';
