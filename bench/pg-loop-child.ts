@@ -1,7 +1,10 @@
 /**
  * One worker process of bench/postgres-durable-loop.bench.ts (not a bench itself: no `.bench.`
  * in its name). Opens its workspace, says "ready", waits for "go" on stdin, drives one run of
- * `steps` durable-loop steps and prints its figure as one JSON line.
+ * `steps` durable-loop steps and prints its figure as one JSON line. Before "ready" each kind
+ * runs a warm-up of PG_BENCH_WARMUP_STEPS steps (default 300) on a run of its own, so the figure
+ * is the steady state of a process that has been working (JIT-compiled, connections open), not
+ * its first seconds: the same warm-up for ours and for DBOS.
  *
  *   ours <url> <schema> <steps>   the durable loop on a PostgresWorkspace
  *   dbos <url> <steps>            a DBOS Transact workflow of `steps` runStep calls
@@ -9,6 +12,8 @@
 import { createInterface } from 'node:readline';
 import { PostgresWorkspace } from '../src/runtime/storage/postgres/postgres-workspace';
 import { measureLoop } from './durable-loop';
+
+const WARMUP_STEPS = Number(process.env['PG_BENCH_WARMUP_STEPS'] ?? 300);
 
 function waitForGo(): Promise<void> {
   return new Promise((resolve) => {
@@ -25,6 +30,7 @@ function waitForGo(): Promise<void> {
 async function ours(url: string, schema: string, steps: number): Promise<void> {
   const ws = await PostgresWorkspace.open(url, { schema, poolSize: 2, writer: `bench-${process.pid}@local` });
   try {
+    if (WARMUP_STEPS > 0) await measureLoop(ws.runs, ws.ledger, WARMUP_STEPS);
     process.stdout.write('ready\n');
     await waitForGo();
     const r = await measureLoop(ws.runs, ws.ledger, steps);
@@ -48,6 +54,7 @@ async function dbos(url: string, steps: number): Promise<void> {
   );
   await DBOS.launch(); // after registering: DBOS refuses registrations once launched
   try {
+    if (WARMUP_STEPS > 0 && (await workflow(WARMUP_STEPS)) !== WARMUP_STEPS) throw new Error('the DBOS warm-up workflow did not run every step');
     process.stdout.write('ready\n');
     await waitForGo();
     const t0 = process.hrtime.bigint();

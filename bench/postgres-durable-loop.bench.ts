@@ -15,6 +15,10 @@
  *                     database, on the same server).
  *
  * PG_BENCH_STEPS sets the totals (default "10000"; "10000,100000" for both of the issue's).
+ * PG_BENCH_ROUNDS (default 1) repeats floor, DBOS and ours 1/2/4 in turns on the same server:
+ * the machine is shared, so each round also emits its own ratios (`pg_durable_loop_round`), the
+ * figures of one moment compared with each other, and the last line their medians. The floor is
+ * measured again just before and after the one-worker figure (`one_vs_floor_around`).
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -28,6 +32,12 @@ const TOTALS = (process.env['PG_BENCH_STEPS'] ?? '10000').split(',').map(Number)
 const DBOS_STEPS = Number(process.env['DBOS_BENCH_STEPS'] ?? 5_000);
 const ROW = 'x'.repeat(1_730);
 const CHILD = join(__dirname, 'pg-loop-child.ts');
+const ROUNDS = Math.max(1, Number(process.env['PG_BENCH_ROUNDS'] ?? 1));
+const WARMUP_STEPS = Number(process.env['PG_BENCH_WARMUP_STEPS'] ?? 300);
+
+function round2(r: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(r).map(([k, v]) => [k, +v.toFixed(2)]));
+}
 
 async function floor(url: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });
@@ -73,20 +83,45 @@ async function race(args: string[][]): Promise<number> {
 
 export async function run(): Promise<void> {
   const server = await startPgTestServer({ durable: true });
+  const ratios: Record<string, number>[] = [];
   try {
-    const floors: number[] = [];
-    for (let i = 0; i < 3; i++) floors.push(await floor(server.url));
-    emit({ bench: 'pg_commit_floor', commits_per_s: Math.round(median(floors)), commits: FLOOR_COMMITS, row_bytes: ROW.length, synchronous_commit: 'on', load1: load1() });
-    const dbosUrl = server.url.replace(/\/[^/?]+(\?|$)/, '/dbos_bench$1');
-    const dbos = await race([['dbos', dbosUrl, String(DBOS_STEPS)]]);
-    emit({ bench: 'dbos_durable_loop', processes: 1, steps: DBOS_STEPS, steps_per_s: Math.round(DBOS_STEPS / dbos), synchronous_commit: 'on', load1: load1() });
-    for (const total of TOTALS) {
-      for (const workers of [1, 2, 4]) {
-        const schema = `loop_${total}_${workers}_${Date.now()}`;
-        await (await PostgresWorkspace.open(server.url, { schema })).close(); // migrated once, before the race
-        const seconds = await race(Array.from({ length: workers }, () => ['ours', server.url, schema, String(Math.floor(total / workers))]));
-        emit({ bench: 'pg_durable_loop', processes: workers, steps: total, steps_per_s: Math.round(total / seconds), synchronous_commit: 'on', load1: load1() });
+    for (let round = 1; round <= ROUNDS; round++) {
+      const floors: number[] = [];
+      for (let i = 0; i < 3; i++) floors.push(await floor(server.url));
+      const floorPerS = median(floors);
+      emit({ bench: 'pg_commit_floor', round, commits_per_s: Math.round(floorPerS), commits: FLOOR_COMMITS, row_bytes: ROW.length, synchronous_commit: 'on', load1: load1() });
+      const dbosUrl = server.url.replace(/\/[^/?]+(\?|$)/, `/dbos_bench_${round}$1`);
+      const dbosPerS = DBOS_STEPS / (await race([['dbos', dbosUrl, String(DBOS_STEPS)]]));
+      emit({ bench: 'dbos_durable_loop', round, processes: 1, steps: DBOS_STEPS, steps_per_s: Math.round(dbosPerS), warmup_steps: WARMUP_STEPS, synchronous_commit: 'on', load1: load1() });
+      for (const total of TOTALS) {
+        const ours = new Map<number, number>();
+        // The floor again just before and just after the one-worker figure: on a shared machine the
+        // floor of a minute ago is not the floor of now (it moved 10x within minutes at load 8).
+        const around: number[] = [await floor(server.url)];
+        for (const workers of [1, 2, 4]) {
+          const schema = `loop_${round}_${total}_${workers}_${Date.now()}`;
+          await (await PostgresWorkspace.open(server.url, { schema })).close(); // migrated once, before the race
+          const seconds = await race(Array.from({ length: workers }, () => ['ours', server.url, schema, String(Math.floor(total / workers))]));
+          ours.set(workers, total / seconds);
+          emit({ bench: 'pg_durable_loop', round, processes: workers, steps: total, steps_per_s: Math.round(total / seconds), warmup_steps: WARMUP_STEPS, synchronous_commit: 'on', load1: load1() });
+          if (workers === 1) around.push(await floor(server.url));
+        }
+        const floorAround = (around[0]! + around[1]!) / 2;
+        emit({ bench: 'pg_commit_floor_around_one_worker', round, before: Math.round(around[0]!), after: Math.round(around[1]!), load1: load1() });
+        const r = {
+          one_vs_dbos: ours.get(1)! / dbosPerS,
+          one_vs_floor: ours.get(1)! / floorPerS,
+          one_vs_floor_around: ours.get(1)! / floorAround,
+          two_vs_one: ours.get(2)! / ours.get(1)!,
+          four_vs_one: ours.get(4)! / ours.get(1)!,
+        };
+        ratios.push(r);
+        emit({ bench: 'pg_durable_loop_round', round, steps: total, ...round2(r), load1: load1() });
       }
+    }
+    if (ROUNDS > 1) {
+      const keys = Object.keys(ratios[0] ?? {});
+      emit({ bench: 'pg_durable_loop_median_ratios', rounds: ROUNDS, ...round2(Object.fromEntries(keys.map((k) => [k, median(ratios.map((x) => x[k]!))]))), load1: load1() });
     }
   } finally {
     await server.stop();

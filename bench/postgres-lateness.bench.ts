@@ -19,6 +19,8 @@ const WORKERS = 4;
 const SPREAD_MS = 3_000;
 const LEAD_MS = 45_000; // starting 1,000 runs (and driving each into its wait) must end before the first is due: ~16 s at load 13
 const CREATORS = 8;
+// Runs each worker drives at once (PG_LATENESS_CONCURRENCY, default 4), with a pool two larger.
+const CONCURRENCY = Math.max(1, Number(process.env['PG_LATENESS_CONCURRENCY'] ?? 4));
 
 export async function run(): Promise<void> {
   const woke = new Map<string, number[]>();
@@ -40,11 +42,11 @@ export async function run(): Promise<void> {
   const workers: PostgresWorker[] = [];
   try {
     for (let i = 0; i < WORKERS; i++) {
-      const ws = await PostgresWorkspace.open(server.url, { schema, writer: `bench-worker-${i}@local`, poolSize: 6 });
+      const ws = await PostgresWorkspace.open(server.url, { schema, writer: `bench-worker-${i}@local`, poolSize: CONCURRENCY + 2 });
       opens.push(ws);
       const registry = new WorkflowRegistry();
       registry.register(workflow);
-      const worker = new PostgresWorker({ workspace: ws, registry, concurrency: 4, onError: (runId, err) => console.error(`worker ${i}: ${runId}: ${String(err)}`) });
+      const worker = new PostgresWorker({ workspace: ws, registry, concurrency: CONCURRENCY, onError: (runId, err) => console.error(`worker ${i}: ${runId}: ${String(err)}`) });
       workers.push(worker);
       await worker.start();
     }
@@ -68,7 +70,13 @@ export async function run(): Promise<void> {
     const createdS = (performance.now() - t0) / 1000;
     if (createdS * 1000 > LEAD_MS) throw new Error(`starting ${RUNS} runs took ${createdS.toFixed(1)} s, longer than the ${LEAD_MS / 1000} s lead: the figure would measure that`);
     const deadline = Date.now() + LEAD_MS + SPREAD_MS + 15_000;
+    // CPU of this process (the 4 workers share its one thread) over the wake-ups, from the first due time.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, (base - systemClock.nowMicros()) / 1000)));
+    const cpu0 = process.cpuUsage();
+    const wall0 = performance.now();
     while (woke.size < RUNS && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const cpu = process.cpuUsage(cpu0);
+    const wakeWallMs = performance.now() - wall0;
     await new Promise((r) => setTimeout(r, 500)); // a second wake-up of a run, if any, would land by now
     if (woke.size < RUNS) throw new Error(`only ${woke.size} of ${RUNS} wait_until runs woke`);
     const firsts = [...woke.values()].map((l) => l[0]!);
@@ -76,6 +84,7 @@ export async function run(): Promise<void> {
       bench: 'pg_wake_lateness',
       runs: RUNS,
       workers: WORKERS,
+      concurrency_per_worker: CONCURRENCY,
       spread_s: SPREAD_MS / 1000,
       p50_ms: +percentile(firsts, 50).toFixed(2),
       p95_ms: +percentile(firsts, 95).toFixed(2),
@@ -83,6 +92,8 @@ export async function run(): Promise<void> {
       woken_more_than_once: [...woke.values()].filter((l) => l.length > 1).length,
       runs_driven_per_worker: workers.map((w) => w.stats.runsDriven),
       start_runs_s: +createdS.toFixed(1),
+      wake_phase_s: +(wakeWallMs / 1000).toFixed(2),
+      bench_process_cpu_pct: Math.round(((cpu.user + cpu.system) / 1000 / wakeWallMs) * 100),
       synchronous_commit: 'on',
       load1: load1(),
     });

@@ -59,4 +59,43 @@ describe('PostgresWorker: live through LISTEN/NOTIFY', () => {
       await worker.stop();
     }
   });
+
+  it('wakes 60 runs due at one moment across three workers, each exactly once, the claims of due runs taking different runs', async () => {
+    const schema = freshSchema('due');
+    const woke = new Map<string, number>();
+    const wf = new WorkflowSpec({
+      workflowId: 'due_batch',
+      entryNode: 'wait',
+      nodes: {
+        wait: (r) => ({ nodeId: 'wait', effect: { type: EffectType.WAIT_UNTIL, payload: { until: r.vars['until'] as string }, resultKey: null }, nextNode: 'done' }),
+        done: (r) => {
+          woke.set(r.runId, (woke.get(r.runId) ?? 0) + 1);
+          return { nodeId: 'done', completeOutput: { ok: true } };
+        },
+      },
+    });
+    const workers: PostgresWorker[] = [];
+    for (let i = 0; i < 3; i++) {
+      const registry = new WorkflowRegistry();
+      registry.register(wf);
+      workers.push(new PostgresWorker({ workspace: await pg.open(schema, { writer: `due-${i}@test` }), registry, pollIntervalMs: 60_000 }));
+    }
+    const client = await pg.open(schema);
+    const rt = new Runtime({ runStore: client.runs, ledgerStore: client.ledger });
+    const dueAt = formatIsoTimestamp(Date.now() * 1000 + 3_000_000);
+    const ids: string[] = [];
+    for (let i = 0; i < 60; i++) ids.push(await rt.start({ workflow: wf, vars: { until: dueAt } }));
+    for (const w of workers) await w.start();
+    try {
+      const all = await until(async () => (woke.size === 60 ? woke : null), 20_000);
+      await new Promise((r) => setTimeout(r, 300)); // a second wake-up, if any, would land by now
+      expect(all?.size).toBe(60);
+      expect([...woke.values()].every((n) => n === 1)).toBe(true);
+      for (const id of ids) expect((await client.runs.load(id))?.status).toBe('completed');
+      expect(workers.reduce((n, w) => n + w.stats.runsDriven, 0)).toBeGreaterThanOrEqual(60);
+      expect(workers.reduce((n, w) => n + w.stats.errors, 0)).toBe(0);
+    } finally {
+      for (const w of workers) await w.stop();
+    }
+  });
 });

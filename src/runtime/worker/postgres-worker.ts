@@ -65,6 +65,8 @@ export class PostgresWorker {
   private running = false;
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
+  /** A wake() that came while the loop was not idle: the next idle() returns at once. */
+  private wokenWhileBusy = false;
   private unsubscribe: (() => void) | null = null;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly carrier: RequestCarrier;
@@ -120,8 +122,15 @@ export class PostgresWorker {
     this.loop = this.run();
     const listening = Promise.all([
       ws.onRunChange((c) => {
-        if (c.status === RunStatus.RUNNING || c.status === RunStatus.COMPLETED) this.wake(); // a completed child may free its parent
-        else if (c.until) this.wakeAt(c.until);
+        // A running run its writer holds cannot be taken now (and it is driven on by that
+        // writer), nor can a completed run without a parent free anyone: waking for those would
+        // only send every worker's claim queries for nothing (a notification of older writers
+        // lacks the fields: woken as before).
+        if (c.status === RunStatus.RUNNING) {
+          if (c.leased !== true) this.wake();
+        } else if (c.status === RunStatus.COMPLETED) {
+          if (c.parentRunId !== null) this.wake(); // a completed child may free its parent
+        } else if (c.until) this.wakeAt(c.until);
       }),
       ws.requests.onChange((c) => {
         if (c.status !== 'pending') return;
@@ -151,9 +160,10 @@ export class PostgresWorker {
     this.timers.add(t);
   }
 
-  /** Looks for work now (a notification arrived) instead of at the next poll. */
+  /** Looks for work now (a notification arrived) instead of at the next poll; asked while busy, at once after. */
   wake(): void {
-    this.wakeUp?.();
+    if (this.wakeUp) this.wakeUp();
+    else this.wokenWhileBusy = true;
   }
 
   /** Stops claiming, waits for the runs in hand to reach a step boundary and gives their leases back. */
@@ -185,6 +195,12 @@ export class PostgresWorker {
 
   /** Waits for the poll interval, a `wake()`, or a free slot. */
   private idle(): Promise<void> {
+    if (this.wokenWhileBusy) {
+      // A due time came (or a run was freed) while this worker was claiming: look again now,
+      // not at the next poll.
+      this.wokenWhileBusy = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
@@ -196,33 +212,48 @@ export class PostgresWorker {
     });
   }
 
-  /** Starts driving as many claimable runs as there are free slots; returns how many it took. */
+  /**
+   * Starts driving as many claimable runs as there are free slots; returns how many it took. Due
+   * `wait_until` runs first, leased in one statement that leaves runs other workers are taking to
+   * them (so workers woken by the same due time take different runs instead of racing for the
+   * oldest); then the other kinds, found by a hint query and leased one by one.
+   */
   private async claim(): Promise<number> {
-    const free = this.concurrency - this.active.size;
+    let free = this.concurrency - this.active.size;
     if (free <= 0) return 0;
-    const ids = await this.options.workspace.runs.listClaimable({
-      nowIso: this.runtime.nowIso(),
-      workflowIds: this.options.registry.listIds(),
-      skip: [...this.active.keys()],
-      limit: free,
-    });
-    let taken = 0;
+    const runs = this.options.workspace.runs;
+    const query = { nowIso: this.runtime.nowIso(), workflowIds: this.options.registry.listIds(), skip: [...this.active.keys()], limit: free };
+    const due = await runs.claimDueWaitUntil(query);
+    for (const { runId, lease } of due) this.hold(runId, lease);
+    free -= due.length;
+    if (free <= 0 || !this.running) return due.length;
+    const ids = await runs.listClaimable({ ...query, skip: [...this.active.keys()], limit: free });
+    let taken = due.length;
     for (const runId of ids) {
       if (!this.running) break;
-      const lease = await this.options.workspace.runs.acquireRunLease(runId).catch((err: unknown) => {
+      const lease = await runs.acquireRunLease(runId).catch((err: unknown) => {
         if (isCode(err, 'RUN_LOCKED')) return null; // another worker was faster
         throw err;
       });
       if (!lease) continue;
       taken++;
-      const work = this.drive(runId).finally(async () => {
-        await lease.release().catch(() => undefined);
-        this.active.delete(runId);
-        this.wake();
-      });
-      this.active.set(runId, work);
+      this.hold(runId, lease);
     }
     return taken;
+  }
+
+  /** Drives a run whose lease was just taken; gives the lease back when done. */
+  private hold(runId: string, lease: { release: () => Promise<void> }): void {
+    if (!this.running) {
+      void lease.release().catch(() => undefined);
+      return;
+    }
+    const work = this.drive(runId).finally(async () => {
+      await lease.release().catch(() => undefined);
+      this.active.delete(runId);
+      this.wake();
+    });
+    this.active.set(runId, work);
   }
 
   /**
@@ -233,13 +264,15 @@ export class PostgresWorker {
   private async drive(runId: string): Promise<void> {
     try {
       let seen: number | null = null;
+      // The state the last tick left (what it committed, under this lease), else read afresh.
+      let run: RunState | null = null;
       for (;;) {
         const counter = this.options.workspace.requests.changeCounter();
         if (counter !== seen || this.asked.has(runId)) {
           seen = counter;
-          await this.serve(runId);
+          if (await this.serve(runId)) run = null;
         }
-        const run: RunState | null = await this.options.workspace.runs.load(runId);
+        run ??= await this.options.workspace.runs.load(runId);
         if (!run || !this.running || TERMINAL_STATUSES.has(run.status)) break;
         const workflow = this.options.registry.get(run.workflowId);
         if (!workflow) break;
@@ -247,10 +280,11 @@ export class PostgresWorker {
         if (parent) {
           await this.runtime.resume({ workflow, runId, waitKey: parent.waitKey, payload: parent.payload, maxSteps: 0 });
           this.stats.parentsResumed++;
+          run = null;
           continue;
         }
         if (!movable(run, this.runtime.nowIso())) break;
-        await this.runtime.tick({ workflow, runId, maxSteps: 100, shouldStop: () => this.asked.has(runId) });
+        run = await this.runtime.tick({ workflow, runId, maxSteps: 100, shouldStop: () => this.asked.has(runId) });
       }
       // Asked something after the last look: served now, before the lease goes.
       if ((await this.options.workspace.requests.pendingFor([runId])).length > 0 && this.running) return this.drive(runId);
@@ -267,11 +301,12 @@ export class PostgresWorker {
     }
   }
 
-  /** What a holder that is gone left in hand first (the ledger says whether it was applied), then what is pending, oldest first. */
-  private async serve(runId: string): Promise<void> {
+  /** What a holder that is gone left in hand first (the ledger says whether it was applied), then what is pending, oldest first; true when there was any. */
+  private async serve(runId: string): Promise<boolean> {
     this.asked.delete(runId);
-    const requests = this.options.workspace.requests;
-    for (const r of await requests.takenFor([runId])) await this.carrier.recover(r);
-    for (const r of await requests.pendingFor([runId])) await this.carrier.carryOut(r);
+    const { taken, pending } = await this.options.workspace.requests.openFor([runId]);
+    for (const r of taken) await this.carrier.recover(r);
+    for (const r of pending) await this.carrier.carryOut(r);
+    return taken.length + pending.length > 0;
   }
 }

@@ -9,6 +9,11 @@ interface Held {
   count: number;
   /** Set when a renewal found the lease gone: every later commit under it fails. */
   lost: string | null;
+  /**
+   * The run's state as this open last committed or read it while holding the lease: no one else
+   * can commit the run meanwhile (the fence refuses them), so a load may answer from it.
+   */
+  state: string | null;
 }
 
 const ACQUIRE_SQL = `INSERT INTO $S.leases AS l (run_id, owner_id, holder, token, expires_at)
@@ -22,6 +27,28 @@ const RENEW_SQL = `UPDATE $S.leases SET expires_at = clock_timestamp() + $2 * in
 // commit after its writer's lease was taken.
 const FENCE_SQL = `SELECT owner_id, holder, token, expires_at > clock_timestamp() AS live FROM $S.leases WHERE run_id = $1 FOR SHARE`;
 
+const RELEASE_SQL = `DELETE FROM $S.leases l USING unnest($2::text[], $3::bigint[]) AS u(run_id, token)
+  WHERE l.run_id = u.run_id AND l.owner_id = $1 AND l.token = u.token`;
+
+// Due `wait_until` runs of the given workflows with no live lease, earliest due first, leased to
+// the caller in the same statement. SKIP LOCKED: a run another claimer is leasing at this moment
+// is left to it, so claimers running at once take different runs instead of racing for the same
+// ones. A claimer whose snapshot missed a lease just committed finds it on the INSERT and gets
+// nothing for that run (the lease is taken over only once expired).
+const CLAIM_DUE_SQL = `WITH due AS (
+    SELECT r.run_id FROM $S.runs r
+    WHERE r.status = 'waiting' AND r.wait_reason = 'until' AND r.wait_until IS NOT NULL AND r.wait_until <= $1
+      AND r.workflow_id = ANY($2::text[]) AND NOT (r.run_id = ANY($3::text[]))
+      AND NOT EXISTS (SELECT 1 FROM $S.leases x WHERE x.run_id = r.run_id AND x.expires_at > clock_timestamp())
+    ORDER BY r.wait_until, r.created_seq LIMIT $4
+    FOR UPDATE OF r SKIP LOCKED
+  )
+  INSERT INTO $S.leases AS l (run_id, owner_id, holder, token, expires_at)
+    SELECT run_id, $5, $6, 1, clock_timestamp() + $7 * interval '1 millisecond' FROM due
+  ON CONFLICT (run_id) DO UPDATE SET owner_id = excluded.owner_id, holder = excluded.holder, token = l.token + 1, expires_at = excluded.expires_at
+  WHERE l.expires_at <= clock_timestamp()
+  RETURNING l.run_id, l.token`;
+
 /**
  * Leases of runs with an expiry and a fencing token. A holder renews its leases every third of
  * the TTL; a holder that dies (or stalls) stops renewing, and once its leases expire anyone may
@@ -31,6 +58,9 @@ const FENCE_SQL = `SELECT owner_id, holder, token, expires_at > clock_timestamp(
  */
 export class PgLeases {
   private readonly held = new Map<string, Held>();
+  /** Releases waiting to be sent together, and the one on its way (see giveBack). */
+  private batch: { items: [string, number][]; done: Promise<void> } | null = null;
+  private inFlight: Promise<void> | null = null;
   private renewTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -43,6 +73,23 @@ export class PgLeases {
   /** The fencing token this open holds on a run, or null. */
   tokenOf(runId: string): number | null {
     return this.held.get(runId)?.token ?? null;
+  }
+
+  /** True when a renewal found the lease on a run held by this open gone: every commit under it fails. */
+  isLost(runId: string): boolean {
+    return (this.held.get(runId)?.lost ?? null) !== null;
+  }
+
+  /** Keeps (or, with null, drops) the state text of a run this open holds, as committed or read under the lease. */
+  rememberState(runId: string, text: string | null): void {
+    const h = this.held.get(runId);
+    if (h) h.state = text;
+  }
+
+  /** The state text of a run held under a lease not known lost, as this open last committed or read it; else null. */
+  stateOf(runId: string): string | null {
+    const h = this.held.get(runId);
+    return h && h.lost === null ? h.state : null;
   }
 
   heldRunIds(): string[] {
@@ -60,9 +107,28 @@ export class PgLeases {
         const h = await this.db.query<{ holder: string }>('SELECT holder FROM $S.leases WHERE run_id = $1', [runId]);
         throw new RunLockedError(runId, h[0]?.holder ?? 'another worker');
       }
-      this.held.set(runId, { token: Number(rows[0]!.token), count: 1, lost: null });
+      this.held.set(runId, { token: Number(rows[0]!.token), count: 1, lost: null, state: null });
       this.armRenewal();
     }
+    return this.handle(runId);
+  }
+
+  /**
+   * Leases up to `limit` due `wait_until` runs (of `workflowIds`, not in `skip`) in one
+   * statement, earliest due first; runs another holder has, or is taking right now, are left out.
+   */
+  async claimDue(query: { nowIso: string; workflowIds: readonly string[]; skip?: readonly string[]; limit: number }): Promise<{ runId: string; lease: RunLease }[]> {
+    const skip = [...new Set([...(query.skip ?? []), ...this.held.keys()])];
+    const rows = await this.db.query<{ run_id: string; token: string }>(CLAIM_DUE_SQL, [
+      query.nowIso, query.workflowIds, skip, Math.max(0, query.limit), this.ownerId, this.holder, this.ttlMs,
+    ]);
+    if (rows.length === 0) return [];
+    for (const r of rows) this.held.set(r.run_id, { token: Number(r.token), count: 1, lost: null, state: null });
+    this.armRenewal();
+    return rows.map((r) => ({ runId: r.run_id, lease: this.handle(r.run_id) }));
+  }
+
+  private handle(runId: string): RunLease {
     let released = false;
     return {
       release: async () => {
@@ -79,7 +145,36 @@ export class PgLeases {
     this.held.delete(runId);
     if (this.held.size === 0) this.disarmRenewal();
     if (this.db.isClosed) return;
-    await this.db.query('DELETE FROM $S.leases WHERE run_id = $1 AND owner_id = $2 AND token = $3', [runId, this.ownerId, h.token]);
+    await this.giveBack(runId, h.token);
+  }
+
+  /**
+   * Deletes the lease row (only under the token held). Releases asked while one is on its way
+   * wait for it and then go together in one statement: one commit for the lot instead of one each
+   * (a worker ending many runs at once, as when a batch of wake-ups completes).
+   */
+  private giveBack(runId: string, token: number): Promise<void> {
+    if (!this.batch) {
+      const items: [string, number][] = [];
+      const done = (async (): Promise<void> => {
+        await Promise.resolve(); // the callers of this tick join first
+        while (this.inFlight) await this.inFlight.catch(() => undefined);
+        this.batch = null; // later releases start the next batch
+        if (this.db.isClosed) return;
+        const flight = this.db
+          .query(RELEASE_SQL, [this.ownerId, items.map((i) => i[0]), items.map((i) => i[1])])
+          .then(() => undefined);
+        this.inFlight = flight;
+        try {
+          await flight;
+        } finally {
+          if (this.inFlight === flight) this.inFlight = null;
+        }
+      })();
+      this.batch = { items, done };
+    }
+    this.batch.items.push([runId, token]);
+    return this.batch.done;
   }
 
   /**

@@ -1,4 +1,5 @@
 import { type PoolClient } from 'pg';
+import { PG_COMMIT_STEP_MIGRATION } from './pg-commit-step-migration';
 import { PG_PROVENANCE_MIGRATION } from './pg-provenance-migration';
 import { PG_STATE_HISTORY_MIGRATION } from './pg-state-history-migration';
 
@@ -172,6 +173,7 @@ ALTER TABLE $S.run_requests DROP CONSTRAINT IF EXISTS run_requests_kind_check;
 ALTER TABLE $S.run_requests ADD CONSTRAINT run_requests_kind_check CHECK (kind IN ('resume', 'cancel', 'restore'));
 `,
   },
+  PG_COMMIT_STEP_MIGRATION,
 ];
 
 export const PG_LATEST_SCHEMA_VERSION = Math.max(0, ...PG_MIGRATIONS.map((m) => m.version));

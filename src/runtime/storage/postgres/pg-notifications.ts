@@ -10,6 +10,10 @@ export interface RunChange {
   until: string | null;
   /** The run's ledger head after the commit (-1: none), so a listener knows what to read. */
   headSeq: number;
+  /** Its parent run when the commit saved a run that has one (a completed child may free its parent); absent from older writers. */
+  parentRunId?: string | null;
+  /** Whether the writer held the run's lease: nobody else can take the run until it gives it back; absent from older writers. */
+  leased?: boolean;
 }
 
 /** What a write to the run request queue tells listeners (src/runtime/requests). */

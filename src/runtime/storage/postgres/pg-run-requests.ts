@@ -67,6 +67,19 @@ export class PgRunRequests implements RunRequestQueue {
     return rows.map(fromRow);
   }
 
+  /** `takenFor` and `pendingFor` in one round trip (a worker looks at both before it drives a run). */
+  async openFor(runIds: readonly string[]): Promise<{ taken: RunRequest[]; pending: RunRequest[] }> {
+    if (runIds.length === 0) return { taken: [], pending: [] };
+    // Each branch through its own partial index, as in the two.
+    const rows = await this.db.query<RunRequestRow>(
+      `SELECT * FROM (SELECT ${COLUMNS} FROM $S.run_requests WHERE status = 'taken' AND run_id = ANY($1::text[])
+         UNION ALL SELECT ${COLUMNS} FROM $S.run_requests WHERE status = 'pending' AND run_id = ANY($1::text[])) o ORDER BY id`,
+      [runIds],
+    );
+    const all = rows.map(fromRow);
+    return { taken: all.filter((r) => r.status === 'taken'), pending: all.filter((r) => r.status === 'pending') };
+  }
+
   /** Run ids with pending requests, oldest request first: what a worker looks at for runs nobody holds. */
   async pendingRunIds(limit: number): Promise<string[]> {
     const rows = await this.db.query<{ run_id: string }>(

@@ -66,8 +66,23 @@ export class PgRunStore implements QueryableRunStore, AtomicStepStore, LeasingRu
   }
 
   async load(runId: string): Promise<RunState | null> {
-    const rows = await this.db.query<StateRow>('SELECT run_id, state FROM $S.runs WHERE run_id = $1', [runId]);
-    return rows[0] ? this.decode(rows[0]) : null;
+    // Held under a lease: no one else can have committed it since this open last did (or read it).
+    const held = this.leases.stateOf(runId);
+    if (held !== null) return this.decode({ run_id: runId, state: held });
+    // The head comes with the state, so the writer's next commit of the run can be one statement.
+    const [row] = await this.db.query<StateRow & { seq: number | null; record_hash: string | null; state_seq: number | null; state_n: number | null }>(
+      'SELECT r.run_id, r.state, h.seq, h.record_hash, h.state_seq, h.state_n FROM $S.runs r LEFT JOIN $S.heads h ON h.run_id = r.run_id WHERE r.run_id = $1',
+      [runId],
+    );
+    if (!row) return null;
+    const run = this.decode(row);
+    this.leases.rememberState(runId, row.state);
+    this.writer.remember(runId, {
+      seq: row.seq ?? -1,
+      recordHash: row.record_hash,
+      saved: row.state_seq === null || row.state_n === null ? null : { seq: row.state_seq, n: row.state_n },
+    });
+    return run;
   }
 
   async commitStep(run: RunState | null, records: readonly StepRecord[]): Promise<void> {
@@ -81,6 +96,11 @@ export class PgRunStore implements QueryableRunStore, AtomicStepStore, LeasingRu
 
   async acquireRunLease(runId: string): Promise<RunLease> {
     return this.leases.acquire(runId);
+  }
+
+  /** Leases up to `limit` due `wait_until` runs in one statement (see PgLeases.claimDue): each to one claimer only. */
+  async claimDueWaitUntil(query: { nowIso: string; workflowIds: readonly string[]; skip?: readonly string[]; limit: number }): Promise<{ runId: string; lease: RunLease }[]> {
+    return this.leases.claimDue(query);
   }
 
   async listRuns(query: ListRunsQuery = {}): Promise<RunState[]> {

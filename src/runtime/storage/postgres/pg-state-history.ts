@@ -57,16 +57,33 @@ export class PgStateHistory {
    * the commit appended records of the run. Returns where it was saved, for the heads row.
    */
   async save(q: PgQuery, run: RunState, fullText: string, seq: number, withRecords: boolean, last: SavedAt | null): Promise<SavedAt> {
+    const row = this.prepare(run, fullText, seq, withRecords, last);
+    await q.query(INSERT_SQL, [run.runId, row.at.seq, row.at.n, row.keyframe, row.text]);
+    row.saved();
+    return row.at;
+  }
+
+  /**
+   * The row `save` would write, without writing it, for a commit that writes it itself (the
+   * one-statement commit of pg-step-writer.ts). Call `saved()` once it is committed, or `forget`
+   * the run when it is not: the tracked copy has already moved on to `run`.
+   */
+  prepare(run: RunState, fullText: string, seq: number, withRecords: boolean, last: SavedAt | null): { at: SavedAt; keyframe: boolean; text: string; saved: () => void } {
     const n = withRecords ? 0 : (last && last.seq === seq ? last.n : 0) + 1;
     const mine = this.savedAt.get(run.runId);
     // Someone else saved the run since (another worker, another open): my copy is not the state before.
     if (!mine || !last || mine.seq !== last.seq || mine.n !== last.n) this.tracker.forget(run.runId);
     const next = this.tracker.next(run.runId, run);
     const keyframe = next.kind === 'keyframe';
-    await q.query(INSERT_SQL, [run.runId, seq, n, keyframe, keyframe ? fullText : next.text]);
-    if (keyframe) this.tracker.keyframeSaved(run.runId, run, fullText.length);
-    this.savedAt.set(run.runId, { seq, n });
-    return { seq, n };
+    return {
+      at: { seq, n },
+      keyframe,
+      text: next.kind === 'keyframe' ? fullText : next.text,
+      saved: () => {
+        if (keyframe) this.tracker.keyframeSaved(run.runId, run, fullText.length);
+        this.savedAt.set(run.runId, { seq, n });
+      },
+    };
   }
 
   /** After a failed commit: the tracked copies moved on with it, so they are dropped. */
