@@ -65,7 +65,7 @@ export class PgRunIndex {
     // As on SQLite: a fork is listed under its parent while the parent is in this listing (runs_forked_from keeps it cheap).
     if (q.nestForks) where.push(`(r.forked_from_run_id IS NULL OR NOT EXISTS (SELECT 1 FROM $S.runs p WHERE p.run_id = r.forked_from_run_id${q.topLevelOnly ? ' AND p.parent_run_id IS NULL' : ''}))`);
     // Nothing is archived in a PostgreSQL workspace (archive is kept by SQLite workspaces only so far).
-    if (q.archived === 'only' || q.tombstones === 'only') where.push('false');
+    if (q.archived === 'only' || q.deleted === 'only') where.push('false');
     if (q.text) add((n) => `(strpos(r.run_id, ${n}) > 0 OR strpos(r.workflow_id, ${n}) > 0 OR strpos(r.state, ${n}) > 0)`, q.text);
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [count] = await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM $S.runs r ${filter}`, params);
