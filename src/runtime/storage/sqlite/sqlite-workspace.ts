@@ -1,4 +1,3 @@
-import { type JsonObject } from '../../json/json-value';
 import { RunIndex } from './run-index';
 import { randomUUID } from 'node:crypto';
 import { type SqliteChainCheckpointStore, type SqliteKeyRecordStore, type SqliteRecordSignatureSink } from '../../provenance/sqlite/sqlite-provenance-stores';
