@@ -284,3 +284,19 @@ class Writer {
     return this.indent === null ? `${out}}` : `${out}\n${prefix}}`;
   }
 }
+
+// Every code unit Python's `ensure_ascii=True` escapes: all of U+007F and above (DEL included).
+const NON_ASCII = /[\u007f-\uffff]/;
+const NON_ASCII_ALL = /[\u007f-\uffff]/g;
+const asciiEscape = (unit: string): string => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/**
+ * The `ensure_ascii=True` form of a text written with `ensureAscii` false: every code unit
+ * >= U+007F as `\uxxxx` (lowercase hex; an astral character as its surrogate pair, as Python
+ * writes it). Exact because the writer emits non-ASCII units only inside string literals and
+ * raw (a lone surrogate is already an ASCII escape), so escaping them in place is what writing
+ * each string with `ensureAscii` does. One regex test when the text is all ASCII.
+ */
+export function toEnsureAscii(text: string): string {
+  return NON_ASCII.test(text) ? text.replace(NON_ASCII_ALL, asciiEscape) : text;
+}
