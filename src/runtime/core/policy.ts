@@ -1,5 +1,5 @@
-import { canonicalJson } from '../json/py-dumps';
-import { sha256Hex } from '../ledger/record-hash';
+import { quotePyString, toEnsureAscii } from '../json/py-dumps';
+import { effectPayloadText, sha256Hex } from '../ledger/record-hash';
 import { type Effect, type RunState } from './models';
 
 /** Retry and idempotency policy, as the reference's `EffectPolicy` protocol. */
@@ -16,11 +16,12 @@ export interface EffectPolicy {
  * characters. `resultKey` is not part of it.
  */
 export function computeIdempotencyKey(args: { runId: string; nodeId: string; effect: Effect }): string {
-  const text = canonicalJson(
-    { run_id: args.runId, node_id: args.nodeId, effect_type: args.effect.type, effect_payload: args.effect.payload ?? {} },
-    { ensureAscii: true },
-  );
-  return sha256Hex(text).slice(0, 32);
+  // The four keys in sorted order, written directly; the payload's text is the canonical one
+  // (kept for the records when the payload is deep-frozen) and the whole is made ensure_ascii
+  // by escaping in place, which a property test keeps equal to the ensure_ascii writer.
+  const payload = effectPayloadText(args.effect.payload ?? {});
+  const text = `{"effect_payload":${payload},"effect_type":${quotePyString(args.effect.type, false)},"node_id":${quotePyString(args.nodeId, false)},"run_id":${quotePyString(args.runId, false)}}`;
+  return sha256Hex(toEnsureAscii(text)).slice(0, 32);
 }
 
 export interface DefaultEffectPolicyInit {
