@@ -62,11 +62,14 @@ interface CollectedText {
 }
 
 /**
- * The canonical texts of deep-frozen payloads (see `isDeepFrozen`): such a payload cannot change,
- * so the text written for its idempotency key (before the handler ran) is exactly the text of
- * every record that carries it, in any commit. Weak: the entry goes with the payload.
+ * The canonical text of the last deep-frozen payload an idempotency key was computed for (see
+ * `isDeepFrozen`): such a payload cannot change, so that text, written before the handler ran, is
+ * exactly the text of the step's records, which the commit writes right after. One slot, not a
+ * WeakMap: a step's key and its records come in turn, and a WeakMap entry per step cost ~2 µs
+ * (measured), more than serialising a small payload again. A miss (another run's step in between)
+ * only means the records serialise the payload themselves.
  */
-const FROZEN_TEXTS = new WeakMap<object, CollectedText>();
+let lastFrozen: { payload: object; text: CollectedText } | null = null;
 
 /**
  * True when nothing reachable from `v` can change: every object and array frozen, every property
@@ -92,25 +95,23 @@ function collect(payload: JsonValue): CollectedText {
   return { text: canonicalJson(payload, { keyOrder: own }), found: own.found, next: own.next };
 }
 
-/** The text of a deep-frozen payload, written once and kept; undefined for any other payload. */
+/** The kept text of `payload` when it is the last deep-frozen payload a key was computed for. */
 function frozenText(payload: JsonValue): CollectedText | undefined {
-  if (typeof payload !== 'object' || payload === null) return undefined;
-  let known = FROZEN_TEXTS.get(payload);
-  if (known === undefined && isDeepFrozen(payload)) {
-    known = collect(payload);
-    FROZEN_TEXTS.set(payload, known);
-  }
-  return known;
+  return lastFrozen !== null && lastFrozen.payload === payload ? lastFrozen.text : undefined;
 }
 
 /**
- * `canonicalJson(payload)`, the effect payload's text for its idempotency key. A deep-frozen
- * payload's text is kept for the ledger records that carry it (item 2 of issue 15: one
- * serialisation per step); any other payload may be edited by the handler, so its records
- * serialise it again after.
+ * For a deep-frozen payload, its canonical text, kept for the ledger records that carry it (item 2
+ * of issue 15: the idempotency key's text serves the records, one serialisation per step); null
+ * for any other payload, which the handler may edit, so its records serialise it after.
  */
-export function effectPayloadText(payload: JsonValue): string {
-  return frozenText(payload)?.text ?? canonicalJson(payload);
+export function keptFrozenPayloadText(payload: JsonValue): string | null {
+  const known = frozenText(payload);
+  if (known) return known.text;
+  if (typeof payload !== 'object' || payload === null || !isDeepFrozen(payload)) return null;
+  const text = collect(payload);
+  lastFrozen = { payload, text };
+  return text.text;
 }
 
 function replay(keyOrder: KeyOrderCollector | undefined, t: CollectedText): string {
@@ -122,10 +123,8 @@ function replay(keyOrder: KeyOrderCollector | undefined, t: CollectedText): stri
 }
 
 function payloadText(payload: JsonValue, keyOrder: KeyOrderCollector | undefined, memo: PayloadTextMemo | undefined): string {
-  if (typeof payload === 'object' && payload !== null && Object.isFrozen(payload)) {
-    const frozen = frozenText(payload);
-    if (frozen) return replay(keyOrder, frozen);
-  }
+  const frozen = frozenText(payload);
+  if (frozen) return replay(keyOrder, frozen);
   if (!memo) return canon(payload, keyOrder);
   if (memo.payload !== payload) {
     // A collector of our own, so its findings can be replayed into the next record's collector.
