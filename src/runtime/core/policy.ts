@@ -1,5 +1,5 @@
-import { canonicalJson } from '../json/py-dumps';
-import { sha256Hex } from '../ledger/record-hash';
+import { canonicalJson, quotePyString, toEnsureAscii } from '../json/py-dumps';
+import { keptFrozenPayloadText, sha256Hex } from '../ledger/record-hash';
 import { type Effect, type RunState } from './models';
 
 /** Retry and idempotency policy, as the reference's `EffectPolicy` protocol. */
@@ -16,11 +16,17 @@ export interface EffectPolicy {
  * characters. `resultKey` is not part of it.
  */
 export function computeIdempotencyKey(args: { runId: string; nodeId: string; effect: Effect }): string {
-  const text = canonicalJson(
-    { run_id: args.runId, node_id: args.nodeId, effect_type: args.effect.type, effect_payload: args.effect.payload ?? {} },
-    { ensureAscii: true },
-  );
-  return sha256Hex(text).slice(0, 32);
+  const payload = args.effect.payload ?? {};
+  const kept = keptFrozenPayloadText(payload);
+  if (kept === null) {
+    return sha256Hex(canonicalJson({ run_id: args.runId, node_id: args.nodeId, effect_type: args.effect.type, effect_payload: payload }, { ensureAscii: true })).slice(0, 32);
+  }
+  // A deep-frozen payload: its canonical text (kept for the step's records) in the four keys'
+  // sorted order, made ensure_ascii by escaping in place (a property test keeps this equal to
+  // the ensure_ascii writer). Only here: for other payloads the writer's own ensure_ascii pass
+  // measured cheaper than writing the canonical text and escaping it (large payloads).
+  const text = `{"effect_payload":${kept},"effect_type":${quotePyString(args.effect.type, false)},"node_id":${quotePyString(args.nodeId, false)},"run_id":${quotePyString(args.runId, false)}}`;
+  return sha256Hex(toEnsureAscii(text)).slice(0, 32);
 }
 
 export interface DefaultEffectPolicyInit {

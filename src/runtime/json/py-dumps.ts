@@ -284,3 +284,21 @@ class Writer {
     return this.indent === null ? `${out}}` : `${out}\n${prefix}}`;
   }
 }
+
+// Every code unit Python's `ensure_ascii=True` escapes: all of U+007F and above (DEL included).
+const NON_ASCII_ALL = /[\u007f-\uffff]/g;
+const asciiEscape = (unit: string): string => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/**
+ * The `ensure_ascii=True` form of a text written with `ensureAscii` false: every code unit
+ * >= U+007F as `\uxxxx` (lowercase hex; an astral character as its surrogate pair, as Python
+ * writes it). Exact because the writer emits non-ASCII units only inside string literals and
+ * raw (a lone surrogate is already an ASCII escape), so escaping them in place is what writing
+ * each string with `ensureAscii` does. Two native scans when the text is all ASCII.
+ */
+export function toEnsureAscii(text: string): string {
+  // All ASCII iff its UTF-8 is as long as its code units; then only DEL needs its escape. Both
+  // are native scans, several times faster than the regex over a long text (measured).
+  if (Buffer.byteLength(text, 'utf8') === text.length && !text.includes('\u007f')) return text;
+  return text.replace(NON_ASCII_ALL, asciiEscape);
+}

@@ -2,7 +2,8 @@ import { hash } from 'node:crypto';
 import { type StepRecord } from '../core/models';
 import { canonicalJson, quotePyString, type KeyOrderCollector } from '../json/py-dumps';
 import { formatPyNumber } from '../json/py-float';
-import { type JsonObject, type JsonValue } from '../json/json-value';
+import { JsonNumber } from '../json/json-number';
+import { KEY_ORDER, type JsonObject, type JsonValue } from '../json/json-value';
 
 /**
  * The text a record's hash is computed over: every field but `record_hash` and `signature`, with
@@ -53,21 +54,87 @@ export interface PayloadTextMemo {
 
 export const newPayloadTextMemo = (): PayloadTextMemo => ({ payload: null, text: '', found: [], next: 0 });
 
+/** A payload's canonical text and what the key-order collector found in it (object ids relative to its root). */
+interface CollectedText {
+  text: string;
+  found: [number, number[]][];
+  next: number;
+}
+
+/**
+ * The canonical text of the last deep-frozen payload an idempotency key was computed for (see
+ * `isDeepFrozen`): such a payload cannot change, so that text, written before the handler ran, is
+ * exactly the text of the step's records, which the commit writes right after. One slot, not a
+ * WeakMap: a step's key and its records come in turn, and a WeakMap entry per step cost ~2 µs
+ * (measured), more than serialising a small payload again. A miss (another run's step in between)
+ * only means the records serialise the payload themselves.
+ */
+let lastFrozen: { payload: object; text: CollectedText } | null = null;
+
+/**
+ * True when nothing reachable from `v` can change: every object and array frozen, every property
+ * a data property (an accessor could answer differently each read), every JsonNumber frozen, and
+ * a recorded key order (`setKeyOrder`) a frozen list. Stops at the first part that is not, so an
+ * ordinary (unfrozen) payload costs one `Object.isFrozen`.
+ */
+function isDeepFrozen(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return true;
+  if (!Object.isFrozen(v)) return false;
+  if (v instanceof JsonNumber) return true;
+  const order = (v as { [KEY_ORDER]?: unknown })[KEY_ORDER];
+  if (order !== undefined && !Object.isFrozen(order)) return false;
+  for (const k of Object.keys(v)) {
+    const d = Object.getOwnPropertyDescriptor(v, k);
+    if (d === undefined || !('value' in d) || !isDeepFrozen(d.value)) return false;
+  }
+  return true;
+}
+
+function collect(payload: JsonValue): CollectedText {
+  const own: KeyOrderCollector = { next: 0, found: [] };
+  return { text: canonicalJson(payload, { keyOrder: own }), found: own.found, next: own.next };
+}
+
+/** The kept text of `payload` when it is the last deep-frozen payload a key was computed for. */
+function frozenText(payload: JsonValue): CollectedText | undefined {
+  return lastFrozen !== null && lastFrozen.payload === payload ? lastFrozen.text : undefined;
+}
+
+/**
+ * For a deep-frozen payload, its canonical text, kept for the ledger records that carry it (item 2
+ * of issue 15: the idempotency key's text serves the records, one serialisation per step); null
+ * for any other payload, which the handler may edit, so its records serialise it after.
+ */
+export function keptFrozenPayloadText(payload: JsonValue): string | null {
+  const known = frozenText(payload);
+  if (known) return known.text;
+  if (typeof payload !== 'object' || payload === null || !isDeepFrozen(payload)) return null;
+  const text = collect(payload);
+  lastFrozen = { payload, text };
+  return text.text;
+}
+
+function replay(keyOrder: KeyOrderCollector | undefined, t: CollectedText): string {
+  if (keyOrder) {
+    for (const f of t.found) keyOrder.found.push([f[0] + keyOrder.next, f[1]]);
+    keyOrder.next += t.next;
+  }
+  return t.text;
+}
+
 function payloadText(payload: JsonValue, keyOrder: KeyOrderCollector | undefined, memo: PayloadTextMemo | undefined): string {
+  const frozen = frozenText(payload);
+  if (frozen) return replay(keyOrder, frozen);
   if (!memo) return canon(payload, keyOrder);
   if (memo.payload !== payload) {
     // A collector of our own, so its findings can be replayed into the next record's collector.
-    const own: KeyOrderCollector = { next: 0, found: [] };
-    memo.text = canonicalJson(payload, { keyOrder: own });
+    const own = collect(payload);
+    memo.text = own.text;
     memo.found = own.found;
     memo.next = own.next;
     memo.payload = payload;
   }
-  if (keyOrder) {
-    for (const f of memo.found) keyOrder.found.push([f[0] + keyOrder.next, f[1]]);
-    keyOrder.next += memo.next;
-  }
-  return memo.text;
+  return replay(keyOrder, memo);
 }
 
 /**
