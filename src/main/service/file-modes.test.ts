@@ -4,17 +4,11 @@
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../testing/studio-harness';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from '../testing/studio-harness';
 import { configPath } from './workspace-config';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-}, 60_000);
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 const mode = (path: string): string => (statSync(path).mode & 0o777).toString(8);
 

@@ -5,17 +5,11 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SqliteWorkspace } from '../../runtime/storage/sqlite/index';
-import { startHarness, untilStatus, type Harness } from '../testing/studio-harness';
+import { untilStatus, useHarness } from '../testing/studio-harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-}, 60_000);
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 /** A module whose one workflow asks, then completes with `greeting`: a change of text is a new version. */
 const module = (greeting: string, marker: string) => `import { writeFileSync } from 'node:fs';

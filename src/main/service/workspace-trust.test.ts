@@ -6,17 +6,11 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { WorkspaceTrust } from './workspace-trust';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SqliteWorkspace } from '../../runtime/storage/sqlite/index';
-import { startHarness, type Harness } from '../testing/studio-harness';
+import { useHarness } from '../testing/studio-harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-}, 60_000);
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 describe('workspace trust', () => {
   it('loads nothing before the user trusts the workspace, remembers a refusal, and asks again for other folders', async () => {

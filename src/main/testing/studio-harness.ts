@@ -7,6 +7,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { WebSocket } from 'ws';
+import { afterAll, beforeAll } from 'vitest';
 import { type EventMap, type EventName } from '../../shared/contract/events';
 import { type RunDetail } from '../../shared/contract/domain';
 import { type OperationName, type RequestInput, type Response } from '../../shared/contract/operations';
@@ -115,6 +116,27 @@ export async function startHarness(): Promise<Harness> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One harness for the test file: started in beforeAll, closed in afterAll. The object returned
+ * stands for it (each property is read from the started harness), so a file says
+ * `const h = useHarness();` instead of repeating the two hooks.
+ */
+export function useHarness(): Harness {
+  let current: Harness | null = null;
+  beforeAll(async () => {
+    current = await startHarness();
+  }, 60_000);
+  afterAll(async () => {
+    await current?.close();
+  });
+  return new Proxy({} as Harness, {
+    get(_, prop) {
+      if (!current) throw new Error('the Studio harness is not started yet (use it inside a test or a hook after useHarness)');
+      return Reflect.get(current, prop) as unknown;
+    },
+  });
 }
 
 /** Polls `runs.get` until the run has `status` (every 20 ms, `tries` times), for tests that drive runs in the background. */

@@ -2,16 +2,10 @@
  * Many verifications at once, through the real web host: identical requests share one job, the
  * jobs run through a small pool of worker threads, and other requests are answered meanwhile.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../../testing/studio-harness';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from '../../testing/studio-harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-}, 60_000);
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 async function finished(jobId: string) {
   for (;;) {

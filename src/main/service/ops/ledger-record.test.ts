@@ -6,20 +6,14 @@
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SqliteWorkspace } from '../../../runtime/storage/sqlite/index';
 import { makeRun, sampleRecord } from '../../../runtime/storage/testing/store-contract';
 import { type LedgerEntry } from '../../../shared/contract/domain';
 import { type EventMap } from '../../../shared/contract/events';
-import { startHarness, untilStatus, type Harness } from '../../testing/studio-harness';
+import { untilStatus, useHarness } from '../../testing/studio-harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-}, 60_000);
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 const JSON_TEXTS = ['effectJson', 'resultJson', 'recordJson'] as const;
 

@@ -5,17 +5,11 @@
  * with a real workspace file; what was read is asserted from the verdict's counts.
  */
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type ChainSummary } from '../../../shared/contract/domain';
-import { startHarness, untilStatus, type Harness } from '../../testing/studio-harness';
+import { untilStatus, useHarness } from '../../testing/studio-harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-}, 60_000);
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 async function verify(runId: string): Promise<ChainSummary> {
   const { jobId } = await h.call('ledger.verify', { runId });

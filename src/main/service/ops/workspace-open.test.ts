@@ -7,19 +7,13 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SqliteWorkspace } from '../../../runtime/storage/sqlite/index';
 import { makeRun } from '../../../runtime/storage/testing/store-contract';
 import { damageLeafPage } from '../../../runtime/storage/sqlite/test-support/damage-page';
-import { startHarness, type Harness } from '../../testing/studio-harness';
+import { useHarness } from '../../testing/studio-harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-}, 60_000);
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 const digest = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
 

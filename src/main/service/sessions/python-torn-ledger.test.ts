@@ -5,19 +5,13 @@
  */
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type LedgerPage, type RunDetail } from '../../../shared/contract/domain';
-import { startHarness, type Harness } from '../../testing/studio-harness';
+import { useHarness } from '../../testing/studio-harness';
 
 const RUN = '7c4fa5d5-b376-47cc-8e94-b82655b9fcbd'; // chained, answered: 5 records
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-}, 60_000);
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 /** A copy of the fixture folder whose ledger of RUN ends 60 bytes into its 5th line's write. */
 function tornCopy(name: string): { folder: string; ledger: string } {
