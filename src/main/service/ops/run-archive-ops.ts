@@ -2,18 +2,35 @@ import { formatIsoTimestamp, RuntimeError, systemClock } from '../../../runtime/
 import { type BulkRunAction, type BulkRunResult, type RunSummary } from '../../../shared/contract/domain';
 import { StudioError } from '../../../shared/contract/errors';
 import { type Request, type ResponseMap } from '../../../shared/contract/operations';
-import { control, loadRunOr404, summaryOf, type ServiceContext } from '../service-context';
+import { control, loadRunOr404, session, summaryOf, type ServiceContext } from '../service-context';
+import { type ControlCapability } from '../sessions/session-capabilities';
+import { type ReadSession } from '../sessions/session';
 import { tombstoneSummary } from '../dto/tombstone-dto';
 import { cancelRun } from './run-ops';
 
 const FINISHED = new Set(['completed', 'failed', 'cancelled']);
 const now = (): string => formatIsoTimestamp(systemClock.nowMicros());
 
+/** A source whose runs can be cancelled or retried: one the Studio controls, or one its workers drive (asked of them). */
+function writable(ctx: ServiceContext): ReadSession {
+  const s = session(ctx);
+  return s.capabilities.ask ? s : control(ctx);
+}
+
+/** Where archive flags and tombstones are kept: SQLite workspaces only so far. */
+function keeper(ctx: ServiceContext): ControlCapability {
+  const s = session(ctx);
+  if (s.capabilities.ask) {
+    throw new StudioError('RUNS_DRIVEN_BY_WORKERS', `${s.info.name} is a PostgreSQL workspace: archive and delete (with their tombstones) are kept by SQLite workspaces only so far. Nothing was changed.`);
+  }
+  return control(ctx);
+}
+
 type One = (ctx: ServiceContext, runId: string) => Promise<{ summary: RunSummary | null; newRunId: string | null }>;
 
 /** Cancel a run still going (and its children); a finished run is reported, not touched. */
 const cancelOne: One = async (ctx, runId) => {
-  const run = await loadRunOr404(control(ctx), runId);
+  const run = await loadRunOr404(writable(ctx), runId);
   if (FINISHED.has(run.status)) throw new StudioError('RUN_FINISHED', `Run ${runId} already ${run.status}: there is nothing to cancel.`, { runId });
   const changed = await cancelRun(ctx, { runId, reason: 'Cancelled in the Studio (bulk)', withChildren: true });
   return { summary: changed.find((r) => r.runId === runId) ?? null, newRunId: null };
@@ -24,11 +41,18 @@ const cancelOne: One = async (ctx, runId) => {
  * inputs), linked to it as a fork so the attempt is traceable. A completed run is not retried.
  */
 const retryOne: One = async (ctx, runId) => {
-  const s = control(ctx);
-  const run = await loadRunOr404(s, runId);
+  const read = writable(ctx);
+  const run = await loadRunOr404(read, runId);
   if (run.status !== 'failed' && run.status !== 'cancelled') {
     throw new StudioError(run.status === 'completed' ? 'RUN_FINISHED' : 'RUN_NOT_FINISHED', `Run ${runId} is ${run.status}: only a failed or cancelled run is retried.`, { runId });
   }
+  const ask = read.capabilities.ask;
+  if (ask) {
+    // Attached to workers: the retry is a fork written here, and a worker drives it.
+    const fork = await ask.fork({ runId, atSeq: -1, actorId: ctx.actorId });
+    return { summary: await summaryOf(read, fork), newRunId: fork.runId };
+  }
+  const s = control(ctx);
   if (!s.registry.get(run.workflowId)) throw new StudioError('NOT_FOUND', `Workflow '${run.workflowId}' is not loaded, so run ${runId} cannot be retried here.`, { runId });
   const fork = await s.ws.forkRun({ runId, atSeq: -1, actorId: ctx.actorId });
   s.driver.kick(fork.runId);
@@ -37,7 +61,7 @@ const retryOne: One = async (ctx, runId) => {
 
 /** Archive and unarchive are for finished runs: a run still going belongs in the list. */
 const archiveOne = (archived: boolean): One => async (ctx, runId) => {
-  const s = control(ctx);
+  const s = keeper(ctx);
   const run = await loadRunOr404(s, runId);
   if (archived && !FINISHED.has(run.status)) throw new StudioError('RUN_NOT_FINISHED', `Run ${runId} is ${run.status}: only a finished run is archived. Cancel it first.`, { runId });
   s.ws.archive.setArchived(runId, archived, ctx.actorId, now());
@@ -45,7 +69,7 @@ const archiveOne = (archived: boolean): One => async (ctx, runId) => {
 };
 
 const deleteOne: One = async (ctx, runId) => {
-  const s = control(ctx);
+  const s = keeper(ctx);
   const run = await loadRunOr404(s, runId);
   // A drive of this process may still be saving its last step: the delete waits until they stand still.
   const t = await s.driver.whileHalted(async () => s.ws.archive.delete(run, ctx.actorId, now()));
@@ -63,7 +87,7 @@ const ACTIONS: Record<BulkRunAction, One> = {
 
 /** One action over many runs, each on its own: one run's refusal never stops the others. */
 export async function bulkRuns(ctx: ServiceContext, req: Request<'runs.bulk'>): Promise<ResponseMap['runs.bulk']> {
-  control(ctx); // a read-only source refuses the whole request, once
+  writable(ctx); // a read-only source refuses the whole request, once
   const out: BulkRunResult[] = [];
   for (const runId of new Set(req.runIds)) {
     try {

@@ -195,6 +195,25 @@ describe('the Studio attached to a PostgreSQL workspace', () => {
     expect(last.actorId).toBe(h.service.actorId);
   }, 60_000);
 
+  it('bulk cancel and retry are asked of the workers; archive and delete say they are not kept here, changing nothing', async () => {
+    const { url, client, ws } = await workspaceWithWorker();
+    const runId = await client.start({ workflow: askOnce, vars: {} });
+    await h.call('workspace.open', { path: url });
+    await untilStatus(h, runId, 'waiting');
+    const [cancelled] = await h.call('runs.bulk', { action: 'cancel', runIds: [runId] });
+    expect(cancelled).toMatchObject({ runId, ok: true, summary: { status: 'cancelled' } });
+    const [retried] = await h.call('runs.bulk', { action: 'retry', runIds: [runId] });
+    expect(retried).toMatchObject({ runId, ok: true, newRunId: expect.any(String) });
+    // The retry is a fork from the start, and a worker drives it to the question again.
+    await untilStatus(h, retried!.newRunId!, 'waiting');
+    expect(await ws.runs.forkOrigin(retried!.newRunId!)).toMatchObject({ runId, seq: -1 });
+    for (const action of ['archive', 'delete'] as const) {
+      const [r] = await h.call('runs.bulk', { action, runIds: [runId] });
+      expect(r, action).toMatchObject({ ok: false, code: 'RUNS_DRIVEN_BY_WORKERS', message: expect.stringContaining('SQLite workspaces only') });
+    }
+    expect((await ws.runs.load(runId))?.status).toBe('cancelled');
+  }, 60_000);
+
   it('catches a change whose notification was missed with its slow poll', async () => {
     const { url, client, schema } = await workspaceWithWorker();
     const runId = await client.start({ workflow: askOnce, vars: {} });
