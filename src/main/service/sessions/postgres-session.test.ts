@@ -205,8 +205,9 @@ describe('the Studio attached to a PostgreSQL workspace', () => {
     const [retried] = await h.call('runs.bulk', { action: 'retry', runIds: [runId] });
     expect(retried).toMatchObject({ runId, ok: true, newRunId: expect.any(String) });
     // The retry is a fork from the start, and a worker drives it to the question again.
-    await untilStatus(h, retried!.newRunId!, 'waiting');
-    expect(await ws.runs.forkOrigin(retried!.newRunId!)).toMatchObject({ runId, seq: -1 });
+    if (!retried?.ok || !retried.newRunId) throw new Error('the retry made no new run');
+    await untilStatus(h, retried.newRunId, 'waiting');
+    expect(await ws.runs.forkOrigin(retried.newRunId)).toMatchObject({ runId, seq: -1 });
     for (const action of ['archive', 'delete'] as const) {
       const [r] = await h.call('runs.bulk', { action, runIds: [runId] });
       expect(r, action).toMatchObject({ ok: false, code: 'RUNS_DRIVEN_BY_WORKERS', message: expect.stringContaining('SQLite workspaces only') });
