@@ -8,33 +8,21 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isStateDeltaText } from '../state-delta/state-delta';
-import { decodeCheckpointState, stateText } from './checkpoint-state';
+import { stateText } from './checkpoint-state';
+import { rawSavedStates } from './test-support/raw-saved-states';
 import { TempWorkspaces } from './test-support/temp-workspace';
 
 const FIXTURE = join(__dirname, '../../../../test/fixtures/sqlite-schema-3/growing-state.sqlite');
 const temp = new TempWorkspaces();
 afterEach(() => temp.cleanup());
 
-interface Saved {
-  run_id: string;
-  seq: number;
-  n: number;
-  state: string;
-  spills: string | null;
-}
-
 /** Every saved state of the file as schema 3 stored it (whole), as text, in save order per run. */
 function statesBefore(path: string): Map<string, { seq: number; n: number; text: string }[]> {
-  const raw = new Database(path, { readonly: true });
-  const value = raw.prepare('SELECT text FROM state_values WHERE sha256 = ?').pluck();
-  const rows = raw.prepare('SELECT run_id, seq, n, state, spills FROM checkpoints ORDER BY run_id, seq, n').all() as Saved[];
   const out = new Map<string, { seq: number; n: number; text: string }[]>();
-  for (const r of rows) {
-    const run = decodeCheckpointState(r, (sha) => (value.get(sha) as string | undefined) ?? null, 'fixture');
-    if (!out.has(r.run_id)) out.set(r.run_id, []);
-    out.get(r.run_id)?.push({ seq: r.seq, n: r.n, text: stateText(run) });
+  for (const [runId, states] of rawSavedStates(path)) {
+    for (const st of states) expect(st.delta).toBe(false); // schema 3 kept no deltas
+    out.set(runId, states.map(({ seq, n, text }) => ({ seq, n, text })));
   }
-  raw.close();
   return out;
 }
 

@@ -8,46 +8,22 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeRunState, decodeRunState } from '../../core/codecs';
-import { cloneJson, type JsonObject, type JsonValue } from '../../json/json-value';
-import { applyStateDelta, isStateDeltaText } from '../state-delta/state-delta';
-import { decodeCheckpointState, stateText } from './checkpoint-state';
+import { type JsonObject, type JsonValue } from '../../json/json-value';
+import { stateText } from './checkpoint-state';
+import { rawSavedStates } from './test-support/raw-saved-states';
 import { TempWorkspaces } from './test-support/temp-workspace';
 
 const FIXTURE = join(__dirname, '../../../../test/fixtures/sqlite-schema-7/growing-state.sqlite');
 const temp = new TempWorkspaces();
 afterEach(() => temp.cleanup());
 
-interface Saved {
-  run_id: string;
-  seq: number;
-  n: number;
-  state: string;
-  spills: string | null;
-}
-
-/** Every saved state of the file as its rows say, rebuilt here from the raw rows (keyframe, then deltas in save order). */
+/** Every saved state of the file as its rows say; schema 7 spilled whole values only (no chunk lists). */
 function statesIn(path: string): Map<string, { seq: number; n: number; text: string }[]> {
-  const raw = new Database(path, { readonly: true });
-  const value = raw.prepare('SELECT text FROM state_values WHERE sha256 = ?').pluck();
-  const rows = raw.prepare('SELECT run_id, seq, n, state, spills FROM checkpoints ORDER BY run_id, seq, n').all() as Saved[];
   const out = new Map<string, { seq: number; n: number; text: string }[]>();
-  let dict: JsonObject | null = null;
-  let run: string | null = null;
-  for (const r of rows) {
-    if (r.run_id !== run) dict = null;
-    run = r.run_id;
-    if (isStateDeltaText(r.state)) {
-      expect(dict).not.toBeNull();
-      dict = applyStateDelta(dict as JsonObject, r.state, 'fixture');
-    } else {
-      expect(r.spills ?? '').not.toContain('['); // schema 7 spills whole values only
-      dict = encodeRunState(decodeCheckpointState(r, (sha) => (value.get(sha) as string | undefined) ?? null, 'fixture'));
-    }
-    if (!out.has(r.run_id)) out.set(r.run_id, []);
-    out.get(r.run_id)?.push({ seq: r.seq, n: r.n, text: stateText(decodeRunState(cloneJson(dict as JsonObject), 'fixture')) });
+  for (const [runId, states] of rawSavedStates(path)) {
+    for (const st of states) expect(st.spills ?? '').not.toContain('[');
+    out.set(runId, states.map(({ seq, n, text }) => ({ seq, n, text })));
   }
-  raw.close();
   return out;
 }
 
