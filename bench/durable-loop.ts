@@ -8,16 +8,24 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EffectOutcome, Runtime, WorkflowSpec, type LedgerStore, type RunStore } from '../src/runtime/index';
 
-export function loopWorkflow(steps: number): WorkflowSpec {
+export interface LoopOptions {
+  /** Each step's payload deep-frozen (Object.freeze at every level): issue 15 item 2 then serialises it once a step. */
+  frozenPayload?: boolean;
+}
+
+export function loopWorkflow(steps: number, options: LoopOptions = {}): WorkflowSpec {
   return new WorkflowSpec({
-    workflowId: 'bench_loop',
+    workflowId: options.frozenPayload ? 'bench_loop_frozen' : 'bench_loop',
     entryNode: 'step',
     nodes: {
       step: (run) => {
         const i = Number(run.vars['i'] ?? 0);
         if (i >= steps) return { nodeId: 'step', completeOutput: { steps: i } };
         run.vars['i'] = i + 1;
-        return { nodeId: 'step', effect: { type: 'llm_call', payload: { prompt: `step ${i}`, params: { temperature: 0.2 } }, resultKey: '_temp.llm' }, nextNode: 'step' };
+        const payload = options.frozenPayload
+          ? Object.freeze({ prompt: `step ${i}`, params: Object.freeze({ temperature: 0.2 }) })
+          : { prompt: `step ${i}`, params: { temperature: 0.2 } };
+        return { nodeId: 'step', effect: { type: 'llm_call', payload, resultKey: '_temp.llm' }, nextNode: 'step' };
       },
     },
   });
@@ -30,9 +38,9 @@ export const stubLlm = () => EffectOutcome.completed({ content: 'ok', tool_calls
  * process spent per step (all its threads: user + system), which a busy shared machine inflates
  * far less than the wall clock.
  */
-export async function measureLoop(runStore: RunStore, ledgerStore: LedgerStore, steps: number): Promise<{ stepsPerSecond: number; seconds: number; cpuUsPerStep: number }> {
+export async function measureLoop(runStore: RunStore, ledgerStore: LedgerStore, steps: number, options: LoopOptions = {}): Promise<{ stepsPerSecond: number; seconds: number; cpuUsPerStep: number }> {
   const runtime = new Runtime({ runStore, ledgerStore, effectHandlers: { llm_call: stubLlm } });
-  const wf = loopWorkflow(steps);
+  const wf = loopWorkflow(steps, options);
   const runId = await runtime.start({ workflow: wf });
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();

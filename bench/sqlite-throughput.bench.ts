@@ -19,9 +19,8 @@
  */
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Runtime, WorkflowSpec, type JsonObject } from '../src/runtime/index';
 import { SqliteWorkspace } from '../src/runtime/storage/sqlite/index';
-import { emit, load1, measureLoop, median, stubLlm, withTempDir } from './durable-loop';
+import { emit, load1, measureLoop, median, withTempDir } from './durable-loop';
 import { commitFloor } from './sqlite-commit-floor.bench';
 
 type Synchronous = 'NORMAL' | 'FULL';
@@ -53,35 +52,8 @@ async function figure(steps: number, synchronous: Synchronous, reps: number): Pr
   return { stepsPerSecond: steps_per_s, cpuUs: runs.cpuUs };
 }
 
-/**
- * The loop of durable-loop.ts with each step's payload deep-frozen (Object.freeze at every level):
- * item 2 of issue 15 keeps a frozen payload's canonical text from its idempotency key for both
- * records, so this measures one payload serialisation per step against two.
- */
-async function frozenPayloadLoop(ws: SqliteWorkspace, steps: number): Promise<{ stepsPerSecond: number; cpuUsPerStep: number }> {
-  const wf = new WorkflowSpec({
-    workflowId: 'bench_loop_frozen',
-    entryNode: 'step',
-    nodes: {
-      step: (run) => {
-        const i = Number(run.vars['i'] ?? 0);
-        if (i >= steps) return { nodeId: 'step', completeOutput: { steps: i } };
-        run.vars['i'] = i + 1;
-        const payload: JsonObject = Object.freeze({ prompt: `step ${i}`, params: Object.freeze({ temperature: 0.2 }) });
-        return { nodeId: 'step', effect: { type: 'llm_call', payload, resultKey: '_temp.llm' }, nextNode: 'step' };
-      },
-    },
-  });
-  const runtime = new Runtime({ runStore: ws.runs, ledgerStore: ws.ledger, effectHandlers: { llm_call: stubLlm } });
-  const runId = await runtime.start({ workflow: wf });
-  const cpu0 = process.cpuUsage();
-  const t0 = process.hrtime.bigint();
-  const state = await runtime.tick({ workflow: wf, runId, maxSteps: steps + 1 });
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  const cpu = process.cpuUsage(cpu0);
-  if (state.status !== 'completed') throw new Error(`bench run ended ${state.status}: ${state.error}`);
-  return { stepsPerSecond: steps / seconds, cpuUsPerStep: (cpu.user + cpu.system) / steps };
-}
+/** The loop of durable-loop.ts with each step's payload deep-frozen: one payload serialisation per step against two. */
+const frozenPayloadLoop = (ws: SqliteWorkspace, steps: number) => measureLoop(ws.runs, ws.ledger, steps, { frozenPayload: true });
 
 async function frozenFigure(steps: number, reps: number): Promise<void> {
   const runs = await withTempDir(async (dir) => {
