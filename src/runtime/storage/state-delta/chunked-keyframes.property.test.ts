@@ -17,6 +17,7 @@ import { parseJson } from '../../json/parse';
 import { pyJsonDumps } from '../../json/py-dumps';
 import { chunkList, ParsedChunks, type ChunkRef } from './chunks';
 import { applyStateDelta, StateDeltaTracker, type NextSave } from './state-delta';
+import { makeRun } from '../testing/store-contract';
 
 const text = (v: JsonValue): string => pyJsonDumps(v, { separators: [',', ':'] });
 const CHUNK = 48; // bytes: a chunk of two or three items
@@ -71,21 +72,7 @@ function applyEdit(vars: JsonObject, e: Edit): void {
   }
 }
 
-const runOf = (vars: JsonObject): RunState => ({
-  runId: 'r',
-  workflowId: 'w',
-  status: 'running',
-  currentNode: 'n',
-  vars,
-  waiting: null,
-  output: null,
-  error: null,
-  createdAt: '2026-01-01T00:00:00',
-  updatedAt: '2026-01-01T00:00:00',
-  actorId: null,
-  sessionId: null,
-  parentRunId: null,
-});
+const runOf = (vars: JsonObject): RunState => makeRun({ runId: 'r', workflowId: 'w', currentNode: 'n', vars, createdAt: '2026-01-01T00:00:00', updatedAt: '2026-01-01T00:00:00' });
 
 type Row = { kind: 'keyframe'; text: string; chunks: Map<string, string[]> } | { kind: 'delta'; text: string };
 

@@ -15,6 +15,7 @@ import { parseJson } from '../../json/parse';
 import { pyJsonDumps } from '../../json/py-dumps';
 import { isDeepFrozen } from './frozen';
 import { applyStateDelta, StateDeltaTracker } from './state-delta';
+import { makeRun } from '../testing/store-contract';
 
 const text = (v: JsonValue): string => pyJsonDumps(v, { separators: [',', ':'] });
 const key = fc.constantFrom('a', 'b', 'messages', '2', '10', 'ü', '😀');
@@ -90,21 +91,7 @@ function applyEdit(vars: JsonObject, e: Edit): void {
   }
 }
 
-const runOf = (vars: JsonObject): RunState => ({
-  runId: 'r',
-  workflowId: 'w',
-  status: 'running',
-  currentNode: 'n',
-  vars,
-  waiting: null,
-  output: null,
-  error: null,
-  createdAt: '2026-01-01T00:00:00',
-  updatedAt: '2026-01-01T00:00:00',
-  actorId: null,
-  sessionId: null,
-  parentRunId: null,
-});
+const runOf = (vars: JsonObject): RunState => makeRun({ runId: 'r', workflowId: 'w', currentNode: 'n', vars, createdAt: '2026-01-01T00:00:00', updatedAt: '2026-01-01T00:00:00' });
 
 describe('state deltas with deep-frozen values shared', () => {
   it('rebuilds every save byte for byte while parts of the state are frozen and replaced', () => {
