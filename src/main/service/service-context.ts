@@ -61,6 +61,16 @@ export function control(ctx: ServiceContext): ControlCapability {
   return c;
 }
 
+/**
+ * The open source, when what is asked may change it: one the Studio controls, or one its workers
+ * drive (a PostgreSQL workspace: answers, cancels and restores are asked of the workers there,
+ * bookmarks and forks are data written here). A read-only source is refused as `control` does.
+ */
+export function changeable(ctx: ServiceContext): ReadSession {
+  const s = session(ctx);
+  return s.capabilities.ask ? s : control(ctx);
+}
+
 export async function loadRunOr404(s: ReadSession, runId: string): Promise<RunState> {
   const run = await s.loadRun(runId);
   // A deep link to a deleted run says so, and what is left of it, rather than "no run".

@@ -2,20 +2,13 @@ import { formatIsoTimestamp, RuntimeError, systemClock } from '../../../runtime/
 import { type BulkRunAction, type BulkRunResult, type RunSummary } from '../../../shared/contract/domain';
 import { StudioError } from '../../../shared/contract/errors';
 import { type Request, type ResponseMap } from '../../../shared/contract/operations';
-import { control, loadRunOr404, session, summaryOf, type ServiceContext } from '../service-context';
+import { changeable, control, loadRunOr404, session, summaryOf, type ServiceContext } from '../service-context';
 import { type ControlCapability } from '../sessions/session-capabilities';
-import { type ReadSession } from '../sessions/session';
 import { tombstoneSummary } from '../dto/tombstone-dto';
 import { cancelRun } from './run-ops';
 
 const FINISHED = new Set(['completed', 'failed', 'cancelled']);
 const now = (): string => formatIsoTimestamp(systemClock.nowMicros());
-
-/** A source whose runs can be cancelled or retried: one the Studio controls, or one its workers drive (asked of them). */
-function writable(ctx: ServiceContext): ReadSession {
-  const s = session(ctx);
-  return s.capabilities.ask ? s : control(ctx);
-}
 
 /** Where archive flags and tombstones are kept: SQLite workspaces only so far. */
 function keeper(ctx: ServiceContext): ControlCapability {
@@ -30,7 +23,7 @@ type One = (ctx: ServiceContext, runId: string) => Promise<{ summary: RunSummary
 
 /** Cancel a run still going (and its children); a finished run is reported, not touched. */
 const cancelOne: One = async (ctx, runId) => {
-  const run = await loadRunOr404(writable(ctx), runId);
+  const run = await loadRunOr404(changeable(ctx), runId);
   if (FINISHED.has(run.status)) throw new StudioError('RUN_FINISHED', `Run ${runId} already ${run.status}: there is nothing to cancel.`, { runId });
   const changed = await cancelRun(ctx, { runId, reason: 'Cancelled in the Studio (bulk)', withChildren: true });
   return { summary: changed.find((r) => r.runId === runId) ?? null, newRunId: null };
@@ -41,7 +34,7 @@ const cancelOne: One = async (ctx, runId) => {
  * inputs), linked to it as a fork so the attempt is traceable. A completed run is not retried.
  */
 const retryOne: One = async (ctx, runId) => {
-  const read = writable(ctx);
+  const read = changeable(ctx);
   const run = await loadRunOr404(read, runId);
   if (run.status !== 'failed' && run.status !== 'cancelled') {
     throw new StudioError(run.status === 'completed' ? 'RUN_FINISHED' : 'RUN_NOT_FINISHED', `Run ${runId} is ${run.status}: only a failed or cancelled run is retried.`, { runId });
@@ -87,7 +80,7 @@ const ACTIONS: Record<BulkRunAction, One> = {
 
 /** One action over many runs, each on its own: one run's refusal never stops the others. */
 export async function bulkRuns(ctx: ServiceContext, req: Request<'runs.bulk'>): Promise<ResponseMap['runs.bulk']> {
-  writable(ctx); // a read-only source refuses the whole request, once
+  changeable(ctx); // a read-only source refuses the whole request, once
   const out: BulkRunResult[] = [];
   for (const runId of new Set(req.runIds)) {
     try {

@@ -6,7 +6,7 @@ import { toRunSummary } from '../dto/run-dto';
 import { actOrAsk, assertNotHeldElsewhere } from '../run-requests/act-or-ask';
 import { tombstoneSummary } from '../dto/tombstone-dto';
 import { asLostRace, lostRace, type RaceAction } from './lost-race';
-import { control, detailOf, factsOf, loadRunOr404, session, type ServiceContext } from '../service-context';
+import { changeable, control, detailOf, factsOf, loadRunOr404, session, type ServiceContext } from '../service-context';
 import { type AskCapability, type ControlCapability } from '../sessions/session-capabilities';
 import { type ReadSession } from '../sessions/session';
 import { diffJson } from '../state-diff';
@@ -144,9 +144,8 @@ async function cancelTree(s: ControlCapability, actorId: string, runId: string, 
  * Someone else acting on the run first, at whatever instant, is one RUN_NOT_WAITING naming them.
  */
 export async function resumeWith(ctx: ServiceContext, runId: string, waitKey: string | null, payload: JsonObject, action: RaceAction = 'answer'): Promise<RunState> {
-  const read = session(ctx);
-  const ask = read.capabilities.ask;
-  const s = ask ? read : control(ctx);
+  const s = changeable(ctx);
+  const ask = s.capabilities.ask;
   const run = await loadRunOr404(s, runId);
   if (run.status !== RunStatus.WAITING || !run.waiting) throw await lostRace(s, runId, waitKey, action);
   const waited = run.waiting.waitKey;
@@ -189,9 +188,8 @@ export const fastForward: Handler<'runs.fastForward'> = async (ctx, req) => {
 };
 
 export const forkRun: Handler<'runs.fork'> = async (ctx, req) => {
-  const read = session(ctx);
-  const ask = read.capabilities.ask;
-  const s = ask ? read : control(ctx);
+  const s = changeable(ctx);
+  const ask = s.capabilities.ask;
   let runId = req.runId;
   let atSeq = req.seq;
   if (req.snapshotId) {

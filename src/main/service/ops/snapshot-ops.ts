@@ -2,8 +2,7 @@ import { decodeRunState, encodeRunState, snapshotFromRun, type Snapshot } from '
 import { type SnapshotInfo } from '../../../shared/contract/domain';
 import { StudioError } from '../../../shared/contract/errors';
 import { type Request, type ResponseMap } from '../../../shared/contract/operations';
-import { control, detailOf, loadRunOr404, session, type ServiceContext } from '../service-context';
-import { type ReadSession } from '../sessions/session';
+import { changeable, control, detailOf, loadRunOr404, session, type ServiceContext } from '../service-context';
 import { assertNotHeldElsewhere } from '../run-requests/act-or-ask';
 import { diffJson } from '../state-diff';
 
@@ -34,17 +33,8 @@ async function loadSnapshot(ctx: ServiceContext, snapshotId: string): Promise<Sn
 export const listSnapshots: Handler<'snapshots.list'> = async (ctx, req) =>
   (await session(ctx).snapshots.list({ runId: req.runId ?? null, tag: req.tag ?? null, query: req.query ?? null, limit: 10_000 })).map(toSnapshotInfo);
 
-/**
- * Where a bookmark may be written: a workspace the Studio controls, or one its workers drive (a
- * bookmark is data only; a PostgreSQL workspace keeps snapshots like a SQLite one).
- */
-function bookmarks(ctx: ServiceContext): ReadSession {
-  const s = session(ctx);
-  return s.capabilities.ask ? s : control(ctx);
-}
-
 export const createSnapshot: Handler<'snapshots.create'> = async (ctx, req) => {
-  const s = bookmarks(ctx);
+  const s = changeable(ctx);
   const current = await loadRunOr404(s, req.runId);
   const count = await s.ledgerCount(current.runId);
   const at = req.seq ?? count - 1;
@@ -61,7 +51,7 @@ export const createSnapshot: Handler<'snapshots.create'> = async (ctx, req) => {
 };
 
 export const updateSnapshot: Handler<'snapshots.update'> = async (ctx, req) => {
-  const s = bookmarks(ctx);
+  const s = changeable(ctx);
   const snap = await loadSnapshot(ctx, req.snapshotId);
   if (req.name !== undefined) snap.name = req.name;
   if (req.description !== undefined) snap.description = req.description ?? null;
@@ -70,7 +60,7 @@ export const updateSnapshot: Handler<'snapshots.update'> = async (ctx, req) => {
   return toSnapshotInfo(snap);
 };
 
-export const deleteSnapshot: Handler<'snapshots.delete'> = async (ctx, req) => ({ deleted: await bookmarks(ctx).snapshots.delete(req.snapshotId) });
+export const deleteSnapshot: Handler<'snapshots.delete'> = async (ctx, req) => ({ deleted: await changeable(ctx).snapshots.delete(req.snapshotId) });
 
 export const previewRestore: Handler<'snapshots.previewRestore'> = async (ctx, req) => {
   const snap = await loadSnapshot(ctx, req.snapshotId);
