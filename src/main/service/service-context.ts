@@ -74,7 +74,7 @@ export function changeable(ctx: ServiceContext): ReadSession {
 export async function loadRunOr404(s: ReadSession, runId: string): Promise<RunState> {
   const run = await s.loadRun(runId);
   // A deep link to a deleted run says so, and what is left of it, rather than "no run".
-  const tomb = run ? null : (s.capabilities.control?.ws.archive.tombstone(runId) ?? null);
+  const tomb = run ? null : ((await s.capabilities.archive?.tombstone(runId)) ?? null);
   if (tomb) {
     throw new StudioError('RUN_DELETED', `Run ${runId} (${tomb.workflowId}) was deleted by ${tomb.deletedBy} at ${tomb.deletedAt}. Its tombstone keeps ${tomb.recordCount} records' final head hash ${tomb.headHash ?? '(none)'}.`, { runId, tombstone: tomb });
   }

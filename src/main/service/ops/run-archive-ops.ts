@@ -2,21 +2,21 @@ import { formatIsoTimestamp, RuntimeError, systemClock } from '../../../runtime/
 import { type BulkRunAction, type BulkRunResult, type RunSummary } from '../../../shared/contract/domain';
 import { StudioError } from '../../../shared/contract/errors';
 import { type Request, type ResponseMap } from '../../../shared/contract/operations';
-import { changeable, control, loadRunOr404, session, summaryOf, type ServiceContext } from '../service-context';
-import { type ControlCapability } from '../sessions/session-capabilities';
+import { changeable, control, loadRunOr404, summaryOf, type ServiceContext } from '../service-context';
+import { type ReadSession } from '../sessions/session';
+import { type ArchiveCapability } from '../sessions/session-capabilities';
 import { tombstoneSummary } from '../dto/tombstone-dto';
 import { cancelRun } from './run-ops';
 
 const FINISHED = new Set(['completed', 'failed', 'cancelled']);
 const now = (): string => formatIsoTimestamp(systemClock.nowMicros());
 
-/** Where archive flags and tombstones are kept: SQLite workspaces only so far. */
-function keeper(ctx: ServiceContext): ControlCapability {
-  const s = session(ctx);
-  if (s.capabilities.ask) {
-    throw new StudioError('RUNS_DRIVEN_BY_WORKERS', `${s.info.name} is a PostgreSQL workspace: archive and delete (with their tombstones) are kept by SQLite workspaces only so far. Nothing was changed.`);
-  }
-  return control(ctx);
+/** Where archive flags and tombstones are kept: the open workspace (SQLite, or PostgreSQL), never a read-only source. */
+function keeper(ctx: ServiceContext): { s: ReadSession; archive: ArchiveCapability } {
+  const s = changeable(ctx);
+  const archive = s.capabilities.archive;
+  if (!archive) throw new StudioError('READ_ONLY', `${s.info.name} keeps no archive flags or tombstones: runs in it cannot be archived or deleted. Nothing was changed.`);
+  return { s, archive };
 }
 
 type One = (ctx: ServiceContext, runId: string) => Promise<{ summary: RunSummary | null; newRunId: string | null }>;
@@ -54,19 +54,17 @@ const retryOne: One = async (ctx, runId) => {
 
 /** Archive and unarchive are for finished runs: a run still going belongs in the list. */
 const archiveOne = (archived: boolean): One => async (ctx, runId) => {
-  const s = keeper(ctx);
+  const { s, archive } = keeper(ctx);
   const run = await loadRunOr404(s, runId);
   if (archived && !FINISHED.has(run.status)) throw new StudioError('RUN_NOT_FINISHED', `Run ${runId} is ${run.status}: only a finished run is archived. Cancel it first.`, { runId });
-  s.ws.archive.setArchived(runId, archived, ctx.actorId, now());
+  await archive.setArchived(runId, archived, ctx.actorId, now());
   return { summary: await summaryOf(s, run), newRunId: null };
 };
 
 const deleteOne: One = async (ctx, runId) => {
-  const s = keeper(ctx);
+  const { s, archive } = keeper(ctx);
   const run = await loadRunOr404(s, runId);
-  // A drive of this process may still be saving its last step: the delete waits until they stand still.
-  const t = await s.driver.whileHalted(async () => s.ws.archive.delete(run, ctx.actorId, now()));
-  s.driver.forget(runId);
+  const t = await archive.deleteRun(run, ctx.actorId, now());
   return { summary: tombstoneSummary(t), newRunId: null };
 };
 

@@ -71,6 +71,11 @@ async function workspaceWithWorker(): Promise<{ schema: string; url: string; cli
   return { schema, url: `${pg.server().url}?schema=${schema}`, client: new Runtime({ runStore: ws.runs, ledgerStore: ws.ledger }), ws };
 }
 
+/** Until `ok` holds (a condition, not a time: the test's own timeout bounds it). */
+async function until(ok: () => Promise<boolean>): Promise<void> {
+  while (!(await ok())) await new Promise((r) => setTimeout(r, 50));
+}
+
 function filesUnder(dir: string): string[] {
   const out: string[] = [];
   for (const name of readdirSync(dir)) {
@@ -195,7 +200,7 @@ describe('the Studio attached to a PostgreSQL workspace', () => {
     expect(last.actorId).toBe(h.service.actorId);
   }, 60_000);
 
-  it('bulk cancel and retry are asked of the workers; archive and delete say they are not kept here, changing nothing', async () => {
+  it('bulk cancel and retry are asked of the workers; archive and delete are kept in the workspace, a running run refused', async () => {
     const { url, client, ws } = await workspaceWithWorker();
     const runId = await client.start({ workflow: askOnce, vars: {} });
     await h.call('workspace.open', { path: url });
@@ -206,13 +211,29 @@ describe('the Studio attached to a PostgreSQL workspace', () => {
     expect(retried).toMatchObject({ runId, ok: true, newRunId: expect.any(String) });
     // The retry is a fork from the start, and a worker drives it to the question again.
     if (!retried?.ok || !retried.newRunId) throw new Error('the retry made no new run');
-    await untilStatus(h, retried.newRunId, 'waiting');
-    expect(await ws.runs.forkOrigin(retried.newRunId)).toMatchObject({ runId, seq: -1 });
-    for (const action of ['archive', 'delete'] as const) {
-      const [r] = await h.call('runs.bulk', { action, runIds: [runId] });
-      expect(r, action).toMatchObject({ ok: false, code: 'RUNS_DRIVEN_BY_WORKERS', message: expect.stringContaining('SQLite workspaces only') });
-    }
-    expect((await ws.runs.load(runId))?.status).toBe('cancelled');
+    const retry = retried.newRunId;
+    await untilStatus(h, retry, 'waiting');
+    expect(await ws.runs.forkOrigin(retry)).toMatchObject({ runId, seq: -1 });
+
+    const [archived, notFinished] = await h.call('runs.bulk', { action: 'archive', runIds: [runId, retry] });
+    expect(archived).toMatchObject({ ok: true, summary: { runId, archived: { by: h.service.actorId } } });
+    expect(notFinished).toMatchObject({ ok: false, code: 'RUN_NOT_FINISHED' });
+    expect((await h.call('runs.query', { limit: 100 })).items.map((r) => r.runId)).not.toContain(runId);
+    expect((await h.call('runs.query', { archived: 'only', limit: 100 })).items.map((r) => r.runId)).toEqual([runId]);
+    await h.call('runs.bulk', { action: 'unarchive', runIds: [runId] });
+    expect((await h.call('runs.query', { archived: 'only', limit: 100 })).total).toBe(0);
+
+    // The worker that cancelled the run lets go of it once done; a delete while it holds it is refused (pg-run-archive.test.ts).
+    await until(async () => !(await ws.leaseHolder(runId))?.live);
+    const head = await ws.ledger.ledgerHead(runId);
+    const [refused, deleted] = await h.call('runs.bulk', { action: 'delete', runIds: [retry, runId] });
+    expect(refused).toMatchObject({ ok: false, code: 'RUN_NOT_DELETABLE', message: expect.stringContaining('it is waiting') });
+    expect(deleted).toMatchObject({ ok: true, summary: { runId, deleted: { headHash: head?.recordHash, recordCount: (head?.seq ?? -1) + 1 } } });
+    expect((await h.call('runs.query', { deleted: 'only', limit: 100 })).items.map((r) => r.runId)).toEqual([runId]);
+    await expect(h.call('runs.get', { runId })).rejects.toMatchObject({ code: 'RUN_DELETED' });
+    expect(await ws.runs.load(runId)).toBeNull();
+    // The retry, a fork of the deleted run, lives on and is still the workers'.
+    expect((await ws.runs.load(retry))?.status).toBe('waiting');
   }, 60_000);
 
   it('catches a change whose notification was missed with its slow poll', async () => {

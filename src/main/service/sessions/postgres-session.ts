@@ -30,7 +30,15 @@ export interface PostgresSessionOptions {
  * is refused.
  */
 export class PostgresSession implements ReadSession, AskCapability, LiveCapability, ChildIndexCapability {
-  readonly capabilities: SessionCapabilities = { control: null, drive: null, keys: null, childIndex: this, ask: this, live: this };
+  readonly capabilities: SessionCapabilities = {
+    control: null, drive: null, keys: null, childIndex: this, ask: this, live: this,
+    // Kept in the workspace: a delete is refused for a run a live worker holds, and no worker writes a deleted run again.
+    archive: {
+      setArchived: (runId, archived, actorId, now) => this.ws.archive.setArchived(runId, archived, actorId, now),
+      deleteRun: (run, actorId, now) => this.ws.archive.delete(run.runId, actorId, now),
+      tombstone: (runId) => this.ws.archive.tombstone(runId),
+    },
+  };
   readonly refusal: string;
   /** Runs whose state says paused (another process paused them): `isPaused` is synchronous. */
   private readonly pausedIds = new Set<string>();

@@ -7,7 +7,7 @@
  */
 import { type Runtime, type RunRequestBody, type RunState, type Scheduler, type StepRecord, type WorkflowRegistry } from '../../../runtime/index';
 import { type ActorKey } from '../../../runtime/provenance/index';
-import { type SqliteWorkspace, type WorkspaceForkOptions } from '../../../runtime/storage/sqlite/index';
+import { type RunTombstone, type SqliteWorkspace, type WorkspaceForkOptions } from '../../../runtime/storage/sqlite/index';
 import { type RunDetail } from '../../../shared/contract/domain';
 import { type SecretStore } from '../secret-store';
 import { type SessionSigning } from '../signing/session-signing';
@@ -87,6 +87,18 @@ export interface LiveCapability {
   headSeq(runId: string): Promise<number | null>;
 }
 
+/**
+ * The source keeps archive flags and tombstones of deleted runs: a SQLite workspace, or a
+ * PostgreSQL one (its workers never drive a deleted run; a run a worker holds is not deleted).
+ */
+export interface ArchiveCapability {
+  /** False for an unknown run. */
+  setArchived(runId: string, archived: boolean, actorId: string, now: string): Promise<boolean>;
+  /** Deletes a finished run's data and leaves its tombstone; refused with RUN_NOT_DELETABLE (nothing changed). */
+  deleteRun(run: RunState, actorId: string, now: string): Promise<RunTombstone>;
+  tombstone(runId: string): Promise<RunTombstone | null>;
+}
+
 export interface SessionCapabilities {
   readonly control: ControlCapability | null;
   readonly drive: DriveCapability | null;
@@ -94,7 +106,8 @@ export interface SessionCapabilities {
   readonly childIndex: ChildIndexCapability | null;
   readonly ask: AskCapability | null;
   readonly live: LiveCapability | null;
+  readonly archive: ArchiveCapability | null;
 }
 
 /** A source that is read, never changed. */
-export const READ_ONLY_CAPABILITIES: SessionCapabilities = Object.freeze({ control: null, drive: null, keys: null, childIndex: null, ask: null, live: null });
+export const READ_ONLY_CAPABILITIES: SessionCapabilities = Object.freeze({ control: null, drive: null, keys: null, childIndex: null, ask: null, live: null, archive: null });

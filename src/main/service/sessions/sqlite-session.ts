@@ -44,7 +44,19 @@ const RECORDED_VERSIONS = 5000;
  */
 export class SqliteSession implements ReadSession, ControlCapability, KeysCapability, ChildIndexCapability {
   /** A writable workspace can do everything: it drives, changes, holds keys and indexes children. */
-  readonly capabilities: SessionCapabilities = { control: this, drive: this, keys: this, childIndex: this, ask: null, live: null };
+  readonly capabilities: SessionCapabilities = {
+    control: this, drive: this, keys: this, childIndex: this, ask: null, live: null,
+    archive: {
+      setArchived: async (runId, archived, actorId, now) => this.ws.archive.setArchived(runId, archived, actorId, now),
+      deleteRun: async (run, actorId, now) => {
+        // A drive of this process may still be saving its last step: the delete waits until they stand still.
+        const t = await this.driver.whileHalted(async () => this.ws.archive.delete(run, actorId, now));
+        this.driver.forget(run.runId);
+        return t;
+      },
+      tombstone: async (runId) => this.ws.archive.tombstone(runId),
+    },
+  };
   /** The loaded workflows and the version each run started with. */
   readonly catalog: WorkflowCatalog;
   readonly runtime: Runtime;

@@ -71,12 +71,23 @@ export class LeaseLostError extends RuntimeError {
   }
 }
 
+/**
+ * A write of a run that was deleted (migration 7's triggers, SQLSTATE AR410): a worker that still
+ * knew the run, or a late save. Nothing of it was written; the run's tombstone says what it was.
+ */
+export class PgRunDeletedError extends RuntimeError {
+  constructor(readonly workspace: string, readonly runId: string | null) {
+    super('RUN_DELETED', `${workspace}: run ${runId ?? '(unknown)'} was deleted, so it cannot be written again. Nothing was written; its tombstone says what it was.`, { workspace, runId });
+  }
+}
+
 /** Wraps a driver error; our own RuntimeErrors pass through. The password never survives. */
 export function translatePgError(err: unknown, workspace: string, password: string | null): unknown {
   if (err instanceof RuntimeError) return err;
   if (!(err instanceof Error)) return err;
   const code: unknown = (err as Error & { code?: unknown }).code;
   const sqlState = typeof code === 'string' ? code : null;
+  if (sqlState === 'AR410') return new PgRunDeletedError(workspace, /^run (.*) was deleted/.exec(err.message)?.[1] ?? null);
   return new PgWorkspaceStoreError(workspace, scrubSecret(err.message, password), sqlState);
 }
 

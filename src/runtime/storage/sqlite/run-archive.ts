@@ -29,7 +29,15 @@ export interface RunArchiveDeps {
   forgetRun(): void;
 }
 
+/** The statuses of a run that may be deleted. */
 const FINISHED: ReadonlySet<string> = new Set([RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.CANCELLED]);
+
+/** Why a run of `status` is not deleted, or null when it is finished. */
+export function notFinishedReason(status: string): string | null {
+  return FINISHED.has(status) ? null : `it is ${status}. Cancel it first, or wait until it finishes.`;
+}
+
+export const hasChildrenReason = (children: number): string => `it has ${children} child run(s). Delete them first.`;
 
 export class RunNotDeletableError extends RuntimeError {
   constructor(readonly runId: string, why: string) {
@@ -89,7 +97,8 @@ export class RunArchive {
    */
   delete(run: RunState, actorId: string, now: string): RunTombstone {
     const { db, keys } = this.deps;
-    if (!FINISHED.has(run.status)) throw new RunNotDeletableError(run.runId, `it is ${run.status}. Cancel it first, or wait until it finishes.`);
+    const unfinished = notFinishedReason(run.status);
+    if (unfinished) throw new RunNotDeletableError(run.runId, unfinished);
     const holder = this.deps.holder(run.runId);
     if (holder?.live) throw new RunNotDeletableError(run.runId, `process ${holder.pid} on ${holder.host} holds it right now. Try again once it lets go.`);
     const tomb = db.write('delete a run', () => {
@@ -99,9 +108,10 @@ export class RunArchive {
         | undefined;
       if (!row || key === null) throw new UnknownRunError(run.runId);
       // Read again inside the transaction: the run may have moved since it was loaded.
-      if (!FINISHED.has(row.status)) throw new RunNotDeletableError(run.runId, `it is ${row.status}. Cancel it first, or wait until it finishes.`);
+      const moved = notFinishedReason(row.status);
+      if (moved) throw new RunNotDeletableError(run.runId, moved);
       const children = db.stmt('SELECT count(*) FROM runs WHERE parent_run_id = ?', 'pluck').get(run.runId) as number;
-      if (children > 0) throw new RunNotDeletableError(run.runId, `it has ${children} child run(s). Delete them first.`);
+      if (children > 0) throw new RunNotDeletableError(run.runId, hasChildrenReason(children));
       const lo = key * 2 ** 32;
       const head = db.stmt('SELECT seq, record_hash FROM ledger WHERE id >= ? AND id < ? ORDER BY id DESC LIMIT 1').get(lo, lo + 2 ** 32) as { seq: number; record_hash: string } | undefined;
       const t: RunTombstone = {

@@ -2,7 +2,7 @@ import { useRef, useState } from 'react';
 import { type BulkRunAction } from '../../../../shared/contract';
 import { shortId } from '../../lib/format';
 import { selectBulkPending, selectBulkReport, selectSelectedRuns } from '../../stores/runs-store';
-import { selectDrivenByWorkers, selectReadOnly } from '../../stores/workspace-store';
+import { selectReadOnly } from '../../stores/workspace-store';
 import { useRuns, useStores, useWorkspace } from '../../stores/stores-context';
 import { Modal } from '../common/modal';
 
@@ -21,9 +21,6 @@ export function RunBulkBar() {
   const pending = useRuns(selectBulkPending);
   const report = useRuns(selectBulkReport);
   const readOnly = useWorkspace(selectReadOnly);
-  // Archive flags and tombstones are kept by SQLite workspaces only: not offered where workers drive the runs.
-  const workers = useWorkspace(selectDrivenByWorkers);
-  const actions = workers ? ACTIONS.filter(([a]) => a === 'cancel' || a === 'retry') : ACTIONS;
   const [confirming, setConfirming] = useState(false);
   const confirm = useRef<HTMLButtonElement>(null);
   if (readOnly || (selected.size === 0 && !report)) return null;
@@ -40,16 +37,14 @@ export function RunBulkBar() {
       {selected.size > 0 ? (
         <div className="bulk-bar" role="toolbar" aria-label={`Actions on ${selected.size} selected runs`}>
           <span className="bulk-count">{selected.size} selected</span>
-          {actions.map(([a, label]) => (
+          {ACTIONS.map(([a, label]) => (
             <button key={a} type="button" className="btn small" disabled={pending !== null} onClick={() => void act(a)}>
               {pending === a ? `${label}…` : label}
             </button>
           ))}
-          {workers ? null : (
-            <button type="button" className="btn small danger" disabled={pending !== null} onClick={() => setConfirming(true)}>
-              Delete…
-            </button>
-          )}
+          <button type="button" className="btn small danger" disabled={pending !== null} onClick={() => setConfirming(true)}>
+            Delete…
+          </button>
           <button type="button" className="btn small ghost" aria-label="Clear the selection" onClick={() => runs.getState().setSelected([])}>
             ✕
           </button>
