@@ -98,6 +98,14 @@ test('attached to PostgreSQL while two workers run: a run appears live, the answ
     await expect(page.locator('body')).not.toContainText(pg.password);
     await shot(page, '40-postgres-attached');
 
+    // An audit bundle of the run, from PostgreSQL as from SQLite: signed here, verified on writing (a browser download: no workspace folder).
+    await page.getByTestId('export-bundle-button').click();
+    const bundleDialog = page.getByTestId('bundle-dialog');
+    await expect(bundleDialog.getByTestId('bundle-verdict')).toHaveAttribute('data-verified', 'true', { timeout: 30_000 });
+    await expect(bundleDialog.getByTestId('bundle-downloaded')).toBeVisible();
+    await bundleDialog.getByRole('button', { name: 'Done' }).click();
+    await expect(bundleDialog).toBeHidden();
+
     // Time travel on PostgreSQL: bookmark the record of the first question (written here), then
     // restore it: a request a worker carries out, and the run is back at the question.
     const asked = records.find((e) => e.record.status === 'waiting')!;

@@ -124,7 +124,7 @@ async function openPostgres(ctx: ServiceContext, text: string): Promise<ReadSess
   const url = parseAttachUrl(text);
   const key = passwordKey(url.shown);
   const password = url.password ?? (await ctx.secrets.get(key));
-  const s = await PostgresSession.open({ url, password, user: ctx.user });
+  const s = await PostgresSession.open({ url, password, user: ctx.user, keyProtector: ctx.keyProtector });
   if (url.password !== null) await ctx.secrets.set(key, url.password);
   return s;
 }

@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EffectType, Runtime, WorkflowRegistry, WorkflowSpec, type RunState } from '../../../runtime/index';
+import { verifyBundle } from '../../../runtime/provenance/index';
 import { freshSchema, usePgServer } from '../../../runtime/storage/postgres/test-support/pg-workspaces';
 import { type PostgresWorkspace } from '../../../runtime/storage/postgres/index';
 import { PostgresWorker } from '../../../runtime/worker/postgres-worker';
@@ -251,6 +252,28 @@ describe('the Studio attached to a PostgreSQL workspace', () => {
     const seen = await h.waitForEvent('run.changed', (r) => r.runId === runId && h.events.length > since, 3 * PG_FALLBACK_POLL_MS + 2000);
     expect(seen.runId).toBe(runId);
     expect(h.events.slice(since).some((e) => e.event === 'run.changed')).toBe(true);
+  }, 60_000);
+
+  it('exports an audit bundle of a run the workers drove, in the SQLite format, and it verifies', async () => {
+    const { url, client, ws } = await workspaceWithWorker();
+    const runId = await client.start({ workflow: waitGo, vars: {} });
+    await h.call('workspace.open', { path: url });
+    await untilStatus(h, runId, 'waiting');
+    await h.call('runs.resumeEvent', { runId, waitKey: 'evt:go', payloadJson: '{"go": true}' });
+    await untilStatus(h, runId, 'completed');
+    await ws.artifacts.store(new TextEncoder().encode('evidence'), { contentType: 'text/plain', runId });
+    // No workspace folder here: "into the workspace" goes where the person chooses (a download from the web host).
+    for (const destination of ['workspace', 'choose'] as const) {
+      const bundle = await h.call('runs.exportBundle', { runId, destination, includeArtifacts: true });
+      expect(bundle, destination).toMatchObject({ runId, verified: true, download: { urlPath: expect.any(String) } });
+      // What an auditor checks it with (`studio verify <file> --trusted keys.json`): the Studio's key, kept in the workspace, signed the head.
+      const report = await verifyBundle(bundle.path, { trustedKeys: (await ws.actorKeys.list()).map((r) => r.key) });
+      expect(report).toMatchObject({ ok: true, manifest: { runId, workflowId: 'wait_go', records: await ws.ledger.ledgerCount(runId), artifacts: 1 } });
+      expect(report.contents.records.length).toBe(await ws.ledger.ledgerCount(runId));
+      expect(report.sealed).toBe(true);
+    }
+    // Its head checkpoint is kept in the workspace (once: the second export found it signed already).
+    expect(await ws.chainCheckpoints.list(runId)).toHaveLength(1);
   }, 60_000);
 
   it('refuses what only a driver may do, saying the workers drive the runs', async () => {

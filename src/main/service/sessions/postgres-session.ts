@@ -3,18 +3,22 @@ import { PG_LATEST_SCHEMA_VERSION, PgWorkspaceStoreError, PgWorkspaceTooNewError
 import { StudioError } from '../../../shared/contract/errors';
 import { type RunIndexQuery, type RunIndexRow, type WorkspaceForkOptions } from '../../../runtime/storage/sqlite/index';
 import { type ActorName, type RunDetail, type RunVisits, type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
+import { type KeyProtector } from '../../../runtime/provenance/index';
 import { askPgWorkers } from '../run-requests/ask-workers';
+import { LazyExportSigning, type ExportSigning } from '../signing/export-signing';
 import { RunVisitReader } from '../run-visit-reader';
 import { PostgresLive } from './postgres-live';
 import { attachedName, type AttachUrl } from './postgres-url';
 import { type ReadSession, type SessionChainReport, type VerifiedHead } from './session';
-import { type AskCapability, type AskedOutcome, type ChildIndexCapability, type LiveCapability, type LiveChange, type SessionCapabilities } from './session-capabilities';
+import { type AskCapability, type AskedOutcome, type BundleCapability, type ChildIndexCapability, type LiveCapability, type LiveChange, type SessionCapabilities } from './session-capabilities';
 
 export interface PostgresSessionOptions {
   url: AttachUrl;
   password: string | null;
   /** The Studio's user: named on the requests it records, and by name on the timeline. */
   user: ActorFingerprint;
+  /** Seals the Studio's key kept in the workspace (used to sign an exported run's head). */
+  keyProtector?: KeyProtector;
   /** How long an answer waits for a worker to carry it out. */
   askTimeoutMs?: number;
   pollMs?: number;
@@ -29,9 +33,9 @@ export interface PostgresSessionOptions {
  * (a fork is then driven by the workers); what only a driver can do (step, continue, start, pause)
  * is refused.
  */
-export class PostgresSession implements ReadSession, AskCapability, LiveCapability, ChildIndexCapability {
+export class PostgresSession implements ReadSession, AskCapability, LiveCapability, ChildIndexCapability, BundleCapability {
   readonly capabilities: SessionCapabilities = {
-    control: null, drive: null, keys: null, childIndex: this, ask: this, live: this,
+    control: null, drive: null, keys: null, childIndex: this, ask: this, live: this, bundle: this,
     // Kept in the workspace: a delete is refused for a run a live worker holds, and no worker writes a deleted run again.
     archive: {
       setArchived: (runId, archived, actorId, now) => this.ws.archive.setArchived(runId, archived, actorId, now),
@@ -43,6 +47,7 @@ export class PostgresSession implements ReadSession, AskCapability, LiveCapabili
   /** Runs whose state says paused (another process paused them): `isPaused` is synchronous. */
   private readonly pausedIds = new Set<string>();
   private readonly visits = new RunVisitReader();
+  private readonly signing: LazyExportSigning;
 
   private constructor(
     readonly ws: PostgresWorkspace,
@@ -50,6 +55,7 @@ export class PostgresSession implements ReadSession, AskCapability, LiveCapabili
     private readonly live: PostgresLive,
     private readonly o: PostgresSessionOptions,
   ) {
+    this.signing = new LazyExportSigning(ws, o.keyProtector ?? null);
     this.refusal = `${info.name} is a PostgreSQL workspace that its workers drive: this Studio runs no workflow code, so it cannot start, step, continue or pause runs, or change settings, here. Answers, events, cancels and restores are recorded for the workers to carry out; bookmarks and forks are written here and the workers drive the forks.`;
   }
 
@@ -105,6 +111,17 @@ export class PostgresSession implements ReadSession, AskCapability, LiveCapabili
 
   get artifacts(): ArtifactStore {
     return this.ws.artifacts;
+  }
+
+  /** A run's bundle is read from the workspace's stores, as from a SQLite workspace's. */
+  get bundleSource(): PostgresWorkspace {
+    return this.ws;
+  }
+  /** No folder of its own: a bundle goes where the person chooses. */
+  readonly exportsDir = null;
+  /** The Studio's own key, unlocked at the first export: it checkpoints the run's head (as data, like a bookmark) and seals the bundle. */
+  exportSigning(): Promise<ExportSigning | { problem: string }> {
+    return this.signing.get();
   }
   get snapshots(): SnapshotStore {
     return this.ws.snapshots;
@@ -201,6 +218,7 @@ export class PostgresSession implements ReadSession, AskCapability, LiveCapabili
   async close(): Promise<void> {
     this.live.close();
     await this.live.settled().catch(() => undefined);
+    await this.signing.close().catch(() => undefined);
     await this.ws.close();
   }
 }

@@ -10,6 +10,8 @@ import { type ActorKey } from '../../../runtime/provenance/index';
 import { type RunTombstone, type SqliteWorkspace, type WorkspaceForkOptions } from '../../../runtime/storage/sqlite/index';
 import { type RunDetail } from '../../../shared/contract/domain';
 import { type SecretStore } from '../secret-store';
+import { type ExportSigning } from '../signing/export-signing';
+import { type RunBundleSource } from '../signing/run-bundle';
 import { type SessionSigning } from '../signing/session-signing';
 import { type WorkflowCatalog } from '../workflow-catalog';
 import { type WorkspaceConfig } from '../workspace-config';
@@ -99,6 +101,19 @@ export interface ArchiveCapability {
   tombstone(runId: string): Promise<RunTombstone | null>;
 }
 
+/** Runs are exported from here as audit bundles (docs/audit-bundle.md): the same format from SQLite and PostgreSQL. */
+export interface BundleCapability {
+  /** The stores the bundle is read from. */
+  readonly bundleSource: RunBundleSource;
+  /**
+   * The folder whose `exports/` "into the workspace" writes to, or null where the source has no
+   * folder (a PostgreSQL workspace): the bundle then goes where the person chooses.
+   */
+  readonly exportsDir: string | null;
+  /** What checkpoints the run's head before the export and seals the bundle, or why nothing does here. */
+  exportSigning(): Promise<ExportSigning | { problem: string }>;
+}
+
 export interface SessionCapabilities {
   readonly control: ControlCapability | null;
   readonly drive: DriveCapability | null;
@@ -107,7 +122,8 @@ export interface SessionCapabilities {
   readonly ask: AskCapability | null;
   readonly live: LiveCapability | null;
   readonly archive: ArchiveCapability | null;
+  readonly bundle: BundleCapability | null;
 }
 
 /** A source that is read, never changed. */
-export const READ_ONLY_CAPABILITIES: SessionCapabilities = Object.freeze({ control: null, drive: null, keys: null, childIndex: null, ask: null, live: null, archive: null });
+export const READ_ONLY_CAPABILITIES: SessionCapabilities = Object.freeze({ control: null, drive: null, keys: null, childIndex: null, ask: null, live: null, archive: null, bundle: null });

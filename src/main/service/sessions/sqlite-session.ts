@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { Runtime, Scheduler, type WorkflowRegistry, type ActorFingerprint, type ChainReport, type RunState, type StepRecord } from '../../../runtime/index';
 import { type ActorKey, type KeyProtector } from '../../../runtime/provenance/index';
 import { SqliteWorkspace, type RunIndexQuery, type RunIndexRow } from '../../../runtime/storage/sqlite/index';
@@ -7,6 +7,7 @@ import { type ActorName, type RunDetail, type RunVisits, type RunWorkflowVersion
 import { IN_PROCESS_VERIFY_LIMIT, verifyInWorker } from '../jobs/job-runner';
 import { type SecretStore } from '../secret-store';
 import { isKeyUnavailable } from '../signing/actor-signing-key';
+import { type ExportSigning } from '../signing/export-signing';
 import { SessionSigning } from '../signing/session-signing';
 import { loadWorkflowFolders } from '../workflow-loader';
 import { WorkflowCatalog } from '../workflow-catalog';
@@ -18,7 +19,7 @@ import { RunDriver, type DriverState } from './run-driver';
 import { settleFinishedChild } from './settle-child';
 import { heldElsewhere } from '../run-requests/act-or-ask';
 import { type ReadSession, type VerifiedHead } from './session';
-import { type ChildIndexCapability, type ControlCapability, type KeysCapability, type SessionCapabilities } from './session-capabilities';
+import { type BundleCapability, type ChildIndexCapability, type ControlCapability, type KeysCapability, type SessionCapabilities } from './session-capabilities';
 
 export interface SqliteSessionOptions {
   path: string;
@@ -42,10 +43,10 @@ const RECORDED_VERSIONS = 5000;
  * An open SQLite workspace: the runtime and scheduler over it, the workflows its modules define,
  * and the debugger's driver. Everything the Studio can change goes through here.
  */
-export class SqliteSession implements ReadSession, ControlCapability, KeysCapability, ChildIndexCapability {
+export class SqliteSession implements ReadSession, ControlCapability, KeysCapability, ChildIndexCapability, BundleCapability {
   /** A writable workspace can do everything: it drives, changes, holds keys and indexes children. */
   readonly capabilities: SessionCapabilities = {
-    control: this, drive: this, keys: this, childIndex: this, ask: null, live: null,
+    control: this, drive: this, keys: this, childIndex: this, ask: null, live: null, bundle: this,
     archive: {
       setArchived: async (runId, archived, actorId, now) => this.ws.archive.setArchived(runId, archived, actorId, now),
       deleteRun: async (run, actorId, now) => {
@@ -67,6 +68,18 @@ export class SqliteSession implements ReadSession, ControlCapability, KeysCapabi
   signing: SessionSigning | null = null;
   /** Why nothing is signed in this session, in words, or null. */
   signingProblem: string | null = null;
+
+  get bundleSource(): SqliteWorkspace {
+    return this.ws;
+  }
+  /** Bundles go to `exports/` beside the workspace file. */
+  get exportsDir(): string {
+    return dirname(this.ws.path);
+  }
+  /** The session's signer (it signs as the runs go), when a key could be unlocked. */
+  async exportSigning(): Promise<ExportSigning | { problem: string }> {
+    return this.signing ?? { problem: this.signingProblem ?? 'Runs in this workspace are not signed in this session.' };
+  }
 
   private constructor(
     readonly ws: SqliteWorkspace,

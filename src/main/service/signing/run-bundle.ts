@@ -1,12 +1,21 @@
 /**
- * Writing one run of a SQLite workspace as an audit bundle (the Studio's Export button and
+ * Writing one run of a workspace (SQLite or PostgreSQL) as an audit bundle (the Studio's Export button and
  * `studio export --bundle` share it): first a checkpoint of the run's current head, so the bundle
  * is signed up to its last record, then the file (docs/audit-bundle.md).
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { BUNDLE_FILE_SUFFIX, exportBundle, ProvenanceError, writeBundleFile, type ExportedBundle, type LedgerSigner, type SigningKey } from '../../../runtime/provenance/index';
-import { type SqliteWorkspace } from '../../../runtime/storage/sqlite/index';
+import { type ArtifactStore, type LedgerStore } from '../../../runtime/index';
+import { type ChainCheckpointStore, type KeyRecordStore } from '../../../runtime/provenance/index';
+
+/** The stores a bundle is read from: a SQLite workspace's, or a PostgreSQL workspace's (the same format either way). */
+export interface RunBundleSource {
+  readonly ledger: LedgerStore;
+  readonly chainCheckpoints: ChainCheckpointStore;
+  readonly actorKeys: KeyRecordStore;
+  readonly artifacts: ArtifactStore;
+}
 
 /** `<run id>.arbundle.jsonl`, with anything a file name should not hold replaced (run ids may be chosen by hand). */
 export function bundleFileName(runId: string): string {
@@ -28,7 +37,7 @@ export async function checkpointRun(signer: LedgerSigner, runId: string): Promis
 }
 
 export interface WriteRunBundleOptions {
-  ws: SqliteWorkspace;
+  ws: RunBundleSource;
   runId: string;
   workflowId: string | null;
   includeArtifacts: boolean;

@@ -16,8 +16,8 @@ const FINISHED = new Set(['completed', 'failed', 'cancelled']);
 /**
  * What can be done to a run right now; the reason a button is disabled is in its tooltip. With
  * `drivenByWorkers` (a PostgreSQL workspace) the workers drive every run: nothing here steps,
- * continues or pauses one, while cancels, forks and bookmarks still work (they are asked of the
- * workers or written as data).
+ * continues or pauses one, while cancels, forks, bookmarks and audit bundles still work (they are
+ * asked of the workers, written as data, or read).
  */
 export function runAbilities(d: RunDetail, readOnly: boolean, drivenByWorkers = false) {
   const live = !FINISHED.has(d.status);
@@ -29,7 +29,8 @@ export function runAbilities(d: RunDetail, readOnly: boolean, drivenByWorkers = 
     cancel: !readOnly && live,
     fork: !readOnly,
     bookmark: !readOnly,
-    exportBundle: drive,
+    // Read from the stores, SQLite or PostgreSQL alike: only a read-only source exports nothing.
+    exportBundle: !readOnly,
   };
 }
 
@@ -72,7 +73,6 @@ export function RunControls({ detail }: { detail: RunDetail }) {
   const [reason, setReason] = useState('');
   const can = runAbilities(detail, readOnly, workers);
   const ro = workers ? WORKERS_DRIVE : 'This workspace is read-only (opened for audit).';
-  const exportWhy = workers ? 'Audit bundles are exported from a SQLite workspace: copy this one to a file with `studio copy <url> <file.sqlite>` and export the run there.' : ro;
   const notRunning = detail.status === 'waiting' ? 'The run is waiting: answer its prompt to move it on.' : `The run is ${detail.status}.`;
   return (
     <div className="run-controls" role="toolbar" aria-label="Run controls">
@@ -84,7 +84,7 @@ export function RunControls({ detail }: { detail: RunDetail }) {
       <Cmd cmd="fork" label={selectedSeq !== null ? `Fork at #${selectedSeq}` : 'Fork'} icon="fork" keys={shortcutKey('fork')} enabled={can.fork} testId="fork-button" why={ro} onClick={() => void control.getState().fork({ seq: selectedSeq ?? undefined })} />
       <Cmd cmd={null} label="Edit & fork…" icon="fork" enabled={can.fork && atSeq !== null} testId="fork-edit-button" why={readOnly ? ro : 'The run has no records yet.'} onClick={() => setEditFork(true)} />
       <Cmd cmd={null} label={selectedSeq !== null ? `Bookmark #${selectedSeq}` : 'Bookmark'} icon="bookmark" keys={shortcutKey('bookmark')} enabled={can.bookmark} testId="bookmark-button" why={ro} onClick={() => ui.getState().requestBookmark()} />
-      <ExportBundleButton detail={detail} enabled={can.exportBundle} why={exportWhy} />
+      <ExportBundleButton detail={detail} enabled={can.exportBundle} why={ro} />
       {atSeq !== null ? <ForkDialog detail={detail} seq={atSeq} open={editFork} onOpenChange={setEditFork} /> : null}
       <Modal
         open={cancelling}
