@@ -75,6 +75,8 @@ async function contents(side: CopySide): Promise<unknown> {
       states: await side.listCheckpoints(runId, { limit: 100_000 }),
       origin: await side.forkOrigin(runId),
       checkpoints: await side.chainCheckpoints.list(runId),
+      writers: [...(await side.writersOf(runId))],
+      traces: [...(await side.traceLinksOf(runId))],
     });
   }
   const artifacts = [];
@@ -108,7 +110,69 @@ async function schemas(prefix: string): Promise<string[]> {
   }
 }
 
+/** Who wrote each record, by seq, as the workspace at `spec` says. */
+async function writersAt(spec: string, runId: string): Promise<Map<number, string | null>> {
+  const side = await openCopySource(spec);
+  try {
+    const n = (await side.ledger.list(runId)).length;
+    const known = await side.writersOf(runId);
+    return new Map(Array.from({ length: n }, (_, seq) => [seq, known.get(seq) ?? null]));
+  } finally {
+    await side.close();
+  }
+}
+
 describe('studio copy', () => {
+  it('carries who wrote each record (written_by) and the trace links, SQLite -> PostgreSQL -> SQLite', async () => {
+    const dir = temp.make('copy-provenance');
+    const source = join(dir, 'source.sqlite');
+    const { runIds } = await richSqlite(source);
+    const [a, b] = runIds as [string, string];
+    // A file that was itself copied from workers (their names on a's records), traced by OpenTelemetry.
+    const ws = SqliteWorkspace.open(source);
+    const count = (await ws.ledger.list(a)).length;
+    ws.recordWriters.keepWriters(a, new Map(Array.from({ length: count }, (_, seq) => [seq, seq % 2 ? 'worker-b@host-2' : 'worker-a@host-1'])));
+    ws.ledger.saveTraceLink(a, 0, { traceId: 'a'.repeat(32), spanId: '1'.repeat(16) });
+    ws.ledger.saveTraceLink(b, 3, { traceId: 'b'.repeat(32), spanId: '2'.repeat(16) });
+    ws.close();
+    const writers = await writersAt(source, a);
+    expect(writers.get(1)).toBe('worker-b@host-2');
+
+    const url = `${server.server().url}?schema=${freshSchema('prov')}`;
+    expect((await studio(source, url)).code).toBe(0);
+    expect(await writersAt(url, a)).toEqual(writers);
+    // Records no one named a writer of stay unnamed: the copy does not sign them with its own name.
+    expect([...(await writersAt(url, b)).values()].every((w) => w === null)).toBe(true);
+    const back = join(dir, 'back.sqlite');
+    expect((await studio(url, back)).code).toBe(0);
+    expect(await writersAt(back, a)).toEqual(writers);
+    const original = await contentsOf(source);
+    expect(await contentsOf(url)).toEqual(original);
+    expect(await contentsOf(back)).toEqual(original);
+    const side = await openCopySource(back);
+    try {
+      expect([...(await side.traceLinksOf(b))]).toEqual([[3, { traceId: 'b'.repeat(32), spanId: '2'.repeat(16) }]]);
+    } finally {
+      await side.close();
+    }
+  });
+
+  it('carries the writer of each record a worker committed, PostgreSQL -> SQLite', async () => {
+    const dir = temp.make('copy-pg-writers');
+    const schema = freshSchema('workers');
+    const worker = await server.open(schema, { writer: 'worker-a@test' });
+    const runtime = new Runtime({ runStore: worker.runs, ledgerStore: worker.ledger, effectHandlers: { llm_call: () => EffectOutcome.completed({ content: 'ok' }) } });
+    const runId = await runtime.start({ workflow: chat });
+    await runtime.tick({ workflow: chat, runId, maxSteps: 3 });
+    await worker.close();
+    const url = `${server.server().url}?schema=${schema}`;
+    const there = await writersAt(url, runId);
+    expect(new Set(there.values())).toEqual(new Set(['worker-a@test']));
+    const file = join(dir, 'copy.sqlite');
+    expect((await studio(url, file)).code).toBe(0);
+    expect(await writersAt(file, runId)).toEqual(there);
+  });
+
   it('copies SQLite -> PostgreSQL -> SQLite with everything equal and verifying, never printing the password', async () => {
     const dir = temp.make('copy');
     const source = join(dir, 'source.sqlite');

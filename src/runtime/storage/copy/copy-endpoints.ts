@@ -18,7 +18,11 @@ import { parseWorkspaceUrl, PostgresWorkspace } from '../postgres/postgres-works
 import { type CheckpointCursor, type CheckpointInfo } from '../sqlite/checkpoints';
 import { sqliteAllRunIds, sqliteHasContent, sqliteSetForkOrigins } from '../sqlite/sqlite-copy-queries';
 import { SqliteWorkspace } from '../sqlite/sqlite-workspace';
+import { type TraceLink } from '../../telemetry/record-spans';
 import { CopySourceMissingError, CopyTargetNotEmptyError } from './copy-errors';
+
+/** Every seq a run may have: its trace links are read in one range. */
+const ALL_SEQS = 2_147_483_647;
 
 export interface ForkOrigin {
   runId: string;
@@ -45,6 +49,13 @@ export interface CopySide {
   allRunIds(): Promise<string[]>;
   forkOrigin(runId: string): Promise<ForkOrigin | null>;
   listCheckpoints(runId: string, options: { after?: CheckpointCursor; limit?: number }): Promise<CheckpointInfo[]>;
+  /** Who wrote each record of the run (by seq), where the workspace knows (see RecordWriterStore). */
+  writersOf(runId: string): Promise<Map<number, string>>;
+  /** Sets who wrote the run's records at the seqs given (null: no writer known). */
+  keepWriters(runId: string, writers: ReadonlyMap<number, string | null>): Promise<void>;
+  /** Where each traced record of the run sits in its trace, by seq. */
+  traceLinksOf(runId: string): Promise<Map<number, TraceLink>>;
+  keepTraceLinks(runId: string, links: ReadonlyMap<number, TraceLink>): Promise<void>;
   /** One run's history, all or none. */
   commitRun(steps: readonly CopyStep[], origin: ForkOrigin | null): Promise<void>;
   close(): Promise<void>;
@@ -97,6 +108,18 @@ class SqliteSide implements CopySide {
   }
   listCheckpoints(runId: string, options: { after?: CheckpointCursor; limit?: number }): Promise<CheckpointInfo[]> {
     return this.ws.listCheckpoints(runId, options);
+  }
+  async writersOf(runId: string): Promise<Map<number, string>> {
+    return this.ws.recordWriters.writersOf(runId);
+  }
+  async keepWriters(runId: string, writers: ReadonlyMap<number, string | null>): Promise<void> {
+    this.ws.recordWriters.keepWriters(runId, writers);
+  }
+  async traceLinksOf(runId: string): Promise<Map<number, TraceLink>> {
+    return this.ws.ledger.traceLinks(runId, 0, ALL_SEQS);
+  }
+  async keepTraceLinks(runId: string, links: ReadonlyMap<number, TraceLink>): Promise<void> {
+    for (const [seq, link] of links) this.ws.ledger.saveTraceLink(runId, seq, link);
   }
   async commitRun(steps: readonly CopyStep[], origin: ForkOrigin | null): Promise<void> {
     this.ws.commitSteps(steps);
@@ -176,6 +199,18 @@ class PgSide implements CopySide {
   }
   listCheckpoints(runId: string, options: { after?: CheckpointCursor; limit?: number }): Promise<CheckpointInfo[]> {
     return this.ws.listCheckpoints(runId, options);
+  }
+  writersOf(runId: string): Promise<Map<number, string>> {
+    return this.ws.recordWriters.writersOf(runId);
+  }
+  keepWriters(runId: string, writers: ReadonlyMap<number, string | null>): Promise<void> {
+    return this.ws.recordWriters.keepWriters(runId, writers);
+  }
+  traceLinksOf(runId: string): Promise<Map<number, TraceLink>> {
+    return this.ws.ledger.traceLinks(runId, 0, ALL_SEQS);
+  }
+  async keepTraceLinks(runId: string, links: ReadonlyMap<number, TraceLink>): Promise<void> {
+    for (const [seq, link] of links) await this.ws.ledger.saveTraceLink(runId, seq, link);
   }
   async commitRun(steps: readonly CopyStep[], origin: ForkOrigin | null): Promise<void> {
     await this.ws.commitSteps(steps.map((s, i) => ({ ...s, origin: i === 0 ? origin : null })));

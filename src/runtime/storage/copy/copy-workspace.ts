@@ -3,7 +3,8 @@
  * artifact, snapshot, key and checkpoint of a workspace into a new one, SQLite or PostgreSQL
  * either way. The target is built apart and put in place only when complete and checked.
  *
- * Records are written through the target's own step writer, which chains them afresh; the copy
+ * Each record keeps who wrote it (PostgreSQL's `written_by`, SQLite's `record_writers`) and its
+ * trace link. Records are written through the target's own step writer, which chains them afresh; the copy
  * is kept only if every record's hash comes out as the source's and every run's provenance
  * verdict (chain, record signatures, checkpoints, keys) is the source's. A source whose chain
  * does not verify is refused: a copy must not launder a broken run into a fresh-looking one.
@@ -110,7 +111,24 @@ async function copyRun(from: CopySide, to: CopyTarget, runId: string): Promise<{
   await to.commitRun(replaySteps(fresh, states), await from.forkOrigin(runId));
   const bad = fresh.findIndex((r, i) => r.recordHash !== hashes[i]);
   if (bad >= 0) throw new CopyMismatchError(to.name, `record ${bad} of run ${runId} hashes differently on the copy`, { runId, seq: bad });
+  await copyRecordProvenance(from, to, runId, records.length);
   return { records: records.length, states: states.length };
+}
+
+/**
+ * Who wrote each record, and where each traced one sits in its trace. Every seq is set: the
+ * target's own commits named the copying process as writer (PostgreSQL stamps every record),
+ * which wrote none of them; a record whose source names no writer names none on the copy.
+ */
+async function copyRecordProvenance(from: CopySide, to: CopyTarget, runId: string, count: number): Promise<void> {
+  const known = await from.writersOf(runId);
+  await to.keepWriters(runId, new Map(Array.from({ length: count }, (_, seq) => [seq, known.get(seq) ?? null])));
+  await to.keepTraceLinks(runId, await from.traceLinksOf(runId));
+}
+
+/** Writers and trace links of a run as text, so the copy's can be compared to the source's. */
+async function recordProvenance(side: CopySide, runId: string): Promise<string> {
+  return JSON.stringify([[...(await side.writersOf(runId))], [...(await side.traceLinksOf(runId))]]);
 }
 
 async function copyArtifacts(from: CopySide, to: CopyTarget, clock: ReplayClock): Promise<number> {
@@ -166,6 +184,9 @@ async function verifyCopy(from: CopySide, to: CopyTarget, runIds: readonly strin
   for (const runId of runIds) {
     const [a, b] = [await verdict(from, runId, keysFrom), await verdict(to, runId, keysTo)];
     if (a !== b) throw new CopyMismatchError(to.name, `run ${runId} does not verify on the copy as it does at the source`, { runId });
+    if ((await recordProvenance(from, runId)) !== (await recordProvenance(to, runId))) {
+      throw new CopyMismatchError(to.name, `the writers or trace links of run ${runId}'s records differ on the copy`, { runId });
+    }
     const chain = verifyLedgerChain(await to.ledger.list(runId));
     if (!chain.ok) throw new CopyMismatchError(to.name, `the chain of run ${runId} does not verify on the copy`, { runId });
   }

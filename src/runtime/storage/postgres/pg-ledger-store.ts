@@ -4,6 +4,9 @@ import { type LedgerStore } from '../ledger-store';
 import { decodeLedgerRow } from '../sqlite/ledger-rows';
 import { type PgDb } from './pg-db';
 import { type PgStepWriter } from './pg-step-writer';
+import { type TraceLink } from '../../telemetry/record-spans';
+import { type TraceLinkStore } from '../../telemetry/trace-link-store';
+import { PgTraceLinks } from './pg-trace-links';
 
 /** A record with its per-run sequence number (0 for a run's first record) and who wrote it. */
 export interface PgLedgerEntry {
@@ -30,11 +33,24 @@ const COLUMNS = 'seq, canonical, record_hash, signature, key_order, written_by';
  * inside its transaction (see PgStepWriter), so it needs no HashChainedLedgerStore in front. The
  * stored text is the SQLite workspace's, so hashes are byte-identical to the Python reference.
  */
-export class PgLedgerStore implements LedgerStore {
+export class PgLedgerStore implements LedgerStore, TraceLinkStore {
+  private readonly traces: PgTraceLinks;
+
   constructor(
     private readonly db: PgDb,
     private readonly writer: PgStepWriter,
-  ) {}
+  ) {
+    this.traces = new PgTraceLinks(db);
+  }
+
+  /** Keeps where a record landed in its trace (the runtime's tracing calls it; see TraceLinkStore). */
+  saveTraceLink(runId: string, seq: number, link: TraceLink): Promise<void> {
+    return this.traces.saveTraceLink(runId, seq, link);
+  }
+
+  traceLinks(runId: string, fromSeq: number, toSeq: number): Promise<Map<number, TraceLink>> {
+    return this.traces.traceLinks(runId, fromSeq, toSeq);
+  }
 
   async append(record: StepRecord): Promise<void> {
     await this.writer.commit(null, [record]);

@@ -60,6 +60,8 @@ describe('PostgreSQL: archive and delete of runs (migration 7)', () => {
     await ws.artifacts.store(shared, { runId: gone.runId });
     const kept = await ws.artifacts.store(shared, { runId: keep.runId });
     await ws.snapshots.save(snapshotFromRun({ run: gone, name: 'gone', newId: () => 'snap-gone' }));
+    await ws.ledger.saveTraceLink(gone.runId, 0, { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) });
+    expect((await ws.ledger.traceLinks(gone.runId, 0, 10)).size).toBe(1);
     const t = await ws.archive.delete(gone.runId, 'human:ann', NOW);
     expect(t).toMatchObject({ runId: gone.runId, finalStatus: 'failed', recordCount: 4, headHash: head?.recordHash, deletedBy: 'human:ann', deletedAt: NOW });
     expect(await ws.runs.load(gone.runId)).toBeNull();
@@ -68,6 +70,7 @@ describe('PostgreSQL: archive and delete of runs (migration 7)', () => {
     expect(await ws.artifacts.listByRun(gone.runId)).toEqual([]);
     expect(await ws.snapshots.load('snap-gone')).toBeNull();
     expect(await ws.listCheckpoints(gone.runId, {})).toEqual([]);
+    expect((await ws.ledger.traceLinks(gone.runId, 0, 10)).size).toBe(0);
     expect(await ws.archive.tombstone(gone.runId)).toEqual(t);
     // The other run is untouched, its artifact too (the blob it shares stays).
     expect(await ws.ledger.ledgerCount(keep.runId)).toBe(3);

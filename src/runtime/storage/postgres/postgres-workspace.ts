@@ -11,6 +11,7 @@ import { PgRunRequests } from './pg-run-requests';
 import { PgWorkers } from './pg-workers';
 import { PgLedgerStore } from './pg-ledger-store';
 import { migrate, PG_LATEST_SCHEMA_VERSION } from './pg-migrations';
+import { PgRecordWriters } from './pg-record-writers';
 import { PgRunArchive } from './pg-run-archive';
 import { PgRunIndex } from './pg-run-index';
 import { PgRunStore } from './pg-run-store';
@@ -78,6 +79,8 @@ export class PostgresWorkspace {
   readonly runIndex: PgRunIndex;
   /** Archive and delete (with tombstones) of finished runs, as in a SQLite workspace. */
   readonly archive: PgRunArchive;
+  /** Who wrote each record (`ledger.written_by`). */
+  readonly recordWriters: PgRecordWriters;
   /** Signed checkpoints of each run's chain head (src/runtime/provenance; give it to a LedgerSigner). */
   readonly chainCheckpoints: PgChainCheckpointStore;
   /** Actor keys: public keys, and our own private keys sealed by a protector (give it to a ProtectedKeyStore). */
@@ -121,6 +124,7 @@ export class PostgresWorkspace {
     this.snapshots = new PgSnapshotStore(db, options.clock ?? systemClock);
     this.runIndex = new PgRunIndex(db);
     this.archive = new PgRunArchive(db);
+    this.recordWriters = new PgRecordWriters(db);
     this.chainCheckpoints = new PgChainCheckpointStore(db);
     this.actorKeys = new PgKeyRecordStore(db);
     this.recordSignatures = new PgRecordSignatureSink(db);

@@ -7,6 +7,7 @@ import { runRequestsTable } from './schema-v5';
 import { recordTracesTable } from './schema-v6';
 import { runArchiveAndTombstones } from './schema-v7';
 import { stateChunksTable } from './schema-v8';
+import { recordWritersTable } from './schema-v9';
 import { type SqliteDatabase } from './workspace-db';
 
 /**
@@ -61,6 +62,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 8,
     name: 'state_chunks: the large lists of keyframes stored as shared, content-addressed chunks',
     up: stateChunksTable,
+  },
+  {
+    version: 9,
+    name: 'record_writers: who wrote the records copied from a PostgreSQL workspace (its ledger.written_by)',
+    up: recordWritersTable,
   },
 ];
 

@@ -56,6 +56,22 @@ describe('archive and delete of runs (migration 7)', () => {
     expect(ws.runIndex.query({ deleted: 'include', status: RunStatus.FAILED }).total).toBe(0);
   });
 
+  it('deletes who wrote the records and their trace links with the run (migration 9), and only its', async () => {
+    const ws = temp.create();
+    const keep = await finishedRun(ws);
+    const gone = await finishedRun(ws);
+    for (const r of [keep, gone]) {
+      ws.recordWriters.keepWriters(r.runId, new Map([[0, 'worker-a@h'], [1, null]]));
+      ws.ledger.saveTraceLink(r.runId, 0, { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) });
+    }
+    expect([...ws.recordWriters.writersOf(keep.runId)]).toEqual([[0, 'worker-a@h']]);
+    ws.archive.delete(gone, 'human:ann', NOW);
+    expect(ws.recordWriters.writersOf(gone.runId).size).toBe(0);
+    expect(ws.ledger.traceLinks(gone.runId, 0, 10).size).toBe(0);
+    expect([...ws.recordWriters.writersOf(keep.runId)]).toEqual([[0, 'worker-a@h']]);
+    expect(ws.ledger.traceLinks(keep.runId, 0, 10).size).toBe(1);
+  });
+
   it('keeps the ledger append-only for every run without a tombstone', async () => {
     const ws = temp.create();
     await finishedRun(ws);

@@ -125,6 +125,7 @@ export class RunArchive {
       db.stmt('DELETE FROM ledger WHERE id >= ? AND id < ?').run(lo, lo + 2 ** 32);
       db.stmt('DELETE FROM run_states WHERE run_key = ?').run(key);
       db.stmt('DELETE FROM record_traces WHERE run_id = ?').run(run.runId);
+      db.stmt('DELETE FROM record_writers WHERE run_id = ?').run(run.runId);
       db.stmt('DELETE FROM snapshots WHERE run_id = ?').run(run.runId);
       const blobs = db.stmt('SELECT DISTINCT sha256 FROM artifacts WHERE run_id = ?', 'pluck').all(run.runId) as string[];
       db.stmt('DELETE FROM artifacts WHERE run_id = ?').run(run.runId);

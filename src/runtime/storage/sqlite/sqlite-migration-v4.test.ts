@@ -43,7 +43,7 @@ describe('migration 4: run states as deltas', () => {
     expect(before.get('id-1')?.length).toBeGreaterThan(40);
 
     const ws = temp.open(path);
-    expect(ws.migrations().map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(ws.migrations().map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     for (const [runId, states] of before) {
       const listed = await ws.listCheckpoints(runId, { limit: 10_000 });
       expect(listed.map((c) => [c.seq, c.n, stateText(c.state)])).toEqual(states.map((s) => [s.seq, s.n, s.text]));

@@ -19,7 +19,7 @@ describe('migration 5: run requests', () => {
     migrate(raw, MIGRATIONS.filter((m) => m.version <= 4));
     raw.close();
     const ws = temp.open(path); // migrates to 5
-    expect(ws.migrations().map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(ws.migrations().map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     const rt = new Runtime({ runStore: ws.runs, ledgerStore: ws.ledger });
     const runId = await rt.start({ workflow: askWorkflow });
     await rt.tick({ workflow: askWorkflow, runId });

@@ -39,7 +39,7 @@ describe('migration 8: chunked keyframes', () => {
     expect(before.get('id-1')?.length).toBeGreaterThan(120);
 
     const ws = temp.open(path);
-    expect(ws.migrations().map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(ws.migrations().map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     for (const [runId, states] of before) {
       const listed = await ws.listCheckpoints(runId, { limit: 10_000 });
       expect(listed.map((c) => [c.seq, c.n, stateText(c.state)])).toEqual(states.map((s) => [s.seq, s.n, s.text]));

@@ -16,7 +16,7 @@ describe('opening a workspace file', () => {
     const ws = temp.open(path);
     expect(ws.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
     const first = ws.migrations();
-    expect(first.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(first.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     await ws.runs.save(makeRun({ runId: 'kept' }));
     ws.close();
     const again = temp.open(path);

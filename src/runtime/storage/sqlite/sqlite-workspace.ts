@@ -13,6 +13,7 @@ import { RunArchive } from './run-archive';
 import { RunKeys } from './run-keys';
 import { RunLeases, type LeaseHolder } from './run-leases';
 import { SqliteArtifactStore } from './sqlite-artifact-store';
+import { SqliteRecordWriters } from './sqlite-record-writers';
 import { SqliteRunRequests } from './sqlite-run-requests';
 import { SqliteLedgerStore } from './sqlite-ledger-store';
 import { SqliteRunStore } from './sqlite-run-store';
@@ -76,6 +77,8 @@ export class SqliteWorkspace {
   readonly recordSignatures: SqliteRecordSignatureSink;
   /** Answers, events and cancels asked of the process holding a run (src/runtime/requests). */
   readonly requests: SqliteRunRequests;
+  /** Who wrote the records copied in from a PostgreSQL workspace (migration 9); this workspace's own name none. */
+  readonly recordWriters: SqliteRecordWriters;
   /** This open's lease owner id. */
   readonly ownerId: string;
   private readonly keys: RunKeys;
@@ -103,6 +106,7 @@ export class SqliteWorkspace {
     this.runIndex = new RunIndex(db);
     this.archive = new RunArchive({ db, keys: this.keys, holder: (runId) => this.leases.holder(runId), forgetRun: () => this.writer.forget() });
     this.requests = new SqliteRunRequests(db);
+    this.recordWriters = new SqliteRecordWriters(db);
     this.chainCheckpoints = new WorkspaceCheckpointStore(db);
     this.actorKeys = new WorkspaceKeyRecordStore(db);
     this.recordSignatures = new WorkspaceRecordSignatureSink(db);
