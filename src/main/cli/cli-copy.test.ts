@@ -77,6 +77,7 @@ async function contents(side: CopySide): Promise<unknown> {
       checkpoints: await side.chainCheckpoints.list(runId),
       writers: [...(await side.writersOf(runId))],
       traces: [...(await side.traceLinksOf(runId))],
+      archived: await side.archivedOf(runId),
     });
   }
   const artifacts = [];
@@ -123,7 +124,7 @@ async function writersAt(spec: string, runId: string): Promise<Map<number, strin
 }
 
 describe('studio copy', () => {
-  it('carries who wrote each record (written_by) and the trace links, SQLite -> PostgreSQL -> SQLite', async () => {
+  it('carries who wrote each record (written_by), the trace links and archive marks, SQLite -> PostgreSQL -> SQLite', async () => {
     const dir = temp.make('copy-provenance');
     const source = join(dir, 'source.sqlite');
     const { runIds } = await richSqlite(source);
@@ -134,6 +135,7 @@ describe('studio copy', () => {
     ws.recordWriters.keepWriters(a, new Map(Array.from({ length: count }, (_, seq) => [seq, seq % 2 ? 'worker-b@host-2' : 'worker-a@host-1'])));
     ws.ledger.saveTraceLink(a, 0, { traceId: 'a'.repeat(32), spanId: '1'.repeat(16) });
     ws.ledger.saveTraceLink(b, 3, { traceId: 'b'.repeat(32), spanId: '2'.repeat(16) });
+    ws.archive.setArchived(a, true, 'human:ann', '2026-12-04T05:00:00.000000+00:00');
     ws.close();
     const writers = await writersAt(source, a);
     expect(writers.get(1)).toBe('worker-b@host-2');
@@ -149,6 +151,7 @@ describe('studio copy', () => {
     const original = await contentsOf(source);
     expect(await contentsOf(url)).toEqual(original);
     expect(await contentsOf(back)).toEqual(original);
+    expect(original).toMatchObject({ runs: expect.arrayContaining([expect.objectContaining({ runId: a, archived: { at: '2026-12-04T05:00:00.000000+00:00', by: 'human:ann' } })]) });
     const side = await openCopySource(back);
     try {
       expect([...(await side.traceLinksOf(b))]).toEqual([[3, { traceId: 'b'.repeat(32), spanId: '2'.repeat(16) }]]);

@@ -30,6 +30,14 @@ export interface ForkOrigin {
   headHash: string | null;
 }
 
+export interface ArchivedMark {
+  at: string;
+  by: string;
+}
+
+const markOf = (row: { archivedAt: string | null; archivedBy: string | null } | null): ArchivedMark | null =>
+  row?.archivedAt ? { at: row.archivedAt, by: row.archivedBy ?? '' } : null;
+
 export interface CopyStep {
   run: RunState | null;
   records: StepRecord[];
@@ -56,6 +64,9 @@ export interface CopySide {
   /** Where each traced record of the run sits in its trace, by seq. */
   traceLinksOf(runId: string): Promise<Map<number, TraceLink>>;
   keepTraceLinks(runId: string, links: ReadonlyMap<number, TraceLink>): Promise<void>;
+  /** When and by whom the run was archived, or null. */
+  archivedOf(runId: string): Promise<ArchivedMark | null>;
+  keepArchived(runId: string, mark: ArchivedMark): Promise<void>;
   /** One run's history, all or none. */
   commitRun(steps: readonly CopyStep[], origin: ForkOrigin | null): Promise<void>;
   close(): Promise<void>;
@@ -120,6 +131,12 @@ class SqliteSide implements CopySide {
   }
   async keepTraceLinks(runId: string, links: ReadonlyMap<number, TraceLink>): Promise<void> {
     for (const [seq, link] of links) this.ws.ledger.saveTraceLink(runId, seq, link);
+  }
+  async archivedOf(runId: string): Promise<ArchivedMark | null> {
+    return markOf(this.ws.runIndex.get(runId));
+  }
+  async keepArchived(runId: string, mark: ArchivedMark): Promise<void> {
+    this.ws.archive.setArchived(runId, true, mark.by, mark.at);
   }
   async commitRun(steps: readonly CopyStep[], origin: ForkOrigin | null): Promise<void> {
     this.ws.commitSteps(steps);
@@ -211,6 +228,12 @@ class PgSide implements CopySide {
   }
   async keepTraceLinks(runId: string, links: ReadonlyMap<number, TraceLink>): Promise<void> {
     for (const [seq, link] of links) await this.ws.ledger.saveTraceLink(runId, seq, link);
+  }
+  async archivedOf(runId: string): Promise<ArchivedMark | null> {
+    return markOf(await this.ws.runIndex.get(runId));
+  }
+  async keepArchived(runId: string, mark: ArchivedMark): Promise<void> {
+    await this.ws.archive.setArchived(runId, true, mark.by, mark.at);
   }
   async commitRun(steps: readonly CopyStep[], origin: ForkOrigin | null): Promise<void> {
     await this.ws.commitSteps(steps.map((s, i) => ({ ...s, origin: i === 0 ? origin : null })));

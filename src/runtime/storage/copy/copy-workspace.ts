@@ -116,7 +116,7 @@ async function copyRun(from: CopySide, to: CopyTarget, runId: string): Promise<{
 }
 
 /**
- * Who wrote each record, and where each traced one sits in its trace. Every seq is set: the
+ * Who wrote each record, where each traced one sits in its trace, and the run's archive mark. Every seq is set: the
  * target's own commits named the copying process as writer (PostgreSQL stamps every record),
  * which wrote none of them; a record whose source names no writer names none on the copy.
  */
@@ -124,11 +124,13 @@ async function copyRecordProvenance(from: CopySide, to: CopyTarget, runId: strin
   const known = await from.writersOf(runId);
   await to.keepWriters(runId, new Map(Array.from({ length: count }, (_, seq) => [seq, known.get(seq) ?? null])));
   await to.keepTraceLinks(runId, await from.traceLinksOf(runId));
+  const archived = await from.archivedOf(runId);
+  if (archived) await to.keepArchived(runId, archived);
 }
 
-/** Writers and trace links of a run as text, so the copy's can be compared to the source's. */
+/** Writers and trace links of a run (and its archive mark) as text, so the copy's can be compared to the source's. */
 async function recordProvenance(side: CopySide, runId: string): Promise<string> {
-  return JSON.stringify([[...(await side.writersOf(runId))], [...(await side.traceLinksOf(runId))]]);
+  return JSON.stringify([[...(await side.writersOf(runId))], [...(await side.traceLinksOf(runId))], await side.archivedOf(runId)]);
 }
 
 async function copyArtifacts(from: CopySide, to: CopyTarget, clock: ReplayClock): Promise<number> {
@@ -185,7 +187,7 @@ async function verifyCopy(from: CopySide, to: CopyTarget, runIds: readonly strin
     const [a, b] = [await verdict(from, runId, keysFrom), await verdict(to, runId, keysTo)];
     if (a !== b) throw new CopyMismatchError(to.name, `run ${runId} does not verify on the copy as it does at the source`, { runId });
     if ((await recordProvenance(from, runId)) !== (await recordProvenance(to, runId))) {
-      throw new CopyMismatchError(to.name, `the writers or trace links of run ${runId}'s records differ on the copy`, { runId });
+      throw new CopyMismatchError(to.name, `the writers, trace links or archive mark of run ${runId} differ on the copy`, { runId });
     }
     const chain = verifyLedgerChain(await to.ledger.list(runId));
     if (!chain.ok) throw new CopyMismatchError(to.name, `the chain of run ${runId} does not verify on the copy`, { runId });
