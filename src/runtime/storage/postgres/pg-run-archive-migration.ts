@@ -10,10 +10,11 @@ import { type PgMigration } from './pg-migrations';
  *   and node, how many records it had and the hash of the last one: the chain head it ended on;
  *   its creation order, so it sorts among the runs as on SQLite), then the run's records, saved
  *   states, snapshots, artifacts, chain head and run row go in the same transaction.
- * - A deleted run is never written again: triggers refuse a new `runs` or `heads` row for a run
- *   id with a tombstone (SQLSTATE AR410), so a worker that still knew the run (or a late request)
- *   cannot bring it back half-made. Every commit of a run's first record or state makes one of
- *   those rows, so no record or state of a deleted run can land.
+ * - A deleted run is never written again: triggers refuse a new `runs`, `heads` or `run_requests`
+ *   row for a run id with a tombstone (SQLSTATE AR410), so a worker that still knew the run, or a
+ *   late request, cannot bring it back half-made. Every commit of a run's first record or state
+ *   makes one of those rows, so no record or state of a deleted run can land. Requests still open
+ *   when the run is deleted are failed by the delete (RUN_DELETED): no one would carry them out.
  * - `record_traces`: the OpenTelemetry trace and span id of each traced record, kept beside the
  *   record (never in it: the hash must not depend on tracing).
  *
@@ -52,6 +53,7 @@ BEGIN
 END $f$;
 CREATE TRIGGER runs_not_deleted BEFORE INSERT ON $S.runs FOR EACH ROW EXECUTE FUNCTION $S.refuse_deleted_run();
 CREATE TRIGGER heads_not_deleted BEFORE INSERT ON $S.heads FOR EACH ROW EXECUTE FUNCTION $S.refuse_deleted_run();
+CREATE TRIGGER run_requests_not_deleted BEFORE INSERT ON $S.run_requests FOR EACH ROW EXECUTE FUNCTION $S.refuse_deleted_run();
 
 CREATE TABLE $S.record_traces (
   run_id text COLLATE "C" NOT NULL,

@@ -94,9 +94,16 @@ describe('PostgreSQL: archive and delete of runs (migration 7)', () => {
     await expect(ws.runs.save({ ...run, status: RunStatus.RUNNING })).rejects.toMatchObject({ code: 'RUN_DELETED' });
     expect(await ws.runs.load(run.runId)).toBeNull();
     expect(await ws.ledger.ledgerCount(run.runId)).toBe(0);
-    // A request asked of a deleted run (it names no run a worker could load) is no work either.
-    await ws.requests.submit({ runId: run.runId, body: { kind: 'cancel', reason: 'late' }, actorId: 'human:ann', requestedBy: 'test' });
     expect(await worker.runs.listClaimable({ nowIso: NOW, workflowIds: [run.workflowId], limit: 10 })).toEqual([]);
+  });
+
+  it('fails the requests still open when the run is deleted, and refuses one asked after (RUN_DELETED)', async () => {
+    const ws = await pg.open();
+    const run = await finishedRun(ws);
+    const asked = await ws.requests.submit({ runId: run.runId, body: { kind: 'cancel', reason: 'late' }, actorId: 'human:bob', requestedBy: 'test' });
+    await ws.archive.delete(run.runId, 'human:ann', NOW);
+    expect(await ws.requests.get(asked)).toMatchObject({ status: 'failed', handledBy: 'human:ann', error: { code: 'RUN_DELETED' } });
+    await expect(ws.requests.submit({ runId: run.runId, body: { kind: 'cancel', reason: 'later' }, actorId: 'human:bob', requestedBy: 'test' })).rejects.toMatchObject({ code: 'RUN_DELETED' });
   });
 
   it('archives and unarchives: an archived run keeps its data and leaves the default list', async () => {

@@ -65,7 +65,8 @@ export class PgRunArchive {
    * head, and leaves its tombstone, in one transaction. Refused (RUN_NOT_DELETABLE, nothing
    * changed) for a run not finished, leased by a live worker, or with child runs; UNKNOWN_RUN for
    * a run the workspace does not hold. Its signed checkpoints and run requests stay: both are
-   * append-only traces of what was signed and asked (as on SQLite, checkpoints are kept).
+   * traces of what was signed and asked (as on SQLite, checkpoints are kept); an open request is
+   * failed with RUN_DELETED.
    */
   async delete(runId: string, actorId: string, now: string): Promise<RunTombstone> {
     return this.db.tx(async (q) => {
@@ -87,6 +88,12 @@ export class PgRunArchive {
         [run.created_seq, t.runId, t.workflowId, t.parentRunId, t.finalStatus, t.currentNode, t.createdAt, t.updatedAt, t.recordCount, t.headHash, t.deletedAt, t.deletedBy],
       );
       await dropRunData(q, runId);
+      // Asked of the run and not yet carried out: no worker ever will, so the askers hear why now.
+      await q.query(
+        `UPDATE $S.run_requests SET status = 'failed', handled_by = $2, handled_at = $3, error_code = 'RUN_DELETED', error_message = $4
+         WHERE run_id = $1 AND status IN ('pending', 'taken')`,
+        [runId, actorId, now, `Run ${runId} was deleted by ${actorId} at ${now} before this request was carried out.`],
+      );
       return t;
     });
   }
