@@ -15,7 +15,9 @@ import { WorkflowSpec } from '../../runtime/core/spec';
 import { noneProtector } from '../../runtime/provenance/keys/key-protector';
 import { ProtectedKeyStore } from '../../runtime/provenance/keys/key-store';
 import { LedgerSigner } from '../../runtime/provenance/signing/ledger-signer';
+import { RunStatus } from '../../runtime/core/enums';
 import { snapshotFromRun } from '../../runtime/snapshots/snapshot';
+import { makeRun, sampleRecord } from '../../runtime/storage/testing/store-contract';
 import { type CopySide, openCopySource } from '../../runtime/storage/copy/copy-endpoints';
 import { freshSchema, usePgServer } from '../../runtime/storage/postgres/test-support/pg-workspaces';
 import { SqliteWorkspace } from '../../runtime/storage/sqlite/sqlite-workspace';
@@ -82,7 +84,7 @@ async function contents(side: CopySide): Promise<unknown> {
   }
   const artifacts = [];
   for (const m of await side.artifacts.listAll({ limit: 1000 })) artifacts.push({ m, bytes: Buffer.from((await side.artifacts.load(m.artifactId))!.content).toString('base64') });
-  return { runs, artifacts, snapshots: await side.snapshots.list({ limit: 1000 }), keys: await side.actorKeys.list() };
+  return { runs, artifacts, snapshots: await side.snapshots.list({ limit: 1000 }), keys: await side.actorKeys.list(), tombstones: await side.tombstones() };
 }
 
 async function contentsOf(spec: string): Promise<unknown> {
@@ -124,7 +126,7 @@ async function writersAt(spec: string, runId: string): Promise<Map<number, strin
 }
 
 describe('studio copy', () => {
-  it('carries who wrote each record (written_by), the trace links and archive marks, SQLite -> PostgreSQL -> SQLite', async () => {
+  it('carries who wrote each record (written_by), the trace links, archive marks and tombstones, SQLite -> PostgreSQL -> SQLite', async () => {
     const dir = temp.make('copy-provenance');
     const source = join(dir, 'source.sqlite');
     const { runIds } = await richSqlite(source);
@@ -136,6 +138,10 @@ describe('studio copy', () => {
     ws.ledger.saveTraceLink(a, 0, { traceId: 'a'.repeat(32), spanId: '1'.repeat(16) });
     ws.ledger.saveTraceLink(b, 3, { traceId: 'b'.repeat(32), spanId: '2'.repeat(16) });
     ws.archive.setArchived(a, true, 'human:ann', '2026-12-04T05:00:00.000000+00:00');
+    // And a run that was deleted: its tombstone goes with the copy, the run does not come back.
+    const gone = makeRun({ runId: 'gone-run', status: RunStatus.COMPLETED });
+    await ws.runs.commitStep(gone, [sampleRecord('gone-run', 0)]);
+    const tomb = ws.archive.delete(gone, 'human:ann', '2026-12-04T05:01:00.000000+00:00');
     ws.close();
     const writers = await writersAt(source, a);
     expect(writers.get(1)).toBe('worker-b@host-2');
@@ -151,7 +157,8 @@ describe('studio copy', () => {
     const original = await contentsOf(source);
     expect(await contentsOf(url)).toEqual(original);
     expect(await contentsOf(back)).toEqual(original);
-    expect(original).toMatchObject({ runs: expect.arrayContaining([expect.objectContaining({ runId: a, archived: { at: '2026-12-04T05:00:00.000000+00:00', by: 'human:ann' } })]) });
+    expect(original).toMatchObject({ runs: expect.arrayContaining([expect.objectContaining({ runId: a, archived: { at: '2026-12-04T05:00:00.000000+00:00', by: 'human:ann' } })]), tombstones: [tomb] });
+    expect((original as { runs: { runId: string }[] }).runs.map((r) => r.runId)).not.toContain('gone-run');
     const side = await openCopySource(back);
     try {
       expect([...(await side.traceLinksOf(b))]).toEqual([[3, { traceId: 'b'.repeat(32), spanId: '2'.repeat(16) }]]);

@@ -13,7 +13,7 @@ export interface CopyCommandOptions {
 const shown = (spec: string): string => (isPostgresUrl(spec) ? redactUrl(spec) : spec);
 
 const summary = (c: CopyCounts): string =>
-  `${c.runs} runs, ${c.records} records, ${c.states} saved states, ${c.artifacts} artifacts, ${c.snapshots} snapshots, ${c.keys} keys, ${c.checkpoints} checkpoints`;
+  `${c.runs} runs, ${c.records} records, ${c.states} saved states, ${c.artifacts} artifacts, ${c.snapshots} snapshots, ${c.keys} keys, ${c.checkpoints} checkpoints, ${c.tombstones} tombstones of deleted runs`;
 
 /**
  * Copies into a target that does not exist yet or is an empty workspace; a target with data is

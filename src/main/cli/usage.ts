@@ -43,7 +43,8 @@ Commands:
       List the workspace's public signing keys; --json writes what "verify --trusted" reads.
   copy <from> <to>
       Copy a workspace, SQLite file to PostgreSQL (postgres://user:password@host:port/db?schema=name)
-      or back: every run with every saved state, record, artifact, snapshot, key and checkpoint.
+      or back: every run with every saved state, record (and who wrote it), trace link, archive
+      mark, artifact, snapshot, key, checkpoint and tombstone of a deleted run.
       The copy is built apart and put in place only once every run verifies on it as at the
       source. The target must be new or an empty workspace (one with data is refused, never
       merged into); a source whose chain does not verify is refused. Exit 0 when copied, 2 else.

@@ -16,6 +16,7 @@ import { type LedgerStore } from '../ledger-store';
 import { pgDropSchema, pgSchemaExists, pgSwapInSchema, pgTargetIsFree } from '../postgres/pg-schema-admin';
 import { parseWorkspaceUrl, PostgresWorkspace } from '../postgres/postgres-workspace';
 import { type CheckpointCursor, type CheckpointInfo } from '../sqlite/checkpoints';
+import { type RunTombstone } from '../sqlite/run-archive';
 import { sqliteAllRunIds, sqliteHasContent, sqliteSetForkOrigins } from '../sqlite/sqlite-copy-queries';
 import { SqliteWorkspace } from '../sqlite/sqlite-workspace';
 import { type TraceLink } from '../../telemetry/record-spans';
@@ -67,6 +68,9 @@ export interface CopySide {
   /** When and by whom the run was archived, or null. */
   archivedOf(runId: string): Promise<ArchivedMark | null>;
   keepArchived(runId: string, mark: ArchivedMark): Promise<void>;
+  /** What is left of the runs deleted here, in creation order. */
+  tombstones(): Promise<RunTombstone[]>;
+  keepTombstone(t: RunTombstone): Promise<void>;
   /** One run's history, all or none. */
   commitRun(steps: readonly CopyStep[], origin: ForkOrigin | null): Promise<void>;
   close(): Promise<void>;
@@ -137,6 +141,13 @@ class SqliteSide implements CopySide {
   }
   async keepArchived(runId: string, mark: ArchivedMark): Promise<void> {
     this.ws.archive.setArchived(runId, true, mark.by, mark.at);
+  }
+  async tombstones(): Promise<RunTombstone[]> {
+    // A file from before migration 7 (a read-only source is not migrated) has none.
+    return this.ws.schemaVersion >= 7 ? this.ws.archive.tombstones() : [];
+  }
+  async keepTombstone(t: RunTombstone): Promise<void> {
+    this.ws.archive.keepTombstone(t);
   }
   async commitRun(steps: readonly CopyStep[], origin: ForkOrigin | null): Promise<void> {
     this.ws.commitSteps(steps);
@@ -234,6 +245,12 @@ class PgSide implements CopySide {
   }
   async keepArchived(runId: string, mark: ArchivedMark): Promise<void> {
     await this.ws.archive.setArchived(runId, true, mark.by, mark.at);
+  }
+  tombstones(): Promise<RunTombstone[]> {
+    return this.ws.archive.tombstones();
+  }
+  keepTombstone(t: RunTombstone): Promise<void> {
+    return this.ws.archive.keepTombstone(t);
   }
   async commitRun(steps: readonly CopyStep[], origin: ForkOrigin | null): Promise<void> {
     await this.ws.commitSteps(steps.map((s, i) => ({ ...s, origin: i === 0 ? origin : null })));

@@ -21,6 +21,8 @@ import { CopyMismatchError, CopySourceDamagedError } from './copy-errors';
 
 export interface CopyCounts {
   runs: number;
+  /** Tombstones of deleted runs. */
+  tombstones: number;
   records: number;
   states: number;
   artifacts: number;
@@ -133,6 +135,14 @@ async function recordProvenance(side: CopySide, runId: string): Promise<string> 
   return JSON.stringify([[...(await side.writersOf(runId))], [...(await side.traceLinksOf(runId))], await side.archivedOf(runId)]);
 }
 
+/** What is left of the deleted runs, checked on the copy as written. */
+async function copyTombstones(from: CopySide, to: CopyTarget): Promise<number> {
+  const tombs = await from.tombstones();
+  for (const t of tombs) await to.keepTombstone(t);
+  if (JSON.stringify(await to.tombstones()) !== JSON.stringify(tombs)) throw new CopyMismatchError(to.name, 'the tombstones of deleted runs differ on the copy');
+  return tombs.length;
+}
+
 async function copyArtifacts(from: CopySide, to: CopyTarget, clock: ReplayClock): Promise<number> {
   // Oldest first, so the copy lists them in the same order.
   const metas = (await from.artifacts.listAll({ limit: ALL })).reverse();
@@ -202,7 +212,7 @@ export async function copyWorkspace(fromSpec: string, toSpec: string, options: C
   let done = false;
   try {
     to = await openCopyTarget(toSpec, clock, randomBytes(4).toString('hex'));
-    const counts: CopyCounts = { runs: 0, records: 0, states: 0, artifacts: 0, snapshots: 0, keys: 0, checkpoints: 0 };
+    const counts: CopyCounts = { runs: 0, tombstones: 0, records: 0, states: 0, artifacts: 0, snapshots: 0, keys: 0, checkpoints: 0 };
     const runIds = await from.allRunIds();
     for (const runId of runIds) {
       const c = await copyRun(from, to, runId);
@@ -211,6 +221,7 @@ export async function copyWorkspace(fromSpec: string, toSpec: string, options: C
       counts.states += c.states;
       if (counts.runs % 100 === 0) options.onProgress?.({ ...counts });
     }
+    counts.tombstones = await copyTombstones(from, to);
     counts.artifacts = await copyArtifacts(from, to, clock);
     counts.snapshots = await copySnapshots(from, to, clock);
     Object.assign(counts, await copyProvenance(from, to, runIds));

@@ -55,6 +55,29 @@ export class PgRunArchive {
     return rows.length > 0;
   }
 
+  /** Every tombstone, in the order the runs were created. */
+  async tombstones(): Promise<RunTombstone[]> {
+    return (await this.db.query<TombRow>(`SELECT ${PG_TOMBSTONE_COLUMNS} FROM $S.run_tombstones ORDER BY created_seq`)).map(pgToTombstone);
+  }
+
+  /**
+   * Writes a tombstone as another workspace keeps it (`studio copy`), ordered after every run
+   * created so far (its creation number comes from the runs' own sequence). Refused for a run this
+   * workspace holds.
+   */
+  async keepTombstone(t: RunTombstone): Promise<void> {
+    await this.db.tx(async (q) => {
+      if ((await q.query('SELECT 1 FROM $S.runs WHERE run_id = $1', [t.runId])).length > 0) {
+        throw new RunNotDeletableError(t.runId, 'this workspace holds the run itself, so it cannot take its tombstone');
+      }
+      await q.query(
+        `INSERT INTO $S.run_tombstones (created_seq, ${PG_TOMBSTONE_COLUMNS})
+         VALUES (nextval(pg_get_serial_sequence('$S.runs', 'created_seq')), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        [t.runId, t.workflowId, t.parentRunId, t.finalStatus, t.currentNode, t.createdAt, t.updatedAt, t.recordCount, t.headHash, t.deletedAt, t.deletedBy],
+      );
+    });
+  }
+
   async tombstone(runId: string): Promise<RunTombstone | null> {
     const [row] = await this.db.query<TombRow>(`SELECT ${PG_TOMBSTONE_COLUMNS} FROM $S.run_tombstones WHERE run_id = $1`, [runId]);
     return row ? pgToTombstone(row) : null;

@@ -84,6 +84,30 @@ export class RunArchive {
     });
   }
 
+  /** Every tombstone, in the order the runs were created. */
+  tombstones(): RunTombstone[] {
+    const { db } = this.deps;
+    return db.read(() => (db.stmt(`${TOMBSTONE_SELECT} ORDER BY run_key`, 'raw').all() as TombstoneRow[]).map(toTombstone));
+  }
+
+  /**
+   * Writes a tombstone as another workspace keeps it (`studio copy`): what is left of a run deleted
+   * there. Refused for a run this workspace holds (its data would sit under a tombstone).
+   */
+  keepTombstone(t: RunTombstone): void {
+    const { db, keys } = this.deps;
+    db.write('keep a tombstone', () => {
+      if (db.stmt('SELECT 1 FROM runs WHERE run_id = ?', 'pluck').get(t.runId) !== undefined) {
+        throw new RunNotDeletableError(t.runId, 'this workspace holds the run itself, so it cannot take its tombstone');
+      }
+      const key = keys.ensure(t.runId);
+      db.stmt(
+        `INSERT INTO run_tombstones (run_id, run_key, workflow_id, parent_run_id, final_status, current_node, created_at, updated_at, record_count, head_hash, deleted_at, deleted_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(t.runId, key, t.workflowId, t.parentRunId, t.finalStatus, t.currentNode, t.createdAt, t.updatedAt, t.recordCount, t.headHash, t.deletedAt, t.deletedBy);
+    });
+  }
+
   tombstone(runId: string): RunTombstone | null {
     const { db } = this.deps;
     const row = db.read(() => db.stmt(`${TOMBSTONE_SELECT} WHERE run_id = ?`, 'raw').get(runId) as TombstoneRow | undefined);

@@ -6,12 +6,15 @@ import Database from 'better-sqlite3';
  * a run itself). Kept here so better-sqlite3 stays inside the SQLite store.
  */
 
-/** Every run id of the file: runs with a row in creation order, then runs that have records only. */
+/** Every run id of the file: runs with a row in creation order, then runs that have records only (a deleted run's key is neither). */
 export function sqliteAllRunIds(path: string): string[] {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
     const withRow = db.prepare('SELECT run_id FROM runs ORDER BY created_seq').pluck().all() as string[];
-    const recordsOnly = db.prepare('SELECT run_id FROM run_keys k WHERE NOT EXISTS (SELECT 1 FROM runs r WHERE r.run_id = k.run_id) ORDER BY run_key').pluck().all() as string[];
+    // A file from before migration 7 (a read-only source is not migrated) has no tombstones.
+    const tombs = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'run_tombstones'").get() !== undefined;
+    const notDeleted = tombs ? ' AND NOT EXISTS (SELECT 1 FROM run_tombstones t WHERE t.run_key = k.run_key)' : '';
+    const recordsOnly = db.prepare(`SELECT run_id FROM run_keys k WHERE NOT EXISTS (SELECT 1 FROM runs r WHERE r.run_id = k.run_id)${notDeleted} ORDER BY run_key`).pluck().all() as string[];
     return [...withRow, ...recordsOnly];
   } finally {
     db.close();
