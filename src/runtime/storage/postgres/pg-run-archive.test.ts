@@ -104,6 +104,8 @@ describe('PostgreSQL: archive and delete of runs (migration 7)', () => {
     await ws.archive.delete(run.runId, 'human:ann', NOW);
     expect(await ws.requests.get(asked)).toMatchObject({ status: 'failed', handledBy: 'human:ann', error: { code: 'RUN_DELETED' } });
     await expect(ws.requests.submit({ runId: run.runId, body: { kind: 'cancel', reason: 'later' }, actorId: 'human:bob', requestedBy: 'test' })).rejects.toMatchObject({ code: 'RUN_DELETED' });
+    // Its only run deleted, the workspace still holds its tombstone: no copy may land on it as if it were empty.
+    expect(await ws.isEmpty()).toBe(false);
   });
 
   it('archives and unarchives: an archived run keeps its data and leaves the default list', async () => {

@@ -3,7 +3,8 @@ import { PgWorkspaceInvalidError, translatePgError } from './pg-errors';
 import { parseWorkspaceUrl } from './postgres-workspace';
 
 /** The tables whose rows make a workspace's content (what "empty" is judged on). */
-const CONTENT_TABLES = ['runs', 'heads', 'artifacts', 'snapshots', 'actor_keys', 'chain_checkpoints'];
+// run_tombstones (migration 7): a workspace whose runs were all deleted still holds what is left of them.
+const CONTENT_TABLES = ['runs', 'heads', 'artifacts', 'snapshots', 'actor_keys', 'chain_checkpoints', 'run_tombstones'];
 
 async function withClient<T>(url: string, schema: string | undefined, work: (c: pg.Client, schema: string) => Promise<T>): Promise<T> {
   const parsed = parseWorkspaceUrl(url, schema);

@@ -226,9 +226,9 @@ export class PostgresWorkspace {
     return run;
   }
 
-  /** True when the schema holds no run, record, artifact, snapshot, key or checkpoint. */
+  /** True when the schema holds no run, record, artifact, snapshot, key, checkpoint or tombstone. */
   async isEmpty(): Promise<boolean> {
-    const tables = ['runs', 'heads', 'artifacts', 'snapshots', 'actor_keys', 'chain_checkpoints'];
+    const tables = ['runs', 'heads', 'artifacts', 'snapshots', 'actor_keys', 'chain_checkpoints', 'run_tombstones'];
     const [row] = await this.db.query<{ used: boolean }>(`SELECT ${tables.map((t) => `EXISTS (SELECT 1 FROM $S.${t})`).join(' OR ')} AS used`);
     return row?.used !== true;
   }
