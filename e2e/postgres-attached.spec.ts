@@ -18,6 +18,7 @@ import { startWorker, type WorkerProcess } from './support/pg-workers';
 const DEMOS = join(REPO_ROOT, 'resources', 'demo-workflows');
 // Only its id and entry node matter to start a run; the workers run the demo module's nodes.
 const askUserDemo = new WorkflowSpec({ workflowId: 'ask_user_demo', entryNode: 'start', nodes: { start: () => ({ nodeId: 'start', completeOutput: {} }) } });
+const helloWorld = new WorkflowSpec({ workflowId: 'hello_world', entryNode: 'start', nodes: { start: () => ({ nodeId: 'start', completeOutput: {} }) } });
 
 let pg: PgTestServer;
 test.beforeAll(async () => {
@@ -132,6 +133,21 @@ test('attached to PostgreSQL while two workers run: a run appears live, the answ
     await page.getByRole('tab', { name: 'Record' }).click();
     await expect(panel).toContainText(viaOf(restore!)!.carried_out_by!);
     await expect(page.getByTestId('chain-summary')).toHaveAttribute('data-ok', 'true');
+
+    // Archive and delete, kept in the PostgreSQL workspace as on SQLite: a finished run is archived, then deleted (a tombstone).
+    const done = await new Runtime({ runStore: client.runs, ledgerStore: client.ledger }).start({ workflow: helloWorld });
+    const doneRow = page.locator(`[data-testid="run-row"][data-run-id="${done}"]`);
+    await expect(doneRow).toHaveAttribute('data-status', 'completed', { timeout: 30_000 });
+    await doneRow.getByRole('checkbox').check();
+    await page.getByRole('button', { name: 'Archive', exact: true }).click();
+    await expect(page.getByTestId('bulk-report')).toContainText('1 archived');
+    await expect(doneRow).toHaveCount(0);
+    await page.getByRole('button', { name: 'Archived', exact: true }).click();
+    await doneRow.getByRole('checkbox').check();
+    await page.getByRole('button', { name: 'Delete…' }).click();
+    await page.getByTestId('delete-runs-dialog').getByRole('button', { name: 'Delete', exact: true }).click();
+    await expect(page.getByTestId('bulk-report')).toContainText('1 deleted');
+    expect(await client.archive.tombstone(done)).toMatchObject({ runId: done, finalStatus: 'completed' });
   } finally {
     await client.close();
     for (const w of workers) await w.stop();
