@@ -18,6 +18,9 @@ test('a timer that fires by itself stops at the breakpoint after it, says so, an
   const stop = page.getByTestId('run-stop');
   await expect(stop).toHaveText('paused at breakpoint woke_up');
   await expect(stop).toHaveAttribute('data-stop', 'breakpoint');
+  // The timer is over: the header says no more that the run waits for it, in the same frame as the stop
+  // (read once, not retried: a header that lags behind the stop is the bug).
+  expect(await page.locator('.run-title').textContent()).not.toContain('waiting for');
   await shot(page, '12-timer-stopped-at-breakpoint');
 
   // A reload asks the backend afresh: the same stop, stated the same way.
@@ -25,6 +28,7 @@ test('a timer that fires by itself stops at the breakpoint after it, says so, an
   await page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`).click();
   await expect(page.getByTestId('run-stop')).toHaveText('paused at breakpoint woke_up');
   await expect(page.getByTestId('current-node')).toHaveText('woke_up');
+  await expect(page.locator('.run-title')).not.toContainText('waiting for');
 
   await page.getByTestId('continue-button').click();
   await expect(page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`)).toHaveAttribute('data-status', 'completed');
