@@ -24,7 +24,8 @@ export function runAbilities(d: RunDetail, readOnly: boolean, drivenByWorkers = 
   const drive = !readOnly && !drivenByWorkers;
   return {
     step: drive && d.status === 'running',
-    continue: drive && d.status === 'running' && d.paused,
+    // A held run that waits (a timer, an event, an answer) is let go too: it goes on when the wait ends.
+    continue: drive && live && d.paused,
     pause: drive && live && !d.paused,
     cancel: !readOnly && live,
     fork: !readOnly,
