@@ -116,7 +116,8 @@ function orderedEqual(a: JsonObject, b: JsonObject): boolean {
  */
 const SAME = Symbol('same-shape comparer');
 type SameShape = (shadow: JsonObject, user: JsonValue) => boolean;
-type Shaped = { [SAME]?: SameShape | undefined };
+/** A comparer, null for a copy that cannot have one (not to look again until an edit), undefined when not looked at yet. */
+type Shaped = { [SAME]?: SameShape | null | undefined };
 const MAX_SHAPES = 512;
 const MAX_KEYS = 32;
 const comparers = new Map<string, SameShape>();
@@ -163,11 +164,10 @@ function comparerFor(keys: readonly string[]): SameShape | undefined {
 
 /** Gives a plain object of the writer's copy its comparer (see SAME), where it may have one. */
 function learnShape(shadow: object): void {
-  if (getPrototypeOf(shadow) !== OBJECT_PROTO || (shadow as Ordered)[ORDER] !== undefined || !Object.isExtensible(shadow)) return;
-  const keys = Object.keys(shadow);
-  if (keys.length > MAX_KEYS || keys.includes('__proto__')) return;
-  const same = comparerFor(keys);
-  if (same !== undefined) Object.defineProperty(shadow, SAME, { value: same, writable: true, enumerable: false, configurable: true });
+  if (getPrototypeOf(shadow) !== OBJECT_PROTO || !Object.isExtensible(shadow)) return;
+  const keys = (shadow as Ordered)[ORDER] === undefined ? Object.keys(shadow) : null;
+  const same = keys === null || keys.length > MAX_KEYS || keys.includes('__proto__') ? null : (comparerFor(keys) ?? null);
+  Object.defineProperty(shadow, SAME, { value: same, writable: true, enumerable: false, configurable: true });
 }
 
 /** Drops the comparer of an object of the writer's copy whose keys a patch may have changed. */
@@ -200,7 +200,7 @@ function diffArray(prev: JsonValue[], next: JsonValue[]): JsonPatch | null {
     if (typeof p === 'object' && p !== null) {
       const same = (p as Shaped)[SAME];
       if (same !== undefined) {
-        if (same(p as JsonObject, n)) continue;
+        if (same !== null ? same(p as JsonObject, n) : jsonEqual(p, n)) continue;
       } else if (jsonEqual(p, n)) {
         learnShape(p); // unchanged: compared by its comparer from the next save on
         continue;
