@@ -6,8 +6,14 @@
  * added, removed or moved last, an array inside grown, an object inside edited, a message
  * replaced by an equal copy, a null-prototype copy, a recorded key order, a frozen copy, the list
  * cut), including saves with nothing changed in between, each save's delta applied to the state
- * rebuilt before it gives exactly the state's text.
+ * rebuilt before it gives exactly the state's text. And where code cannot be generated from
+ * strings (no comparers), the deltas are the same.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { encodeRunState } from '../../core/codecs';
@@ -148,5 +154,41 @@ describe('state deltas of a transcript of plain messages', () => {
     ((messages[11] as JsonObject)['tool_calls'] as JsonValue[]).push('more');
     expect(delta()).toBe('{"$delta":1,"p":{"o":{"vars":{"o":{"messages":{"a":50,"e":{"11":{"o":{"tool_calls":{"a":1,"+":["more"]}}}}}}}}}}');
     for (let i = 0; i < 3; i++) expect(delta()).toBe('{"$delta":1}');
+  });
+
+  it('writes the same deltas in a process where code generation from strings is disallowed', () => {
+    const tracker = fileURLToPath(new URL('./state-delta.ts', import.meta.url));
+    const dir = mkdtempSync(join(tmpdir(), 'no-codegen-'));
+    try {
+      const script = join(dir, 'child.ts');
+      writeFileSync(
+        script,
+        `import { StateDeltaTracker } from ${JSON.stringify(tracker)};
+const messages = [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b' }];
+const run = { runId: 'r', workflowId: 'w', status: 'running', currentNode: 'n', vars: { messages }, waiting: null, output: null, error: null,
+  createdAt: 'x', updatedAt: 'y', actorId: null, sessionId: null, parentRunId: null };
+const t = new StateDeltaTracker();
+t.next(1, run);
+t.keyframeSaved(1, run, 1e9);
+const out = [];
+const save = () => { const n = t.next(1, run); out.push(n.kind === 'delta' ? n.text : n.kind); };
+save();
+save();
+messages[0].content = 'edited';
+save();
+let codegen = true;
+try { new Function('return 1'); } catch { codegen = false; }
+console.log(JSON.stringify({ codegen, out }));
+`,
+      );
+      const child = spawnSync(process.execPath, ['--disallow-code-generation-from-strings', '--import', 'tsx', script], { cwd: process.cwd(), encoding: 'utf8' });
+      expect(child.stderr).toBe('');
+      expect(JSON.parse(child.stdout)).toEqual({
+        codegen: false,
+        out: ['{"$delta":1}', '{"$delta":1}', '{"$delta":1,"p":{"o":{"vars":{"o":{"messages":{"a":2,"e":{"0":{"o":{"content":{"=":"edited"}}}}}}}}}}'],
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
