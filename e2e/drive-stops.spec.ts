@@ -18,6 +18,9 @@ test('a timer that fires by itself stops at the breakpoint after it, says so, an
   const stop = page.getByTestId('run-stop');
   await expect(stop).toHaveText('paused at breakpoint woke_up');
   await expect(stop).toHaveAttribute('data-stop', 'breakpoint');
+  // The timer is over: the header says no more that the run waits for it, in the same frame as the stop
+  // (read once, not retried: a header that lags behind the stop is the bug).
+  expect(await page.locator('.run-title').textContent()).not.toContain('waiting for');
   await shot(page, '12-timer-stopped-at-breakpoint');
 
   // A reload asks the backend afresh: the same stop, stated the same way.
@@ -25,6 +28,7 @@ test('a timer that fires by itself stops at the breakpoint after it, says so, an
   await page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`).click();
   await expect(page.getByTestId('run-stop')).toHaveText('paused at breakpoint woke_up');
   await expect(page.getByTestId('current-node')).toHaveText('woke_up');
+  await expect(page.locator('.run-title')).not.toContainText('waiting for');
 
   await page.getByTestId('continue-button').click();
   await expect(page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`)).toHaveAttribute('data-status', 'completed');
@@ -71,4 +75,22 @@ test.describe('a drive that fails', () => {
     await page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`).click();
     await expect(page.getByTestId('run-stop')).toHaveText('stopped by an error: explode is broken (simulated bug)');
   });
+});
+
+test('a run paused while it waits for a timer can be let go: Continue is on, says what it does, and the timer then finishes it by itself', async ({ app: page }) => {
+  const runId = await startRun(page, 'wait_until_demo', { paused: true, varsJson: '{"seconds": 2}' });
+  // One step runs `start`, which waits ~2 s; the run stays paused (held after the step) while it waits.
+  await page.getByTestId('step-button').click();
+  const row = page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`);
+  await expect(row).toHaveAttribute('data-status', 'waiting');
+  // Neither Step nor Continue was on here before: the run sat past its due time with no way on but Cancel.
+  const stop = page.getByTestId('run-stop');
+  await expect(stop).toContainText('waiting until');
+  await expect(stop).toContainText('Continue lets it go on');
+  await expect(stop).not.toContainText('Step or Continue');
+  await expect(page.getByTestId('step-button')).toBeDisabled();
+  await expect(page.getByTestId('continue-button')).toBeEnabled();
+  await page.getByTestId('continue-button').click();
+  // Nobody fast-forwards: the scheduler wakes it when the time comes, and it runs to the end.
+  await expect(row).toHaveAttribute('data-status', 'completed', { timeout: 20_000 });
 });

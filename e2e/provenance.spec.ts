@@ -23,6 +23,9 @@ test('export an audit bundle of a finished run, then open it read-only and see e
   await page.getByRole('button', { name: 'Open read-only' }).click();
   await expect(page.locator('.workspace-name')).toContainText('audit bundle');
   await expect(page.locator('.workspace-name')).toContainText('read-only');
+  // Nothing can run a bundle: the header says so rather than "Scheduler stopped", which reads as startable.
+  await expect(page.getByTestId('read-only-status')).toContainText('Nothing runs here');
+  await expect(page.locator('.app-header, header').first()).not.toContainText('Scheduler');
   await expect(page.getByTestId('run-row')).toHaveCount(1);
   await page.locator(`[data-testid="run-row"][data-run-id="${runId}"] .run-row-main`).click();
   await expect(page.getByTestId('ledger-row')).toHaveCount(records);

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Runtime } from '../../runtime/index';
 import { SqliteWorkspace } from '../../runtime/storage/sqlite/index';
 import { makeRun } from '../../runtime/storage/testing/store-contract';
 import { RunVisitReader } from './run-visit-reader';
@@ -26,6 +27,26 @@ async function walk(ws: SqliteWorkspace, run: ReturnType<typeof makeRun>, nodes:
 }
 
 describe('RunVisitReader', () => {
+  it('counts a restore as a visit of the node the run is put back at, never as a transition the workflow took', async () => {
+    const { ws } = workspace();
+    const run = makeRun();
+    await walk(ws, run, ['start', 'end']);
+    const atStart = { ...run, currentNode: 'start' };
+    const runtime = new Runtime({ runStore: ws.runs, ledgerStore: ws.ledger });
+    await runtime.restoreState(run.runId, atStart, { origin: { snapshot_id: 's1' } });
+    const visits = await new RunVisitReader().read(ws, run.runId, ws.externalChangeCounter());
+    expect(visits.transitions).toEqual([{ from: 'start', to: 'end', count: 1 }]); // no end -> start edge
+    expect(visits.visits).toEqual([
+      { nodeId: 'start', count: 2 },
+      { nodeId: 'end', count: 1 },
+    ]);
+    // After the restore the run steps on as usual: start -> end again is a transition.
+    await walk(ws, { ...atStart }, ['end']);
+    const after = await new RunVisitReader().read(ws, run.runId, ws.externalChangeCounter());
+    expect(after.transitions).toEqual([{ from: 'start', to: 'end', count: 2 }]);
+    ws.close();
+  });
+
   it('carries a count on as the run grows, and agrees with a count read from the start', async () => {
     const { ws } = workspace();
     const run = makeRun();

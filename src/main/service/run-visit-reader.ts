@@ -1,3 +1,4 @@
+import { recordKind, type StepRecord } from '../../runtime/index';
 import { type CheckpointCursor, type CheckpointInfo } from '../../runtime/storage/sqlite/index';
 import { type RunVisits } from '../../shared/contract/domain';
 import { VisitCounter } from './run-visits';
@@ -26,6 +27,28 @@ interface Kept {
 /** Where saved states are read from: a SQLite or a PostgreSQL workspace. */
 export interface SavedStates {
   listCheckpoints(runId: string, options: { after?: CheckpointCursor; limit?: number }): Promise<CheckpointInfo[]>;
+  /** The records the states were committed with: a restore's state is a jump, not a transition. */
+  readonly ledger: { readLedgerPage(runId: string, query: { fromSeq?: number; limit?: number }): Promise<Array<{ seq: number; record: StepRecord }>> };
+}
+
+/**
+ * The seqs among `page` whose state was committed with a restore record (n = 0 is the state
+ * committed with record `seq`): the run was put back there, it did not step there.
+ */
+async function restoresIn(ws: SavedStates, runId: string, page: readonly CheckpointInfo[]): Promise<Set<number>> {
+  const seqs = page.filter((c) => c.n === 0 && c.seq >= 0).map((c) => c.seq);
+  const out = new Set<number>();
+  if (seqs.length === 0) return out;
+  const from = seqs[0]!;
+  const to = seqs[seqs.length - 1]!;
+  for (let at = from; at <= to; ) {
+    const records = await ws.ledger.readLedgerPage(runId, { fromSeq: at, limit: Math.min(PAGE * 2, to - at + 1) });
+    for (const { seq, record } of records) if (recordKind(record) === 'restore') out.add(seq);
+    const last = records.at(-1);
+    if (!last) break;
+    at = last.seq + 1;
+  }
+  return out;
 }
 
 export class RunVisitReader {
@@ -51,7 +74,11 @@ export class RunVisitReader {
     for (;;) {
       if (k.counter.states >= MAX_VISIT_STATES) return k.counter.result(runId, false);
       const page = await ws.listCheckpoints(runId, { after: k.after, limit: PAGE });
-      for (const c of page) k.counter.add(c.state.currentNode);
+      const restores = await restoresIn(ws, runId, page);
+      for (const c of page) {
+        if (c.n === 0 && restores.has(c.seq)) k.counter.jump(c.state.currentNode);
+        else k.counter.add(c.state.currentNode);
+      }
       const last = page.at(-1);
       if (last) k.after = { seq: last.seq, n: last.n };
       if (page.length < PAGE) return k.counter.result(runId, true);

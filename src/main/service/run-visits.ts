@@ -25,6 +25,18 @@ export class VisitCounter {
     this.last = nodeId;
   }
 
+  /**
+   * A state the run was put into rather than stepped to (a restore): a visit of its node if it
+   * differs from the last (that node runs again), but no transition, which would draw an edge
+   * the workflow never took.
+   */
+  jump(nodeId: string): void {
+    this.states++;
+    if (nodeId === this.last) return;
+    this.visits.set(nodeId, (this.visits.get(nodeId) ?? 0) + 1);
+    this.last = nodeId;
+  }
+
   result(runId: string, complete: boolean): RunVisits {
     return {
       runId,

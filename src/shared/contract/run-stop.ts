@@ -23,8 +23,30 @@ export type RunStop =
 
 export type RunStopKind = RunStop['kind'];
 
-/** The header's sentence for a stop (markdown-free; the node is named in backticks). */
-export function describeRunStop(stop: RunStop): string {
+/** What a held run still waits for, when it does (the run's `waiting`). */
+export interface HeldWait {
+  reason: WaitReason;
+  until: string | null;
+}
+
+/**
+ * A held run that also waits cannot be stepped (Step runs a node; it has none to run until the
+ * wait ends): only Continue, which lets it go on by itself once the wait is over, moves it.
+ */
+function heldWhileWaiting(held: string, wait: HeldWait): string {
+  if (wait.reason === 'user') return `${held}, waiting for an answer: Continue lets it go on once it is answered`;
+  if (wait.reason === 'until' && wait.until) return `${held}, waiting until ${wait.until}: Continue lets it go on when the time comes`;
+  return `${held}, waiting for ${wait.reason}: Continue lets it go on when it comes`;
+}
+
+/**
+ * The header's sentence for a stop (markdown-free; the node is named in backticks). `waiting`:
+ * what the run waits for, if anything, so a held run that waits is not told to press Step.
+ */
+export function describeRunStop(stop: RunStop, waiting: HeldWait | null = null): string {
+  if (waiting && (stop.kind === 'paused' || stop.kind === 'stepped' || stop.kind === 'held_after_restore')) {
+    return heldWhileWaiting(stop.kind === 'held_after_restore' ? 'held after restore' : 'paused', waiting);
+  }
   switch (stop.kind) {
     case 'breakpoint':
       return `paused at breakpoint \`${stop.node}\``;

@@ -1,10 +1,9 @@
 import { basename, dirname } from 'node:path';
-import { Runtime, Scheduler, type WorkflowRegistry, type ActorFingerprint, type ChainReport, type RunState, type StepRecord } from '../../../runtime/index';
+import { Runtime, Scheduler, type WorkflowRegistry, type ActorFingerprint, type RunState } from '../../../runtime/index';
 import { type ActorKey, type KeyProtector } from '../../../runtime/provenance/index';
-import { SqliteWorkspace, type RunIndexQuery, type RunIndexRow } from '../../../runtime/storage/sqlite/index';
+import { SqliteWorkspace } from '../../../runtime/storage/sqlite/index';
 import { type RunStop } from '../../../shared/contract/run-stop';
-import { type ActorName, type RunDetail, type RunVisits, type RunWorkflowVersion, type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
-import { IN_PROCESS_VERIFY_LIMIT, verifyInWorker } from '../jobs/job-runner';
+import { type RunDetail, type RunWorkflowVersion, type WorkflowInfo, type WorkspaceInfo } from '../../../shared/contract/domain';
 import { type SecretStore } from '../secret-store';
 import { isKeyUnavailable } from '../signing/actor-signing-key';
 import { type ExportSigning } from '../signing/export-signing';
@@ -12,13 +11,13 @@ import { SessionSigning } from '../signing/session-signing';
 import { loadWorkflowFolders } from '../workflow-loader';
 import { WorkflowCatalog } from '../workflow-catalog';
 import { WorkflowFolderWatch } from '../workflow-folder-watch';
-import { RunVisitReader } from '../run-visit-reader';
 import { WorkspaceEffects } from './workspace-effects';
 import { readWorkspaceConfig, writeWorkspaceConfig, type WorkspaceConfig } from '../workspace-config';
 import { RunDriver, type DriverState } from './run-driver';
 import { settleFinishedChild } from './settle-child';
 import { heldElsewhere } from '../run-requests/act-or-ask';
-import { type ReadSession, type VerifiedHead } from './session';
+import { type ReadSession } from './session';
+import { SqliteWorkspaceReads } from './sqlite-workspace-reads';
 import { type BundleCapability, type ChildIndexCapability, type ControlCapability, type KeysCapability, type SessionCapabilities } from './session-capabilities';
 
 export interface SqliteSessionOptions {
@@ -43,7 +42,7 @@ const RECORDED_VERSIONS = 5000;
  * An open SQLite workspace: the runtime and scheduler over it, the workflows its modules define,
  * and the debugger's driver. Everything the Studio can change goes through here.
  */
-export class SqliteSession implements ReadSession, ControlCapability, KeysCapability, ChildIndexCapability, BundleCapability {
+export class SqliteSession extends SqliteWorkspaceReads implements ReadSession, ControlCapability, KeysCapability, ChildIndexCapability, BundleCapability {
   /** A writable workspace can do everything: it drives, changes, holds keys and indexes children. */
   readonly capabilities: SessionCapabilities = {
     control: this, drive: this, keys: this, childIndex: this, ask: null, live: null, bundle: this,
@@ -82,7 +81,7 @@ export class SqliteSession implements ReadSession, ControlCapability, KeysCapabi
   }
 
   private constructor(
-    readonly ws: SqliteWorkspace,
+    ws: SqliteWorkspace,
     readonly info: WorkspaceInfo,
     private config: WorkspaceConfig,
     readonly effects: WorkspaceEffects,
@@ -90,6 +89,7 @@ export class SqliteSession implements ReadSession, ControlCapability, KeysCapabi
     onDriveError: (runId: string, error: unknown) => void,
     private readonly onWorkflowsChanged: SqliteSessionOptions['onWorkflowsChanged'] = undefined,
   ) {
+    super(ws);
     this.catalog = new WorkflowCatalog(new Map(Object.entries(config.runVersions)), (runId, version) => this.recordVersion(runId, version), (runId) => this.effects.pinTools(runId));
     this.runtime = new Runtime({
       runStore: ws.runs,
@@ -154,12 +154,6 @@ export class SqliteSession implements ReadSession, ControlCapability, KeysCapabi
     }
   }
 
-  get artifacts() {
-    return this.ws.artifacts;
-  }
-  get snapshots() {
-    return this.ws.snapshots;
-  }
 
   workflows(): WorkflowInfo[] {
     return this.registry.values().map((wf) => {
@@ -194,36 +188,6 @@ export class SqliteSession implements ReadSession, ControlCapability, KeysCapabi
     this.persistDriver({ runVersions: Object.fromEntries(entries.slice(-RECORDED_VERSIONS)) });
   }
 
-  async queryRuns(q: RunIndexQuery): Promise<{ items: RunIndexRow[]; total: number }> {
-    return this.ws.runIndex.query(q);
-  }
-  async runRow(runId: string): Promise<RunIndexRow | null> {
-    return this.ws.runIndex.get(runId);
-  }
-  loadRun(runId: string): Promise<RunState | null> {
-    return this.ws.runs.load(runId);
-  }
-  ledgerPage(runId: string, fromSeq: number, limit: number): Promise<Array<{ seq: number; record: StepRecord }>> {
-    return this.ws.ledger.readLedgerPage(runId, { fromSeq, limit });
-  }
-  ledgerCount(runId: string): Promise<number> {
-    return this.ws.ledger.ledgerCount(runId);
-  }
-  traceLinks(runId: string, fromSeq: number, toSeq: number): Map<number, { traceId: string; spanId: string }> {
-    return this.ws.ledger.traceLinks(runId, fromSeq, toSeq);
-  }
-  async verify(runId: string, onProgress: (done: number, total: number) => void, after?: VerifiedHead): Promise<ChainReport> {
-    // A few new records after a verified head are hashed here, on this connection: a worker
-    // thread costs more to start than they take to check.
-    if (after && (await this.ledgerCount(runId)) - after.seq <= IN_PROCESS_VERIFY_LIMIT) return this.ws.verifyRun(runId, { onProgress, after });
-    return verifyInWorker(this.ws.path, runId, onProgress, after);
-  }
-  stateAt(runId: string, seq: number): Promise<RunState | null> {
-    return this.ws.stateAt(runId, seq);
-  }
-  readArtifactChunk(artifactId: string, offset: number, length: number): Promise<Uint8Array | null> {
-    return this.ws.artifacts.readArtifactChunk(artifactId, offset, length);
-  }
   isPaused(runId: string): boolean {
     return this.driver.isPaused(runId);
   }
@@ -233,27 +197,9 @@ export class SqliteSession implements ReadSession, ControlCapability, KeysCapabi
   stopOf(run: RunState): RunStop | null {
     return this.driver.stopOf(run);
   }
-  async forksOf(runId: string): Promise<Array<{ runId: string; seq: number | null; createdAt: string }>> {
-    const ids = await this.ws.runs.listForks(runId);
-    const out: Array<{ runId: string; seq: number | null; createdAt: string }> = [];
-    for (const id of ids) {
-      const row = this.ws.runIndex.get(id);
-      if (row) out.push({ runId: id, seq: row.forkedFromSeq, createdAt: row.createdAt });
-    }
-    return out;
-  }
 
-  /** Counts of each run's path, carried on as it grows. */
-  private readonly visitReader = new RunVisitReader();
 
-  async visitsOf(runId: string): Promise<RunVisits | null> {
-    return this.visitReader.read(this.ws, runId, this.externalChangeCounter());
-  }
 
-  async actorNames(): Promise<ActorName[]> {
-    const records = await this.ws.actorKeys.list();
-    return records.flatMap(({ key }) => (key.displayName ? [{ actorId: key.actorId, kind: key.kind, displayName: key.displayName }] : []));
-  }
 
   /** The Studio's own keys (and the keys imported into the workspace): what a bundle opened next is checked against. */
   async trustedKeys(): Promise<ActorKey[]> {
@@ -265,9 +211,6 @@ export class SqliteSession implements ReadSession, ControlCapability, KeysCapabi
     return kids.map((k) => ({ runId: k.runId, workflowId: k.workflowId, status: k.status }));
   }
 
-  externalChangeCounter(): number | null {
-    return this.ws.closed ? null : this.ws.externalChangeCounter();
-  }
 
   get settings(): WorkspaceConfig {
     return this.config;

@@ -185,7 +185,10 @@ export function createRunViewStore(client: StudioClient, ui: UiStoreApi, opts: {
      * that stops it brings the read due sooner, so the last state is always read, and soon.
      */
     function reloadDetailSoon(): void {
-      const moving = get().detail?.status === 'running';
+      // A run that moves is re-read at most once a second; one that just stopped (paused, waiting,
+      // ended) at once, so what it stopped on is shown while the person looks at it.
+      const d = get().detail;
+      const moving = d?.status === 'running' && !d.paused;
       const delay = moving ? (opts.movingDetailDelayMs ?? 1000) : (opts.detailDelayMs ?? 250);
       const due = Date.now() + delay;
       if (detailTimer !== null && detailDue <= due) return;
@@ -288,7 +291,11 @@ export function createRunViewStore(client: StudioClient, ui: UiStoreApi, opts: {
       applyRunChanged: (run) => {
         if (!current(run.runId)) return;
         const d = get().detail;
-        if (d) set({ detail: { ...d, ...run } });
+        // The summary says whether the run still waits and for what; the detail's wait (its key,
+        // prompt, due time) is kept only while it is that same wait, else dropped until the
+        // re-read below brings the new one: a woken timer must not read "waiting for until".
+        const waiting = d?.waiting && run.waitReason === d.waiting.reason && (run.waitReason !== 'user' || run.waitLabel === d.waiting.prompt) ? d.waiting : null;
+        if (d) set({ detail: { ...d, ...run, waiting } });
         // Also while the run opens: the read in flight may have been made before this change.
         reloadDetailSoon();
       },

@@ -2,32 +2,11 @@ import { hash } from 'node:crypto';
 import { type Artifact, type ArtifactMetadata } from '../../artifacts/artifact';
 import { ArtifactStore, newArtifactMetadata, type StoreArtifactOptions } from '../../artifacts/artifact-store';
 import { formatIsoTimestamp, systemClock, type Clock } from '../../json/timestamp';
+import { ARTIFACT_META_COLUMNS, artifactMetadataOf, BLOB_CHUNK_BYTES, blobChunks, joinBlobChunks, type ArtifactMetaRow } from '../artifact-rows';
 import { type PgDb, type PgQuery } from './pg-db';
 
-/** Content is stored in chunks of this size, out of the artifact's row. */
-export const PG_BLOB_CHUNK_BYTES = 256 * 1024;
-
-interface MetaRow {
-  artifact_id: string;
-  sha256: string;
-  content_type: string;
-  size_bytes: string;
-  created_at: string;
-  run_id: string | null;
-  tags: string;
-}
-const META_COLUMNS = 'artifact_id, sha256, content_type, size_bytes, created_at, run_id, tags';
-
-function toMeta(row: MetaRow): ArtifactMetadata {
-  return {
-    artifactId: row.artifact_id,
-    contentType: row.content_type,
-    sizeBytes: Number(row.size_bytes),
-    createdAt: row.created_at,
-    runId: row.run_id,
-    tags: JSON.parse(row.tags) as Record<string, string>,
-  };
-}
+/** Content is stored in chunks of this size, out of the artifact's row (the SQLite workspace's size). */
+export const PG_BLOB_CHUNK_BYTES = BLOB_CHUNK_BYTES;
 
 /**
  * Artifacts of a PostgreSQL workspace, as in the SQLite workspace: metadata per artifact id
@@ -48,7 +27,7 @@ export class PgArtifactStore extends ArtifactStore {
     await this.db.tx(async (q) => {
       const prior = await q.query<{ sha256: string }>('DELETE FROM $S.artifacts WHERE artifact_id = $1 RETURNING sha256', [meta.artifactId]);
       await this.putBlob(q, sha, content);
-      await q.query(`INSERT INTO $S.artifacts (${META_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
+      await q.query(`INSERT INTO $S.artifacts (${ARTIFACT_META_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
         meta.artifactId, sha, meta.contentType, meta.sizeBytes, meta.createdAt, meta.runId, JSON.stringify(meta.tags),
       ]);
       if (prior[0] && prior[0].sha256 !== sha) await this.dropBlobIfUnused(q, prior[0].sha256);
@@ -61,9 +40,8 @@ export class PgArtifactStore extends ArtifactStore {
       sha, content.byteLength, PG_BLOB_CHUNK_BYTES,
     ]);
     if (inserted.length === 0) return; // the same bytes are stored already
-    for (let idx = 0, at = 0; at < content.byteLength; idx++, at += PG_BLOB_CHUNK_BYTES) {
-      const len = Math.min(PG_BLOB_CHUNK_BYTES, content.byteLength - at);
-      await q.query('INSERT INTO $S.blob_chunks (sha256, idx, data) VALUES ($1, $2, $3)', [sha, idx, Buffer.from(content.buffer, content.byteOffset + at, len)]);
+    for (const [idx, data] of blobChunks(content)) {
+      await q.query('INSERT INTO $S.blob_chunks (sha256, idx, data) VALUES ($1, $2, $3)', [sha, idx, data]);
     }
   }
 
@@ -72,21 +50,15 @@ export class PgArtifactStore extends ArtifactStore {
   }
 
   async load(artifactId: string): Promise<Artifact | null> {
-    const [row] = await this.db.query<MetaRow>(`SELECT ${META_COLUMNS} FROM $S.artifacts WHERE artifact_id = $1`, [artifactId]);
+    const [row] = await this.db.query<ArtifactMetaRow>(`SELECT ${ARTIFACT_META_COLUMNS} FROM $S.artifacts WHERE artifact_id = $1`, [artifactId]);
     if (!row) return null;
     const chunks = await this.db.query<{ data: Buffer }>('SELECT data FROM $S.blob_chunks WHERE sha256 = $1 ORDER BY idx', [row.sha256]);
-    const content = new Uint8Array(Number(row.size_bytes));
-    let at = 0;
-    for (const { data } of chunks) {
-      content.set(data.subarray(0, Math.max(0, content.byteLength - at)), at);
-      at += data.byteLength;
-    }
-    return { metadata: toMeta(row), content };
+    return { metadata: artifactMetadataOf(row), content: joinBlobChunks(Number(row.size_bytes), chunks.map((c) => c.data)) };
   }
 
   async getMetadata(artifactId: string): Promise<ArtifactMetadata | null> {
-    const [row] = await this.db.query<MetaRow>(`SELECT ${META_COLUMNS} FROM $S.artifacts WHERE artifact_id = $1`, [artifactId]);
-    return row ? toMeta(row) : null;
+    const [row] = await this.db.query<ArtifactMetaRow>(`SELECT ${ARTIFACT_META_COLUMNS} FROM $S.artifacts WHERE artifact_id = $1`, [artifactId]);
+    return row ? artifactMetadataOf(row) : null;
   }
 
   async exists(artifactId: string): Promise<boolean> {
@@ -103,11 +75,11 @@ export class PgArtifactStore extends ArtifactStore {
   }
 
   async listByRun(runId: string): Promise<ArtifactMetadata[]> {
-    return (await this.db.query<MetaRow>(`SELECT ${META_COLUMNS} FROM $S.artifacts WHERE run_id = $1 ORDER BY ord`, [runId])).map(toMeta);
+    return (await this.db.query<ArtifactMetaRow>(`SELECT ${ARTIFACT_META_COLUMNS} FROM $S.artifacts WHERE run_id = $1 ORDER BY ord`, [runId])).map(artifactMetadataOf);
   }
 
   async listAll(options: { limit?: number } = {}): Promise<ArtifactMetadata[]> {
     const limit = Math.max(0, options.limit ?? 1000);
-    return (await this.db.query<MetaRow>(`SELECT ${META_COLUMNS} FROM $S.artifacts ORDER BY created_at DESC, ord LIMIT $1`, [limit])).map(toMeta);
+    return (await this.db.query<ArtifactMetaRow>(`SELECT ${ARTIFACT_META_COLUMNS} FROM $S.artifacts ORDER BY created_at DESC, ord LIMIT $1`, [limit])).map(artifactMetadataOf);
   }
 }

@@ -1,24 +1,11 @@
-import { isJsonObject } from '../../json/json-value';
-import { parseJson } from '../../json/parse';
-import { pyJsonDumps } from '../../json/py-dumps';
 import { formatIsoTimestamp, systemClock, type Clock } from '../../json/timestamp';
-import { searchSnapshots, type Snapshot, type SnapshotQuery, type SnapshotStore } from '../../snapshots/snapshot';
+import { type Snapshot, type SnapshotQuery, type SnapshotStore } from '../../snapshots/snapshot';
+import { decodeSnapshotRow, searchSnapshotRows, SNAPSHOT_COLUMNS, snapshotRowValues, snapshotUpsertSql, type SnapshotRow } from '../snapshot-rows';
 import { type PgDb } from './pg-db';
 
-interface SnapshotRow {
-  snapshot_id: string;
-  run_id: string;
-  step_id: string | null;
-  name: string;
-  description: string | null;
-  tags: string;
-  created_at: string;
-  updated_at: string;
-  run_state: string;
-}
-const COLUMNS = 'snapshot_id, run_id, step_id, name, description, tags, created_at, updated_at, run_state';
+const UPSERT = snapshotUpsertSql('$S.snapshots', (i) => `$${i}`);
 
-/** Named bookmarks of run states; search is the reference's, in JS over the candidates (as in the SQLite workspace). */
+/** Named bookmarks of run states; the rows and search are the SQLite workspace's (`snapshot-rows.ts`). */
 export class PgSnapshotStore implements SnapshotStore {
   constructor(
     private readonly db: PgDb,
@@ -27,19 +14,12 @@ export class PgSnapshotStore implements SnapshotStore {
 
   async save(snapshot: Snapshot): Promise<void> {
     snapshot.updatedAt = formatIsoTimestamp(this.clock.nowMicros());
-    const s = snapshot;
-    await this.db.query(
-      `INSERT INTO $S.snapshots (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT (snapshot_id) DO UPDATE SET run_id = excluded.run_id, step_id = excluded.step_id, name = excluded.name,
-         description = excluded.description, tags = excluded.tags, created_at = excluded.created_at,
-         updated_at = excluded.updated_at, run_state = excluded.run_state`,
-      [s.snapshotId, s.runId, s.stepId, s.name, s.description, JSON.stringify(s.tags), s.createdAt, s.updatedAt, pyJsonDumps(s.runState, { separators: [',', ':'] })],
-    );
+    await this.db.query(UPSERT, snapshotRowValues(snapshot));
   }
 
   async load(snapshotId: string): Promise<Snapshot | null> {
-    const [row] = await this.db.query<SnapshotRow>(`SELECT ${COLUMNS} FROM $S.snapshots WHERE snapshot_id = $1`, [snapshotId]);
-    return row ? this.decode(row) : null;
+    const [row] = await this.db.query<SnapshotRow>(`SELECT ${SNAPSHOT_COLUMNS} FROM $S.snapshots WHERE snapshot_id = $1`, [snapshotId]);
+    return row ? decodeSnapshotRow(row) : null;
   }
 
   async delete(snapshotId: string): Promise<boolean> {
@@ -48,25 +28,8 @@ export class PgSnapshotStore implements SnapshotStore {
 
   async list(query: SnapshotQuery = {}): Promise<Snapshot[]> {
     const rows = query.runId
-      ? await this.db.query<SnapshotRow>(`SELECT ${COLUMNS} FROM $S.snapshots WHERE run_id = $1 ORDER BY ord`, [query.runId])
-      : await this.db.query<SnapshotRow>(`SELECT ${COLUMNS} FROM $S.snapshots ORDER BY ord`);
-    const byId = new Map(rows.map((r) => [r.snapshot_id, r]));
-    const hits = searchSnapshots(rows.map((r) => this.decode(r, false)), query);
-    return hits.map((h) => this.decode(byId.get(h.snapshotId)!, true));
-  }
-
-  private decode(row: SnapshotRow, withState = true): Snapshot {
-    const state = withState ? parseJson(row.run_state, { source: `snapshot ${row.snapshot_id}` }) : {};
-    return {
-      snapshotId: row.snapshot_id,
-      runId: row.run_id,
-      stepId: row.step_id,
-      name: row.name,
-      description: row.description,
-      tags: JSON.parse(row.tags) as string[],
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-      runState: isJsonObject(state) ? state : {},
-    };
+      ? await this.db.query<SnapshotRow>(`SELECT ${SNAPSHOT_COLUMNS} FROM $S.snapshots WHERE run_id = $1 ORDER BY ord`, [query.runId])
+      : await this.db.query<SnapshotRow>(`SELECT ${SNAPSHOT_COLUMNS} FROM $S.snapshots ORDER BY ord`);
+    return searchSnapshotRows(rows, query);
   }
 }

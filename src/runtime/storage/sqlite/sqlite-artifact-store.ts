@@ -3,35 +3,12 @@ import { type Artifact, type ArtifactMetadata } from '../../artifacts/artifact';
 import { ArtifactStore, newArtifactMetadata, type StoreArtifactOptions } from '../../artifacts/artifact-store';
 import { InvalidArgumentError } from '../../errors';
 import { formatIsoTimestamp, systemClock, type Clock } from '../../json/timestamp';
+import { ARTIFACT_META_COLUMNS, artifactMetadataOf, BLOB_CHUNK_BYTES, blobChunks, joinBlobChunks, type ArtifactMetaRow } from '../artifact-rows';
 import { type WorkspaceDb } from './workspace-db';
 
-/** Content is stored in chunks of this size, so a chunked read loads only what it returns. */
-export const BLOB_CHUNK_BYTES = 256 * 1024;
+export { BLOB_CHUNK_BYTES };
 /** The largest `readArtifactChunk` length (a bounded read is the point of it). */
 export const MAX_ARTIFACT_CHUNK = 16 * 1024 * 1024;
-
-interface MetaRow {
-  artifact_id: string;
-  sha256: string;
-  content_type: string;
-  size_bytes: number;
-  created_at: string;
-  run_id: string | null;
-  tags: string;
-}
-
-const META_COLUMNS = 'artifact_id, sha256, content_type, size_bytes, created_at, run_id, tags';
-
-function toMeta(row: MetaRow): ArtifactMetadata {
-  return {
-    artifactId: row.artifact_id,
-    contentType: row.content_type,
-    sizeBytes: row.size_bytes,
-    createdAt: row.created_at,
-    runId: row.run_id,
-    tags: JSON.parse(row.tags) as Record<string, string>,
-  };
-}
 
 /**
  * Artifacts of a SQLite workspace. Metadata rows are per artifact id (reference semantics: ids are
@@ -56,7 +33,7 @@ export class SqliteArtifactStore extends ArtifactStore {
       this.putBlob(sha, content);
       // REPLACE gives the row a new rowid: a re-stored artifact moves to the end, as in the memory store.
       this.db
-        .stmt(`INSERT OR REPLACE INTO artifacts (${META_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+        .stmt(`INSERT OR REPLACE INTO artifacts (${ARTIFACT_META_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`)
         .run(artifactId, sha, meta.contentType, meta.sizeBytes, meta.createdAt, meta.runId, JSON.stringify(meta.tags));
       if (prior !== undefined && prior !== sha) this.dropBlobIfUnused(prior);
     });
@@ -67,18 +44,15 @@ export class SqliteArtifactStore extends ArtifactStore {
     const inserted = this.db.stmt('INSERT OR IGNORE INTO blobs (sha256, size, chunk_size) VALUES (?, ?, ?)').run(sha, content.byteLength, BLOB_CHUNK_BYTES);
     if (inserted.changes === 0) return; // the same bytes are stored already
     const insertChunk = this.db.stmt('INSERT INTO blob_chunks (sha256, idx, data) VALUES (?, ?, ?)');
-    for (let idx = 0, at = 0; at < content.byteLength; idx++, at += BLOB_CHUNK_BYTES) {
-      const len = Math.min(BLOB_CHUNK_BYTES, content.byteLength - at);
-      insertChunk.run(sha, idx, Buffer.from(content.buffer, content.byteOffset + at, len));
-    }
+    for (const [idx, data] of blobChunks(content)) insertChunk.run(sha, idx, data);
   }
 
   private dropBlobIfUnused(sha: string): void {
     this.db.stmt('DELETE FROM blobs WHERE sha256 = ? AND NOT EXISTS (SELECT 1 FROM artifacts WHERE sha256 = ?)').run(sha, sha);
   }
 
-  private meta(artifactId: string): MetaRow | undefined {
-    return this.db.stmt(`SELECT ${META_COLUMNS} FROM artifacts WHERE artifact_id = ?`).get(artifactId) as MetaRow | undefined;
+  private meta(artifactId: string): ArtifactMetaRow | undefined {
+    return this.db.stmt(`SELECT ${ARTIFACT_META_COLUMNS} FROM artifacts WHERE artifact_id = ?`).get(artifactId) as ArtifactMetaRow | undefined;
   }
 
   async load(artifactId: string): Promise<Artifact | null> {
@@ -86,13 +60,7 @@ export class SqliteArtifactStore extends ArtifactStore {
       const row = this.meta(artifactId);
       if (!row) return null;
       const chunks = this.db.stmt('SELECT data FROM blob_chunks WHERE sha256 = ? ORDER BY idx', 'pluck').all(row.sha256) as Buffer[];
-      const content = new Uint8Array(row.size_bytes);
-      let at = 0;
-      for (const c of chunks) {
-        content.set(c.subarray(0, Math.max(0, content.byteLength - at)), at);
-        at += c.byteLength;
-      }
-      return { metadata: toMeta(row), content };
+      return { metadata: artifactMetadataOf(row), content: joinBlobChunks(Number(row.size_bytes), chunks) };
     });
   }
 
@@ -129,7 +97,7 @@ export class SqliteArtifactStore extends ArtifactStore {
   async getMetadata(artifactId: string): Promise<ArtifactMetadata | null> {
     return this.db.read(() => {
       const row = this.meta(artifactId);
-      return row ? toMeta(row) : null;
+      return row ? artifactMetadataOf(row) : null;
     });
   }
 
@@ -148,13 +116,13 @@ export class SqliteArtifactStore extends ArtifactStore {
   }
 
   async listByRun(runId: string): Promise<ArtifactMetadata[]> {
-    return this.db.read(() => (this.db.stmt(`SELECT ${META_COLUMNS} FROM artifacts WHERE run_id = ? ORDER BY rowid`).all(runId) as MetaRow[]).map(toMeta));
+    return this.db.read(() => (this.db.stmt(`SELECT ${ARTIFACT_META_COLUMNS} FROM artifacts WHERE run_id = ? ORDER BY rowid`).all(runId) as ArtifactMetaRow[]).map(artifactMetadataOf));
   }
 
   async listAll(options: { limit?: number } = {}): Promise<ArtifactMetadata[]> {
     const limit = Math.max(0, options.limit ?? 1000);
     return this.db.read(() =>
-      (this.db.stmt(`SELECT ${META_COLUMNS} FROM artifacts ORDER BY created_at DESC, rowid LIMIT ?`).all(limit) as MetaRow[]).map(toMeta),
+      (this.db.stmt(`SELECT ${ARTIFACT_META_COLUMNS} FROM artifacts ORDER BY created_at DESC, rowid LIMIT ?`).all(limit) as ArtifactMetaRow[]).map(artifactMetadataOf),
     );
   }
 }

@@ -1,6 +1,6 @@
 import { CorruptFileError } from '../../errors';
 import { isJsonObject, orderedKeys, type JsonObject, type JsonValue } from '../../json/json-value';
-import { withOrder } from './json-patch';
+import { forgetShape, withOrder } from './json-patch';
 
 /** A stored patch that is not one this codec writes (a damaged row): code CORRUPT_FILE, as any unreadable stored state. */
 export class StatePatchError extends CorruptFileError {
@@ -33,6 +33,7 @@ function applyObject(target: JsonValue, patch: JsonObject, source: string): Json
   if (!isJsonObject(target)) throw new StatePatchError(source, 'an object edit meets a value that is not an object');
   // A writer's shadow shares deep-frozen values with the user's state (frozen.ts): edit a copy.
   const base = Object.isFrozen(target) ? withOrder({ ...target }, orderedKeys(target)) : target;
+  forgetShape(base); // its keys may change (in a writer's copy: see SAME in json-patch.ts)
   const edits = patch['o'];
   if (!isJsonObject(edits)) throw new StatePatchError(source, "'o' must be an object");
   const removed = stringList(patch['-'], source, "'-'");

@@ -3,6 +3,7 @@ import { type JsonValue } from '../../json/json-value';
 import { parseJson } from '../../json/parse';
 import { pyJsonDumps } from '../../json/py-dumps';
 import { StatePatchError } from './apply-patch';
+import { ByteLru } from './byte-lru';
 import { freezeState } from './rebuilt-states';
 
 /**
@@ -122,41 +123,30 @@ export function cleanPrefix(chunks: readonly ChunkRef[], clean: number): ChunkRe
  * them; callers copy what they hand out), least recently used dropped past `maxBytes` of text.
  */
 export class ParsedChunks {
-  private readonly entries = new Map<string, { items: readonly JsonValue[]; bytes: number }>();
-  private bytes = 0;
+  private readonly parsed: ByteLru<string, readonly JsonValue[]>;
 
-  constructor(private readonly maxBytes: number = 64 * 1024 * 1024) {}
+  constructor(maxBytes: number = 64 * 1024 * 1024) {
+    this.parsed = new ByteLru({ maxBytes });
+  }
 
   /** The items of chunk `sha256`, parsed from `load()` (its stored text, or null when missing) if not kept. */
   items(sha256: string, load: () => string | null, source: string): readonly JsonValue[] | null {
-    const hit = this.entries.get(sha256);
-    if (hit) {
-      this.entries.delete(sha256);
-      this.entries.set(sha256, hit);
-      return hit.items;
-    }
+    const hit = this.parsed.get(sha256);
+    if (hit) return hit;
     const text = load();
     if (text === null) return null;
     const items = parseJson(text, { source: `${source} chunk ${sha256}` });
     if (!Array.isArray(items)) throw new StatePatchError(source, `chunk ${sha256} is not a list`);
     freezeState(items);
-    this.entries.set(sha256, { items, bytes: text.length });
-    this.bytes += text.length;
-    for (const [k, e] of this.entries) {
-      if (this.bytes <= this.maxBytes) break;
-      if (k === sha256) continue;
-      this.entries.delete(k);
-      this.bytes -= e.bytes;
-    }
+    this.parsed.put(sha256, items, text.length);
     return items;
   }
 
   clear(): void {
-    this.entries.clear();
-    this.bytes = 0;
+    this.parsed.clear();
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.parsed.size;
   }
 }

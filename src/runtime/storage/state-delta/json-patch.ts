@@ -102,6 +102,80 @@ function orderedEqual(a: JsonObject, b: JsonObject): boolean {
 }
 
 /**
+ * The comparison of a list's items (a transcript: thousands of messages, nearly all unchanged
+ * since the last save) made cheap, exactly. A plain object of the writer's copy that an item was
+ * found equal to gets, as a hidden property, a comparer compiled for its keys: it reads each key
+ * by name (so the engine caches where each key sits in the objects of that shape, instead of
+ * looking every key up by its string), checks the user's value is a plain object with exactly
+ * those keys in that order and no recorded order (else the general `jsonEqual` decides), then
+ * compares the values as `jsonEqual` does. The result is always `jsonEqual`'s. The comparer stays
+ * valid while the copy keeps its keys: the copy changes only by applyJsonPatch, which drops the
+ * comparer of every object it edits (`forgetShape`). Copies with a recorded order, a
+ * `__proto__` key or many keys get none (and are compared as before), and at most MAX_SHAPES
+ * comparers are compiled per process.
+ */
+const SAME = Symbol('same-shape comparer');
+type SameShape = (shadow: JsonObject, user: JsonValue) => boolean;
+/** A comparer, null for a copy that cannot have one (not to look again until an edit), undefined when not looked at yet. */
+type Shaped = { [SAME]?: SameShape | null | undefined };
+const MAX_SHAPES = 512;
+const MAX_KEYS = 32;
+const comparers = new Map<string, SameShape>();
+const getPrototypeOf = Object.getPrototypeOf;
+let compilable = true;
+
+function comparerFor(keys: readonly string[]): SameShape | undefined {
+  const id = JSON.stringify(keys);
+  const known = comparers.get(id);
+  if (known !== undefined || !compilable || comparers.size >= MAX_SHAPES) return known;
+  // Keys go into the source only as JSON string literals (valid JavaScript string literals).
+  const lit = keys.map((k) => JSON.stringify(k));
+  const body = [
+    'if (typeof b !== "object" || b === null || b[ORDER] !== undefined || getProto(b) !== OBJECT_PROTO) return eq(a, b);',
+    'let i = 0;',
+    'for (const k in b) {',
+    '  switch (i++) {',
+    ...lit.map((k, j) => `    case ${j}: if (k !== ${k}) return false; break;`),
+    '    default: return false;',
+    '  }',
+    '}',
+    `if (i !== ${keys.length}) return false;`,
+    'let x, y;',
+    ...lit.map((k) => `x = a[${k}]; y = b[${k}]; if ((x !== y || x === 0) && !eq(x, y)) return false;`),
+    'return true;',
+  ].join('\n');
+  let compiled: SameShape;
+  try {
+    const make = new Function('ORDER', 'OBJECT_PROTO', 'getProto', 'eq', `"use strict"; return function sameShape(a, b) {\n${body}\n};`) as (
+      order: symbol,
+      objectProto: unknown,
+      getProto: (o: object) => unknown,
+      eq: typeof jsonEqual,
+    ) => SameShape;
+    compiled = make(ORDER, OBJECT_PROTO, getPrototypeOf, jsonEqual);
+  } catch {
+    // Code generation from strings disallowed (--disallow-code-generation-from-strings): compare as before.
+    compilable = false;
+    return undefined;
+  }
+  comparers.set(id, compiled);
+  return compiled;
+}
+
+/** Gives a plain object of the writer's copy its comparer (see SAME), where it may have one. */
+function learnShape(shadow: object): void {
+  if (getPrototypeOf(shadow) !== OBJECT_PROTO || !Object.isExtensible(shadow)) return;
+  const keys = (shadow as Ordered)[ORDER] === undefined ? Object.keys(shadow) : null;
+  const same = keys === null || keys.length > MAX_KEYS || keys.includes('__proto__') ? null : (comparerFor(keys) ?? null);
+  Object.defineProperty(shadow, SAME, { value: same, writable: true, enumerable: false, configurable: true });
+}
+
+/** Drops the comparer of an object of the writer's copy whose keys a patch may have changed. */
+export function forgetShape(obj: object): void {
+  if ((obj as Shaped)[SAME] !== undefined) (obj as Shaped)[SAME] = undefined;
+}
+
+/**
  * The patch that turns `prev` into `next`, or null when they are equal. The patch holds copies
  * of `next`'s parts (checked as JSON as they are copied), never references into it but to its
  * deep-frozen parts (which cannot change), so the caller may keep applying it to its own copy of
@@ -122,7 +196,16 @@ function diffArray(prev: JsonValue[], next: JsonValue[]): JsonPatch | null {
     const p = prev[i] as JsonValue;
     const n = next[i] as JsonValue;
     // The same object on both sides is a deep-frozen one the shadow shares (see frozen.ts): unchanged.
-    if ((p === n && p !== 0) || jsonEqual(p, n)) continue;
+    if (p === n && p !== 0) continue;
+    if (typeof p === 'object' && p !== null) {
+      const same = (p as Shaped)[SAME];
+      if (same !== undefined) {
+        if (same !== null ? same(p as JsonObject, n) : jsonEqual(p, n)) continue;
+      } else if (jsonEqual(p, n)) {
+        learnShape(p); // unchanged: compared by its comparer from the next save on
+        continue;
+      }
+    } else if (jsonEqual(p, n)) continue;
     (edits ??= {})[String(i)] = diffJson(p, n) ?? { '=': shadowCopy(n) };
   }
   if (!edits && prev.length === next.length) return null;

@@ -1,6 +1,7 @@
 import { JsonNumber } from '../../json/json-number';
 import { KEY_ORDER, type JsonObject, type JsonValue } from '../../json/json-value';
 import { firstUnfrozenIndex } from './apply-patch';
+import { ByteLru } from './byte-lru';
 
 /**
  * States a store rebuilt, kept to start the next rebuild from (time travel reads the same few
@@ -19,50 +20,34 @@ import { firstUnfrozenIndex } from './apply-patch';
  * deltas), an estimate of what it holds in memory.
  */
 export class RebuiltStates<K> {
-  private readonly entries = new Map<K, { dict: JsonObject; bytes: number }>();
-  private bytes = 0;
+  private readonly kept: ByteLru<K, JsonObject>;
 
-  constructor(private readonly limits: { maxBytes: number; maxEntries: number } = { maxBytes: 64 * 1024 * 1024, maxEntries: 4096 }) {}
+  constructor(limits: { maxBytes: number; maxEntries: number } = { maxBytes: 64 * 1024 * 1024, maxEntries: 4096 }) {
+    this.kept = new ByteLru(limits);
+  }
 
   has(key: K): boolean {
-    return this.entries.has(key);
+    return this.kept.has(key);
   }
 
   /** The frozen state kept under `key`, if any (and it becomes the most recently used). */
   get(key: K): JsonObject | undefined {
-    const e = this.entries.get(key);
-    if (!e) return undefined;
-    this.entries.delete(key);
-    this.entries.set(key, e);
-    return e.dict;
+    return this.kept.get(key);
   }
 
   /** Keeps `dict` (frozen here, in the parts not frozen yet) under `key`; `bytes` is what it adds. */
   put(key: K, dict: JsonObject, bytes: number): JsonObject {
     freezeState(dict);
-    const old = this.entries.get(key);
-    if (old) {
-      this.bytes -= old.bytes;
-      this.entries.delete(key);
-    }
-    this.entries.set(key, { dict, bytes });
-    this.bytes += bytes;
-    for (const [k, e] of this.entries) {
-      if (this.bytes <= this.limits.maxBytes && this.entries.size <= this.limits.maxEntries) break;
-      if (k === key) continue;
-      this.entries.delete(k);
-      this.bytes -= e.bytes;
-    }
+    this.kept.put(key, dict, bytes);
     return dict;
   }
 
   clear(): void {
-    this.entries.clear();
-    this.bytes = 0;
+    this.kept.clear();
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.kept.size;
   }
 }
 

@@ -1,4 +1,5 @@
 import { type ArtifactIntegrity } from '../../../../shared/contract';
+import { Icon } from './icon';
 
 const PROBLEM: Partial<Record<ArtifactIntegrity, string>> = {
   missing: 'missing: no artifact of this id in the source',
@@ -21,7 +22,7 @@ export function ArtifactLink({ artifactId, integrity, onOpen }: { artifactId: st
       onClick={() => onOpen(artifactId)}
       aria-label={`Open artifact ${artifactId}${problem ? ` (${problem})` : ''}`}
     >
-      {problem ? '⚠' : '⧉'} artifact {artifactId}
+      {problem ? '⚠' : <Icon name="artifact" size={12} />} artifact {artifactId}
       {problem ? <span className="json-artifact-problem"> {problem}</span> : null}
     </button>
   );

@@ -14,6 +14,7 @@ const PATHS = {
   fit: 'M2.5 6V2.5H6M10 2.5h3.5V6M13.5 10v3.5H10M6 13.5H2.5V10',
   export: 'M8 10V2.5M5 5.5 8 2.5l3 3M3 9v4.5h10V9',
   download: 'M8 2.5V10M5 7l3 3 3-3M3 9v4.5h10V9',
+  artifact: 'M4 1.5h5l3 3v10H4zM9 1.5v3h3M6 8.5h4M6 11h4',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -5,12 +5,20 @@ import { LEGEND_CLEARANCE, READABLE_ZOOM, fitViewport } from './use-auto-fit';
 const at = (id: string, x: number, y: number) => ({ id, position: { x, y } });
 
 describe('fitViewport', () => {
-  it('shows a small graph whole, centred, at most slightly enlarged', () => {
+  it('shows a small graph whole, centred below the legend, at most slightly enlarged', () => {
     const vp = fitViewport([at('a', 0, 0), at('b', 200, 0)], 1000, 400, 'a')!;
     expect(vp.zoom).toBeCloseTo(1.1);
-    // centred: the graph's middle lands in the pane's middle
+    // centred: the graph's middle lands in the middle of the pane below the legend
     expect(vp.x + ((200 + NODE_WIDTH) / 2) * vp.zoom).toBeCloseTo(500);
-    expect(vp.y + (NODE_HEIGHT / 2) * vp.zoom).toBeCloseTo(200);
+    expect(vp.y + (NODE_HEIGHT / 2) * vp.zoom).toBeCloseTo(LEGEND_CLEARANCE + (400 - LEGEND_CLEARANCE) / 2);
+  });
+
+  it('fits a graph into a short pane (a prompt card above it) without its first node under the legend', () => {
+    const nodes = [at('start', 0, 0), at('greet', 0, 110), at('respond', 0, 220)];
+    const vp = fitViewport(nodes, 630, 300, 'start')!;
+    expect(vp.zoom).toBeGreaterThan(READABLE_ZOOM);
+    expect(vp.y).toBeGreaterThanOrEqual(LEGEND_CLEARANCE); // start's top edge on screen
+    expect(vp.y + (220 + NODE_HEIGHT) * vp.zoom).toBeLessThanOrEqual(300); // respond's bottom edge
   });
 
   it('keeps a huge graph readable and centres the node the run is at', () => {
@@ -24,8 +32,8 @@ describe('fitViewport', () => {
     const nodes = Array.from({ length: 300 }, (_, i) => at(`n${i}`, i * 200, 0));
     const vp = fitViewport(nodes, 900, 300, 'n0')!;
     expect(vp.x).toBeCloseTo(16); // n0 at the left, not in the middle
-    // the one row fits the pane's height: centred on it
-    expect(vp.y + (NODE_HEIGHT / 2) * vp.zoom).toBeCloseTo(150);
+    // the one row fits the pane's height: centred on it, below the legend
+    expect(vp.y + (NODE_HEIGHT / 2) * vp.zoom).toBeCloseTo(LEGEND_CLEARANCE + (300 - LEGEND_CLEARANCE) / 2);
   });
 
   it('starts a tall crop around the entry node below the legend, not under it', () => {

@@ -40,19 +40,27 @@ export function fitViewport(nodes: Positions, width: number, height: number, foc
     maxX = Math.max(maxX, n.position.x + NODE_WIDTH);
     maxY = Math.max(maxY, n.position.y + NODE_HEIGHT);
   }
-  const vp = getViewportForBounds({ x: minX, y: minY, width: maxX - minX, height: maxY - minY }, width, height, minZoom, MAX_ZOOM, 0.12);
-  if (vp.zoom > minZoom + 0.01) return vp;
+  // The legend floats over the pane's top: the graph is fitted into the area below it, so a short
+  // pane (a prompt card open above it) never puts the first node under the legend.
+  const below = height - LEGEND_CLEARANCE;
+  if (below <= 0) return null;
+  const fitted = getViewportForBounds({ x: minX, y: minY, width: maxX - minX, height: maxY - minY }, width, below, minZoom, MAX_ZOOM, 0.12);
+  if (fitted.zoom > minZoom + 0.01) return { ...fitted, y: fitted.y + LEGEND_CLEARANCE };
   const focus = nodes.find((n) => n.id === focusId) ?? nodes[0]!;
   const cx = focus.position.x + NODE_WIDTH / 2;
   const cy = focus.position.y + NODE_HEIGHT / 2;
-  const z = vp.zoom;
+  const z = fitted.zoom;
   // Centred on the focus, but never past the graph's edge: an entry node at the far left is shown
   // at the pane's left, with the graph after it, not in the middle of half a pane of nothing.
-  // The top edge keeps clear of the legend that floats over the pane's top left.
+  // Vertically the same within the area below the legend.
   const pad = 16;
-  const clamp = (v: number, size: number, min: number, max: number, start: number) =>
-    (max - min) * z + start + pad <= size ? (size - (max - min) * z) / 2 - min * z : Math.min(start - min * z, Math.max(size - pad - max * z, v));
-  return { x: clamp(width / 2 - cx * z, width, minX, maxX, pad), y: clamp(height / 2 - cy * z, height, minY, maxY, LEGEND_CLEARANCE), zoom: z };
+  const x = (maxX - minX) * z + 2 * pad <= width ? (width - (maxX - minX) * z) / 2 - minX * z : Math.min(pad - minX * z, Math.max(width - pad - maxX * z, width / 2 - cx * z));
+  const top = LEGEND_CLEARANCE;
+  const y =
+    (maxY - minY) * z + top + pad <= height
+      ? top + (height - top - (maxY - minY) * z) / 2 - minY * z
+      : Math.min(top - minY * z, Math.max(height - pad - maxY * z, top + (height - top) / 2 - cy * z));
+  return { x, y, zoom: z };
 }
 
 /**

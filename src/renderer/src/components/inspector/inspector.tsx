@@ -33,6 +33,7 @@ export function Inspector() {
             tabIndex={tab === t ? 0 : -1}
             className={`tab${tab === t ? ' active' : ''}`}
             data-testid={`inspector-tab-${t}`}
+            data-label={LABEL[t]}
             onClick={() => stores.ui.getState().setInspectorTab(t)}
           >
             {LABEL[t]}

@@ -35,9 +35,10 @@ export function ExportBundleButton({ detail, enabled, why }: { detail: RunDetail
     <>
       <Hint text={enabled ? 'Write this run as one signed file an auditor can verify offline' : why}>
         <span className="btn-wrap">
-          <button type="button" className="btn" data-testid="export-bundle-button" aria-busy={busy} disabled={!enabled || busy} onClick={() => void exportNow('workspace')}>
+          <button type="button" className="btn" data-testid="export-bundle-button" aria-label="Export audit bundle" aria-busy={busy} disabled={!enabled || busy} onClick={() => void exportNow('workspace')}>
             {busy ? <span className="spinner small" aria-hidden="true" /> : <Icon name="export" />}
-            Export audit bundle
+            {/* A narrow main area keeps only the icon (the name and tooltip say it). */}
+            <span className="cmd-detail">Export</span>
           </button>
         </span>
       </Hint>

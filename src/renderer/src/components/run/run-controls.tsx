@@ -24,7 +24,8 @@ export function runAbilities(d: RunDetail, readOnly: boolean, drivenByWorkers = 
   const drive = !readOnly && !drivenByWorkers;
   return {
     step: drive && d.status === 'running',
-    continue: drive && d.status === 'running' && d.paused,
+    // A held run that waits (a timer, an event, an answer) is let go too: it goes on when the wait ends.
+    continue: drive && live && d.paused,
     pause: drive && live && !d.paused,
     cancel: !readOnly && live,
     fork: !readOnly,
@@ -36,11 +37,15 @@ export function runAbilities(d: RunDetail, readOnly: boolean, drivenByWorkers = 
 
 const WORKERS_DRIVE = 'The workers of this PostgreSQL workspace drive its runs: this Studio runs no workflow code, so it cannot step, continue or pause them (answers, cancels, restores and forks work).';
 
-function Cmd(props: { cmd: RunCommand | null; label: string; icon: IconName; keys?: string; enabled: boolean; why: string; primary?: boolean; testId?: string; onClick(): void }) {
+/**
+ * A toolbar command. `detail` (e.g. the record it acts at) follows the label and is the first
+ * thing dropped when the main area is narrow; the tooltip always says it in full.
+ */
+function Cmd(props: { cmd: RunCommand | null; label: string; detail?: string; icon: IconName; keys?: string; enabled: boolean; why: string; primary?: boolean; testId?: string; onClick(): void }) {
   const pending = useControl(selectPendingCommand);
   const busy = props.cmd !== null && pending === props.cmd;
   return (
-    <Hint text={props.enabled ? props.label : props.why} keys={props.keys}>
+    <Hint text={props.enabled ? `${props.label}${props.detail ?? ''}` : props.why} keys={props.keys}>
       <span className="btn-wrap">
         <button
           type="button"
@@ -53,6 +58,7 @@ function Cmd(props: { cmd: RunCommand | null; label: string; icon: IconName; key
         >
           {busy ? <span className="spinner small" aria-hidden="true" /> : <Icon name={props.icon} />}
           {props.label}
+          {props.detail ? <span className="cmd-detail">{props.detail}</span> : null}
           {props.keys ? <kbd aria-hidden="true">{props.keys}</kbd> : null}
         </button>
       </span>
@@ -81,9 +87,9 @@ export function RunControls({ detail }: { detail: RunDetail }) {
       <Cmd cmd="pause" label="Pause" icon="pause" keys={shortcutKey('pause')} enabled={can.pause} testId="pause-button" why={readOnly || workers ? ro : detail.paused ? 'Already paused.' : `The run is ${detail.status}.`} onClick={() => void control.getState().pause()} />
       <Cmd cmd="cancel" label="Cancel" icon="stop" enabled={can.cancel} testId="cancel-button" why={readOnly ? ro : `The run is ${detail.status}.`} onClick={() => setCancelling(true)} />
       <span className="toolbar-sep" />
-      <Cmd cmd="fork" label={selectedSeq !== null ? `Fork at #${selectedSeq}` : 'Fork'} icon="fork" keys={shortcutKey('fork')} enabled={can.fork} testId="fork-button" why={ro} onClick={() => void control.getState().fork({ seq: selectedSeq ?? undefined })} />
+      <Cmd cmd="fork" label="Fork" detail={selectedSeq !== null ? ` at #${selectedSeq}` : undefined} icon="fork" keys={shortcutKey('fork')} enabled={can.fork} testId="fork-button" why={ro} onClick={() => void control.getState().fork({ seq: selectedSeq ?? undefined })} />
       <Cmd cmd={null} label="Edit & fork…" icon="fork" enabled={can.fork && atSeq !== null} testId="fork-edit-button" why={readOnly ? ro : 'The run has no records yet.'} onClick={() => setEditFork(true)} />
-      <Cmd cmd={null} label={selectedSeq !== null ? `Bookmark #${selectedSeq}` : 'Bookmark'} icon="bookmark" keys={shortcutKey('bookmark')} enabled={can.bookmark} testId="bookmark-button" why={ro} onClick={() => ui.getState().requestBookmark()} />
+      <Cmd cmd={null} label="Bookmark" detail={selectedSeq !== null ? ` #${selectedSeq}` : undefined} icon="bookmark" keys={shortcutKey('bookmark')} enabled={can.bookmark} testId="bookmark-button" why={ro} onClick={() => ui.getState().requestBookmark()} />
       <ExportBundleButton detail={detail} enabled={can.exportBundle} why={ro} />
       {atSeq !== null ? <ForkDialog detail={detail} seq={atSeq} open={editFork} onOpenChange={setEditFork} /> : null}
       <Modal

@@ -28,7 +28,7 @@ function RunStopLine({ detail }: { detail: RunDetail }) {
     <div className="run-stop">
       {shown ? (
         <span data-testid="run-stop" data-stop={shown.kind} className={shown.kind === 'error' ? 'run-error' : undefined}>
-          {describeRunStop(shown)
+          {describeRunStop(shown, detail.status === 'waiting' ? detail.waiting : null)
             .split('`')
             .map((part, i) => (i % 2 === 1 ? <code key={i} className="mono">{part}</code> : part))}
         </span>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { type SchedulerStatus as SchedulerStatusInfo } from '../../../../shared/contract';
 import { formatCountdown, formatRelative } from '../../lib/format';
-import { selectConnection, selectScheduler } from '../../stores/workspace-store';
+import { selectConnection, selectReadOnly, selectScheduler } from '../../stores/workspace-store';
 import { useWorkspace } from '../../stores/stores-context';
 
 const CONNECTION_TEXT = {
@@ -15,6 +15,7 @@ const CONNECTION_TEXT = {
 export function SchedulerStatus() {
   const scheduler = useWorkspace(selectScheduler);
   const connection = useWorkspace(selectConnection);
+  const readOnly = useWorkspace(selectReadOnly);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 1000);
@@ -22,6 +23,9 @@ export function SchedulerStatus() {
   }, []);
   const workers = scheduler?.workers ?? null;
   if (workers) return <WorkersStatus workers={workers} connection={connection} />;
+  // A read-only source (an audit bundle, a Python folder, a file opened for inspection) has no
+  // scheduler at all: "stopped" would read as something that could be started.
+  if (readOnly) return <ReadOnlyStatus connection={connection} />;
   const running = scheduler?.running ?? false;
   const wake = scheduler?.nextWakeAt ? formatCountdown(scheduler.nextWakeAt, now) : null;
   const title = scheduler
@@ -35,6 +39,19 @@ export function SchedulerStatus() {
         {wake ? <span className="faint"> · next wake {wake.text}</span> : null}
       </span>
       {scheduler?.lastError ? <span className="tag" style={{ color: 'var(--st-failed)' }} title={scheduler.lastError}>error</span> : null}
+      <span className={`conn ${connection}`} role="status" aria-label={`Event stream: ${CONNECTION_TEXT[connection]}`}>
+        {CONNECTION_TEXT[connection]}
+      </span>
+    </div>
+  );
+}
+
+function ReadOnlyStatus({ connection }: { connection: keyof typeof CONNECTION_TEXT }) {
+  const title = 'Opened read-only: no scheduler runs here and nothing is written; timers and answers wait for whoever drives these runs.';
+  return (
+    <div className="header-status" data-testid="read-only-status">
+      <span className="dot off" aria-hidden="true" />
+      <span title={title} aria-label={title}>Nothing runs here</span>
       <span className={`conn ${connection}`} role="status" aria-label={`Event stream: ${CONNECTION_TEXT[connection]}`}>
         {CONNECTION_TEXT[connection]}
       </span>

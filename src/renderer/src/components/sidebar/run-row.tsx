@@ -96,7 +96,7 @@ export const RunRow = memo(function RunRow(p: RunRowProps) {
       {/* Named by its visible text (so what is read is what is seen), with a few words for a screen reader. */}
       <button type="button" className="run-row-main" title={label} aria-current={p.selected ? 'true' : undefined} onClick={() => p.onOpen(runId)}>
         <span className="sr-only">Run </span>
-        <span className="col-status">{deleted ? <span className="status deleted">deleted</span> : <StatusBadge status={status} paused={run?.paused} />}</span>
+        <span className="col-status">{deleted ? <span className="status deleted">deleted</span> : <StatusBadge status={status} paused={run?.paused} compact />}</span>
         <span className="col-workflow" title={`${workflowId} · ${runId}`} style={child && depthOf(child) > 1 ? { paddingLeft: 12 * depthOf(child) } : undefined}>
           <span className="ellipsis run-wf">{workflowId}</span>
           <span className="mono faint run-id">{shortId(runId)}</span>
