@@ -4,6 +4,7 @@ import { encodeLedgerRecord } from '../sqlite/ledger-rows';
 import { type PgDb, type PgQuery } from './pg-db';
 import { PgWorkspaceStoreError } from './pg-errors';
 import { type PgLeases } from './pg-leases';
+import { PgChangeNotes } from './pg-change-notes';
 import { type RunChange } from './pg-notifications';
 import { encodeRunStateText } from './pg-state-codec';
 import { type PgStateHistory, type SavedAt } from './pg-state-history';
@@ -27,9 +28,10 @@ const LOCK_HEAD_SQL = `INSERT INTO $S.heads AS h (run_id, seq, record_hash) VALU
   ON CONFLICT (run_id) DO UPDATE SET seq = h.seq RETURNING seq, record_hash, state_seq, state_n`;
 const SET_HEAD_SQL = 'UPDATE $S.heads SET seq = $2, record_hash = $3, state_seq = $4, state_n = $5 WHERE run_id = $1';
 
-/** What a commit wrote of its run: the state text. */
+/** What a commit wrote of its run: the state text; and its notifications, sent in it (`now`) or to be sent at the end of the window (`later`). */
 interface Wrote {
   text: string | null;
+  notes?: { now: RunChange[]; later: RunChange[] };
 }
 
 export interface Head {
@@ -70,7 +72,17 @@ export class PgStepWriter {
     /** The NOTIFY channel each commit announces its runs on (see pg-notifications.ts). */
     private readonly channel: string,
     private readonly history: PgStateHistory,
-  ) {}
+  ) {
+    this.notes = new PgChangeNotes(db, channel);
+  }
+
+  /** Which notifications go out in a commit and which wait to go out together (see pg-change-notes.ts). */
+  private readonly notes: PgChangeNotes;
+
+  /** Sends the notifications still waiting for their window (before the workspace closes). */
+  flushNotes(): Promise<void> {
+    return this.notes.flush();
+  }
 
   /** The head of each run as this open last committed or read it. */
   private readonly heads = new Map<string, Head>();
@@ -90,6 +102,7 @@ export class PgStepWriter {
       throw err;
     }
     if (run) this.leases.rememberState(run.runId, wrote.text);
+    if (wrote.notes) this.notes.committed(wrote.notes.now, wrote.notes.later);
     // Only now that it is committed does the caller's record carry its hashes (as the SQLite
     // workspace does), so a failed commit leaves the caller's objects as they were.
     records.forEach((r, i) => {
@@ -101,10 +114,16 @@ export class PgStepWriter {
   /** Many steps in one transaction, each as `commit` would write it (with its fork origin): for imports and copies. */
   async commitMany(steps: readonly { run: RunState | null; records: readonly StepRecord[]; origin?: PgForkOrigin | null }[]): Promise<void> {
     let chained: Chained[][];
+    const wrote: Wrote[] = [];
     try {
       chained = await this.db.tx(async (q) => {
         const out: Chained[][] = [];
-        for (const s of steps) out.push(await this.commitIn(q, s.run, s.records, s.origin ?? null, { text: null }));
+        wrote.length = 0; // a retried transaction starts again
+        for (const s of steps) {
+          const w: Wrote = { text: null };
+          wrote.push(w);
+          out.push(await this.commitIn(q, s.run, s.records, s.origin ?? null, w));
+        }
         return out;
       });
     } catch (err) {
@@ -114,6 +133,7 @@ export class PgStepWriter {
       throw err;
     }
     for (const s of steps) if (s.run) this.leases.rememberState(s.run.runId, null);
+    for (const w of wrote) if (w.notes) this.notes.committed(w.notes.now, w.notes.later);
     steps.forEach((s, i) =>
       s.records.forEach((r, j) => {
         r.prevHash = chained[i]![j]!.prevHash;
@@ -167,13 +187,14 @@ export class PgStepWriter {
       ];
     }
     const col = (f: (h: Head) => unknown, from: Map<string, Head>): unknown[] => runIds.map((id) => f(from.get(id)!));
+    const notes = this.notes.split(changesOf(run, runIds, after, this.leases));
     const params = [
       this.leases.ownerId, this.writerName, this.channel,
       runIds, runIds.map((id) => this.leases.tokenOf(id)),
       col((h) => h.seq, before), col((h) => h.recordHash, before), col((h) => h.saved?.seq ?? null, before), col((h) => h.saved?.n ?? null, before),
       col((h) => h.seq, after), col((h) => h.recordHash, after), col((h) => h.saved?.seq ?? null, after), col((h) => h.saved?.n ?? null, after),
       ...l, ...runParams,
-      changesOf(run, runIds, after, this.leases).map((c) => JSON.stringify(c)),
+      notes.now.map((c) => JSON.stringify(c)),
     ];
     try {
       await this.db.query(COMMIT_STEP_SQL, params);
@@ -187,6 +208,7 @@ export class PgStepWriter {
     }
     state?.saved();
     wrote.text = fullText;
+    wrote.notes = notes;
     for (const [id, h] of after) this.heads.set(id, h);
     return out;
   }
@@ -236,9 +258,10 @@ export class PgStepWriter {
       const h = heads.get(id)!;
       await q.query(SET_HEAD_SQL, [id, h.seq, h.recordHash, h.saved?.seq ?? null, h.saved?.n ?? null]);
     }
-    // Delivered on commit only; one statement for every run the step touched.
-    const changes = changesOf(run, runIds, heads, this.leases);
-    await q.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [this.channel, changes.map((c) => JSON.stringify(c))]);
+    // Delivered on commit only; one statement for every run the step touched (but those that wait for their window).
+    const notes = this.notes.split(changesOf(run, runIds, heads, this.leases));
+    if (notes.now.length > 0) await q.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [this.channel, notes.now.map((c) => JSON.stringify(c))]);
+    wrote.notes = notes;
     // Remembered for the next one-statement commit (only once committed: the caller forgets them on a failure).
     for (const [id, h] of heads) this.heads.set(id, { ...h });
     return out;
