@@ -14,6 +14,12 @@ interface Held {
    * can commit the run meanwhile (the fence refuses them), so a load may answer from it.
    */
   state: string | null;
+  /**
+   * Set once a step that left the run terminal ended the lease in its commit (expired under this
+   * token, migration 8): nothing is given back on release, and a later commit under it first
+   * resumes it (see `resumeRested`).
+   */
+  rested: boolean;
 }
 
 const ACQUIRE_SQL = `INSERT INTO $S.leases AS l (run_id, owner_id, holder, token, expires_at)
@@ -29,6 +35,15 @@ const FENCE_SQL = `SELECT owner_id, holder, token, expires_at > clock_timestamp(
 
 const RELEASE_SQL = `DELETE FROM $S.leases l USING unnest($2::text[], $3::bigint[]) AS u(run_id, token)
   WHERE l.run_id = u.run_id AND l.owner_id = $1 AND l.token = u.token`;
+// The rows of leases that ended with their run's last step, still as that step left them (expired, nobody took them since).
+const SWEEP_RESTED_SQL = `DELETE FROM $S.leases l USING unnest($2::text[], $3::bigint[]) AS u(run_id, token)
+  WHERE l.run_id = u.run_id AND l.owner_id = $1 AND l.token = u.token AND l.expires_at <= clock_timestamp()`;
+// A rested lease taken up again, only if its row is exactly as the resting step left it: anyone
+// who took the run meanwhile changed the token or the owner (or deleted the row when done).
+const RESUME_SQL = `UPDATE $S.leases SET expires_at = clock_timestamp() + $4 * interval '1 millisecond'
+  WHERE run_id = $1 AND owner_id = $2 AND token = $3 RETURNING token`;
+// In the locking transaction (the fallback of commit_step): what commit_step does for a terminal step.
+const REST_SQL = 'UPDATE $S.leases SET expires_at = clock_timestamp() WHERE run_id = $1 AND owner_id = $2 AND token = $3';
 
 // Due `wait_until` runs of the given workflows with no live lease, earliest due first, leased to
 // the caller in the same statement. SKIP LOCKED: a run another claimer is leasing at this moment
@@ -62,6 +77,9 @@ export class PgLeases {
   private batch: { items: [string, number][]; done: Promise<void> } | null = null;
   private inFlight: Promise<void> | null = null;
   private renewTimer: NodeJS.Timeout | null = null;
+  /** Rested leases given up here whose rows wait to be deleted together (see sweepSoon). */
+  private readonly restedRows: [string, number][] = [];
+  private sweepTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly db: PgDb,
@@ -83,13 +101,51 @@ export class PgLeases {
   /** Keeps (or, with null, drops) the state text of a run this open holds, as committed or read under the lease. */
   rememberState(runId: string, text: string | null): void {
     const h = this.held.get(runId);
-    if (h) h.state = text;
+    if (h && !h.rested) h.state = text;
   }
 
-  /** The state text of a run held under a lease not known lost, as this open last committed or read it; else null. */
+  /** The state text of a run held under a lease not known lost nor rested, as this open last committed or read it; else null. */
   stateOf(runId: string): string | null {
     const h = this.held.get(runId);
-    return h && h.lost === null ? h.state : null;
+    return h && h.lost === null && !h.rested ? h.state : null;
+  }
+
+  /**
+   * The token under which a commit that leaves the run in `status` ends the lease with it: the
+   * run terminal, its lease held here and not lost; else null (the lease stays until released).
+   */
+  restToken(runId: string, status: string): number | null {
+    if (status !== 'completed' && status !== 'failed' && status !== 'cancelled') return null;
+    const h = this.held.get(runId);
+    return h && h.lost === null && !h.rested ? h.token : null;
+  }
+
+  /** The commit that was given `restToken` committed: the lease row is expired, nothing is left to give back. */
+  markRested(runId: string, token: number): void {
+    const h = this.held.get(runId);
+    if (!h || h.token !== token) return;
+    h.rested = true;
+    h.state = null; // anyone may take the run now: a load reads it from the server
+  }
+
+  /** In the locking transaction: expires the lease with the step, as commit_step does given `restToken`. */
+  async rest(q: PgQuery, runId: string, token: number): Promise<void> {
+    await q.query(REST_SQL, [runId, this.ownerId, token]);
+  }
+
+  /**
+   * Before a commit under a lease that rested (a run asked something after it ended): takes it up
+   * again if nobody took the run meanwhile, else marks it lost (the commit then fails with
+   * LEASE_LOST, as for a lease taken over: someone else may have moved the run).
+   */
+  async resumeRested(runIds: readonly string[]): Promise<void> {
+    for (const id of runIds) {
+      const h = this.held.get(id);
+      if (!h || !h.rested || h.lost !== null) continue;
+      const rows = await this.db.query<{ token: string }>(RESUME_SQL, [id, this.ownerId, h.token, this.ttlMs]);
+      h.rested = false;
+      if (rows.length === 0) h.lost = 'it ended with the run and was taken by someone else before this step';
+    }
   }
 
   heldRunIds(): string[] {
@@ -107,7 +163,7 @@ export class PgLeases {
         const h = await this.db.query<{ holder: string }>('SELECT holder FROM $S.leases WHERE run_id = $1', [runId]);
         throw new RunLockedError(runId, h[0]?.holder ?? 'another worker');
       }
-      this.held.set(runId, { token: Number(rows[0]!.token), count: 1, lost: null, state: null });
+      this.held.set(runId, { token: Number(rows[0]!.token), count: 1, lost: null, state: null, rested: false });
       this.armRenewal();
     }
     return this.handle(runId);
@@ -123,7 +179,7 @@ export class PgLeases {
       query.nowIso, query.workflowIds, skip, Math.max(0, query.limit), this.ownerId, this.holder, this.ttlMs,
     ]);
     if (rows.length === 0) return [];
-    for (const r of rows) this.held.set(r.run_id, { token: Number(r.token), count: 1, lost: null, state: null });
+    for (const r of rows) this.held.set(r.run_id, { token: Number(r.token), count: 1, lost: null, state: null, rested: false });
     this.armRenewal();
     return rows.map((r) => ({ runId: r.run_id, lease: this.handle(r.run_id) }));
   }
@@ -145,7 +201,35 @@ export class PgLeases {
     this.held.delete(runId);
     if (this.held.size === 0) this.disarmRenewal();
     if (this.db.isClosed) return;
+    if (h.rested) {
+      // Ended with the run's last step: expired already, anyone may take it; its row goes later.
+      this.restedRows.push([runId, h.token]);
+      this.sweepSoon();
+      return;
+    }
     await this.giveBack(runId, h.token);
+  }
+
+  /**
+   * Deletes the rows of rested leases, once a second at most and all in one statement: they are
+   * expired already, so this is housekeeping, not a release anyone waits for (a row left by a
+   * process that died first is taken over or overwritten like any expired lease).
+   */
+  private sweepSoon(): void {
+    if (this.sweepTimer) return;
+    this.sweepTimer = setTimeout(() => {
+      this.sweepTimer = null;
+      this.sweep().catch(() => undefined); // left for the next sweep, or for whoever takes the run
+    }, 1000);
+    this.sweepTimer.unref();
+  }
+
+  private async sweep(): Promise<void> {
+    if (this.sweepTimer) clearTimeout(this.sweepTimer);
+    this.sweepTimer = null;
+    const rows = this.restedRows.splice(0);
+    if (rows.length === 0 || this.db.isClosed) return;
+    await this.db.query(SWEEP_RESTED_SQL, [this.ownerId, rows.map((r) => r[0]), rows.map((r) => r[1])]);
   }
 
   /**
@@ -199,7 +283,7 @@ export class PgLeases {
 
   /** Pushes the expiry of every lease held; marks the ones found lost, so no commit goes through under them. */
   async renew(): Promise<void> {
-    const ids = this.heldRunIds();
+    const ids = [...this.held].filter(([, h]) => !h.rested).map(([id]) => id); // a rested lease is expired on purpose
     if (ids.length === 0 || this.db.isClosed) return;
     const rows = await this.db.query<{ run_id: string; token: string }>(RENEW_SQL, [this.ownerId, this.ttlMs, ids]);
     const kept = new Map(rows.map((r) => [r.run_id, Number(r.token)]));
@@ -225,6 +309,7 @@ export class PgLeases {
   /** Gives back every lease of this open (on close). */
   async releaseAll(): Promise<void> {
     this.disarmRenewal();
+    await this.sweep().catch(() => undefined);
     const ids = this.heldRunIds();
     this.held.clear();
     if (ids.length > 0 && !this.db.isClosed) await this.db.query('DELETE FROM $S.leases WHERE owner_id = $1 AND run_id = ANY($2::text[])', [this.ownerId, ids]);

@@ -28,9 +28,13 @@ const LOCK_HEAD_SQL = `INSERT INTO $S.heads AS h (run_id, seq, record_hash) VALU
   ON CONFLICT (run_id) DO UPDATE SET seq = h.seq RETURNING seq, record_hash, state_seq, state_n`;
 const SET_HEAD_SQL = 'UPDATE $S.heads SET seq = $2, record_hash = $3, state_seq = $4, state_n = $5 WHERE run_id = $1';
 
-/** What a commit wrote of its run: the state text; and its notifications, sent in it (`now`) or to be sent at the end of the window (`later`). */
+/**
+ * What a commit wrote of its run: the state text; its notifications, sent in it (`now`) or to be
+ * sent at the end of the window (`later`); the token of the lease it ended with the run (`rest`).
+ */
 interface Wrote {
   text: string | null;
+  rest?: number;
   notes?: { now: RunChange[]; later: RunChange[] };
 }
 
@@ -47,8 +51,9 @@ const UPSERT_RUN_SQL = `INSERT INTO $S.runs (run_id, workflow_id, status, wait_r
     wait_until = excluded.wait_until, parent_run_id = excluded.parent_run_id, created_at = excluded.created_at,
     updated_at = excluded.updated_at, state = excluded.state`;
 
-// The one-statement commit (migration 6, pg-commit-step-migration.ts): 37 parameters, in its order.
-const COMMIT_STEP_SQL = `SELECT $S.commit_step(${Array.from({ length: 37 }, (_, i) => `$${i + 1}`).join(', ')})`;
+// The one-statement commit (migration 6, pg-commit-step-migration.ts, with migration 8's
+// p_rest_token, pg-rest-lease-migration.ts): 38 parameters, in its order.
+const COMMIT_STEP_SQL = `SELECT $S.commit_step(${Array.from({ length: 38 }, (_, i) => `$${i + 1}`).join(', ')})`;
 /** SQLSTATE of commit_step's refusal (a head that moved, a lease not held): nothing was written. */
 const REFUSED = 'AR409';
 
@@ -91,6 +96,7 @@ export class PgStepWriter {
     let chained: Chained[] | null;
     const wrote: Wrote = { text: null };
     try {
+      await this.leases.resumeRested(touched(run, records));
       chained = await this.commitInOne(run, records, origin, wrote);
       chained ??= await this.db.tx((q) => this.commitIn(q, run, records, origin, wrote));
     } catch (err) {
@@ -103,6 +109,7 @@ export class PgStepWriter {
     }
     if (run) this.leases.rememberState(run.runId, wrote.text);
     if (wrote.notes) this.notes.committed(wrote.notes.now, wrote.notes.later);
+    if (run && wrote.rest !== undefined) this.leases.markRested(run.runId, wrote.rest);
     // Only now that it is committed does the caller's record carry its hashes (as the SQLite
     // workspace does), so a failed commit leaves the caller's objects as they were.
     records.forEach((r, i) => {
@@ -173,6 +180,7 @@ export class PgStepWriter {
     let state: ReturnType<PgStateHistory['prepare']> | null = null;
     let runParams: unknown[] = Array.from({ length: 16 }, () => null);
     let fullText: string | null = null;
+    const rest = run ? this.leases.restToken(run.runId, run.status) : null;
     if (run) {
       const text = encodeRunStateText(run);
       fullText = text;
@@ -195,6 +203,7 @@ export class PgStepWriter {
       col((h) => h.seq, after), col((h) => h.recordHash, after), col((h) => h.saved?.seq ?? null, after), col((h) => h.saved?.n ?? null, after),
       ...l, ...runParams,
       notes.now.map((c) => JSON.stringify(c)),
+      rest,
     ];
     try {
       await this.db.query(COMMIT_STEP_SQL, params);
@@ -209,6 +218,7 @@ export class PgStepWriter {
     state?.saved();
     wrote.text = fullText;
     wrote.notes = notes;
+    if (rest !== null) wrote.rest = rest;
     for (const [id, h] of after) this.heads.set(id, h);
     return out;
   }
@@ -217,12 +227,16 @@ export class PgStepWriter {
     const runIds = touched(run, records);
     // Locked in a fixed order, so two multi-run commits cannot deadlock each other.
     const heads = new Map<string, Head>();
-    for (const id of [...runIds].sort()) {
+    const sorted = [...runIds].sort();
+    for (const id of sorted) {
       const [row] = await q.query<{ seq: number; record_hash: string | null; state_seq: number | null; state_n: number | null }>(LOCK_HEAD_SQL, [id]);
-      await this.leases.fence(q, id);
       const saved = row!.state_seq === null || row!.state_n === null ? null : { seq: row!.state_seq, n: row!.state_n };
       heads.set(id, { seq: row!.seq, recordHash: row!.record_hash, saved });
     }
+    // Heads, then the run row, then the leases: commit_step's order (migration 8), so no claim of
+    // due runs (run row, then lease) can deadlock with this step.
+    if (run) await q.query('SELECT 1 FROM $S.runs WHERE run_id = $1 FOR UPDATE', [run.runId]);
+    for (const id of sorted) await this.leases.fence(q, id);
     const out: Chained[] = [];
     const values: unknown[] = [];
     const tuples: string[] = [];
@@ -253,6 +267,11 @@ export class PgStepWriter {
         run.runId, run.workflowId, run.status, w?.reason ?? null, w?.until ?? null, run.parentRunId, run.createdAt, run.updatedAt,
         text, origin?.runId ?? null, origin?.seq ?? null, origin?.headHash ?? null,
       ]);
+      const rest = this.leases.restToken(run.runId, run.status);
+      if (rest !== null) {
+        await this.leases.rest(q, run.runId, rest);
+        wrote.rest = rest;
+      }
     }
     for (const id of runIds) {
       const h = heads.get(id)!;
