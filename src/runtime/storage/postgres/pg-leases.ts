@@ -49,20 +49,34 @@ const REST_SQL = 'UPDATE $S.leases SET expires_at = clock_timestamp() WHERE run_
 // the caller in the same statement. SKIP LOCKED: a run another claimer is leasing at this moment
 // is left to it, so claimers running at once take different runs instead of racing for the same
 // ones. A claimer whose snapshot missed a lease just committed finds it on the INSERT and gets
-// nothing for that run (the lease is taken over only once expired).
+// nothing for that run (the lease is taken over only once expired). Each run taken comes with
+// its state (the row locked FOR UPDATE: its newest version) and its chain head, what the claimer
+// would read next: its drive starts from them without a round trip of its own.
 const CLAIM_DUE_SQL = `WITH due AS (
-    SELECT r.run_id FROM $S.runs r
+    SELECT r.run_id, r.state, r.wait_until, r.created_seq FROM $S.runs r
     WHERE r.status = 'waiting' AND r.wait_reason = 'until' AND r.wait_until IS NOT NULL AND r.wait_until <= $1
       AND r.workflow_id = ANY($2::text[]) AND NOT (r.run_id = ANY($3::text[]))
       AND NOT EXISTS (SELECT 1 FROM $S.leases x WHERE x.run_id = r.run_id AND x.expires_at > clock_timestamp())
     ORDER BY r.wait_until, r.created_seq LIMIT $4
     FOR UPDATE OF r SKIP LOCKED
+  ), taken AS (
+    INSERT INTO $S.leases AS l (run_id, owner_id, holder, token, expires_at)
+      SELECT run_id, $5, $6, 1, clock_timestamp() + $7 * interval '1 millisecond' FROM due
+    ON CONFLICT (run_id) DO UPDATE SET owner_id = excluded.owner_id, holder = excluded.holder, token = l.token + 1, expires_at = excluded.expires_at
+    WHERE l.expires_at <= clock_timestamp()
+    RETURNING l.run_id, l.token
   )
-  INSERT INTO $S.leases AS l (run_id, owner_id, holder, token, expires_at)
-    SELECT run_id, $5, $6, 1, clock_timestamp() + $7 * interval '1 millisecond' FROM due
-  ON CONFLICT (run_id) DO UPDATE SET owner_id = excluded.owner_id, holder = excluded.holder, token = l.token + 1, expires_at = excluded.expires_at
-  WHERE l.expires_at <= clock_timestamp()
-  RETURNING l.run_id, l.token`;
+  SELECT t.run_id, t.token, d.state, h.seq, h.record_hash, h.state_seq, h.state_n
+  FROM taken t JOIN due d ON d.run_id = t.run_id LEFT JOIN $S.heads h ON h.run_id = t.run_id
+  ORDER BY d.wait_until, d.created_seq`;
+
+/** A due run as its claim statement took it: the lease, and the run's state and chain head as they were. */
+export interface ClaimedDue {
+  runId: string;
+  lease: RunLease;
+  state: string;
+  head: { seq: number; recordHash: string | null; stateSeq: number | null; stateN: number | null };
+}
 
 /**
  * Leases of runs with an expiry and a fencing token. A holder renews its leases every third of
@@ -173,15 +187,21 @@ export class PgLeases {
    * Leases up to `limit` due `wait_until` runs (of `workflowIds`, not in `skip`) in one
    * statement, earliest due first; runs another holder has, or is taking right now, are left out.
    */
-  async claimDue(query: { nowIso: string; workflowIds: readonly string[]; skip?: readonly string[]; limit: number }): Promise<{ runId: string; lease: RunLease }[]> {
+  async claimDue(query: { nowIso: string; workflowIds: readonly string[]; skip?: readonly string[]; limit: number }): Promise<ClaimedDue[]> {
     const skip = [...new Set([...(query.skip ?? []), ...this.held.keys()])];
-    const rows = await this.db.query<{ run_id: string; token: string }>(CLAIM_DUE_SQL, [
+    const rows = await this.db.query<{ run_id: string; token: string; state: string; seq: number | null; record_hash: string | null; state_seq: number | null; state_n: number | null }>(CLAIM_DUE_SQL, [
       query.nowIso, query.workflowIds, skip, Math.max(0, query.limit), this.ownerId, this.holder, this.ttlMs,
     ]);
     if (rows.length === 0) return [];
-    for (const r of rows) this.held.set(r.run_id, { token: Number(r.token), count: 1, lost: null, state: null, rested: false });
+    // The state read under the row lock, with the lease taken: nobody can commit the run since.
+    for (const r of rows) this.held.set(r.run_id, { token: Number(r.token), count: 1, lost: null, state: r.state, rested: false });
     this.armRenewal();
-    return rows.map((r) => ({ runId: r.run_id, lease: this.handle(r.run_id) }));
+    return rows.map((r) => ({
+      runId: r.run_id,
+      lease: this.handle(r.run_id),
+      state: r.state,
+      head: { seq: r.seq ?? -1, recordHash: r.record_hash, stateSeq: r.state_seq, stateN: r.state_n },
+    }));
   }
 
   private handle(runId: string): RunLease {
