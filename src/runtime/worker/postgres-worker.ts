@@ -73,6 +73,15 @@ export class PostgresWorker {
   private registration: WorkerRegistration | null = null;
   /** Runs driven here that were asked something meanwhile: their tick stops at the next node boundary. */
   private readonly asked = new Set<string>();
+  /**
+   * Whether the next claim also looks for the kinds of work other than due `wait_until` runs
+   * (runnable runs, requests, freed parents: the hint query). Only something that may have made
+   * such work sets it: a notification of one, the poll, the start, a look that filled every slot;
+   * a due time or a slot freed by a finished run only asks for due runs, which saves a query per
+   * wake-up. A full look is also taken at least once per poll interval, whatever was heard.
+   */
+  private fullLook = true;
+  private lastFullLook = 0;
 
   constructor(private readonly options: PostgresWorkerOptions) {
     const ws = options.workspace;
@@ -134,8 +143,10 @@ export class PostgresWorker {
       }),
       ws.requests.onChange((c) => {
         if (c.status !== 'pending') return;
-        if (this.active.has(c.runId)) this.asked.add(c.runId);
-        else this.wake();
+        if (this.active.has(c.runId)) {
+          this.asked.add(c.runId);
+          this.fullLook = true; // heard too late for the drive, it is found by the hint query after
+        } else this.wake();
       }),
     ]);
     listening
@@ -154,14 +165,18 @@ export class PostgresWorker {
     if (ms > 2 ** 31 - 1) return; // far away: the poll will see it
     const t = setTimeout(() => {
       this.timers.delete(t);
-      this.wake();
+      this.wake(false);
     }, ms + 1);
     t.unref();
     this.timers.add(t);
   }
 
-  /** Looks for work now (a notification arrived) instead of at the next poll; asked while busy, at once after. */
-  wake(): void {
+  /**
+   * Looks for work now (a notification arrived) instead of at the next poll; asked while busy, at
+   * once after. `full` false: only due `wait_until` runs can have become claimable.
+   */
+  wake(full = true): void {
+    if (full) this.fullLook = true;
     if (this.wakeUp) this.wakeUp();
     else this.wokenWhileBusy = true;
   }
@@ -207,7 +222,10 @@ export class PostgresWorker {
         this.wakeUp = null;
         resolve();
       };
-      const timer = setTimeout(done, this.pollIntervalMs);
+      const timer = setTimeout(() => {
+        this.fullLook = true; // the poll: whatever a missed notification would have said
+        done();
+      }, this.pollIntervalMs);
       this.wakeUp = done;
     });
   }
@@ -227,7 +245,11 @@ export class PostgresWorker {
     for (const { runId, lease } of due) this.hold(runId, lease);
     free -= due.length;
     if (free <= 0 || !this.running) return due.length;
+    if (!this.fullLook && performance.now() - this.lastFullLook < this.pollIntervalMs) return due.length;
+    this.fullLook = false;
+    this.lastFullLook = performance.now();
     const ids = await runs.listClaimable({ ...query, skip: [...this.active.keys()], limit: free });
+    if (ids.length >= free) this.fullLook = true; // there may be more than the slots took
     let taken = due.length;
     for (const runId of ids) {
       if (!this.running) break;
@@ -251,7 +273,7 @@ export class PostgresWorker {
     const work = this.drive(runId).finally(async () => {
       await lease.release().catch(() => undefined);
       this.active.delete(runId);
-      this.wake();
+      this.wake(false); // a free slot: due runs now; anything else that came meanwhile set fullLook
     });
     this.active.set(runId, work);
   }
@@ -286,8 +308,11 @@ export class PostgresWorker {
         if (!movable(run, this.runtime.nowIso())) break;
         run = await this.runtime.tick({ workflow, runId, maxSteps: 100, shouldStop: () => this.asked.has(runId) });
       }
-      // Asked something after the last look: served now, before the lease goes.
-      if ((await this.options.workspace.requests.pendingFor([runId])).length > 0 && this.running) return this.drive(runId);
+      // Asked something after the last look: served now, before the lease goes. Nothing heard on
+      // the queue since that look (the counter moves with every write anywhere, and at every call
+      // while not listening): nothing to read. One heard too late is found by the hint query.
+      const requests = this.options.workspace.requests;
+      if ((requests.changeCounter() !== seen || this.asked.has(runId)) && (await requests.pendingFor([runId])).length > 0 && this.running) return this.drive(runId);
       this.stats.runsDriven++;
     } catch (err) {
       if (isCode(err, 'LEASE_LOST')) {
