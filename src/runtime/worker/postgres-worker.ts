@@ -241,8 +241,10 @@ export class PostgresWorker {
     if (free <= 0) return 0;
     const runs = this.options.workspace.runs;
     const query = { nowIso: this.runtime.nowIso(), workflowIds: this.options.registry.listIds(), skip: [...this.active.keys()], limit: free };
+    // Read before the claim: a request written after the claim's snapshot moves it (see drive).
+    const counter = this.options.workspace.requests.changeCounter();
     const due = await runs.claimDueWaitUntil(query);
-    for (const { runId, lease } of due) this.hold(runId, lease);
+    for (const { runId, lease, openRequests } of due) this.hold(runId, lease, openRequests ? null : counter);
     free -= due.length;
     if (free <= 0 || !this.running) return due.length;
     if (!this.fullLook && performance.now() - this.lastFullLook < this.pollIntervalMs) return due.length;
@@ -265,12 +267,12 @@ export class PostgresWorker {
   }
 
   /** Drives a run whose lease was just taken; gives the lease back when done. */
-  private hold(runId: string, lease: { release: () => Promise<void> }): void {
+  private hold(runId: string, lease: { release: () => Promise<void> }, looked: number | null = null): void {
     if (!this.running) {
       void lease.release().catch(() => undefined);
       return;
     }
-    const work = this.drive(runId).finally(async () => {
+    const work = this.drive(runId, looked).finally(async () => {
       await lease.release().catch(() => undefined);
       this.active.delete(runId);
       this.wake(false); // a free slot: due runs now; anything else that came meanwhile set fullLook
@@ -283,9 +285,11 @@ export class PostgresWorker {
    * that completed, drives it while it can move, and looks at the queue again between ticks (a
    * request that arrives mid-tick stops the tick at the next node boundary).
    */
-  private async drive(runId: string): Promise<void> {
+  private async drive(runId: string, looked: number | null = null): Promise<void> {
     try {
-      let seen: number | null = null;
+      // The request counter when the run's queue was last known empty (its claim said so), or
+      // null: then the queue is read before anything else.
+      let seen: number | null = looked;
       // The state the last tick left (what it committed, under this lease), else read afresh.
       let run: RunState | null = null;
       for (;;) {

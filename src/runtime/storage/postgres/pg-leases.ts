@@ -51,7 +51,9 @@ const REST_SQL = 'UPDATE $S.leases SET expires_at = clock_timestamp() WHERE run_
 // ones. A claimer whose snapshot missed a lease just committed finds it on the INSERT and gets
 // nothing for that run (the lease is taken over only once expired). Each run taken comes with
 // its state (the row locked FOR UPDATE: its newest version) and its chain head, what the claimer
-// would read next: its drive starts from them without a round trip of its own.
+// would read next: its drive starts from them without a round trip of its own; and whether the
+// run has open requests (pending, or taken by a holder that may be gone), which it would look up
+// before driving it.
 const CLAIM_DUE_SQL = `WITH due AS (
     SELECT r.run_id, r.state, r.wait_until, r.created_seq FROM $S.runs r
     WHERE r.status = 'waiting' AND r.wait_reason = 'until' AND r.wait_until IS NOT NULL AND r.wait_until <= $1
@@ -66,7 +68,9 @@ const CLAIM_DUE_SQL = `WITH due AS (
     WHERE l.expires_at <= clock_timestamp()
     RETURNING l.run_id, l.token
   )
-  SELECT t.run_id, t.token, d.state, h.seq, h.record_hash, h.state_seq, h.state_n
+  SELECT t.run_id, t.token, d.state, h.seq, h.record_hash, h.state_seq, h.state_n,
+    (EXISTS (SELECT 1 FROM $S.run_requests q WHERE q.run_id = t.run_id AND q.status = 'pending')
+      OR EXISTS (SELECT 1 FROM $S.run_requests q WHERE q.run_id = t.run_id AND q.status = 'taken')) AS asked
   FROM taken t JOIN due d ON d.run_id = t.run_id LEFT JOIN $S.heads h ON h.run_id = t.run_id
   ORDER BY d.wait_until, d.created_seq`;
 
@@ -76,6 +80,8 @@ export interface ClaimedDue {
   lease: RunLease;
   state: string;
   head: { seq: number; recordHash: string | null; stateSeq: number | null; stateN: number | null };
+  /** Whether the run had open requests (pending or taken) when it was claimed. */
+  openRequests: boolean;
 }
 
 /**
@@ -189,7 +195,9 @@ export class PgLeases {
    */
   async claimDue(query: { nowIso: string; workflowIds: readonly string[]; skip?: readonly string[]; limit: number }): Promise<ClaimedDue[]> {
     const skip = [...new Set([...(query.skip ?? []), ...this.held.keys()])];
-    const rows = await this.db.query<{ run_id: string; token: string; state: string; seq: number | null; record_hash: string | null; state_seq: number | null; state_n: number | null }>(CLAIM_DUE_SQL, [
+    const rows = await this.db.query<{
+      run_id: string; token: string; state: string; seq: number | null; record_hash: string | null; state_seq: number | null; state_n: number | null; asked: boolean;
+    }>(CLAIM_DUE_SQL, [
       query.nowIso, query.workflowIds, skip, Math.max(0, query.limit), this.ownerId, this.holder, this.ttlMs,
     ]);
     if (rows.length === 0) return [];
@@ -201,6 +209,7 @@ export class PgLeases {
       lease: this.handle(r.run_id),
       state: r.state,
       head: { seq: r.seq ?? -1, recordHash: r.record_hash, stateSeq: r.state_seq, stateN: r.state_n },
+      openRequests: r.asked,
     }));
   }
 
