@@ -5,6 +5,11 @@
  *   pg_commit_floor:  one connection committing one ~1.7 KB row per transaction (autocommit
  *                     INSERT): what any design committing each step in its own transaction
  *                     could reach over one connection.
+ *   pg_commit_floor_concurrent: the same transaction over 1, 2 and 4 connections at once (the
+ *                     total commits/s), plain and with a NOTIFY in each transaction: the ceiling
+ *                     of 1 / 2 / 4 workers on this machine (the server shares its CPUs with them),
+ *                     and what a notification per commit costs it (PostgreSQL serialises the
+ *                     commits of notifying transactions, WAL flush included).
  *   pg_durable_loop:  the bench loop (an llm_call per step, answered by a stub; two chained
  *                     records, the state delta and the run row per step, one transaction each)
  *                     in W worker processes (bench/pg-loop-child.ts), each driving its own run of
@@ -51,6 +56,33 @@ async function floor(url: string): Promise<number> {
   return perS;
 }
 
+/** `connections` clients committing FLOOR_COMMITS rows between them at once (each its share, one per transaction); commits/s in all. */
+async function floorConcurrent(url: string, connections: number, notify: boolean): Promise<number> {
+  const clients = await Promise.all(
+    Array.from({ length: connections }, async () => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      return c;
+    }),
+  );
+  const sql = notify
+    ? "WITH i AS (INSERT INTO floor_rows (body) VALUES ($1) RETURNING id) SELECT pg_notify('floor_bench', id::text) FROM i"
+    : 'INSERT INTO floor_rows (body) VALUES ($1)';
+  try {
+    await clients[0]!.query('CREATE TABLE IF NOT EXISTS floor_rows (id bigserial PRIMARY KEY, body text NOT NULL)');
+    const commit = async (c: pg.Client, n: number): Promise<void> => {
+      for (let i = 0; i < n; i++) await c.query(sql, [ROW]);
+    };
+    await Promise.all(clients.map((c) => commit(c, 100)));
+    const each = Math.floor(FLOOR_COMMITS / connections);
+    const t0 = performance.now();
+    await Promise.all(clients.map((c) => commit(c, each)));
+    return (each * connections) / ((performance.now() - t0) / 1000);
+  } finally {
+    await Promise.all(clients.map((c) => c.end()));
+  }
+}
+
 /** Starts the children, waits until each is ready, says go to all, and returns the wall seconds until the last is done. */
 async function race(args: string[][]): Promise<number> {
   const children = args.map((a) => spawn(process.execPath, [...process.execArgv, CHILD, ...a], { stdio: ['pipe', 'pipe', 'inherit'] }));
@@ -90,6 +122,11 @@ export async function run(): Promise<void> {
       for (let i = 0; i < 3; i++) floors.push(await floor(server.url));
       const floorPerS = median(floors);
       emit({ bench: 'pg_commit_floor', round, commits_per_s: Math.round(floorPerS), commits: FLOOR_COMMITS, row_bytes: ROW.length, synchronous_commit: 'on', load1: load1() });
+      for (const notify of [false, true]) {
+        const c: Record<string, number> = {};
+        for (const n of [1, 2, 4]) c[`c${n}`] = Math.round(await floorConcurrent(server.url, n, notify));
+        emit({ bench: 'pg_commit_floor_concurrent', round, notify, commits_per_s_1_2_4: [c['c1'], c['c2'], c['c4']], four_vs_one: +(c['c4']! / c['c1']!).toFixed(2), load1: load1() });
+      }
       const dbosUrl = server.url.replace(/\/[^/?]+(\?|$)/, `/dbos_bench_${round}$1`);
       const dbosPerS = DBOS_STEPS / (await race([['dbos', dbosUrl, String(DBOS_STEPS)]]));
       emit({ bench: 'dbos_durable_loop', round, processes: 1, steps: DBOS_STEPS, steps_per_s: Math.round(dbosPerS), warmup_steps: WARMUP_STEPS, synchronous_commit: 'on', load1: load1() });

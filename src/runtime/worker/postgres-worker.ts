@@ -1,11 +1,11 @@
 import { hostname } from 'node:os';
 import { type EffectHandler } from '../core/effect-handler';
-import { RunStatus, TERMINAL_STATUSES } from '../core/enums';
+import { RunStatus, TERMINAL_STATUSES, WaitReason } from '../core/enums';
 import { type RunState } from '../core/models';
 import { Runtime } from '../core/runtime';
 import { RuntimeError } from '../errors';
 import { type ToolExecutor } from '../integrations/tools/tool-executor';
-import { parseIsoTimestamp, type Clock } from '../json/timestamp';
+import { formatIsoTimestamp, parseIsoTimestamp, type Clock } from '../json/timestamp';
 import { RequestCarrier } from '../requests/request-carrier';
 import { type RunRequest } from '../requests/run-request';
 import { type WorkflowRegistry } from '../scheduler/workflow-registry';
@@ -43,6 +43,14 @@ export interface WorkerStats {
   parentsResumed: number;
 }
 
+/**
+ * How long before its due time a `wait_until` run is claimed: the claim (a write commit, and the
+ * race among workers woken by the same time) happens while the run is not due yet, and the run
+ * is driven at its time from the lease already held. It also lets one claim take every run due
+ * within the window instead of one claim per due time. A run claimed ahead is never driven early.
+ */
+export const CLAIM_AHEAD_MS = 30;
+
 const isCode = (err: unknown, code: string): boolean => err instanceof RuntimeError && err.code === code;
 
 /**
@@ -73,6 +81,15 @@ export class PostgresWorker {
   private registration: WorkerRegistration | null = null;
   /** Runs driven here that were asked something meanwhile: their tick stops at the next node boundary. */
   private readonly asked = new Set<string>();
+  /**
+   * Whether the next claim also looks for the kinds of work other than due `wait_until` runs
+   * (runnable runs, requests, freed parents: the hint query). Only something that may have made
+   * such work sets it: a notification of one, the poll, the start, a look that filled every slot;
+   * a due time or a slot freed by a finished run only asks for due runs, which saves a query per
+   * wake-up. A full look is also taken at least once per poll interval, whatever was heard.
+   */
+  private fullLook = true;
+  private lastFullLook = 0;
 
   constructor(private readonly options: PostgresWorkerOptions) {
     const ws = options.workspace;
@@ -134,8 +151,10 @@ export class PostgresWorker {
       }),
       ws.requests.onChange((c) => {
         if (c.status !== 'pending') return;
-        if (this.active.has(c.runId)) this.asked.add(c.runId);
-        else this.wake();
+        if (this.active.has(c.runId)) {
+          this.asked.add(c.runId);
+          this.fullLook = true; // heard too late for the drive, it is found by the hint query after
+        } else this.wake();
       }),
     ]);
     listening
@@ -150,18 +169,22 @@ export class PostgresWorker {
   private wakeAt(untilIso: string): void {
     const micros = parseIsoTimestamp(untilIso);
     if (micros === null) return;
-    const ms = Math.max(0, micros / 1000 - Date.now());
+    const ms = Math.max(0, micros / 1000 - Date.now() - CLAIM_AHEAD_MS);
     if (ms > 2 ** 31 - 1) return; // far away: the poll will see it
     const t = setTimeout(() => {
       this.timers.delete(t);
-      this.wake();
+      this.wake(false);
     }, ms + 1);
     t.unref();
     this.timers.add(t);
   }
 
-  /** Looks for work now (a notification arrived) instead of at the next poll; asked while busy, at once after. */
-  wake(): void {
+  /**
+   * Looks for work now (a notification arrived) instead of at the next poll; asked while busy, at
+   * once after. `full` false: only due `wait_until` runs can have become claimable.
+   */
+  wake(full = true): void {
+    if (full) this.fullLook = true;
     if (this.wakeUp) this.wakeUp();
     else this.wokenWhileBusy = true;
   }
@@ -207,7 +230,10 @@ export class PostgresWorker {
         this.wakeUp = null;
         resolve();
       };
-      const timer = setTimeout(done, this.pollIntervalMs);
+      const timer = setTimeout(() => {
+        this.fullLook = true; // the poll: whatever a missed notification would have said
+        done();
+      }, this.pollIntervalMs);
       this.wakeUp = done;
     });
   }
@@ -223,11 +249,18 @@ export class PostgresWorker {
     if (free <= 0) return 0;
     const runs = this.options.workspace.runs;
     const query = { nowIso: this.runtime.nowIso(), workflowIds: this.options.registry.listIds(), skip: [...this.active.keys()], limit: free };
-    const due = await runs.claimDueWaitUntil(query);
-    for (const { runId, lease } of due) this.hold(runId, lease);
+    // Read before the claim: a request written after the claim's snapshot moves it (see drive).
+    const counter = this.options.workspace.requests.changeCounter();
+    const ahead = formatIsoTimestamp((parseIsoTimestamp(query.nowIso) ?? 0) + CLAIM_AHEAD_MS * 1000);
+    const due = await runs.claimDueWaitUntil({ ...query, nowIso: ahead });
+    for (const { runId, lease, openRequests } of due) this.hold(runId, lease, openRequests ? null : counter);
     free -= due.length;
     if (free <= 0 || !this.running) return due.length;
+    if (!this.fullLook && performance.now() - this.lastFullLook < this.pollIntervalMs) return due.length;
+    this.fullLook = false;
+    this.lastFullLook = performance.now();
     const ids = await runs.listClaimable({ ...query, skip: [...this.active.keys()], limit: free });
+    if (ids.length >= free) this.fullLook = true; // there may be more than the slots took
     let taken = due.length;
     for (const runId of ids) {
       if (!this.running) break;
@@ -243,15 +276,15 @@ export class PostgresWorker {
   }
 
   /** Drives a run whose lease was just taken; gives the lease back when done. */
-  private hold(runId: string, lease: { release: () => Promise<void> }): void {
+  private hold(runId: string, lease: { release: () => Promise<void> }, looked: number | null = null): void {
     if (!this.running) {
       void lease.release().catch(() => undefined);
       return;
     }
-    const work = this.drive(runId).finally(async () => {
+    const work = this.drive(runId, looked).finally(async () => {
       await lease.release().catch(() => undefined);
       this.active.delete(runId);
-      this.wake();
+      this.wake(false); // a free slot: due runs now; anything else that came meanwhile set fullLook
     });
     this.active.set(runId, work);
   }
@@ -261,11 +294,14 @@ export class PostgresWorker {
    * that completed, drives it while it can move, and looks at the queue again between ticks (a
    * request that arrives mid-tick stops the tick at the next node boundary).
    */
-  private async drive(runId: string): Promise<void> {
+  private async drive(runId: string, looked: number | null = null): Promise<void> {
     try {
-      let seen: number | null = null;
+      // The request counter when the run's queue was last known empty (its claim said so), or
+      // null: then the queue is read before anything else.
+      let seen: number | null = looked;
       // The state the last tick left (what it committed, under this lease), else read afresh.
       let run: RunState | null = null;
+      let sleeps = 0;
       for (;;) {
         const counter = this.options.workspace.requests.changeCounter();
         if (counter !== seen || this.asked.has(runId)) {
@@ -283,11 +319,23 @@ export class PostgresWorker {
           run = null;
           continue;
         }
-        if (!movable(run, this.runtime.nowIso())) break;
+        if (!movable(run, this.runtime.nowIso())) {
+          // Claimed ahead of its time (CLAIM_AHEAD_MS): driven from the lease held once it is due.
+          // A few times at most: the wall clock and the timers may differ by a millisecond, and a
+          // clock that does not follow the timers at all (a test's) leaves the run to a later claim.
+          const wait = dueIn(run, this.runtime.nowIso());
+          if (sleeps >= 3 || wait === null || wait > 2 * CLAIM_AHEAD_MS || !this.running) break;
+          sleeps++;
+          await new Promise((r) => setTimeout(r, wait + 1));
+          continue;
+        }
         run = await this.runtime.tick({ workflow, runId, maxSteps: 100, shouldStop: () => this.asked.has(runId) });
       }
-      // Asked something after the last look: served now, before the lease goes.
-      if ((await this.options.workspace.requests.pendingFor([runId])).length > 0 && this.running) return this.drive(runId);
+      // Asked something after the last look: served now, before the lease goes. Nothing heard on
+      // the queue since that look (the counter moves with every write anywhere, and at every call
+      // while not listening): nothing to read. One heard too late is found by the hint query.
+      const requests = this.options.workspace.requests;
+      if ((requests.changeCounter() !== seen || this.asked.has(runId)) && (await requests.pendingFor([runId])).length > 0 && this.running) return this.drive(runId);
       this.stats.runsDriven++;
     } catch (err) {
       if (isCode(err, 'LEASE_LOST')) {
@@ -309,4 +357,12 @@ export class PostgresWorker {
     for (const r of pending) await this.carrier.carryOut(r);
     return taken.length + pending.length > 0;
   }
+}
+
+/** Milliseconds until a run waiting for a time is due (0 if it is), or null for any other run. */
+function dueIn(run: RunState, nowIso: string): number | null {
+  const w = run.waiting;
+  if (run.status !== RunStatus.WAITING || w?.reason !== WaitReason.UNTIL || !w.until) return null;
+  const [until, now] = [parseIsoTimestamp(w.until), parseIsoTimestamp(nowIso)];
+  return until === null || now === null ? null : Math.max(0, (until - now) / 1000);
 }

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
 import { RunStatus, WaitReason } from '../../core/enums';
-import { makeRun } from '../testing/store-contract';
+import { makeRun, sampleRecord } from '../testing/store-contract';
 import { freshSchema, usePgServer } from './test-support/pg-workspaces';
 
 const server = usePgServer();
@@ -53,5 +53,32 @@ describe('PostgresWorkspace: giving leases back', () => {
     for (let i = 0; i < 6; i++) expect(await a.leaseHolder(`r${i}`)).toBeNull();
     await b.runs.acquireRunLease('r0');
     expect(b.leases.tokenOf('r0')).toBe(1);
+  });
+
+  it('hands each claimed run over with its state, its head and whether it has open requests: its load and its first step cost no round trip more than the step itself', async () => {
+    const schema = freshSchema('due_state');
+    const [a, b] = [await server.open(schema), await server.open(schema)];
+    const run = waitingUntil('2025-01-01T00:00:00.000000+00:00');
+    await b.runs.save(run);
+    await b.runs.commitStep(run, [sampleRecord(run.runId, 0)]);
+    const spy = vi.spyOn(pg.Client.prototype, 'query');
+    const [claimed] = await a.runs.claimDueWaitUntil({ nowIso: '2026-01-01T00:00:00.000000+00:00', workflowIds: ['wf_a'], limit: 5 });
+    const loaded = await a.runs.load(run.runId);
+    expect(spy).toHaveBeenCalledTimes(1);
+    expect(loaded).toEqual(run);
+    await a.runs.commitStep({ ...loaded!, status: RunStatus.RUNNING, waiting: null }, [sampleRecord(run.runId, 1)]);
+    expect(spy).toHaveBeenCalledTimes(2);
+    spy.mockRestore();
+    expect(claimed!.openRequests).toBe(false);
+    await claimed!.lease.release();
+    expect(await a.ledger.list(run.runId)).toHaveLength(2);
+    // A run asked something says so in its claim: the worker then reads its queue before driving it.
+    const asked = waitingUntil('2025-01-01T00:00:00.000000+00:00');
+    await b.runs.save(asked);
+    await b.requests.submit({ runId: asked.runId, body: { kind: 'resume', waitKey: 'k', payload: {} }, actorId: null, requestedBy: 'test' });
+    const [withRequest] = await a.runs.claimDueWaitUntil({ nowIso: '2026-01-01T00:00:00.000000+00:00', workflowIds: ['wf_a'], limit: 5 });
+    expect(withRequest).toMatchObject({ runId: asked.runId, openRequests: true });
+    await withRequest!.lease.release();
+    expect((await b.runs.load(run.runId))?.status).toBe(RunStatus.RUNNING);
   });
 });

@@ -14,6 +14,12 @@ interface Held {
    * can commit the run meanwhile (the fence refuses them), so a load may answer from it.
    */
   state: string | null;
+  /**
+   * Set once a step that left the run terminal ended the lease in its commit (expired under this
+   * token, migration 8): nothing is given back on release, and a later commit under it first
+   * resumes it (see `resumeRested`).
+   */
+  rested: boolean;
 }
 
 const ACQUIRE_SQL = `INSERT INTO $S.leases AS l (run_id, owner_id, holder, token, expires_at)
@@ -29,25 +35,54 @@ const FENCE_SQL = `SELECT owner_id, holder, token, expires_at > clock_timestamp(
 
 const RELEASE_SQL = `DELETE FROM $S.leases l USING unnest($2::text[], $3::bigint[]) AS u(run_id, token)
   WHERE l.run_id = u.run_id AND l.owner_id = $1 AND l.token = u.token`;
+// The rows of leases that ended with their run's last step, still as that step left them (expired, nobody took them since).
+const SWEEP_RESTED_SQL = `DELETE FROM $S.leases l USING unnest($2::text[], $3::bigint[]) AS u(run_id, token)
+  WHERE l.run_id = u.run_id AND l.owner_id = $1 AND l.token = u.token AND l.expires_at <= clock_timestamp()`;
+// A rested lease taken up again, only if its row is exactly as the resting step left it: anyone
+// who took the run meanwhile changed the token or the owner (or deleted the row when done).
+const RESUME_SQL = `UPDATE $S.leases SET expires_at = clock_timestamp() + $4 * interval '1 millisecond'
+  WHERE run_id = $1 AND owner_id = $2 AND token = $3 RETURNING token`;
+// In the locking transaction (the fallback of commit_step): what commit_step does for a terminal step.
+const REST_SQL = 'UPDATE $S.leases SET expires_at = clock_timestamp() WHERE run_id = $1 AND owner_id = $2 AND token = $3';
 
 // Due `wait_until` runs of the given workflows with no live lease, earliest due first, leased to
 // the caller in the same statement. SKIP LOCKED: a run another claimer is leasing at this moment
 // is left to it, so claimers running at once take different runs instead of racing for the same
 // ones. A claimer whose snapshot missed a lease just committed finds it on the INSERT and gets
-// nothing for that run (the lease is taken over only once expired).
+// nothing for that run (the lease is taken over only once expired). Each run taken comes with
+// its state (the row locked FOR UPDATE: its newest version) and its chain head, what the claimer
+// would read next: its drive starts from them without a round trip of its own; and whether the
+// run has open requests (pending, or taken by a holder that may be gone), which it would look up
+// before driving it.
 const CLAIM_DUE_SQL = `WITH due AS (
-    SELECT r.run_id FROM $S.runs r
+    SELECT r.run_id, r.state, r.wait_until, r.created_seq FROM $S.runs r
     WHERE r.status = 'waiting' AND r.wait_reason = 'until' AND r.wait_until IS NOT NULL AND r.wait_until <= $1
       AND r.workflow_id = ANY($2::text[]) AND NOT (r.run_id = ANY($3::text[]))
       AND NOT EXISTS (SELECT 1 FROM $S.leases x WHERE x.run_id = r.run_id AND x.expires_at > clock_timestamp())
     ORDER BY r.wait_until, r.created_seq LIMIT $4
     FOR UPDATE OF r SKIP LOCKED
+  ), taken AS (
+    INSERT INTO $S.leases AS l (run_id, owner_id, holder, token, expires_at)
+      SELECT run_id, $5, $6, 1, clock_timestamp() + $7 * interval '1 millisecond' FROM due
+    ON CONFLICT (run_id) DO UPDATE SET owner_id = excluded.owner_id, holder = excluded.holder, token = l.token + 1, expires_at = excluded.expires_at
+    WHERE l.expires_at <= clock_timestamp()
+    RETURNING l.run_id, l.token
   )
-  INSERT INTO $S.leases AS l (run_id, owner_id, holder, token, expires_at)
-    SELECT run_id, $5, $6, 1, clock_timestamp() + $7 * interval '1 millisecond' FROM due
-  ON CONFLICT (run_id) DO UPDATE SET owner_id = excluded.owner_id, holder = excluded.holder, token = l.token + 1, expires_at = excluded.expires_at
-  WHERE l.expires_at <= clock_timestamp()
-  RETURNING l.run_id, l.token`;
+  SELECT t.run_id, t.token, d.state, h.seq, h.record_hash, h.state_seq, h.state_n,
+    (EXISTS (SELECT 1 FROM $S.run_requests q WHERE q.run_id = t.run_id AND q.status = 'pending')
+      OR EXISTS (SELECT 1 FROM $S.run_requests q WHERE q.run_id = t.run_id AND q.status = 'taken')) AS asked
+  FROM taken t JOIN due d ON d.run_id = t.run_id LEFT JOIN $S.heads h ON h.run_id = t.run_id
+  ORDER BY d.wait_until, d.created_seq`;
+
+/** A due run as its claim statement took it: the lease, and the run's state and chain head as they were. */
+export interface ClaimedDue {
+  runId: string;
+  lease: RunLease;
+  state: string;
+  head: { seq: number; recordHash: string | null; stateSeq: number | null; stateN: number | null };
+  /** Whether the run had open requests (pending or taken) when it was claimed. */
+  openRequests: boolean;
+}
 
 /**
  * Leases of runs with an expiry and a fencing token. A holder renews its leases every third of
@@ -62,6 +97,9 @@ export class PgLeases {
   private batch: { items: [string, number][]; done: Promise<void> } | null = null;
   private inFlight: Promise<void> | null = null;
   private renewTimer: NodeJS.Timeout | null = null;
+  /** Rested leases given up here whose rows wait to be deleted together (see sweepSoon). */
+  private readonly restedRows: [string, number][] = [];
+  private sweepTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly db: PgDb,
@@ -83,13 +121,51 @@ export class PgLeases {
   /** Keeps (or, with null, drops) the state text of a run this open holds, as committed or read under the lease. */
   rememberState(runId: string, text: string | null): void {
     const h = this.held.get(runId);
-    if (h) h.state = text;
+    if (h && !h.rested) h.state = text;
   }
 
-  /** The state text of a run held under a lease not known lost, as this open last committed or read it; else null. */
+  /** The state text of a run held under a lease not known lost nor rested, as this open last committed or read it; else null. */
   stateOf(runId: string): string | null {
     const h = this.held.get(runId);
-    return h && h.lost === null ? h.state : null;
+    return h && h.lost === null && !h.rested ? h.state : null;
+  }
+
+  /**
+   * The token under which a commit that leaves the run in `status` ends the lease with it: the
+   * run terminal, its lease held here and not lost; else null (the lease stays until released).
+   */
+  restToken(runId: string, status: string): number | null {
+    if (status !== 'completed' && status !== 'failed' && status !== 'cancelled') return null;
+    const h = this.held.get(runId);
+    return h && h.lost === null && !h.rested ? h.token : null;
+  }
+
+  /** The commit that was given `restToken` committed: the lease row is expired, nothing is left to give back. */
+  markRested(runId: string, token: number): void {
+    const h = this.held.get(runId);
+    if (!h || h.token !== token) return;
+    h.rested = true;
+    h.state = null; // anyone may take the run now: a load reads it from the server
+  }
+
+  /** In the locking transaction: expires the lease with the step, as commit_step does given `restToken`. */
+  async rest(q: PgQuery, runId: string, token: number): Promise<void> {
+    await q.query(REST_SQL, [runId, this.ownerId, token]);
+  }
+
+  /**
+   * Before a commit under a lease that rested (a run asked something after it ended): takes it up
+   * again if nobody took the run meanwhile, else marks it lost (the commit then fails with
+   * LEASE_LOST, as for a lease taken over: someone else may have moved the run).
+   */
+  async resumeRested(runIds: readonly string[]): Promise<void> {
+    for (const id of runIds) {
+      const h = this.held.get(id);
+      if (!h || !h.rested || h.lost !== null) continue;
+      const rows = await this.db.query<{ token: string }>(RESUME_SQL, [id, this.ownerId, h.token, this.ttlMs]);
+      h.rested = false;
+      if (rows.length === 0) h.lost = 'it ended with the run and was taken by someone else before this step';
+    }
   }
 
   heldRunIds(): string[] {
@@ -107,7 +183,7 @@ export class PgLeases {
         const h = await this.db.query<{ holder: string }>('SELECT holder FROM $S.leases WHERE run_id = $1', [runId]);
         throw new RunLockedError(runId, h[0]?.holder ?? 'another worker');
       }
-      this.held.set(runId, { token: Number(rows[0]!.token), count: 1, lost: null, state: null });
+      this.held.set(runId, { token: Number(rows[0]!.token), count: 1, lost: null, state: null, rested: false });
       this.armRenewal();
     }
     return this.handle(runId);
@@ -117,15 +193,24 @@ export class PgLeases {
    * Leases up to `limit` due `wait_until` runs (of `workflowIds`, not in `skip`) in one
    * statement, earliest due first; runs another holder has, or is taking right now, are left out.
    */
-  async claimDue(query: { nowIso: string; workflowIds: readonly string[]; skip?: readonly string[]; limit: number }): Promise<{ runId: string; lease: RunLease }[]> {
+  async claimDue(query: { nowIso: string; workflowIds: readonly string[]; skip?: readonly string[]; limit: number }): Promise<ClaimedDue[]> {
     const skip = [...new Set([...(query.skip ?? []), ...this.held.keys()])];
-    const rows = await this.db.query<{ run_id: string; token: string }>(CLAIM_DUE_SQL, [
+    const rows = await this.db.query<{
+      run_id: string; token: string; state: string; seq: number | null; record_hash: string | null; state_seq: number | null; state_n: number | null; asked: boolean;
+    }>(CLAIM_DUE_SQL, [
       query.nowIso, query.workflowIds, skip, Math.max(0, query.limit), this.ownerId, this.holder, this.ttlMs,
     ]);
     if (rows.length === 0) return [];
-    for (const r of rows) this.held.set(r.run_id, { token: Number(r.token), count: 1, lost: null, state: null });
+    // The state read under the row lock, with the lease taken: nobody can commit the run since.
+    for (const r of rows) this.held.set(r.run_id, { token: Number(r.token), count: 1, lost: null, state: r.state, rested: false });
     this.armRenewal();
-    return rows.map((r) => ({ runId: r.run_id, lease: this.handle(r.run_id) }));
+    return rows.map((r) => ({
+      runId: r.run_id,
+      lease: this.handle(r.run_id),
+      state: r.state,
+      head: { seq: r.seq ?? -1, recordHash: r.record_hash, stateSeq: r.state_seq, stateN: r.state_n },
+      openRequests: r.asked,
+    }));
   }
 
   private handle(runId: string): RunLease {
@@ -145,7 +230,35 @@ export class PgLeases {
     this.held.delete(runId);
     if (this.held.size === 0) this.disarmRenewal();
     if (this.db.isClosed) return;
+    if (h.rested) {
+      // Ended with the run's last step: expired already, anyone may take it; its row goes later.
+      this.restedRows.push([runId, h.token]);
+      this.sweepSoon();
+      return;
+    }
     await this.giveBack(runId, h.token);
+  }
+
+  /**
+   * Deletes the rows of rested leases, once a second at most and all in one statement: they are
+   * expired already, so this is housekeeping, not a release anyone waits for (a row left by a
+   * process that died first is taken over or overwritten like any expired lease).
+   */
+  private sweepSoon(): void {
+    if (this.sweepTimer) return;
+    this.sweepTimer = setTimeout(() => {
+      this.sweepTimer = null;
+      this.sweep().catch(() => undefined); // left for the next sweep, or for whoever takes the run
+    }, 1000);
+    this.sweepTimer.unref();
+  }
+
+  private async sweep(): Promise<void> {
+    if (this.sweepTimer) clearTimeout(this.sweepTimer);
+    this.sweepTimer = null;
+    const rows = this.restedRows.splice(0);
+    if (rows.length === 0 || this.db.isClosed) return;
+    await this.db.query(SWEEP_RESTED_SQL, [this.ownerId, rows.map((r) => r[0]), rows.map((r) => r[1])]);
   }
 
   /**
@@ -199,7 +312,7 @@ export class PgLeases {
 
   /** Pushes the expiry of every lease held; marks the ones found lost, so no commit goes through under them. */
   async renew(): Promise<void> {
-    const ids = this.heldRunIds();
+    const ids = [...this.held].filter(([, h]) => !h.rested).map(([id]) => id); // a rested lease is expired on purpose
     if (ids.length === 0 || this.db.isClosed) return;
     const rows = await this.db.query<{ run_id: string; token: string }>(RENEW_SQL, [this.ownerId, this.ttlMs, ids]);
     const kept = new Map(rows.map((r) => [r.run_id, Number(r.token)]));
@@ -225,6 +338,7 @@ export class PgLeases {
   /** Gives back every lease of this open (on close). */
   async releaseAll(): Promise<void> {
     this.disarmRenewal();
+    await this.sweep().catch(() => undefined);
     const ids = this.heldRunIds();
     this.held.clear();
     if (ids.length > 0 && !this.db.isClosed) await this.db.query('DELETE FROM $S.leases WHERE owner_id = $1 AND run_id = ANY($2::text[])', [this.ownerId, ids]);

@@ -1,6 +1,7 @@
 import { type PoolClient } from 'pg';
 import { PG_COMMIT_STEP_MIGRATION } from './pg-commit-step-migration';
 import { PG_PROVENANCE_MIGRATION } from './pg-provenance-migration';
+import { PG_REST_LEASE_MIGRATION } from './pg-rest-lease-migration';
 import { PG_RUN_ARCHIVE_MIGRATION } from './pg-run-archive-migration';
 import { PG_STATE_HISTORY_MIGRATION } from './pg-state-history-migration';
 
@@ -176,6 +177,7 @@ ALTER TABLE $S.run_requests ADD CONSTRAINT run_requests_kind_check CHECK (kind I
   },
   PG_COMMIT_STEP_MIGRATION,
   PG_RUN_ARCHIVE_MIGRATION,
+  PG_REST_LEASE_MIGRATION,
 ];
 
 export const PG_LATEST_SCHEMA_VERSION = Math.max(0, ...PG_MIGRATIONS.map((m) => m.version));

@@ -2,16 +2,23 @@ import pg from 'pg';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { verifyLedgerChain } from '../../ledger/chain-verifier';
 import { makeRun, sampleRecord } from '../testing/store-contract';
+import { QUIET_NOTES_SQL } from './pg-change-notes';
 import { freshSchema, usePgServer } from './test-support/pg-workspaces';
 
 const server = usePgServer();
 
-/** Statements the pg driver sends to the server while `work` runs (each one a round trip). */
+/**
+ * Statements the pg driver sends to the server while `work` runs (each one a round trip), but the
+ * notifications of quiet steps sent together at the end of their window (pg-change-notes.ts): a
+ * timer's, not the step's, which may fire while `work` runs.
+ */
 async function statementsOf(work: () => Promise<void>): Promise<string[]> {
   const spy = vi.spyOn(pg.Client.prototype, 'query');
   try {
     await work();
-    return spy.mock.calls.map((c) => (typeof c[0] === 'string' ? c[0] : String((c[0] as { text?: unknown }).text)));
+    return spy.mock.calls
+      .map((c) => (typeof c[0] === 'string' ? c[0] : String((c[0] as { text?: unknown }).text)))
+      .filter((sql) => sql !== QUIET_NOTES_SQL);
   } finally {
     spy.mockRestore();
   }

@@ -99,8 +99,19 @@ export class PgRunStore implements QueryableRunStore, AtomicStepStore, LeasingRu
   }
 
   /** Leases up to `limit` due `wait_until` runs in one statement (see PgLeases.claimDue): each to one claimer only. */
-  async claimDueWaitUntil(query: { nowIso: string; workflowIds: readonly string[]; skip?: readonly string[]; limit: number }): Promise<{ runId: string; lease: RunLease }[]> {
-    return this.leases.claimDue(query);
+  async claimDueWaitUntil(query: {
+    nowIso: string;
+    workflowIds: readonly string[];
+    skip?: readonly string[];
+    limit: number;
+  }): Promise<{ runId: string; lease: RunLease; openRequests: boolean }[]> {
+    const claimed = await this.leases.claimDue(query);
+    // Each came with its head, as a load would remember it: the claimer's first commit is one statement.
+    for (const c of claimed) {
+      const h = c.head;
+      this.writer.remember(c.runId, { seq: h.seq, recordHash: h.recordHash, saved: h.stateSeq === null || h.stateN === null ? null : { seq: h.stateSeq, n: h.stateN } });
+    }
+    return claimed.map(({ runId, lease, openRequests }) => ({ runId, lease, openRequests }));
   }
 
   async listRuns(query: ListRunsQuery = {}): Promise<RunState[]> {

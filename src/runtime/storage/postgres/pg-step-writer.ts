@@ -4,6 +4,7 @@ import { encodeLedgerRecord } from '../sqlite/ledger-rows';
 import { type PgDb, type PgQuery } from './pg-db';
 import { PgWorkspaceStoreError } from './pg-errors';
 import { type PgLeases } from './pg-leases';
+import { PgChangeNotes } from './pg-change-notes';
 import { type RunChange } from './pg-notifications';
 import { encodeRunStateText } from './pg-state-codec';
 import { type PgStateHistory, type SavedAt } from './pg-state-history';
@@ -27,9 +28,14 @@ const LOCK_HEAD_SQL = `INSERT INTO $S.heads AS h (run_id, seq, record_hash) VALU
   ON CONFLICT (run_id) DO UPDATE SET seq = h.seq RETURNING seq, record_hash, state_seq, state_n`;
 const SET_HEAD_SQL = 'UPDATE $S.heads SET seq = $2, record_hash = $3, state_seq = $4, state_n = $5 WHERE run_id = $1';
 
-/** What a commit wrote of its run: the state text. */
+/**
+ * What a commit wrote of its run: the state text; its notifications, sent in it (`now`) or to be
+ * sent at the end of the window (`later`); the token of the lease it ended with the run (`rest`).
+ */
 interface Wrote {
   text: string | null;
+  rest?: number;
+  notes?: { now: RunChange[]; later: RunChange[] };
 }
 
 export interface Head {
@@ -45,8 +51,9 @@ const UPSERT_RUN_SQL = `INSERT INTO $S.runs (run_id, workflow_id, status, wait_r
     wait_until = excluded.wait_until, parent_run_id = excluded.parent_run_id, created_at = excluded.created_at,
     updated_at = excluded.updated_at, state = excluded.state`;
 
-// The one-statement commit (migration 6, pg-commit-step-migration.ts): 37 parameters, in its order.
-const COMMIT_STEP_SQL = `SELECT $S.commit_step(${Array.from({ length: 37 }, (_, i) => `$${i + 1}`).join(', ')})`;
+// The one-statement commit (migration 6, pg-commit-step-migration.ts, with migration 8's
+// p_rest_token, pg-rest-lease-migration.ts): 38 parameters, in its order.
+const COMMIT_STEP_SQL = `SELECT $S.commit_step(${Array.from({ length: 38 }, (_, i) => `$${i + 1}`).join(', ')})`;
 /** SQLSTATE of commit_step's refusal (a head that moved, a lease not held): nothing was written. */
 const REFUSED = 'AR409';
 
@@ -70,7 +77,17 @@ export class PgStepWriter {
     /** The NOTIFY channel each commit announces its runs on (see pg-notifications.ts). */
     private readonly channel: string,
     private readonly history: PgStateHistory,
-  ) {}
+  ) {
+    this.notes = new PgChangeNotes(db, channel);
+  }
+
+  /** Which notifications go out in a commit and which wait to go out together (see pg-change-notes.ts). */
+  private readonly notes: PgChangeNotes;
+
+  /** Sends the notifications still waiting for their window (before the workspace closes). */
+  flushNotes(): Promise<void> {
+    return this.notes.flush();
+  }
 
   /** The head of each run as this open last committed or read it. */
   private readonly heads = new Map<string, Head>();
@@ -79,6 +96,7 @@ export class PgStepWriter {
     let chained: Chained[] | null;
     const wrote: Wrote = { text: null };
     try {
+      await this.leases.resumeRested(touched(run, records));
       chained = await this.commitInOne(run, records, origin, wrote);
       chained ??= await this.db.tx((q) => this.commitIn(q, run, records, origin, wrote));
     } catch (err) {
@@ -90,6 +108,8 @@ export class PgStepWriter {
       throw err;
     }
     if (run) this.leases.rememberState(run.runId, wrote.text);
+    if (wrote.notes) this.notes.committed(wrote.notes.now, wrote.notes.later);
+    if (run && wrote.rest !== undefined) this.leases.markRested(run.runId, wrote.rest);
     // Only now that it is committed does the caller's record carry its hashes (as the SQLite
     // workspace does), so a failed commit leaves the caller's objects as they were.
     records.forEach((r, i) => {
@@ -101,10 +121,16 @@ export class PgStepWriter {
   /** Many steps in one transaction, each as `commit` would write it (with its fork origin): for imports and copies. */
   async commitMany(steps: readonly { run: RunState | null; records: readonly StepRecord[]; origin?: PgForkOrigin | null }[]): Promise<void> {
     let chained: Chained[][];
+    const wrote: Wrote[] = [];
     try {
       chained = await this.db.tx(async (q) => {
         const out: Chained[][] = [];
-        for (const s of steps) out.push(await this.commitIn(q, s.run, s.records, s.origin ?? null, { text: null }));
+        wrote.length = 0; // a retried transaction starts again
+        for (const s of steps) {
+          const w: Wrote = { text: null };
+          wrote.push(w);
+          out.push(await this.commitIn(q, s.run, s.records, s.origin ?? null, w));
+        }
         return out;
       });
     } catch (err) {
@@ -114,6 +140,7 @@ export class PgStepWriter {
       throw err;
     }
     for (const s of steps) if (s.run) this.leases.rememberState(s.run.runId, null);
+    for (const w of wrote) if (w.notes) this.notes.committed(w.notes.now, w.notes.later);
     steps.forEach((s, i) =>
       s.records.forEach((r, j) => {
         r.prevHash = chained[i]![j]!.prevHash;
@@ -153,6 +180,7 @@ export class PgStepWriter {
     let state: ReturnType<PgStateHistory['prepare']> | null = null;
     let runParams: unknown[] = Array.from({ length: 16 }, () => null);
     let fullText: string | null = null;
+    const rest = run ? this.leases.restToken(run.runId, run.status) : null;
     if (run) {
       const text = encodeRunStateText(run);
       fullText = text;
@@ -167,13 +195,15 @@ export class PgStepWriter {
       ];
     }
     const col = (f: (h: Head) => unknown, from: Map<string, Head>): unknown[] => runIds.map((id) => f(from.get(id)!));
+    const notes = this.notes.split(changesOf(run, runIds, after, this.leases));
     const params = [
       this.leases.ownerId, this.writerName, this.channel,
       runIds, runIds.map((id) => this.leases.tokenOf(id)),
       col((h) => h.seq, before), col((h) => h.recordHash, before), col((h) => h.saved?.seq ?? null, before), col((h) => h.saved?.n ?? null, before),
       col((h) => h.seq, after), col((h) => h.recordHash, after), col((h) => h.saved?.seq ?? null, after), col((h) => h.saved?.n ?? null, after),
       ...l, ...runParams,
-      changesOf(run, runIds, after, this.leases).map((c) => JSON.stringify(c)),
+      notes.now.map((c) => JSON.stringify(c)),
+      rest,
     ];
     try {
       await this.db.query(COMMIT_STEP_SQL, params);
@@ -187,6 +217,8 @@ export class PgStepWriter {
     }
     state?.saved();
     wrote.text = fullText;
+    wrote.notes = notes;
+    if (rest !== null) wrote.rest = rest;
     for (const [id, h] of after) this.heads.set(id, h);
     return out;
   }
@@ -195,12 +227,16 @@ export class PgStepWriter {
     const runIds = touched(run, records);
     // Locked in a fixed order, so two multi-run commits cannot deadlock each other.
     const heads = new Map<string, Head>();
-    for (const id of [...runIds].sort()) {
+    const sorted = [...runIds].sort();
+    for (const id of sorted) {
       const [row] = await q.query<{ seq: number; record_hash: string | null; state_seq: number | null; state_n: number | null }>(LOCK_HEAD_SQL, [id]);
-      await this.leases.fence(q, id);
       const saved = row!.state_seq === null || row!.state_n === null ? null : { seq: row!.state_seq, n: row!.state_n };
       heads.set(id, { seq: row!.seq, recordHash: row!.record_hash, saved });
     }
+    // Heads, then the run row, then the leases: commit_step's order (migration 8), so no claim of
+    // due runs (run row, then lease) can deadlock with this step.
+    if (run) await q.query('SELECT 1 FROM $S.runs WHERE run_id = $1 FOR UPDATE', [run.runId]);
+    for (const id of sorted) await this.leases.fence(q, id);
     const out: Chained[] = [];
     const values: unknown[] = [];
     const tuples: string[] = [];
@@ -231,14 +267,20 @@ export class PgStepWriter {
         run.runId, run.workflowId, run.status, w?.reason ?? null, w?.until ?? null, run.parentRunId, run.createdAt, run.updatedAt,
         text, origin?.runId ?? null, origin?.seq ?? null, origin?.headHash ?? null,
       ]);
+      const rest = this.leases.restToken(run.runId, run.status);
+      if (rest !== null) {
+        await this.leases.rest(q, run.runId, rest);
+        wrote.rest = rest;
+      }
     }
     for (const id of runIds) {
       const h = heads.get(id)!;
       await q.query(SET_HEAD_SQL, [id, h.seq, h.recordHash, h.saved?.seq ?? null, h.saved?.n ?? null]);
     }
-    // Delivered on commit only; one statement for every run the step touched.
-    const changes = changesOf(run, runIds, heads, this.leases);
-    await q.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [this.channel, changes.map((c) => JSON.stringify(c))]);
+    // Delivered on commit only; one statement for every run the step touched (but those that wait for their window).
+    const notes = this.notes.split(changesOf(run, runIds, heads, this.leases));
+    if (notes.now.length > 0) await q.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', [this.channel, notes.now.map((c) => JSON.stringify(c))]);
+    wrote.notes = notes;
     // Remembered for the next one-statement commit (only once committed: the caller forgets them on a failure).
     for (const [id, h] of heads) this.heads.set(id, { ...h });
     return out;

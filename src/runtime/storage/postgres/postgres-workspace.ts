@@ -266,6 +266,7 @@ export class PostgresWorkspace {
   async close(): Promise<void> {
     if (this.db.isClosed) return;
     try {
+      await this.steps.flushNotes().catch(() => undefined); // a hint: the Studio's poll reads what it would have named
       await this.notifications.close();
       await this.leases.releaseAll();
     } finally {
